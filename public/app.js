@@ -1,0 +1,46 @@
+// Progressive enhancement only: every page works without this file.
+document.addEventListener('click', (event) => {
+  const button = event.target.closest('[data-copy]');
+  if (!button) return;
+  const source = document.querySelector(button.dataset.copy);
+  const text = source.value ?? source.textContent;
+  navigator.clipboard.writeText(text).then(() => {
+    const label = button.textContent;
+    button.textContent = 'Copied';
+    setTimeout(() => (button.textContent = label), 1500);
+  });
+});
+
+// Live progress of a sync run: poll the run while it is queued or running, reload when it ends.
+const live = document.querySelector('[data-run-progress]');
+if (live) {
+  const id = live.dataset.runProgress;
+  const field = (name) => live.querySelector(`[data-field="${name}"]`);
+  const poll = async () => {
+    try {
+      const res = await fetch(`/api/v1/sync-runs/${id}`, { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
+      if (res.ok) {
+        const run = await res.json();
+        field('status').textContent = run.status;
+        field('stage').textContent = run.stage;
+        field('progress').textContent = run.progress.total ? `${run.progress.done}/${run.progress.total}` : '';
+        if (!['queued', 'running'].includes(run.status)) return window.location.reload();
+      }
+    } catch {
+      // A missed poll is retried on the next tick.
+    }
+    setTimeout(poll, 700);
+  };
+  setTimeout(poll, 300);
+}
+
+// Repository form: show only the fields of the chosen authentication type.
+const authForm = document.querySelector('[data-auth-form]');
+if (authForm) {
+  const select = authForm.querySelector('[name="authType"]');
+  const update = () => {
+    for (const group of authForm.querySelectorAll('[data-auth]')) group.hidden = !group.dataset.auth.split(' ').includes(select.value);
+  };
+  select.addEventListener('change', update);
+  update();
+}

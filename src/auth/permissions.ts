@@ -1,0 +1,38 @@
+import type { Role } from '../db';
+
+// Permissions as data: role -> resource -> actions. Everything not listed is refused.
+export type Resource = 'dashboard' | 'fabric' | 'repository' | 'crd' | 'syncRun' | 'change' | 'user' | 'token';
+export type Action = 'view' | 'add' | 'change' | 'delete' | 'sync' | 'test';
+
+const READ: Partial<Record<Resource, Action[]>> = {
+  dashboard: ['view'],
+  fabric: ['view'],
+  repository: ['view'],
+  crd: ['view'],
+  syncRun: ['view'],
+  change: ['view'],
+  // Everyone manages their own API tokens.
+  token: ['view', 'add', 'delete'],
+};
+
+export const PERMISSIONS: Record<Role, Partial<Record<Resource, Action[]>>> = {
+  viewer: READ,
+  operator: { ...READ, fabric: ['view', 'sync'] },
+  admin: {
+    ...READ,
+    fabric: ['view', 'add', 'change', 'delete', 'sync'],
+    repository: ['view', 'add', 'change', 'delete', 'test'],
+    user: ['view', 'add', 'change'],
+  },
+};
+
+/** Whether a role may do an action on a resource. */
+export function allowed(role: Role | undefined, action: Action, resource: Resource): boolean {
+  return !!role && (PERMISSIONS[role][resource]?.includes(action) ?? false);
+}
+
+export const ROLES: { value: Role; label: string; description: string }[] = [
+  { value: 'admin', label: 'Admin', description: 'everything: repositories, fabrics, users' },
+  { value: 'operator', label: 'Operator', description: 'read everything and start syncs' },
+  { value: 'viewer', label: 'Viewer', description: 'read only' },
+];

@@ -1,0 +1,58 @@
+/** The catalogue of the 12 managed CRD kinds. Adding a kind is one file in kinds/ and one line here. */
+import { connection } from './kinds/connection';
+import { external } from './kinds/external';
+import { externalAttachment } from './kinds/externalAttachment';
+import { externalPeering } from './kinds/externalPeering';
+import { ipv4Namespace } from './kinds/ipv4Namespace';
+import { server } from './kinds/server';
+import { switchKind } from './kinds/switch';
+import { switchGroup } from './kinds/switchGroup';
+import { vlanNamespace } from './kinds/vlanNamespace';
+import { vpc } from './kinds/vpc';
+import { vpcAttachment } from './kinds/vpcAttachment';
+import { vpcPeering } from './kinds/vpcPeering';
+import type { KindDef } from './types';
+
+export { BUILTIN_SWITCH_PROFILES, isBuiltinSwitchProfile } from './profiles';
+export { CATEGORIES } from './types';
+export type { Category, ColumnDef, FilterDef, Issue, KindDef, Panel, PanelValue, Reference, Spec } from './types';
+export { connectionEndpoints, connectionType, CONNECTION_TYPES } from './kinds/connection';
+export type { ConnectionType, Endpoint, EndpointSide } from './kinds/connection';
+
+export const kinds: KindDef[] = [
+  vpc,
+  vpcAttachment,
+  vpcPeering,
+  ipv4Namespace,
+  external,
+  externalAttachment,
+  externalPeering,
+  connection,
+  server,
+  switchKind,
+  switchGroup,
+  vlanNamespace,
+];
+
+const byLookup = new Map<string, KindDef>();
+const byName = new Map<string, KindDef>();
+for (const k of kinds) {
+  byName.set(k.kind, k);
+  for (const key of [k.kind, k.plural, k.slug]) byLookup.set(key.toLowerCase(), k);
+}
+
+/** Finds a kind by its name, plural or URL slug, ignoring case (`VPC`, `vpcs`, `Connections`). */
+export function findKind(nameOrPluralOrSlug: string): KindDef | undefined {
+  return byLookup.get(nameOrPluralOrSlug.toLowerCase());
+}
+
+/** The kind with exactly this name (`VPC`, `Connection`). */
+export function kindByName(kind: string): KindDef | undefined {
+  return byName.get(kind);
+}
+
+/** The kind served under this API group and kind name, whatever the version. */
+export function kindByGroup(group: string, kind: string): KindDef | undefined {
+  const k = byName.get(kind);
+  return k && k.group === group ? k : undefined;
+}

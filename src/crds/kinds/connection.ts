@@ -1,0 +1,357 @@
+import { cidrContains, cidrsOverlap, isCanonicalCidr, parseCidr, parseIPv4, type Cidr } from '../net';
+import { portKey, splitPortRef } from '../ports';
+import { bool, cidr, ipv4, list, mtu, obj, opt, portIpSide, portRef, portSide, str, vlanOrZero } from '../schema';
+import { issueAt, joined, mapping, list as asList, text } from '../spec';
+import type { Issue, KindDef, Panel, Reference, Spec } from '../types';
+
+export const CONNECTION_TYPES = [
+  'unbundled',
+  'bundled',
+  'eslag',
+  'mclag',
+  'mclagDomain',
+  'fabric',
+  'mesh',
+  'gateway',
+  'vpcLoopback',
+  'external',
+  'staticExternal',
+] as const;
+export type ConnectionType = (typeof CONNECTION_TYPES)[number];
+
+const DEPRECATED_TYPES: ReadonlySet<string> = new Set(['mclag', 'mclagDomain']);
+
+export type EndpointSide = 'switch' | 'server' | 'gateway';
+
+export interface Endpoint {
+  device: string;
+  port: string;
+  side: EndpointSide;
+  /** Dotted field, e.g. `spec.bundled.links[1].switch.port`. */
+  field: string;
+  path: (string | number)[];
+  /** Index of the link in its list (0 for single-link types). */
+  link: number;
+  /** The /31 (or other) address on this side, when the type carries one. */
+  ip: string | null;
+}
+
+type SideSpec = readonly [key: string, side: EndpointSide];
+interface LinkList {
+  key: string;
+  single: boolean;
+  sides: readonly SideSpec[];
+}
+
+const SERVER_SWITCH: readonly SideSpec[] = [
+  ['server', 'server'],
+  ['switch', 'switch'],
+];
+const SWITCH_PAIR: readonly SideSpec[] = [
+  ['switch1', 'switch'],
+  ['switch2', 'switch'],
+];
+
+// Where each connection type keeps its port references.
+const LAYOUT: Record<ConnectionType, readonly LinkList[]> = {
+  unbundled: [{ key: 'link', single: true, sides: SERVER_SWITCH }],
+  bundled: [{ key: 'links', single: false, sides: SERVER_SWITCH }],
+  eslag: [{ key: 'links', single: false, sides: SERVER_SWITCH }],
+  mclag: [{ key: 'links', single: false, sides: SERVER_SWITCH }],
+  mclagDomain: [
+    { key: 'peerLinks', single: false, sides: SWITCH_PAIR },
+    { key: 'sessionLinks', single: false, sides: SWITCH_PAIR },
+  ],
+  fabric: [
+    {
+      key: 'links',
+      single: false,
+      sides: [
+        ['spine', 'switch'],
+        ['leaf', 'switch'],
+      ],
+    },
+  ],
+  mesh: [
+    {
+      key: 'links',
+      single: false,
+      sides: [
+        ['leaf1', 'switch'],
+        ['leaf2', 'switch'],
+      ],
+    },
+  ],
+  gateway: [
+    {
+      key: 'links',
+      single: false,
+      sides: [
+        ['switch', 'switch'],
+        ['gateway', 'gateway'],
+      ],
+    },
+  ],
+  vpcLoopback: [{ key: 'links', single: false, sides: SWITCH_PAIR }],
+  external: [{ key: 'link', single: true, sides: [['switch', 'switch']] }],
+  staticExternal: [{ key: 'link', single: true, sides: [['switch', 'switch']] }],
+};
+
+/** The connection type keys present (with a non-null value) in the spec. */
+export function connectionTypeKeys(spec: Spec): ConnectionType[] {
+  return CONNECTION_TYPES.filter((t) => spec[t] !== undefined && spec[t] !== null);
+}
+
+/** The connection type, or null when the spec has none. */
+export function connectionType(spec: Spec): ConnectionType | null {
+  for (const t of CONNECTION_TYPES) if (spec[t] !== undefined && spec[t] !== null) return t;
+  return null;
+}
+
+/** Every port named by the connection, in document order. */
+export function connectionEndpoints(spec: Spec): Endpoint[] {
+  const type = connectionType(spec);
+  if (!type) return [];
+  const body = mapping(spec[type]);
+  if (!body) return [];
+  const endpoints: Endpoint[] = [];
+  for (const layout of LAYOUT[type]) {
+    const links = layout.single ? [body[layout.key]] : asList(body[layout.key]);
+    links.forEach((raw, index) => {
+      const linkObj = mapping(raw);
+      if (!linkObj) return;
+      for (const [sideKey, side] of layout.sides) {
+        const sideObj = mapping(linkObj[sideKey]);
+        const ref = text(sideObj?.port);
+        const parts = ref ? splitPortRef(ref) : null;
+        if (!parts) continue;
+        // Every key here is a plain identifier, so the field is built directly rather than through dotted().
+        const path = layout.single ? ['spec', type, layout.key, sideKey, 'port'] : ['spec', type, layout.key, index, sideKey, 'port'];
+        const field = layout.single ? `spec.${type}.${layout.key}.${sideKey}.port` : `spec.${type}.${layout.key}[${index}].${sideKey}.port`;
+        endpoints.push({ device: parts.device, port: parts.port, side, path, field, link: index, ip: text(sideObj?.ip) });
+      }
+    });
+  }
+  return endpoints;
+}
+
+const link = obj({ server: portSide, switch: portSide });
+const switchPair = obj({ switch1: portSide, switch2: portSide });
+const multiLink = (min: number) => obj({ links: list(link, min), mtu: opt(mtu), fallback: opt(bool) });
+
+const specSchema = obj({
+  unbundled: opt(obj({ link, mtu: opt(mtu) })),
+  bundled: opt(multiLink(1)),
+  eslag: opt(multiLink(2)),
+  mclag: opt(multiLink(2)),
+  mclagDomain: opt(obj({ peerLinks: list(switchPair, 1), sessionLinks: list(switchPair, 1) })),
+  fabric: opt(obj({ links: list(obj({ spine: portIpSide, leaf: portIpSide }), 1) })),
+  mesh: opt(obj({ links: list(obj({ leaf1: portIpSide, leaf2: portIpSide }), 1) })),
+  gateway: opt(obj({ links: list(obj({ switch: portIpSide, gateway: portIpSide }), 1) })),
+  vpcLoopback: opt(obj({ links: list(switchPair, 1) })),
+  external: opt(obj({ link: obj({ switch: portSide }) })),
+  staticExternal: opt(
+    obj({
+      link: obj({
+        switch: obj({
+          port: portRef,
+          ip: opt(cidr),
+          nextHop: opt(ipv4),
+          subnets: opt(list(cidr)),
+          vlan: opt(vlanOrZero),
+        }),
+      }),
+      withinVPC: opt(str),
+    }),
+  ),
+});
+
+const TYPE_LIST = CONNECTION_TYPES.join(', ');
+
+function checkSpec(spec: Spec): Issue[] {
+  const types = connectionTypeKeys(spec);
+  if (types.length === 1) return [];
+  if (types.length > 1) {
+    return [issueAt(['spec'], `expected exactly one connection type, found ${types.length}: ${types.join(', ')}`)];
+  }
+  const unknown = Object.keys(spec);
+  const found = unknown.length > 0 ? `unknown connection type ${unknown.map((k) => JSON.stringify(k)).join(', ')}` : 'none';
+  return [issueAt(['spec'], `expected exactly one connection type (${TYPE_LIST}), found ${found}`)];
+}
+
+/** Devices of one side, deduplicated, in document order. */
+function devices(endpoints: Endpoint[], side: EndpointSide): string[] {
+  return [...new Set(endpoints.filter((e) => e.side === side).map((e) => e.device))];
+}
+
+// Expected device counts per type, as the fabric webhook checks them.
+const SWITCH_COUNT: Partial<Record<ConnectionType, [number, number]>> = {
+  unbundled: [1, 1],
+  bundled: [1, 1],
+  eslag: [1, 4],
+  fabric: [2, 2],
+  mesh: [2, 2],
+  gateway: [1, 1],
+  vpcLoopback: [1, 1],
+};
+
+function lintPointToPoint(type: ConnectionType, spec: Spec, issues: Issue[]): void {
+  const pairs: [string, string] | undefined =
+    type === 'fabric' ? ['spine', 'leaf'] : type === 'mesh' ? ['leaf1', 'leaf2'] : type === 'gateway' ? ['switch', 'gateway'] : undefined;
+  if (!pairs) return;
+  asList(mapping(spec[type])?.links).forEach((raw, index) => {
+    const l = mapping(raw);
+    const a = parseCidr(text(mapping(l?.[pairs[0]])?.ip) ?? '');
+    const b = parseCidr(text(mapping(l?.[pairs[1]])?.ip) ?? '');
+    for (const [key, c] of [[pairs[0], a], [pairs[1], b]] as const) {
+      if (c && c.prefixLength !== 31) issues.push(issueAt(['spec', type, 'links', index, key, 'ip'], `expected a /31 address, got /${c.prefixLength}`));
+    }
+    if (a && b && a.prefixLength === 31 && b.prefixLength === 31) {
+      if (a.start !== b.start) issues.push(issueAt(['spec', type, 'links', index], 'both ends must be in the same /31'));
+      else if (a.address === b.address) issues.push(issueAt(['spec', type, 'links', index], 'both ends have the same IP address'));
+    }
+  });
+}
+
+function lintStaticExternal(spec: Spec, issues: Issue[]): void {
+  const sw = mapping(mapping(mapping(spec.staticExternal)?.link)?.switch);
+  if (!sw) return;
+  const base = ['spec', 'staticExternal', 'link', 'switch'];
+  const ip = parseCidr(text(sw.ip) ?? '');
+  const nextHop = parseIPv4(text(sw.nextHop) ?? '');
+  if (ip && nextHop !== null && !cidrContains(ip, nextHop)) issues.push(issueAt([...base, 'nextHop'], `${String(sw.nextHop)} is not inside ${String(sw.ip)}`));
+  const subnets = asList(sw.subnets).map((s) => [s, parseCidr(String(s))] as const);
+  const seen: Cidr[] = [];
+  subnets.forEach(([raw, c], index) => {
+    if (!c) return;
+    const path = [...base, 'subnets', index];
+    if (!isCanonicalCidr(c)) issues.push(issueAt(path, `${String(raw)} has host bits set; the fabric expects a canonical prefix`));
+    if (c.prefixLength === 0 && subnets.length > 1) issues.push(issueAt(path, '0.0.0.0/0 is only allowed as the sole subnet'));
+    if (seen.some((other) => cidrsOverlap(other, c))) issues.push(issueAt(path, `${String(raw)} overlaps another subnet of this connection`));
+    seen.push(c);
+  });
+}
+
+function lint(spec: Spec): Issue[] {
+  const type = connectionType(spec);
+  if (!type) return [];
+  const issues: Issue[] = [];
+  if (DEPRECATED_TYPES.has(type)) issues.push(issueAt(['spec', type], `the ${type} connection type is deprecated; the fabric skips its checks`));
+  const endpoints = connectionEndpoints(spec);
+  const range = SWITCH_COUNT[type];
+  if (range) {
+    const count = devices(endpoints, 'switch').length;
+    if (count < range[0] || count > range[1]) {
+      const expected = range[0] === range[1] ? `${range[0]}` : `${range[0]}-${range[1]}`;
+      issues.push(issueAt(['spec', type], `a ${type} connection must name ${expected} switch${range[1] === 1 ? '' : 'es'}, found ${count}`));
+    }
+  }
+  if ((type === 'bundled' || type === 'eslag') && devices(endpoints, 'server').length > 1) {
+    issues.push(issueAt(['spec', type], `a ${type} connection must name exactly 1 server`));
+  }
+  const used = new Map<string, Endpoint>();
+  for (const e of endpoints) {
+    const key = `${e.side}:${portKey(e.device, e.port)}`;
+    const first = used.get(key);
+    if (first) issues.push(issueAt(e.path, `port ${e.device}/${e.port} is already used at ${first.field}`));
+    else used.set(key, e);
+  }
+  lintPointToPoint(type, spec, issues);
+  if (type === 'staticExternal') lintStaticExternal(spec, issues);
+  return issues;
+}
+
+const KIND_OF_SIDE: Record<EndpointSide, string> = { switch: 'Switch', server: 'Server', gateway: 'Gateway' };
+
+function references(spec: Spec): Reference[] {
+  const refs: Reference[] = [];
+  const seen = new Set<string>();
+  for (const e of connectionEndpoints(spec)) {
+    const kind = KIND_OF_SIDE[e.side];
+    if (seen.has(`${kind}/${e.device}`)) continue;
+    seen.add(`${kind}/${e.device}`);
+    refs.push({ kind, name: e.device, field: e.field });
+  }
+  const vpc = text(mapping(spec.staticExternal)?.withinVPC);
+  if (vpc) refs.push({ kind: 'VPC', name: vpc, field: 'spec.staticExternal.withinVPC' });
+  return refs;
+}
+
+function linkCount(spec: Spec): number | null {
+  const type = connectionType(spec);
+  if (!type) return null;
+  const body = mapping(spec[type]);
+  if (!body) return null;
+  return LAYOUT[type].reduce((n, l) => n + (l.single ? (body[l.key] ? 1 : 0) : asList(body[l.key]).length), 0);
+}
+
+function panels(spec: Spec): Panel[] {
+  const out: Panel[] = [
+    {
+      key: 'endpoints',
+      title: 'Endpoints',
+      columns: [
+        { key: 'link', label: 'Link' },
+        { key: 'device', label: 'Device' },
+        { key: 'port', label: 'Port' },
+        { key: 'side', label: 'Role' },
+        { key: 'ip', label: 'IP' },
+      ],
+      rows: connectionEndpoints(spec).map((e) => ({ link: e.link + 1, device: e.device, port: e.port, side: e.side, ip: e.ip })),
+    },
+  ];
+  const sw = mapping(mapping(mapping(spec.staticExternal)?.link)?.switch);
+  if (sw) {
+    out.push({
+      key: 'static-external',
+      title: 'Static external',
+      columns: [
+        { key: 'field', label: 'Field' },
+        { key: 'value', label: 'Value' },
+      ],
+      rows: [
+        { field: 'IP', value: text(sw.ip) },
+        { field: 'Next hop', value: text(sw.nextHop) },
+        { field: 'VLAN', value: typeof sw.vlan === 'number' ? sw.vlan : null },
+        { field: 'Subnets', value: joined(asList(sw.subnets).map((s) => text(s))) },
+        { field: 'Within VPC', value: text(mapping(spec.staticExternal)?.withinVPC) },
+      ],
+    });
+  }
+  return out;
+}
+
+const TYPE_SQL = `(SELECT k FROM jsonb_object_keys(spec) AS k WHERE k IN (${CONNECTION_TYPES.map((t) => `'${t}'`).join(', ')}) AND jsonb_typeof(spec -> k) = 'object' ORDER BY k LIMIT 1)`;
+
+export const connection: KindDef = {
+  kind: 'Connection',
+  group: 'wiring.githedgehog.com',
+  version: 'v1beta1',
+  apiVersion: 'wiring.githedgehog.com/v1beta1',
+  plural: 'connections',
+  slug: 'connections',
+  shortNames: ['conn'],
+  label: 'Connection',
+  labelPlural: 'Connections',
+  category: 'Wiring API',
+  specRequired: false,
+  specSchema,
+  checkSpec,
+  lint,
+  columns: [
+    { key: 'type', label: 'Type', value: (spec) => connectionType(spec), sortSql: TYPE_SQL },
+    { key: 'switches', label: 'Switches', value: (spec) => joined(devices(connectionEndpoints(spec), 'switch')) },
+    {
+      key: 'peers',
+      label: 'Servers / gateways',
+      value: (spec) => {
+        const endpoints = connectionEndpoints(spec);
+        return joined([...devices(endpoints, 'server'), ...devices(endpoints, 'gateway')]);
+      },
+    },
+    { key: 'links', label: 'Links', value: linkCount },
+  ],
+  filters: [{ key: 'type', label: 'Type', sql: TYPE_SQL, choices: [...CONNECTION_TYPES] }],
+  references,
+  panels,
+};

@@ -1,0 +1,75 @@
+import { cidrsOverlap, parseCidr, type Cidr } from '../net';
+import { cidr, community, list, obj, opt, str } from '../schema';
+import { issueAt, joined, list as asList, mapping, text } from '../spec';
+import type { Issue, KindDef, Reference, Spec } from '../types';
+
+/** 'static' when the External lists static prefixes, else 'bgp'. */
+export function externalMode(spec: Spec): 'static' | 'bgp' {
+  return mapping(spec.static) ? 'static' : 'bgp';
+}
+
+/** The IPv4Namespace the External uses ("default" when unset). */
+export function externalIpv4Namespace(spec: Spec): string {
+  return text(spec.ipv4Namespace) ?? 'default';
+}
+
+const specSchema = obj({
+  ipv4Namespace: opt(str),
+  inboundCommunity: opt(community),
+  outboundCommunity: opt(community),
+  static: opt(obj({ prefixes: opt(list(cidr)) })),
+});
+
+function lint(spec: Spec): Issue[] {
+  if (externalMode(spec) !== 'static') return [];
+  const issues: Issue[] = [];
+  const prefixes = asList(mapping(spec.static)?.prefixes);
+  if (prefixes.length === 0) issues.push(issueAt(['spec', 'static', 'prefixes'], 'a static External needs at least one prefix'));
+  for (const key of ['inboundCommunity', 'outboundCommunity'] as const) {
+    if (text(spec[key])) issues.push(issueAt(['spec', key], 'must be empty on a static External'));
+  }
+  const seen: Cidr[] = [];
+  prefixes.forEach((raw, index) => {
+    const c = parseCidr(String(raw));
+    if (!c) return;
+    if (seen.some((other) => cidrsOverlap(other, c))) issues.push(issueAt(['spec', 'static', 'prefixes', index], `${String(raw)} overlaps another prefix`));
+    seen.push(c);
+  });
+  return issues;
+}
+
+function references(spec: Spec): Reference[] {
+  return [{ kind: 'IPv4Namespace', name: externalIpv4Namespace(spec), field: 'spec.ipv4Namespace', ...(text(spec.ipv4Namespace) ? {} : { defaulted: true }) }];
+}
+
+const MODE_SQL = "CASE WHEN jsonb_typeof(spec->'static') = 'object' THEN 'static' ELSE 'bgp' END";
+const IPNS_SQL = "coalesce(nullif(spec->>'ipv4Namespace', ''), 'default')";
+
+export const external: KindDef = {
+  kind: 'External',
+  group: 'vpc.githedgehog.com',
+  version: 'v1beta1',
+  apiVersion: 'vpc.githedgehog.com/v1beta1',
+  plural: 'externals',
+  slug: 'externals',
+  shortNames: ['ext'],
+  label: 'External',
+  labelPlural: 'Externals',
+  category: 'VPC API',
+  specRequired: false,
+  maxNameLength: 11,
+  specSchema,
+  lint,
+  columns: [
+    { key: 'mode', label: 'Mode', value: externalMode, sortSql: MODE_SQL },
+    { key: 'ipv4Namespace', label: 'IPv4 namespace', value: externalIpv4Namespace, sortSql: IPNS_SQL },
+    { key: 'inboundCommunity', label: 'Inbound community', value: (spec) => text(spec.inboundCommunity), sortSql: "spec->>'inboundCommunity'" },
+    { key: 'outboundCommunity', label: 'Outbound community', value: (spec) => text(spec.outboundCommunity), sortSql: "spec->>'outboundCommunity'" },
+    { key: 'prefixes', label: 'Static prefixes', value: (spec) => joined(asList(mapping(spec.static)?.prefixes).map(text)) },
+  ],
+  filters: [
+    { key: 'mode', label: 'Mode', sql: MODE_SQL, choices: ['bgp', 'static'] },
+    { key: 'ipv4Namespace', label: 'IPv4 namespace', sql: IPNS_SQL },
+  ],
+  references,
+};

@@ -1,0 +1,163 @@
+import { bool, cidr, cidrOrAny, dict, intIn, ipv4, list, obj, oneOf, opt, str, uint32, vlanOrZero } from '../schema';
+import { issueAt, list as asList, mapping, num, text } from '../spec';
+import type { Issue, KindDef, Panel, Reference, Spec } from '../types';
+
+export const ACL_ACTIONS = ['permit', 'deny', 'discard', 'transit'] as const;
+export const ACL_PROTOCOLS = ['ip', 'tcp', 'udp', 'icmp'] as const;
+
+const statement = obj({
+  seq: intIn(0, 2147483647),
+  action: oneOf(ACL_ACTIONS),
+  protocol: oneOf(ACL_PROTOCOLS),
+  srcPrefix: cidrOrAny,
+  dstPrefix: cidrOrAny,
+  portRangeBegin: opt(intIn(0, 65535, 'a port')),
+  portRangeEnd: opt(intIn(0, 65535, 'a port')),
+  icmpType: opt(intIn(0, 255)),
+  icmpCode: opt(intIn(0, 255)),
+  tcpFilters: opt(dict(bool)),
+});
+
+const specSchema = obj({
+  external: str,
+  connection: str,
+  // The CRD requires switch and neighbor, but the webhook serialises them as {} for static attachments.
+  switch: opt(obj({ vlan: opt(vlanOrZero), ip: opt(cidr) })),
+  neighbor: opt(obj({ asn: opt(uint32), ip: opt(ipv4) })),
+  static: opt(obj({ remoteIP: ipv4, vlan: opt(vlanOrZero), ip: opt(cidr), proxy: opt(bool) })),
+  inboundACL: opt(obj({ statements: opt(list(statement)) })),
+});
+
+/** 'static' when the attachment has a static block, else 'bgp'. */
+export function attachmentMode(spec: Spec): 'static' | 'bgp' {
+  return mapping(spec.static) ? 'static' : 'bgp';
+}
+
+/** The VLAN used on the connection (0 = untagged). */
+export function attachmentVlan(spec: Spec): number {
+  return num(mapping(attachmentMode(spec) === 'static' ? spec.static : spec.switch)?.vlan) ?? 0;
+}
+
+const isEmpty = (value: unknown) => Object.values(mapping(value) ?? {}).every((v) => v === null || v === undefined || v === '' || v === 0);
+
+function lintAcl(spec: Spec, issues: Issue[]): void {
+  const seqs = new Set<number>();
+  asList(mapping(spec.inboundACL)?.statements).forEach((raw, index) => {
+    const s = mapping(raw);
+    if (!s) return;
+    const base = ['spec', 'inboundACL', 'statements', index];
+    const seq = num(s.seq);
+    if (seq !== null && seq < 10) issues.push(issueAt([...base, 'seq'], `must be 10 or more, got ${seq}`));
+    if (seq !== null && seqs.has(seq)) issues.push(issueAt([...base, 'seq'], `${seq} is used by another statement`));
+    if (seq !== null) seqs.add(seq);
+    if (mapping(s.tcpFilters) && s.protocol !== 'tcp') issues.push(issueAt([...base, 'tcpFilters'], 'only allowed with protocol tcp'));
+    if ((s.icmpType != null || s.icmpCode != null) && s.protocol !== 'icmp') issues.push(issueAt(base, 'icmpType/icmpCode are only allowed with protocol icmp'));
+    const begin = num(s.portRangeBegin);
+    const end = num(s.portRangeEnd);
+    if (begin !== null || end !== null) {
+      if (s.protocol !== 'tcp' && s.protocol !== 'udp') issues.push(issueAt(base, 'port ranges are only allowed with protocol tcp or udp'));
+      else if (begin === null || end === null || begin < 1 || begin > end) issues.push(issueAt(base, 'expected 1 <= portRangeBegin <= portRangeEnd'));
+    }
+  });
+}
+
+function lint(spec: Spec): Issue[] {
+  const issues: Issue[] = [];
+  const sw = mapping(spec.switch);
+  const neighbor = mapping(spec.neighbor);
+  if (attachmentMode(spec) === 'static') {
+    const st = mapping(spec.static)!;
+    if (!isEmpty(sw) || !isEmpty(neighbor)) issues.push(issueAt(['spec'], 'a static attachment must leave switch and neighbor empty'));
+    const hasIp = text(st.ip) !== null;
+    if (hasIp === (st.proxy === true)) issues.push(issueAt(['spec', 'static'], 'expected exactly one of ip or proxy: true'));
+  } else {
+    if (!text(sw?.ip)) issues.push(issueAt(['spec', 'switch', 'ip'], 'is required for a BGP attachment'));
+    if (!num(neighbor?.asn)) issues.push(issueAt(['spec', 'neighbor', 'asn'], 'is required (non-zero) for a BGP attachment'));
+    if (!text(neighbor?.ip)) issues.push(issueAt(['spec', 'neighbor', 'ip'], 'is required for a BGP attachment'));
+  }
+  lintAcl(spec, issues);
+  return issues;
+}
+
+function references(spec: Spec): Reference[] {
+  const refs: Reference[] = [];
+  const ext = text(spec.external);
+  if (ext) refs.push({ kind: 'External', name: ext, field: 'spec.external' });
+  const conn = text(spec.connection);
+  if (conn) refs.push({ kind: 'Connection', name: conn, field: 'spec.connection' });
+  return refs;
+}
+
+function panels(spec: Spec): Panel[] {
+  const sw = mapping(spec.switch);
+  const neighbor = mapping(spec.neighbor);
+  const st = mapping(spec.static);
+  const out: Panel[] = [
+    {
+      key: 'summary',
+      title: 'Attachment',
+      columns: [
+        { key: 'field', label: 'Field' },
+        { key: 'value', label: 'Value' },
+      ],
+      rows: [
+        { field: 'Mode', value: attachmentMode(spec) },
+        { field: 'VLAN', value: attachmentVlan(spec) || 'untagged' },
+        { field: 'Switch IP', value: text(st ? st.ip : sw?.ip) },
+        { field: 'Neighbor ASN', value: num(neighbor?.asn) },
+        { field: 'Neighbor IP', value: text(neighbor?.ip) },
+        { field: 'Remote IP', value: text(st?.remoteIP) },
+        { field: 'Proxy ARP', value: st ? st.proxy === true : null },
+      ],
+    },
+  ];
+  const statements = asList(mapping(spec.inboundACL)?.statements);
+  if (statements.length > 0) {
+    out.push({
+      key: 'acl',
+      title: 'Inbound ACL',
+      columns: ['seq', 'action', 'protocol', 'srcPrefix', 'dstPrefix'].map((key) => ({ key, label: key })),
+      rows: statements.map((raw) => {
+        const s = mapping(raw);
+        return { seq: num(s?.seq), action: text(s?.action), protocol: text(s?.protocol), srcPrefix: text(s?.srcPrefix), dstPrefix: text(s?.dstPrefix) };
+      }),
+    });
+  }
+  return out;
+}
+
+const MODE_SQL = "CASE WHEN jsonb_typeof(spec->'static') = 'object' THEN 'static' ELSE 'bgp' END";
+
+export const externalAttachment: KindDef = {
+  kind: 'ExternalAttachment',
+  group: 'vpc.githedgehog.com',
+  version: 'v1beta1',
+  apiVersion: 'vpc.githedgehog.com/v1beta1',
+  plural: 'externalattachments',
+  slug: 'externalattachments',
+  shortNames: ['extattach'],
+  label: 'External attachment',
+  labelPlural: 'External attachments',
+  category: 'VPC API',
+  specRequired: true,
+  specSchema,
+  lint,
+  columns: [
+    { key: 'external', label: 'External', value: (spec) => text(spec.external), sortSql: "spec->>'external'" },
+    { key: 'connection', label: 'Connection', value: (spec) => text(spec.connection), sortSql: "spec->>'connection'" },
+    { key: 'mode', label: 'Mode', value: attachmentMode, sortSql: MODE_SQL },
+    {
+      key: 'vlan',
+      label: 'VLAN',
+      value: attachmentVlan,
+      sortSql: `coalesce((CASE WHEN jsonb_typeof(spec->'static') = 'object' THEN spec#>>'{static,vlan}' ELSE spec#>>'{switch,vlan}' END)::int, 0)`,
+    },
+    { key: 'neighbor', label: 'Neighbor', value: (spec) => text(mapping(spec.neighbor)?.ip) ?? text(mapping(spec.static)?.remoteIP) },
+  ],
+  filters: [
+    { key: 'mode', label: 'Mode', sql: MODE_SQL, choices: ['bgp', 'static'] },
+    { key: 'external', label: 'External', sql: "spec->>'external'" },
+  ],
+  references,
+  panels,
+};

@@ -1,0 +1,57 @@
+import { cidr, list, obj, opt, str } from '../schema';
+import { joined, list as asList, mapping, text } from '../spec';
+import type { KindDef, Reference, Spec } from '../types';
+
+const specSchema = obj({
+  permit: obj({
+    vpc: obj({ name: str, subnets: opt(list(str)) }),
+    external: obj({ name: str, prefixes: opt(list(obj({ prefix: cidr }))) }),
+  }),
+});
+
+const vpcOf = (spec: Spec) => mapping(mapping(spec.permit)?.vpc);
+const externalOf = (spec: Spec) => mapping(mapping(spec.permit)?.external);
+
+function references(spec: Spec): Reference[] {
+  const refs: Reference[] = [];
+  const vpcName = text(vpcOf(spec)?.name);
+  if (vpcName) {
+    refs.push({ kind: 'VPC', name: vpcName, field: 'spec.permit.vpc.name' });
+    for (const subnet of asList(vpcOf(spec)?.subnets).map(text)) {
+      if (subnet) refs.push({ kind: 'VPC', name: vpcName, field: 'spec.permit.vpc.subnets', subnet });
+    }
+  }
+  const externalName = text(externalOf(spec)?.name);
+  if (externalName) refs.push({ kind: 'External', name: externalName, field: 'spec.permit.external.name' });
+  return refs;
+}
+
+export const externalPeering: KindDef = {
+  kind: 'ExternalPeering',
+  group: 'vpc.githedgehog.com',
+  version: 'v1beta1',
+  apiVersion: 'vpc.githedgehog.com/v1beta1',
+  plural: 'externalpeerings',
+  slug: 'externalpeerings',
+  shortNames: ['extpeering', 'extpeer'],
+  label: 'External peering',
+  labelPlural: 'External peerings',
+  category: 'VPC API',
+  specRequired: false,
+  specSchema,
+  columns: [
+    { key: 'vpc', label: 'VPC', value: (spec) => text(vpcOf(spec)?.name), sortSql: "spec#>>'{permit,vpc,name}'" },
+    { key: 'subnets', label: 'Subnets', value: (spec) => joined(asList(vpcOf(spec)?.subnets).map(text)) },
+    { key: 'external', label: 'External', value: (spec) => text(externalOf(spec)?.name), sortSql: "spec#>>'{permit,external,name}'" },
+    {
+      key: 'prefixes',
+      label: 'Prefixes',
+      value: (spec) => joined(asList(externalOf(spec)?.prefixes).map((p) => text(mapping(p)?.prefix))),
+    },
+  ],
+  filters: [
+    { key: 'vpc', label: 'VPC', sql: "spec#>>'{permit,vpc,name}'" },
+    { key: 'external', label: 'External', sql: "spec#>>'{permit,external,name}'" },
+  ],
+  references,
+};

@@ -1,0 +1,29 @@
+import { obj, opt, str } from '../schema';
+import { text } from '../spec';
+import type { KindDef, Reference, Spec } from '../types';
+
+function references(spec: Spec): Reference[] {
+  const profile = text(spec.profile);
+  return profile ? [{ kind: 'ServerProfile', name: profile, field: 'spec.profile' }] : [];
+}
+
+export const server: KindDef = {
+  kind: 'Server',
+  group: 'wiring.githedgehog.com',
+  version: 'v1beta1',
+  apiVersion: 'wiring.githedgehog.com/v1beta1',
+  plural: 'servers',
+  slug: 'servers',
+  shortNames: ['srv'],
+  label: 'Server',
+  labelPlural: 'Servers',
+  category: 'Wiring API',
+  specRequired: false,
+  specSchema: obj({ description: opt(str), profile: opt(str) }),
+  columns: [
+    { key: 'description', label: 'Description', value: (spec) => text(spec.description), sortSql: "spec->>'description'" },
+    { key: 'profile', label: 'Profile', value: (spec) => text(spec.profile), sortSql: "spec->>'profile'" },
+  ],
+  filters: [],
+  references,
+};

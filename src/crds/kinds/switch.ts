@@ -1,0 +1,183 @@
+import { isBuiltinSwitchProfile } from '../profiles';
+import { bool, cidr, dict, intIn, list, obj, oneOf, opt, str, uint32 } from '../schema';
+import { issueAt, joined, list as asList, mapping, num, text } from '../spec';
+import type { Issue, KindDef, Panel, Reference, Spec } from '../types';
+
+export const SWITCH_ROLES = ['spine', 'server-leaf', 'border-leaf', 'mixed-leaf', 'virtual-edge'] as const;
+export const REDUNDANCY_TYPES = ['mclag', 'eslag'] as const;
+
+const specSchema = obj({
+  role: oneOf(SWITCH_ROLES),
+  description: opt(str),
+  profile: opt(str),
+  groups: opt(list(str)),
+  redundancy: opt(obj({ group: opt(str), type: opt(oneOf(REDUNDANCY_TYPES)) })),
+  vlanNamespaces: opt(list(str)),
+  asn: opt(uint32),
+  ip: opt(cidr),
+  protocolIP: opt(cidr),
+  vtepIP: opt(cidr),
+  portGroupSpeeds: opt(dict(str)),
+  portSpeeds: opt(dict(str)),
+  portBreakouts: opt(dict(str)),
+  portAutoNegs: opt(dict(bool)),
+  portFECs: opt(dict(oneOf(['rs', 'fc', 'auto', 'disabled']))),
+  boot: opt(obj({ serial: opt(str), mac: opt(str) })),
+  enableAllPorts: opt(bool),
+  roce: opt(bool),
+  ecmp: opt(obj({ roceQPN: opt(bool) })),
+  linkFlapErrDisable: opt(
+    obj({
+      flapThreshold: opt(intIn(1, 50)),
+      samplingInterval: opt(intIn(1, 65535)),
+      recoveryInterval: opt(intIn(0, 65534)),
+    }),
+  ),
+});
+
+/** True for the roles that carry a VTEP (everything named *-leaf). */
+export function isLeafRole(role: unknown): boolean {
+  return typeof role === 'string' && role.endsWith('-leaf');
+}
+
+/** The switch's groups with its redundancy group, which the fabric adds implicitly. */
+export function switchGroups(spec: Spec): string[] {
+  const groups = asList(spec.groups).map(text);
+  groups.push(text(mapping(spec.redundancy)?.group));
+  return [...new Set(groups.filter((g): g is string => g !== null))];
+}
+
+/** The VLANNamespaces the switch uses; the fabric defaults the list to ["default"]. */
+export function switchVlanNamespaces(spec: Spec): { names: string[]; defaulted: boolean } {
+  const names = asList(spec.vlanNamespaces).map(text).filter((n): n is string => n !== null);
+  return names.length > 0 ? { names, defaulted: false } : { names: ['default'], defaulted: true };
+}
+
+const HYDRATED = 'will be required by the fabric; usually filled by hhfab build';
+
+function lint(spec: Spec): Issue[] {
+  const issues: Issue[] = [];
+  const profile = text(spec.profile);
+  if (!profile) issues.push(issueAt(['spec', 'profile'], 'missing; the fabric requires a SwitchProfile name'));
+  else if (!isBuiltinSwitchProfile(profile)) {
+    issues.push(issueAt(['spec', 'profile'], `"${profile}" is not a built-in SwitchProfile (custom profiles are not tracked here)`));
+  }
+  if (!num(spec.asn)) issues.push(issueAt(['spec', 'asn'], `missing; it ${HYDRATED}`));
+  if (!text(spec.ip)) issues.push(issueAt(['spec', 'ip'], `missing; it ${HYDRATED}`));
+  if (!text(spec.protocolIP)) issues.push(issueAt(['spec', 'protocolIP'], `missing; it ${HYDRATED}`));
+  if (isLeafRole(spec.role) && !text(spec.vtepIP)) issues.push(issueAt(['spec', 'vtepIP'], `missing; for a leaf it ${HYDRATED}`));
+  if (spec.role === 'spine' && text(spec.vtepIP)) issues.push(issueAt(['spec', 'vtepIP'], 'must not be set on a spine'));
+  const redundancy = mapping(spec.redundancy);
+  const group = text(redundancy?.group);
+  const type = text(redundancy?.type);
+  if ((group === null) !== (type === null)) {
+    issues.push(issueAt(['spec', 'redundancy'], 'group and type must be set together or not at all'));
+  }
+  if (type === 'mclag') issues.push(issueAt(['spec', 'redundancy', 'type'], 'mclag redundancy is deprecated; use eslag'));
+  return issues;
+}
+
+function references(spec: Spec): Reference[] {
+  const refs: Reference[] = [];
+  const profile = text(spec.profile);
+  if (profile) refs.push({ kind: 'SwitchProfile', name: profile, field: 'spec.profile' });
+  const explicit = new Set(asList(spec.groups).map(text));
+  for (const group of switchGroups(spec)) {
+    refs.push({ kind: 'SwitchGroup', name: group, field: explicit.has(group) ? 'spec.groups' : 'spec.redundancy.group' });
+  }
+  const vlanns = switchVlanNamespaces(spec);
+  for (const name of vlanns.names) {
+    refs.push({ kind: 'VLANNamespace', name, field: 'spec.vlanNamespaces', ...(vlanns.defaulted ? { defaulted: true } : {}) });
+  }
+  return refs;
+}
+
+function panels(spec: Spec): Panel[] {
+  const redundancy = mapping(spec.redundancy);
+  const boot = mapping(spec.boot);
+  return [
+    {
+      key: 'summary',
+      title: 'Switch',
+      columns: [
+        { key: 'field', label: 'Field' },
+        { key: 'value', label: 'Value' },
+      ],
+      rows: [
+        { field: 'Role', value: text(spec.role) },
+        { field: 'Profile', value: text(spec.profile) },
+        { field: 'Description', value: text(spec.description) },
+        { field: 'ASN', value: num(spec.asn) },
+        { field: 'Management IP', value: text(spec.ip) },
+        { field: 'Protocol IP', value: text(spec.protocolIP) },
+        { field: 'VTEP IP', value: text(spec.vtepIP) },
+        { field: 'Groups', value: joined(switchGroups(spec)) },
+        { field: 'Redundancy', value: joined([text(redundancy?.type), text(redundancy?.group)], ' ') },
+        { field: 'VLAN namespaces', value: joined(switchVlanNamespaces(spec).names) },
+        { field: 'Boot MAC', value: text(boot?.mac) },
+        { field: 'Boot serial', value: text(boot?.serial) },
+      ],
+    },
+    {
+      key: 'ports',
+      title: 'Port settings',
+      columns: [
+        { key: 'port', label: 'Port' },
+        { key: 'setting', label: 'Setting' },
+        { key: 'value', label: 'Value' },
+      ],
+      rows: (
+        [
+          ['portBreakouts', 'Breakout'],
+          ['portSpeeds', 'Speed'],
+          ['portGroupSpeeds', 'Group speed'],
+          ['portAutoNegs', 'Auto-negotiation'],
+          ['portFECs', 'FEC'],
+        ] as const
+      ).flatMap(([key, setting]) =>
+        Object.entries(mapping(spec[key]) ?? {}).map(([port, value]) => ({
+          port,
+          setting,
+          value: typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : null,
+        })),
+      ),
+    },
+  ];
+}
+
+export const switchKind: KindDef = {
+  kind: 'Switch',
+  group: 'wiring.githedgehog.com',
+  version: 'v1beta1',
+  apiVersion: 'wiring.githedgehog.com/v1beta1',
+  plural: 'switches',
+  slug: 'switches',
+  shortNames: ['sw'],
+  label: 'Switch',
+  labelPlural: 'Switches',
+  category: 'Wiring API',
+  specRequired: false,
+  specSchema,
+  lint,
+  columns: [
+    { key: 'role', label: 'Role', value: (spec) => text(spec.role), sortSql: "spec->>'role'" },
+    { key: 'profile', label: 'Profile', value: (spec) => text(spec.profile), sortSql: "spec->>'profile'" },
+    { key: 'asn', label: 'ASN', value: (spec) => num(spec.asn), sortSql: "(spec->>'asn')::bigint" },
+    { key: 'ip', label: 'Management IP', value: (spec) => text(spec.ip), sortSql: "spec->>'ip'" },
+    { key: 'groups', label: 'Groups', value: (spec) => joined(switchGroups(spec)) },
+    {
+      key: 'redundancy',
+      label: 'Redundancy',
+      value: (spec) => text(mapping(spec.redundancy)?.type),
+      sortSql: "spec#>>'{redundancy,type}'",
+    },
+    { key: 'description', label: 'Description', value: (spec) => text(spec.description), sortSql: "spec->>'description'" },
+  ],
+  filters: [
+    { key: 'role', label: 'Role', sql: "spec->>'role'", choices: [...SWITCH_ROLES] },
+    { key: 'profile', label: 'Profile', sql: "spec->>'profile'" },
+    { key: 'redundancy', label: 'Redundancy', sql: "coalesce(spec#>>'{redundancy,type}', 'none')", choices: ['none', ...REDUNDANCY_TYPES] },
+  ],
+  references,
+  panels,
+};

@@ -1,0 +1,99 @@
+import { dict, list, obj, opt, str } from '../schema';
+import { dotted, issueAt, joined, list as asList, mapping, text } from '../spec';
+import type { Issue, KindDef, Reference, Spec } from '../types';
+
+const specSchema = obj({
+  // A VPC mapped to null or {} means all of its subnets.
+  permit: list(dict(opt(obj({ subnets: opt(list(str, 1, 10)) }))), 1, 10),
+  remote: opt(str),
+});
+
+/** The two peered VPCs, sorted, taken from the first permit entry. */
+export function peeredVpcs(spec: Spec): string[] {
+  return Object.keys(mapping(asList(spec.permit)[0]) ?? {}).sort();
+}
+
+function checkSpec(spec: Spec): Issue[] {
+  const issues: Issue[] = [];
+  let pair: string | null = null;
+  asList(spec.permit).forEach((raw, index) => {
+    const keys = Object.keys(mapping(raw) ?? {}).sort();
+    if (keys.length !== 2) {
+      issues.push(issueAt(['spec', 'permit', index], `expected exactly 2 VPC names, got ${keys.length}${keys.length > 0 ? ` (${keys.join(', ')})` : ''}`));
+      return;
+    }
+    const thisPair = keys.join(' and ');
+    if (pair === null) pair = thisPair;
+    else if (pair !== thisPair) issues.push(issueAt(['spec', 'permit', index], `expected the same 2 VPCs in every entry (${pair}), got ${thisPair}`));
+  });
+  return issues;
+}
+
+function lint(spec: Spec): Issue[] {
+  return text(spec.remote) ? [issueAt(['spec', 'remote'], 'is deprecated and rejected by the fabric')] : [];
+}
+
+function references(spec: Spec): Reference[] {
+  const refs: Reference[] = [];
+  const seen = new Set<string>();
+  asList(spec.permit).forEach((raw, index) => {
+    for (const [vpcName, value] of Object.entries(mapping(raw) ?? {})) {
+      const subnets = asList(mapping(value)?.subnets).map(text).filter((s): s is string => s !== null);
+      const field = dotted(['spec', 'permit', index, vpcName]);
+      if (subnets.length === 0 && !seen.has(vpcName)) refs.push({ kind: 'VPC', name: vpcName, field });
+      for (const subnet of subnets) refs.push({ kind: 'VPC', name: vpcName, field: `${field}.subnets`, subnet });
+      seen.add(vpcName);
+    }
+  });
+  return refs;
+}
+
+const VPC_SQL = (fn: 'min' | 'max') =>
+  `(SELECT ${fn}(k) FROM jsonb_object_keys(CASE WHEN jsonb_typeof(spec #> '{permit,0}') = 'object' THEN spec #> '{permit,0}' ELSE '{}'::jsonb END) AS k)`;
+
+export const vpcPeering: KindDef = {
+  kind: 'VPCPeering',
+  group: 'vpc.githedgehog.com',
+  version: 'v1beta1',
+  apiVersion: 'vpc.githedgehog.com/v1beta1',
+  plural: 'vpcpeerings',
+  slug: 'vpcpeerings',
+  shortNames: ['vpcpeer'],
+  label: 'VPC peering',
+  labelPlural: 'VPC peerings',
+  category: 'VPC API',
+  specRequired: false,
+  specSchema,
+  checkSpec,
+  lint,
+  columns: [
+    { key: 'vpc1', label: 'VPC 1', value: (spec) => peeredVpcs(spec)[0] ?? null, sortSql: VPC_SQL('min') },
+    { key: 'vpc2', label: 'VPC 2', value: (spec) => peeredVpcs(spec)[1] ?? null, sortSql: VPC_SQL('max') },
+    {
+      key: 'rules',
+      label: 'Permit rules',
+      value: (spec) => asList(spec.permit).length,
+      sortSql: "CASE WHEN jsonb_typeof(spec->'permit') = 'array' THEN jsonb_array_length(spec->'permit') ELSE 0 END",
+    },
+  ],
+  filters: [],
+  references,
+  panels: (spec) => [
+    {
+      key: 'permit',
+      title: 'Permit',
+      columns: [
+        { key: 'rule', label: 'Rule' },
+        { key: 'vpc', label: 'VPC' },
+        { key: 'subnets', label: 'Subnets' },
+      ],
+      rows: asList(spec.permit).flatMap((raw, index) =>
+        Object.entries(mapping(raw) ?? {}).map(([vpcName, value]) => ({
+          rule: index + 1,
+          vpc: vpcName,
+          subnets: joined(asList(mapping(value)?.subnets).map(text)) ?? 'all',
+        })),
+      ),
+    },
+  ],
+};

@@ -1,0 +1,63 @@
+import { recordChange } from '../audit';
+import { db, Prisma, type Fabric, type User } from '../db';
+import { GitopsDirectoryError, normalizeGitopsDirectory } from '../gitops/directory';
+import { Conflict, NotFound, ValidationError } from '../web/errors';
+import { fabricSnapshot } from './present';
+import type { FabricInput, FabricPatch } from './schema';
+
+type Actor = Pick<User, 'id' | 'username'>;
+
+function directory(input: string): string {
+  try {
+    return normalizeGitopsDirectory(input);
+  } catch (err) {
+    if (err instanceof GitopsDirectoryError) throw new ValidationError({ gitopsDirectory: err.message });
+    throw err;
+  }
+}
+
+async function save<T>(work: Promise<T>, input: { name?: string; gitopsDirectory?: string }): Promise<T> {
+  return work.catch((err) => {
+    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
+      const target = String((err.meta as { target?: unknown } | undefined)?.target ?? err.message);
+      throw target.includes('name') && !target.includes('gitopsDirectory')
+        ? new Conflict(`a fabric named "${input.name}" already exists`)
+        : new Conflict(`another fabric already uses directory "${input.gitopsDirectory || '/'}" of this repository`);
+    }
+    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2003') throw new ValidationError({ repositoryId: 'no such repository' });
+    throw err;
+  });
+}
+
+function toData(input: FabricPatch) {
+  const { enabled, gitopsDirectory, ...rest } = input;
+  return { ...rest, ...(enabled !== undefined && { syncEnabled: enabled }), ...(gitopsDirectory !== undefined && { gitopsDirectory: directory(gitopsDirectory) }) };
+}
+
+/** Creates a fabric: a repository plus a normalised directory in it. */
+export async function createFabric(props: { input: FabricInput; user: Actor }): Promise<Fabric> {
+  const data = toData(props.input) as FabricInput & { gitopsDirectory: string };
+  const fabric = await save(db().fabric.create({ data: { ...data, branch: data.branch ?? null } }), data);
+  await recordChange({ user: props.user, action: 'create', objectType: 'Fabric', objectId: fabric.id, objectLabel: fabric.name, after: fabricSnapshot(fabric) });
+  return fabric;
+}
+
+/** Updates a fabric. */
+export async function updateFabric(props: { id: number; patch: FabricPatch; user: Actor }): Promise<Fabric> {
+  const before = await db().fabric.findUnique({ where: { id: props.id } });
+  if (!before) throw new NotFound('fabric');
+  const data = toData(props.patch);
+  const fabric = await save(db().fabric.update({ where: { id: props.id }, data }), { name: data.name ?? before.name, gitopsDirectory: data.gitopsDirectory ?? before.gitopsDirectory });
+  await recordChange({ user: props.user, action: 'update', objectType: 'Fabric', objectId: fabric.id, objectLabel: fabric.name, before: fabricSnapshot(before), after: fabricSnapshot(fabric) });
+  return fabric;
+}
+
+/** Deletes a fabric with its records and runs; refused while a sync is running. */
+export async function deleteFabric(props: { id: number; user: Actor }): Promise<void> {
+  const fabric = await db().fabric.findUnique({ where: { id: props.id } });
+  if (!fabric) throw new NotFound('fabric');
+  const active = await db().syncRun.count({ where: { fabricId: fabric.id, status: 'running' } });
+  if (active) throw new Conflict(`fabric "${fabric.name}" is syncing; wait for the run to finish`);
+  await db().fabric.delete({ where: { id: fabric.id } });
+  await recordChange({ user: props.user, action: 'delete', objectType: 'Fabric', objectId: fabric.id, objectLabel: fabric.name, before: { ...fabricSnapshot(fabric), records: fabric.cachedCrdCount } });
+}

@@ -1,0 +1,306 @@
+// Git access for syncs and connection tests, through the system git binary (simple-git).
+//
+// A sync does a shallow, single-branch clone into a fresh temporary directory instead of
+// keeping a cached clone per repository: there is no state to corrupt between runs (a killed
+// worker cannot leave a half-fetched cache behind), no cache invalidation when a URL, branch
+// or credential changes, and nothing to lock when two fabrics share a repository. The cost is
+// one full download of the branch tip per sync, which is small for GitOps repositories.
+//
+// Credentials reach git only through the environment of the child process. For https the
+// askpass helper is used rather than `http.extraHeader` in GIT_CONFIG_* variables: git asks
+// askpass only after the server answered 401, so the secret is never sent to a server that
+// did not ask for it (a redirect target, say), git picks the auth scheme, and no config
+// override is needed. The helper script holds no secret; it echoes environment variables.
+// Every call gets its own private temp dir (HOME, helper scripts, SSH key, known_hosts),
+// removed in `finally`, so the user's ~/.gitconfig, ~/.ssh and credential helpers play no part.
+
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { simpleGit, type SimpleGit } from 'simple-git';
+import { redact } from '../secrets/redact';
+import { maskSecrets } from './mask';
+import { checkBranchName, checkRepositoryUrl } from './url';
+
+export type GitAuth =
+  | { type: 'none' }
+  | { type: 'token'; username?: string; token: string }
+  | { type: 'basic'; username: string; password: string }
+  | { type: 'ssh_key'; privateKey: string; passphrase?: string; knownHosts?: string };
+
+export type GitFailureKind = 'auth' | 'not_found' | 'unreachable' | 'timeout' | 'tls' | 'branch_not_found' | 'unknown';
+
+/** A failed git call; the message is human, redacted, and never contains the call's secret. */
+export class GitError extends Error {
+  readonly kind: GitFailureKind;
+  /** True when retrying later may succeed (the remote was unreachable or slow). */
+  readonly transient: boolean;
+
+  constructor(kind: GitFailureKind, message: string) {
+    super(message);
+    this.name = 'GitError';
+    this.kind = kind;
+    this.transient = kind === 'unreachable' || kind === 'timeout';
+  }
+}
+
+interface CommonOptions {
+  url: string;
+  auth: GitAuth;
+  /** The remote's default branch when absent or empty. */
+  branch?: string;
+  timeoutMs: number;
+  /** Permits http://, git:// and file:// remotes (development and tests only). */
+  allowInsecure?: boolean;
+  /** Parent of the per-call private temp dir; defaults to the OS temp dir. */
+  tmpDir?: string;
+}
+
+export interface CloneResult {
+  sha: string;
+  message: string;
+  author: string;
+  date: Date;
+  branch: string;
+}
+
+/** GitHub and Gitea take any username with a token, but refuse an empty one; GitLab accepts this too. */
+const DEFAULT_TOKEN_USERNAME = 'x-access-token';
+
+/** Commit of the branch (or of the remote's default branch) without cloning: `git ls-remote`. */
+export async function lsRemote(opts: CommonOptions): Promise<{ head: string; branch: string }> {
+  return withGit(opts, 'ls-remote', async (git) => {
+    if (opts.branch) {
+      const ref = `refs/heads/${opts.branch}`;
+      const out = await git.raw(['ls-remote', '--heads', '--', opts.url, ref]);
+      const line = out.split('\n').find((l) => l.endsWith(`\t${ref}`));
+      if (!line) throw new GitError('branch_not_found', `branch "${opts.branch}" not found in ${opts.url}`);
+      return { head: line.split('\t')[0] ?? '', branch: opts.branch };
+    }
+    const out = await git.raw(['ls-remote', '--symref', '--', opts.url, 'HEAD']);
+    const symref = /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(out)?.[1];
+    const head = /^([0-9a-f]{40,64})\tHEAD$/m.exec(out)?.[1];
+    if (!symref || !head) throw new GitError('branch_not_found', `${opts.url} has no default branch (is the repository empty?)`);
+    return { head, branch: symref };
+  });
+}
+
+/** Shallow, single-branch clone of the branch (or the remote default) into `dir`, which must not exist or be empty. */
+export async function shallowClone(opts: CommonOptions & { dir: string }): Promise<CloneResult> {
+  return withGit(opts, 'clone', async (git, env) => {
+    const branchArgs = opts.branch ? ['--branch', opts.branch] : [];
+    // git runs inside the private dir, so a relative target would land there and be deleted.
+    const dir = resolve(opts.dir);
+    await git.raw(['clone', '--depth', '1', '--single-branch', '--no-tags', ...branchArgs, '--', opts.url, dir]);
+    const inClone = configured(dir, env, git.signal, opts.timeoutMs);
+    let log: string;
+    try {
+      log = await inClone.raw(['log', '-1', '--format=%H%x00%an <%ae>%x00%aI%x00%B']);
+    } catch {
+      throw new GitError('branch_not_found', `${opts.url} has no commits on ${opts.branch ? `branch "${opts.branch}"` : 'its default branch'}`);
+    }
+    const [sha = '', author = '', date = '', ...rest] = log.split('\0');
+    const branch = opts.branch || (await inClone.raw(['symbolic-ref', '--short', 'HEAD'])).trim();
+    return { sha: sha.trim(), author, date: new Date(date), message: rest.join('\0').trim(), branch };
+  });
+}
+
+type ChildEnv = Record<string, string>;
+type RunGit = SimpleGit & { signal: AbortSignal };
+
+async function withGit<T>(opts: CommonOptions & { dir?: string }, op: string, body: (git: RunGit, env: ChildEnv) => Promise<T>): Promise<T> {
+  const secrets = secretsOf(opts.auth);
+  const urlProblem = checkRepositoryUrl(opts.url, { allowInsecure: opts.allowInsecure ?? false });
+  if (urlProblem) throw new GitError('unknown', safeMessage(`invalid repository URL: ${urlProblem}`, secrets));
+  const branchProblem = opts.branch ? checkBranchName(opts.branch) : null;
+  if (branchProblem) throw new GitError('branch_not_found', safeMessage(`invalid branch "${opts.branch}": ${branchProblem}`, secrets));
+  if (!(opts.timeoutMs > 0)) throw new GitError('unknown', `git ${op}: timeoutMs must be a positive number`);
+
+  const privateDir = await mkdtemp(join(opts.tmpDir ?? tmpdir(), 'hhfm-git-'));
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), opts.timeoutMs);
+  try {
+    const env = await prepareEnvironment(privateDir, opts.auth, opts.allowInsecure ?? false, opts.timeoutMs);
+    const git = configured(privateDir, env, controller.signal, opts.timeoutMs);
+    return await body(git, env);
+  } catch (error) {
+    if (error instanceof GitError) throw new GitError(error.kind, safeMessage(error.message, secrets));
+    if (controller.signal.aborted) {
+      throw new GitError('timeout', safeMessage(`git ${op} of ${opts.url} timed out after ${formatSeconds(opts.timeoutMs)}`, secrets));
+    }
+    throw classify(error, op, opts, secrets);
+  } finally {
+    clearTimeout(timer);
+    await rm(privateDir, { recursive: true, force: true });
+  }
+}
+
+function configured(baseDir: string, env: ChildEnv, signal: AbortSignal, timeoutMs: number): RunGit {
+  // Killing git on timeout leaves its git-remote-http child behind; curl's own stall limit ends it.
+  const stallSeconds = Math.max(1, Math.ceil(timeoutMs / 1000));
+  const git = simpleGit({
+    baseDir,
+    abort: signal,
+    // Only this module sets these: the askpass helper, the ssh command and the emptied credential
+    // helper list. User input reaches git solely as the checked URL after `--` and a checked branch.
+    unsafe: { allowUnsafeAskPass: true, allowUnsafeSshCommand: true, allowUnsafeCredentialHelper: true },
+    allowEnvironment: Object.keys(env),
+    config: ['credential.helper=', 'core.symlinks=true', 'http.lowSpeedLimit=1', `http.lowSpeedTime=${stallSeconds}`],
+  }).env(env);
+  return Object.assign(git, { signal });
+}
+
+async function prepareEnvironment(privateDir: string, auth: GitAuth, allowInsecure: boolean, timeoutMs: number): Promise<ChildEnv> {
+  const home = join(privateDir, 'home');
+  await mkdir(home, { mode: 0o700 });
+  const knownHosts = join(privateDir, 'known_hosts');
+  await writeFile(knownHosts, auth.type === 'ssh_key' && auth.knownHosts ? normaliseNewlines(auth.knownHosts) : '', { mode: 0o600 });
+
+  const env: ChildEnv = {
+    PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+    HOME: home,
+    XDG_CONFIG_HOME: home,
+    LANG: 'C',
+    LC_ALL: 'C',
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_TERMINAL_PROMPT: '0',
+    GCM_INTERACTIVE: 'never',
+    // Refuses ext::, fd:: and friends even if a URL slipped past checkRepositoryUrl.
+    GIT_ALLOW_PROTOCOL: allowInsecure ? 'https:ssh:http:git:file' : 'https:ssh',
+  };
+  for (const name of ['http_proxy', 'https_proxy', 'no_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'ALL_PROXY', 'SSL_CERT_FILE', 'SSL_CERT_DIR']) {
+    const value = process.env[name];
+    if (value) env[name] = value;
+  }
+
+  const sshOptions = [
+    '-F /dev/null', // the user's ~/.ssh/config is found through getpwuid, not $HOME
+    '-o IdentitiesOnly=yes',
+    '-o PasswordAuthentication=no',
+    '-o KbdInteractiveAuthentication=no',
+    `-o ConnectTimeout=${Math.max(1, Math.ceil(timeoutMs / 1000))}`,
+    '-o ServerAliveInterval=15',
+    '-o ServerAliveCountMax=2',
+    `-o UserKnownHostsFile=${shellQuote(knownHosts)}`,
+    '-o GlobalKnownHostsFile=/dev/null',
+    `-o StrictHostKeyChecking=${auth.type === 'ssh_key' && auth.knownHosts ? 'yes' : 'accept-new'}`,
+  ];
+
+  if (auth.type === 'token' || auth.type === 'basic') {
+    const askpass = join(privateDir, 'askpass.sh');
+    await writeFile(askpass, ASKPASS_SCRIPT, { mode: 0o700 });
+    env.GIT_ASKPASS = askpass;
+    env.HHFM_GIT_USERNAME = auth.type === 'token' ? auth.username || DEFAULT_TOKEN_USERNAME : auth.username;
+    env.HHFM_GIT_PASSWORD = auth.type === 'token' ? auth.token : auth.password;
+  }
+
+  if (auth.type === 'ssh_key') {
+    const keyFile = join(privateDir, 'id_key');
+    // OpenSSH rejects a key without its final newline, and keys pasted from Windows carry CRs.
+    await writeFile(keyFile, `${normaliseNewlines(auth.privateKey).trimEnd()}\n`, { mode: 0o600 });
+    await chmod(keyFile, 0o600);
+    sshOptions.unshift(`-i ${shellQuote(keyFile)}`);
+    if (auth.passphrase) {
+      const sshAskpass = join(privateDir, 'ssh-askpass.sh');
+      await writeFile(sshAskpass, SSH_ASKPASS_SCRIPT, { mode: 0o700 });
+      env.SSH_ASKPASS = sshAskpass;
+      env.SSH_ASKPASS_REQUIRE = 'force';
+      env.HHFM_SSH_PASSPHRASE = auth.passphrase;
+      sshOptions.push('-o BatchMode=no', '-o NumberOfPasswordPrompts=1');
+    } else {
+      sshOptions.push('-o BatchMode=yes');
+    }
+  } else {
+    sshOptions.push('-o BatchMode=yes');
+  }
+  env.GIT_SSH_COMMAND = `ssh ${sshOptions.join(' ')}`;
+  return env;
+}
+
+const ASKPASS_SCRIPT = `#!/bin/sh
+case "$1" in
+  [Uu]sername*) printf '%s\\n' "$HHFM_GIT_USERNAME" ;;
+  *) printf '%s\\n' "$HHFM_GIT_PASSWORD" ;;
+esac
+`;
+
+const SSH_ASKPASS_SCRIPT = `#!/bin/sh
+printf '%s\\n' "$HHFM_SSH_PASSPHRASE"
+`;
+
+function secretsOf(auth: GitAuth): string[] {
+  switch (auth.type) {
+    case 'none':
+      return [];
+    case 'token':
+      return [auth.token, `${auth.username || DEFAULT_TOKEN_USERNAME}:${auth.token}`];
+    case 'basic':
+      return [auth.password, `${auth.username}:${auth.password}`];
+    case 'ssh_key':
+      return [auth.privateKey, ...(auth.passphrase ? [auth.passphrase] : [])];
+  }
+}
+
+const PATTERNS: [GitFailureKind, RegExp][] = [
+  ['branch_not_found', /Remote branch .* not found|couldn't find remote ref|not found in upstream/i],
+  ['tls', /SSL|certificate|TLS|gnutls/i],
+  ['auth', /Authentication failed|could not read (Username|Password)|terminal prompts disabled|\b40[13]\b|Permission denied|Host key verification failed|invalid format|incorrect passphrase/i],
+  ['not_found', /Repository not found|does not appear to be a git repository|\b404\b|not found|does not exist|No such file or directory/i],
+  ['unreachable', /Could not resolve host|Connection refused|Failed to connect|Connection timed out|Network is unreachable|No route to host|Could not resolve hostname|Connection reset|Connection closed|unexpected disconnect|Empty reply/i],
+];
+
+function classify(error: unknown, op: string, opts: CommonOptions, secrets: string[]): GitError {
+  const raw = error instanceof Error ? error.message : String(error);
+  const match = PATTERNS.find(([, pattern]) => pattern.test(raw));
+  const kind = match?.[0] ?? 'unknown';
+  const detail = (match && firstLineMatching(raw, match[1])) ?? lastFatalLine(raw);
+  const host = hostOf(opts.url);
+  const messages: Record<GitFailureKind, string> = {
+    auth: `authentication failed for ${opts.url} (check the username and secret${opts.auth.type === 'ssh_key' ? ', and the known hosts' : ''})`,
+    not_found: `repository not found at ${opts.url} (check the URL, and that the credentials may read it)`,
+    unreachable: `cannot reach ${host}: ${detail}`,
+    timeout: `git ${op} of ${opts.url} timed out after ${formatSeconds(opts.timeoutMs)}`,
+    tls: `TLS certificate problem talking to ${host}: ${detail}`,
+    branch_not_found: `branch "${opts.branch ?? ''}" not found in ${opts.url}`,
+    unknown: `git ${op} failed for ${opts.url}: ${detail}`,
+  };
+  return new GitError(kind, safeMessage(messages[kind], secrets));
+}
+
+function firstLineMatching(stderr: string, pattern: RegExp): string | undefined {
+  return stderr
+    .split('\n')
+    .map((l) => l.trim().replace(/^(fatal|error):\s*/i, ''))
+    .find((l) => pattern.test(l))
+    ?.slice(0, 500);
+}
+
+function lastFatalLine(stderr: string): string {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const fatal = lines.filter((l) => /^(fatal|error):/i.test(l)).pop() ?? lines.pop() ?? 'no output';
+  return fatal.replace(/^(fatal|error):\s*/i, '').slice(0, 500);
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host || url;
+  } catch {
+    return /^(?:[^@/:]+@)?([^@/:]+):/.exec(url)?.[1] ?? url;
+  }
+}
+
+function safeMessage(message: string, secrets: string[]): string {
+  return redact(maskSecrets(message, secrets));
+}
+
+function formatSeconds(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 100) / 10} s`;
+}
+
+function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+function normaliseNewlines(text: string): string {
+  return text.replace(/\r\n?/g, '\n');
+}

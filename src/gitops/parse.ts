@@ -1,0 +1,224 @@
+// YAML files from git are parsed as YAML 1.2 (core schema), so that MAC addresses such as
+// 10:20:30:40:50:59 and BGP communities such as 65102:50 stay strings and 0100 stays 100;
+// PyYAML and other YAML 1.1 parsers turn them into sexagesimal or octal numbers.
+//
+// Hostile input must give an error, never a crash: nesting depth is measured on the parser's
+// token tree (built without recursion) before the recursive composer runs, because a stack
+// overflow deep inside the composer can surface as a fatal V8 error instead of a RangeError.
+
+import { Composer, LineCounter, Parser, isMap, isScalar, isSeq, type CST, type Document, type ParsedNode } from 'yaml';
+
+export type YamlPath = readonly (string | number)[];
+
+export interface ParsedDocument {
+  /** Position among the non-empty documents of the file, from 0. */
+  index: number;
+  /** 1-based line where the document's content starts. */
+  line: number;
+  /** Plain JS value (objects, arrays, strings, numbers, booleans, null). */
+  value: unknown;
+  /** Line of the node at `path` inside this document, or of its nearest existing parent. */
+  lineOf(path: YamlPath): number;
+  /** For documents expanded from a `kind: List`, the position in its `items`. */
+  listItem?: number;
+}
+
+export interface ParseError {
+  line: number;
+  message: string;
+}
+
+export interface ParseResult {
+  /** Empty whenever `errors` is not: a file with any error is not applied at all. */
+  documents: ParsedDocument[];
+  errors: ParseError[];
+}
+
+export interface ParseOptions {
+  /** Alias dereferences allowed per document (a billion-laughs guard); default 100. */
+  maxAliasCount?: number;
+  /** Collections nested deeper than this are refused; default 100. */
+  maxDepth?: number;
+}
+
+/** Thrown by decodeUtf8 for content that is not UTF-8 text. */
+export class FileDecodeError extends Error {
+  readonly line: number;
+
+  constructor(message: string, line = 1) {
+    super(message);
+    this.name = 'FileDecodeError';
+    this.line = line;
+  }
+}
+
+/** Decodes a file as UTF-8 text, dropping a BOM; throws FileDecodeError for binary files and invalid UTF-8. */
+export function decodeUtf8(buf: Buffer): string {
+  if ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff)) {
+    throw new FileDecodeError('file is UTF-16 encoded; save it as UTF-8');
+  }
+  const nul = buf.indexOf(0);
+  if (nul !== -1) throw new FileDecodeError('file is binary (it contains NUL bytes), not YAML text', lineAt(buf, nul));
+  try {
+    // TextDecoder drops a leading BOM by itself (ignoreBOM defaults to false).
+    return new TextDecoder('utf-8', { fatal: true }).decode(buf);
+  } catch {
+    throw new FileDecodeError('file is not valid UTF-8 text', lineAt(buf, firstInvalidUtf8(buf)));
+  }
+}
+
+/** Decodes and parses one YAML file; decoding problems become a file error like any other. */
+export function parseYamlFile(buf: Buffer, opts: ParseOptions = {}): ParseResult {
+  let text: string;
+  try {
+    text = decodeUtf8(buf);
+  } catch (error) {
+    if (error instanceof FileDecodeError) return { documents: [], errors: [{ line: error.line, message: error.message }] };
+    throw error;
+  }
+  return parseYamlText(text, opts);
+}
+
+/** Parses a multi-document YAML text; empty and comment-only documents are skipped. */
+export function parseYamlText(text: string, opts: ParseOptions = {}): ParseResult {
+  const maxAliasCount = opts.maxAliasCount ?? 100;
+  const maxDepth = opts.maxDepth ?? 100;
+  const lineCounter = new LineCounter();
+  const lineAtOffset = (offset: number): number => lineCounter.linePos(offset).line;
+  const tooDeep = (offset: number): ParseResult => ({
+    documents: [],
+    errors: [{ line: lineAtOffset(offset), message: `document nested too deeply (more than ${maxDepth} levels)` }],
+  });
+
+  let docs: Document.Parsed[];
+  try {
+    const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(text));
+    const deepAt = findTooDeep(tokens, maxDepth);
+    if (deepAt !== null) return tooDeep(deepAt);
+    const composer = new Composer({ version: '1.2', schema: 'core', uniqueKeys: true, merge: false, prettyErrors: false });
+    docs = [...composer.compose(tokens)];
+  } catch (error) {
+    if (error instanceof RangeError) return tooDeep(0);
+    throw error;
+  }
+
+  const errors: ParseError[] = [];
+  const documents: ParsedDocument[] = [];
+  for (const doc of docs) {
+    for (const err of doc.errors) {
+      const line = lineAtOffset(err.pos[0]);
+      const column = lineCounter.linePos(err.pos[0]).col;
+      const message =
+        err.code === 'RESOURCE_EXHAUSTION'
+          ? `document nested too deeply (more than ${maxDepth} levels)`
+          : `YAML syntax error at column ${column}: ${firstLine(err.message)}`;
+      errors.push({ line, message });
+    }
+    if (doc.errors.length > 0 || doc.contents === null) continue;
+
+    const contents = doc.contents;
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount });
+    } catch (error) {
+      errors.push({ line: lineAtOffset(contents.range[0]), message: aliasMessage(error, maxAliasCount) });
+      continue;
+    }
+    if (value === null || value === undefined) continue;
+    const nestedTooDeep = valueDepthExceeds(value, maxDepth);
+    if (nestedTooDeep) {
+      errors.push({ line: lineAtOffset(contents.range[0]), message: `document nested too deeply (more than ${maxDepth} levels)` });
+      continue;
+    }
+    documents.push({
+      index: documents.length,
+      line: lineAtOffset(contents.range[0]),
+      value,
+      lineOf: (path) => lineAtOffset(offsetOf(contents, path)),
+    });
+  }
+  return errors.length > 0 ? { documents: [], errors: errors.sort((a, b) => a.line - b.line) } : { documents, errors };
+}
+
+function aliasMessage(error: unknown, maxAliasCount: number): string {
+  const text = error instanceof Error ? error.message : String(error);
+  if (/alias count/i.test(text)) return `too many aliases: the document expands more than ${maxAliasCount} aliases (a YAML bomb?)`;
+  if (/Unresolved alias/i.test(text)) return `YAML error: ${firstLine(text)}`;
+  if (error instanceof RangeError) return 'document nested too deeply';
+  return `YAML error: ${firstLine(text)}`;
+}
+
+function firstLine(text: string): string {
+  return (text.split('\n')[0] ?? text).replace(/ at line \d+, column \d+:?$/, '');
+}
+
+/** Offset of the node at `path`: for map entries the key's position, the line people look for. */
+function offsetOf(root: ParsedNode, path: YamlPath): number {
+  let node: ParsedNode = root;
+  let offset = root.range[0];
+  for (const step of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(step));
+      if (!pair) break;
+      const key = pair.key as ParsedNode;
+      offset = key.range[0];
+      if (!pair.value) break;
+      node = pair.value as ParsedNode;
+    } else if (isSeq(node)) {
+      const item = typeof step === 'number' ? node.items[step] : undefined;
+      if (!item) break;
+      node = item as ParsedNode;
+      offset = node.range[0];
+    } else {
+      break;
+    }
+  }
+  return offset;
+}
+
+/** Offset of the first collection nested deeper than `maxDepth`, walking the token tree without recursion. */
+function findTooDeep(tokens: CST.Token[], maxDepth: number): number | null {
+  const stack: [CST.Token, number][] = [];
+  for (const token of tokens) if (token.type === 'document' && token.value) stack.push([token.value, 0]);
+  while (stack.length > 0) {
+    const [token, depth] = stack.pop()!;
+    if (token.type !== 'block-map' && token.type !== 'block-seq' && token.type !== 'flow-collection') continue;
+    if (depth + 1 > maxDepth) return token.offset;
+    for (const item of token.items) {
+      if (item.key) stack.push([item.key, depth + 1]);
+      if (item.value) stack.push([item.value, depth + 1]);
+    }
+  }
+  return null;
+}
+
+/** True when a composed value (aliases expanded) nests deeper than `maxDepth`. */
+function valueDepthExceeds(value: unknown, maxDepth: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth + 1 > maxDepth) return true;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+function lineAt(buf: Buffer, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < buf.length; i++) if (buf[i] === 0x0a) line++;
+  return line;
+}
+
+/** Offset of the first byte that does not start or continue a valid UTF-8 sequence. */
+function firstInvalidUtf8(buf: Buffer): number {
+  let i = 0;
+  while (i < buf.length) {
+    const b = buf[i]!;
+    const len = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    if (len === 0 || i + len > buf.length) return i;
+    for (let k = 1; k < len; k++) if ((buf[i + k]! & 0xc0) !== 0x80) return i;
+    i += len;
+  }
+  return buf.length;
+}

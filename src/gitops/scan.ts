@@ -1,0 +1,163 @@
+// Finds the YAML files of a fabric inside a clone. The clone is hostile input: symlinks may
+// point anywhere, files may be huge, and the tree may be enormous, so every path is resolved
+// and checked against the clone before it is read, and sizes and counts are bounded.
+
+import type { Dirent } from 'node:fs';
+import { readdir, realpath, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+
+export interface ScanLimits {
+  maxFiles: number;
+  maxFileBytes: number;
+  maxTotalBytes: number;
+}
+
+export interface ScannedFile {
+  /** Relative to the clone root, '/'-separated. */
+  path: string;
+  size: number;
+}
+
+export interface ScanProblem {
+  path: string;
+  message: string;
+}
+
+export interface ScanResult {
+  files: ScannedFile[];
+  /** Files or directories that were not read, and why; a problem path keeps its records. */
+  problems: ScanProblem[];
+  directoryMissing: boolean;
+  /** False when a count or size limit cut the scan short: the file list is partial, so nothing may be pruned. */
+  complete: boolean;
+}
+
+export const DEFAULT_SCAN_LIMITS: ScanLimits = {
+  maxFiles: 20_000,
+  maxFileBytes: 10 * 1024 * 1024,
+  maxTotalBytes: 200 * 1024 * 1024,
+};
+
+const YAML_FILE = /\.ya?ml$/i;
+
+/** Lists every *.yaml / *.yml under `gitopsDirectory` (normalised, relative) of the clone, sorted by path. */
+export async function scanDirectory(cloneRoot: string, gitopsDirectory: string, limits: Partial<ScanLimits> = {}): Promise<ScanResult> {
+  const max = { ...DEFAULT_SCAN_LIMITS, ...limits };
+  const root = await realpath(cloneRoot);
+  const problems: ScanProblem[] = [];
+  const files: ScannedFile[] = [];
+  const shownDir = gitopsDirectory === '' ? '.' : gitopsDirectory.replace(/\/$/, '');
+  const result = (directoryMissing: boolean, complete: boolean): ScanResult => ({
+    files: files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+    problems: problems.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+    directoryMissing,
+    complete,
+  });
+
+  let start: string;
+  try {
+    start = await realpath(join(root, gitopsDirectory));
+  } catch {
+    return result(true, true);
+  }
+  const where = locate(root, start);
+  if (where !== 'inside') {
+    problems.push({ path: shownDir, message: where === 'git' ? 'the gitops directory points into .git' : 'the gitops directory resolves outside the repository' });
+    return result(true, true);
+  }
+  if (!(await stat(start)).isDirectory()) {
+    problems.push({ path: shownDir, message: 'the gitops directory is a file, not a directory' });
+    return result(true, true);
+  }
+
+  let totalBytes = 0;
+  let complete = true;
+  const visited = new Set<string>([start]);
+  // Iterative walk: a deep tree must not exhaust the stack.
+  const pending: { real: string; shown: string }[] = [{ real: start, shown: gitopsDirectory.replace(/\/$/, '') }];
+  walk: while (pending.length > 0) {
+    const dir = pending.pop()!;
+    let entries: Dirent[];
+    try {
+      entries = await readdir(dir.real, { withFileTypes: true });
+    } catch (error) {
+      problems.push({ path: dir.shown || '.', message: `cannot read directory: ${(error as NodeJS.ErrnoException).code ?? 'error'}` });
+      continue;
+    }
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue;
+      const shown = dir.shown ? `${dir.shown}/${entry.name}` : entry.name;
+      const looksYaml = YAML_FILE.test(entry.name);
+      let real = join(dir.real, entry.name);
+      if (entry.isSymbolicLink()) {
+        const target = await realpath(real).catch(() => null);
+        if (target === null) {
+          if (looksYaml) problems.push({ path: shown, message: 'symlink target does not exist' });
+          continue;
+        }
+        const targetStat = await stat(target).catch(() => null);
+        if (!targetStat || (!targetStat.isDirectory() && !looksYaml)) continue;
+        const place = locate(root, target);
+        if (place !== 'inside') {
+          problems.push({ path: shown, message: place === 'git' ? 'symlink points into .git' : 'symlink points outside the repository' });
+          continue;
+        }
+        real = target;
+      } else if (!entry.isDirectory() && !entry.isFile()) {
+        continue;
+      }
+
+      const info = await stat(real).catch(() => null);
+      if (!info) continue;
+      if (info.isDirectory()) {
+        if (!visited.has(real)) {
+          visited.add(real);
+          pending.push({ real, shown });
+        }
+        continue;
+      }
+      if (!info.isFile() || !looksYaml) continue;
+      if (info.size > max.maxFileBytes) {
+        problems.push({ path: shown, message: `file is ${formatBytes(info.size)}, over the ${formatBytes(max.maxFileBytes)} limit` });
+        continue;
+      }
+      if (files.length >= max.maxFiles) {
+        problems.push({ path: shownDir, message: `more than ${max.maxFiles} YAML files under the directory; the scan stopped there` });
+        complete = false;
+        break walk;
+      }
+      if (totalBytes + info.size > max.maxTotalBytes) {
+        problems.push({ path: shownDir, message: `the YAML files under the directory exceed ${formatBytes(max.maxTotalBytes)} in total; the scan stopped there` });
+        complete = false;
+        break walk;
+      }
+      totalBytes += info.size;
+      files.push({ path: shown, size: info.size });
+    }
+  }
+  return result(false, complete);
+}
+
+function locate(root: string, target: string): 'inside' | 'outside' | 'git' {
+  const rel = relative(root, target);
+  if (rel === '') return 'inside';
+  if (rel.startsWith(`..${sep}`) || rel === '..' || rel.startsWith(sep)) return 'outside';
+  const first = rel.split(sep)[0] ?? '';
+  return first === '.git' ? 'git' : 'inside';
+}
+
+/** "52 MB", "1.5 KB", "900 bytes": sizes as people read them (1 MB = 1024 × 1024 bytes). */
+export function formatBytes(bytes: number): string {
+  const units: [number, string][] = [
+    [1024 ** 3, 'GB'],
+    [1024 ** 2, 'MB'],
+    [1024, 'KB'],
+  ];
+  for (const [size, unit] of units) {
+    if (bytes >= size) {
+      const value = bytes / size;
+      return `${value >= 10 || Number.isInteger(value) ? Math.round(value) : value.toFixed(1)} ${unit}`;
+    }
+  }
+  return `${bytes} bytes`;
+}

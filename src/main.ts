@@ -1,0 +1,52 @@
+import type { Server } from 'node:http';
+import { ensureFirstAdmin } from './auth/users';
+import { ConfigError, loadConfig, setConfig } from './config';
+import { closeDb } from './db';
+import { log, setLogLevel } from './log';
+import { migrate } from './migrate';
+import { closeRedis } from './redis';
+import { startWorkers } from './jobs/workers';
+import { closeQueues } from './jobs/queues';
+import { createApp } from './web/app';
+
+// One entry point, three roles: `web`, `worker`, or both (the default, for a single machine).
+const role = process.argv[2] ?? 'all';
+if (!['all', 'web', 'worker'].includes(role)) {
+  process.stderr.write(`unknown role "${role}": use web, worker or all\n`);
+  process.exit(2);
+}
+
+try {
+  setConfig(loadConfig());
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  process.stderr.write(err.message + '\n');
+  process.exit(1);
+}
+const { config } = await import('./config');
+const cfg = config();
+setLogLevel(cfg.logLevel);
+
+await migrate(cfg.databaseUrl);
+await ensureFirstAdmin({ username: cfg.adminUsername, password: cfg.adminPassword, env: cfg.env });
+
+let server: Server | undefined;
+let workers: { close(): Promise<void> } | undefined;
+if (role !== 'worker') {
+  server = createApp().listen(cfg.port, () => log.info('web listening', { url: `http://localhost:${cfg.port}` }));
+}
+if (role !== 'web') workers = await startWorkers();
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log.info('shutting down', { signal });
+  // Stop taking requests and jobs; running jobs finish (or are released) before the pools close.
+  await Promise.all([new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined))), workers?.close()]);
+  await closeQueues();
+  await Promise.all([closeDb(), closeRedis()]);
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

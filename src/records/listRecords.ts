@@ -1,0 +1,124 @@
+import { findKind, type KindDef } from '../crds';
+import { db, Prisma } from '../db';
+import { ValidationError } from '../web/errors';
+
+export const PER_PAGE_CHOICES = [25, 50, 100, 250, 500, 1000] as const;
+
+export interface RecordQuery {
+  kind?: string;
+  fabricId?: number;
+  namespace?: string;
+  q?: string;
+  validation?: 'valid' | 'warning';
+  /** Kind-specific filters from the catalogue, by filter key. */
+  filters?: Record<string, string>;
+  /** A column key, `-` in front for descending. */
+  sort?: string;
+  page?: number;
+  perPage?: number;
+}
+
+export interface RecordRow {
+  id: number;
+  fabricId: number;
+  fabricName: string;
+  kind: string;
+  apiVersion: string;
+  namespace: string;
+  name: string;
+  spec: Record<string, unknown>;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  sourcePath: string;
+  sourceLine: number;
+  sourceCommit: string;
+  validationState: 'valid' | 'warning';
+  validationMessages: { line: number; message: string }[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const BASE_SORTS: Record<string, string> = {
+  name: 'r.name',
+  kind: 'r.kind',
+  namespace: 'r.namespace',
+  fabric: 'f.name',
+  updated: 'r."updatedAt"',
+  created: 'r."createdAt"',
+  validation: 'r."validationState"',
+  source: 'r."sourcePath"',
+};
+
+/** The kind named in a query (`VPC` or `vpcs`), or a clear 400. */
+export function resolveKind(kind: string | undefined): KindDef | undefined {
+  if (!kind) return undefined;
+  const k = findKind(kind);
+  if (!k) throw new ValidationError({ kind: `unknown kind "${kind}"; use one of the 12 kinds (e.g. VPC) or its plural (vpcs)` });
+  return k;
+}
+
+function where(query: RecordQuery, kind: KindDef | undefined): Prisma.Sql {
+  const parts: Prisma.Sql[] = [];
+  if (kind) parts.push(Prisma.sql`r.kind = ${kind.kind}`);
+  if (query.fabricId !== undefined) parts.push(Prisma.sql`r."fabricId" = ${query.fabricId}`);
+  if (query.namespace) parts.push(Prisma.sql`r.namespace = ${query.namespace}`);
+  if (query.validation) parts.push(Prisma.sql`r."validationState" = ${query.validation}::"ValidationState"`);
+  if (query.q) {
+    const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    parts.push(Prisma.sql`(r.name ILIKE ${like} OR r.kind ILIKE ${like})`);
+  }
+  for (const [key, value] of Object.entries(query.filters ?? {})) {
+    if (!value) continue;
+    const filter = kind?.filters.find((f) => f.key === key);
+    if (!filter) throw new ValidationError({ [key]: `unknown filter "${key}"${kind ? ` for ${kind.kind}` : '; choose a kind first'}` });
+    // filter.sql is a constant of the catalogue, never user input; `spec` can only mean r.spec here.
+    parts.push(Prisma.sql`(${Prisma.raw(filter.sql)}) = ${value}`);
+  }
+  return parts.length ? Prisma.sql`WHERE ${Prisma.join(parts, ' AND ')}` : Prisma.empty;
+}
+
+function orderBy(sort: string | undefined, kind: KindDef | undefined): Prisma.Sql {
+  const desc = sort?.startsWith('-');
+  const key = sort?.replace(/^-/, '') || 'name';
+  const column = kind?.columns.find((c) => c.key === key && c.sortSql);
+  const expr = BASE_SORTS[key] ?? column?.sortSql;
+  if (!expr) throw new ValidationError({ sort: `cannot sort by "${key}"` });
+  // The id breaks ties so that pages never overlap.
+  return Prisma.raw(`ORDER BY ${expr} ${desc ? 'DESC' : 'ASC'} NULLS LAST, r.id ${desc ? 'DESC' : 'ASC'}`);
+}
+
+/** One page of records with the total that matches, filtered and sorted in SQL. */
+export async function listRecords(query: RecordQuery): Promise<{ items: RecordRow[]; total: number; page: number; perPage: number; kind?: KindDef }> {
+  const kind = resolveKind(query.kind);
+  const perPage = Math.min(Math.max(query.perPage ?? 50, 1), 1000);
+  const page = Math.max(query.page ?? 1, 1);
+  const w = where(query, kind);
+  const [items, [count]] = await Promise.all([
+    db().$queryRaw<RecordRow[]>`
+      SELECT r.id, r."fabricId", f.name AS "fabricName", r.kind, r."apiVersion", r.namespace, r.name, r.spec, r.labels, r.annotations,
+        r."sourcePath", r."sourceLine", r."sourceCommit", r."validationState"::text AS "validationState", r."validationMessages", r."createdAt", r."updatedAt"
+      FROM "CrdRecord" r JOIN "Fabric" f ON f.id = r."fabricId"
+      ${w} ${orderBy(query.sort, kind)} LIMIT ${perPage} OFFSET ${(page - 1) * perPage}`,
+    db().$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM "CrdRecord" r JOIN "Fabric" f ON f.id = r."fabricId" ${w}`,
+  ]);
+  return { items, total: count?.n ?? 0, page, perPage, kind };
+}
+
+/** The API shape of a record. */
+export function presentRecord(r: RecordRow | (Omit<RecordRow, 'fabricName'> & { fabricName?: string })) {
+  return {
+    id: r.id,
+    fabricId: r.fabricId,
+    kind: r.kind,
+    apiVersion: r.apiVersion,
+    namespace: r.namespace,
+    name: r.name,
+    spec: r.spec,
+    labels: r.labels,
+    annotations: r.annotations,
+    source: { path: r.sourcePath, line: r.sourceLine, commit: r.sourceCommit },
+    validation: { state: r.validationState, messages: r.validationMessages },
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  };
+}

@@ -1,0 +1,34 @@
+import { config } from '../config';
+import { db, type GitRepository } from '../db';
+import { GitError, lsRemote } from '../gitops/git';
+import { log } from '../log';
+import { redactText } from '../secrets/redact';
+import { NotFound } from '../web/errors';
+import { gitAuthFor } from './gitAuth';
+
+/** A real `git ls-remote` with the stored credentials: connected with the head commit, or failed with a redacted reason. */
+export async function testConnection(props: { id: number }): Promise<GitRepository> {
+  const repo = await db().gitRepository.findUnique({ where: { id: props.id } });
+  if (!repo) throw new NotFound('repository');
+  await db().gitRepository.update({ where: { id: repo.id }, data: { connectionStatus: 'testing' } });
+  try {
+    const { head, branch } = await lsRemote({
+      url: repo.url,
+      auth: gitAuthFor(repo),
+      branch: repo.defaultBranch || undefined,
+      timeoutMs: Math.min(repo.timeoutSeconds * 1000, config().gitTimeoutMs),
+    });
+    log.info('repository connected', { repository: repo.name, branch, head });
+    return await db().gitRepository.update({
+      where: { id: repo.id },
+      data: { connectionStatus: 'connected', lastValidatedAt: new Date(), validationError: null, remoteHead: head },
+    });
+  } catch (err) {
+    const message = redactText(err instanceof GitError ? err.message : `unexpected error: ${(err as Error).message}`);
+    log.warn('repository connection failed', { repository: repo.name, kind: err instanceof GitError ? err.kind : 'unknown', error: message });
+    return db().gitRepository.update({
+      where: { id: repo.id },
+      data: { connectionStatus: 'failed', lastValidatedAt: new Date(), validationError: message, remoteHead: null },
+    });
+  }
+}

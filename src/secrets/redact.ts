@@ -1,0 +1,39 @@
+// The one redaction function: every path out of the process (logs, error messages, run
+// records, API and page errors) passes through it.
+
+const MASK = '***';
+const known = new Set<string>();
+const SENSITIVE_KEY = /pass(word|phrase)?|secret|token|authorization|cookie|private_?key|credential/i;
+
+/** Marks a secret so that it, its base64 and its URL-encoded forms are masked wherever they appear. */
+export function registerSecret(secret: string | undefined | null): void {
+  if (!secret || secret.length < 4) return;
+  for (const form of [secret, Buffer.from(secret).toString('base64'), encodeURIComponent(secret)]) known.add(form);
+  // Multi-line secrets (private keys) are also masked line by line.
+  for (const line of secret.split(/\r?\n/)) if (line.trim().length >= 16) known.add(line.trim());
+}
+
+/** Masks secrets in a string: registered values and credentials embedded in URLs. */
+export function redactText(text: string): string {
+  let out = text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/\s:@]*(:[^/\s@]*)?@/gi, `$1${MASK}@`);
+  out = out.replace(/(authorization:\s*(basic|bearer|token)\s+)[^\s"']+/gi, `$1${MASK}`);
+  out = out.replace(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, MASK);
+  for (const s of known) if (out.includes(s)) out = out.split(s).join(MASK);
+  return out;
+}
+
+/** Returns a copy of `value` with secrets masked: strings, sensitive keys, errors, nested values. */
+export function redact<T>(value: T, depth = 0): T {
+  if (typeof value === 'string') return redactText(value) as T;
+  if (value === null || typeof value !== 'object' || depth > 8) return value;
+  if (value instanceof Date) return value;
+  if (value instanceof Error) {
+    return { name: value.name, message: redactText(value.message), stack: value.stack && redactText(value.stack) } as T;
+  }
+  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1)) as T;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = SENSITIVE_KEY.test(k) && v !== null && v !== undefined && typeof v !== 'boolean' ? MASK : redact(v, depth + 1);
+  }
+  return out as T;
+}

@@ -1,0 +1,120 @@
+import { db, Prisma } from '../db';
+import type { DesiredRecord, Plan } from './plan';
+
+// Every statement is set-based (unnest of column arrays, or ids = ANY): the number of queries
+// depends on the number of chunks, never on the number of records.
+
+const CHUNK = 5000;
+
+export interface ApplyProps {
+  fabricId: number;
+  syncRunId: number;
+  commit: string;
+  actorLabel: string;
+  userId: number | null;
+  plan: Plan;
+}
+
+export interface ApplyResult {
+  countsByKind: Record<string, number>;
+  total: number;
+}
+
+type Tx = Prisma.TransactionClient;
+
+function chunks<T>(items: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
+  return out;
+}
+
+const snapshot = Prisma.sql`jsonb_build_object('apiVersion', r."apiVersion", 'spec', r.spec, 'labels', r.labels, 'annotations', r.annotations)`;
+
+async function recordChanges(tx: Tx, p: ApplyProps, action: 'create' | 'update', ids: number[], column: 'before' | 'after'): Promise<void> {
+  if (!ids.length) return;
+  const value = Prisma.raw(`"${column}"`);
+  await tx.$executeRaw`
+    INSERT INTO "ChangeRecord" ("time", "userId", "actorLabel", "syncRunId", "action", "objectType", "objectId", "objectLabel", "fabricId", ${value})
+    SELECT now(), ${p.userId}, ${p.actorLabel}, ${p.syncRunId}, ${action}::"ChangeAction", r.kind, r.id, r.namespace || '/' || r.name, r."fabricId", ${snapshot}
+    FROM "CrdRecord" r WHERE r.id = ANY(${ids}::int[])`;
+}
+
+/** Inserts or updates; returns the ids of the rows inserted (xmax = 0 only on a fresh insert). */
+async function upsert(tx: Tx, p: ApplyProps, records: DesiredRecord[]): Promise<number[]> {
+  const inserted: number[] = [];
+  for (const chunk of chunks(records)) {
+    const col = <T>(f: (r: DesiredRecord) => T) => chunk.map(f);
+    const rows = await tx.$queryRaw<{ id: number; inserted: boolean }[]>`
+      INSERT INTO "CrdRecord" ("fabricId", "kind", "apiVersion", "namespace", "name", "spec", "labels", "annotations", "sourcePath", "sourceLine",
+        "sourceCommit", "contentHash", "validationState", "validationMessages", "createdAt", "updatedAt", "syncedAt")
+      SELECT ${p.fabricId}, t.kind, t.api, t.ns, t.name, t.spec::jsonb, t.labels::jsonb, t.ann::jsonb, t.path, t.line,
+        ${p.commit}, t.hash, t.state::"ValidationState", t.messages::jsonb, now(), now(), now()
+      FROM unnest(${col((r) => r.kind)}::text[], ${col((r) => r.apiVersion)}::text[], ${col((r) => r.namespace)}::text[], ${col((r) => r.name)}::text[],
+        ${col((r) => JSON.stringify(r.spec))}::text[], ${col((r) => JSON.stringify(r.labels))}::text[], ${col((r) => JSON.stringify(r.annotations))}::text[],
+        ${col((r) => r.path)}::text[], ${col((r) => r.line)}::int[], ${col((r) => r.contentHash)}::text[],
+        ${col((r) => (r.warnings.length ? 'warning' : 'valid'))}::text[], ${col((r) => JSON.stringify(r.warnings))}::text[])
+        AS t(kind, api, ns, name, spec, labels, ann, path, line, hash, state, messages)
+      ON CONFLICT ("fabricId", "kind", "namespace", "name") DO UPDATE SET
+        "apiVersion" = EXCLUDED."apiVersion", "spec" = EXCLUDED."spec", "labels" = EXCLUDED."labels", "annotations" = EXCLUDED."annotations",
+        "sourcePath" = EXCLUDED."sourcePath", "sourceLine" = EXCLUDED."sourceLine", "sourceCommit" = EXCLUDED."sourceCommit",
+        "contentHash" = EXCLUDED."contentHash", "validationState" = EXCLUDED."validationState", "validationMessages" = EXCLUDED."validationMessages",
+        "updatedAt" = now(), "syncedAt" = now()
+      RETURNING id, (xmax = 0) AS inserted`;
+    for (const r of rows) if (r.inserted) inserted.push(r.id);
+  }
+  return inserted;
+}
+
+/** Records whose content is the same but whose file, line or warnings moved. */
+async function touch(tx: Tx, p: ApplyProps, items: Plan['unchanged']): Promise<void> {
+  for (const chunk of chunks(items.filter((u) => u.touch))) {
+    await tx.$executeRaw`
+      UPDATE "CrdRecord" r SET "sourcePath" = t.path, "sourceLine" = t.line, "sourceCommit" = ${p.commit},
+        "validationState" = t.state::"ValidationState", "validationMessages" = t.messages::jsonb, "syncedAt" = now()
+      FROM unnest(${chunk.map((u) => u.stored.id)}::int[], ${chunk.map((u) => u.desired.path)}::text[], ${chunk.map((u) => u.desired.line)}::int[],
+        ${chunk.map((u) => (u.desired.warnings.length ? 'warning' : 'valid'))}::text[], ${chunk.map((u) => JSON.stringify(u.desired.warnings))}::text[])
+        AS t(id, path, line, state, messages)
+      WHERE r.id = t.id`;
+  }
+}
+
+async function remove(tx: Tx, p: ApplyProps, ids: number[]): Promise<void> {
+  for (const chunk of chunks(ids)) {
+    await tx.$executeRaw`
+      WITH r AS (DELETE FROM "CrdRecord" WHERE id = ANY(${chunk}::int[]) AND "fabricId" = ${p.fabricId} RETURNING *)
+      INSERT INTO "ChangeRecord" ("time", "userId", "actorLabel", "syncRunId", "action", "objectType", "objectId", "objectLabel", "fabricId", "before")
+      SELECT now(), ${p.userId}, ${p.actorLabel}, ${p.syncRunId}, 'delete'::"ChangeAction", r.kind, r.id, r.namespace || '/' || r.name, r."fabricId", ${snapshot} FROM r`;
+  }
+}
+
+/** Counts per kind, from the rows themselves (never from the run's arithmetic). */
+export async function countRecords(tx: Tx, fabricId: number): Promise<ApplyResult> {
+  const rows = await tx.$queryRaw<{ kind: string; n: number }[]>`
+    SELECT kind, count(*)::int AS n FROM "CrdRecord" WHERE "fabricId" = ${fabricId} GROUP BY kind ORDER BY kind`;
+  const countsByKind = Object.fromEntries(rows.map((r) => [r.kind, r.n]));
+  return { countsByKind, total: rows.reduce((n, r) => n + r.n, 0) };
+}
+
+/**
+ * Applies a plan in the caller's transaction: deletes, upserts, change records (before
+ * snapshots are taken before the rows change) and the recomputed counts.
+ */
+export async function applyPlan(tx: Tx, p: ApplyProps): Promise<ApplyResult> {
+  const updateIds = p.plan.update.map((u) => u.stored.id);
+  await recordChanges(tx, p, 'update', updateIds, 'before');
+  await remove(tx, p, p.plan.delete.map((s) => s.id));
+  const createdIds = await upsert(tx, p, [...p.plan.create, ...p.plan.update.map((u) => u.desired)]);
+  await touch(tx, p, p.plan.unchanged);
+  if (updateIds.length) {
+    await tx.$executeRaw`
+      UPDATE "ChangeRecord" c SET "after" = ${snapshot} FROM "CrdRecord" r
+      WHERE c."syncRunId" = ${p.syncRunId} AND c.action = 'update' AND c."objectId" = r.id AND r.id = ANY(${updateIds}::int[])`;
+  }
+  await recordChanges(tx, p, 'create', createdIds, 'after');
+  return countRecords(tx, p.fabricId);
+}
+
+/** Runs `fn` in one transaction long enough for a large fabric. */
+export function inTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return db().$transaction(fn, { timeout: 15 * 60_000, maxWait: 30_000 });
+}

@@ -1,0 +1,46 @@
+import { db, type SyncRun, type User } from '../db';
+import { queue } from '../jobs/queues';
+import { log } from '../log';
+import { NotFound } from '../web/errors';
+import { finishFailed } from './runLifecycle';
+
+export const SYNC_ATTEMPTS = 3;
+
+/**
+ * Queues a sync of a fabric. At most one run per fabric is queued or running: a second request
+ * returns that run (`created: false`). The job is enqueued only after the run is committed.
+ */
+export async function startSync(props: {
+  fabricId: number;
+  trigger: 'manual' | 'api' | 'schedule' | 'webhook';
+  user: Pick<User, 'id'> | null;
+  force?: boolean;
+}): Promise<{ run: SyncRun; created: boolean }> {
+  const { run, created } = await db().$transaction(async (tx) => {
+    // The row lock serialises concurrent requests for the same fabric.
+    const locked = await tx.$queryRaw<{ id: number }[]>`SELECT id FROM "Fabric" WHERE id = ${props.fabricId} FOR UPDATE`;
+    if (!locked.length) throw new NotFound('fabric');
+    const active = await tx.syncRun.findFirst({ where: { fabricId: props.fabricId, status: { in: ['queued', 'running'] } }, orderBy: { id: 'desc' } });
+    if (active) return { run: active, created: false };
+    const run = await tx.syncRun.create({
+      data: { fabricId: props.fabricId, trigger: props.trigger, requestedById: props.user?.id ?? null, force: props.force ?? false },
+    });
+    await tx.fabric.update({ where: { id: props.fabricId }, data: { syncStatus: 'queued', lastSyncRunId: run.id } });
+    return { run, created: true };
+  });
+  if (!created) return { run, created };
+
+  try {
+    const job = await queue().add(
+      'sync',
+      { syncRunId: run.id },
+      { jobId: `run-${run.id}`, attempts: SYNC_ATTEMPTS, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000, removeOnFail: 5000 },
+    );
+    const updated = await db().syncRun.update({ where: { id: run.id }, data: { jobId: job.id ?? null } });
+    log.info('sync queued', { syncRunId: run.id, fabricId: props.fabricId, trigger: props.trigger });
+    return { run: updated, created };
+  } catch (err) {
+    await finishFailed(run.id, `could not queue the sync: ${(err as Error).message}`);
+    throw err;
+  }
+}

@@ -1,0 +1,77 @@
+import { join } from 'node:path';
+import RedisStore from 'connect-redis';
+import express from 'express';
+import session from 'express-session';
+import helmet from 'helmet';
+import { kinds, CATEGORIES } from '../crds';
+import { allowed, type Action, type Resource } from '../auth/permissions';
+import { config } from '../config';
+import { key, redis } from '../redis';
+import { authenticate, csrf } from './middleware/auth';
+import { requestContext } from './middleware/context';
+import { errorHandler, notFound } from './middleware/errors';
+import { takeFlash } from './middleware/flash';
+import { MOUNTS } from './routes';
+import { configureViews } from './views';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+/** The Express application: middleware in order, then the routers of MOUNTS. */
+export function createApp(): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  if (config().trustProxy) app.set('trust proxy', 1);
+  configureViews(app);
+
+  app.use(requestContext);
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+      strictTransportSecurity: config().env === 'production',
+    }),
+  );
+  app.use('/static/tabler', express.static(join(ROOT, 'node_modules/@tabler/core/dist'), { maxAge: '7d', index: false }));
+  app.use('/static', express.static(join(ROOT, 'public'), { maxAge: '1h', index: false }));
+  app.use(express.urlencoded({ extended: false, limit: '1mb' }));
+  app.use(express.json({ limit: '1mb' }));
+  app.use(
+    session({
+      name: 'hhfm.sid',
+      store: new RedisStore({ client: redis(), prefix: key('sess') + ':' }),
+      secret: config().sessionSecret,
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: 12 * 3600 * 1000 },
+    }),
+  );
+  app.use(authenticate);
+  app.use(csrf);
+  app.use(takeFlash);
+  app.use((req, res, next) => {
+    res.locals.user = req.user;
+    res.locals.csrfToken = req.session?.csrfToken;
+    res.locals.can = (action: Action, resource: Resource) => allowed(req.user?.role, action, resource);
+    res.locals.nav = { kinds, categories: CATEGORIES };
+    res.locals.path = req.path;
+    next();
+  });
+  for (const [path, router] of MOUNTS) app.use(path, router);
+  app.use(notFound);
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,94 @@
+import { Router, type Response } from 'express';
+import { kinds } from '../../crds';
+import { db, type Fabric } from '../../db';
+import { createFabric, deleteFabric, updateFabric } from '../../fabrics/saveFabric';
+import { FabricInput, FabricPatch, SyncInput } from '../../fabrics/schema';
+import { startSync } from '../../sync/startSync';
+import { NotFound } from '../errors';
+import { handleForm } from '../forms';
+import { can } from '../middleware/auth';
+import { flash } from '../middleware/flash';
+import { parseInput } from '../validate';
+
+export const pages = Router();
+
+async function load(id: unknown) {
+  const fabric = await db().fabric.findUnique({ where: { id: Number(id) || 0 }, include: { repository: true } });
+  if (!fabric) throw new NotFound('fabric');
+  return fabric;
+}
+
+async function renderForm(res: Response, fabric: Fabric | null, values: Record<string, unknown>, errors: Record<string, string>, status = 200) {
+  const repositories = await db().gitRepository.findMany({ orderBy: { name: 'asc' }, select: { id: true, name: true } });
+  res.status(status).render('fabrics/form.njk', { fabric, values, errors, repositories });
+}
+
+pages.get('/', can('view', 'fabric'), async (_req, res) => {
+  const fabrics = await db().fabric.findMany({ orderBy: { name: 'asc' }, include: { repository: { select: { id: true, name: true } } } });
+  res.render('fabrics/list.njk', { fabrics });
+});
+
+pages.get('/new', can('add', 'fabric'), (req, res) =>
+  renderForm(res, null, { prune: true, enabled: true, status: 'active', repositoryId: Number(req.query.repository) || undefined }, {}),
+);
+
+pages.post('/', can('add', 'fabric'), (req, res) =>
+  handleForm(
+    req,
+    res,
+    async () => {
+      const body = req.body as Record<string, unknown>;
+      const fabric = await createFabric({ input: parseInput(FabricInput, { ...body, prune: body.prune ?? 'false', enabled: body.enabled ?? 'false' }), user: req.user! });
+      flash(req, 'success', `Fabric ${fabric.name} created. Press Sync to load its records.`);
+      res.redirect(`/fabrics/${fabric.id}`);
+    },
+    (values, errors, status) => renderForm(res, null, values, errors, status),
+  ),
+);
+
+pages.get('/:id', can('view', 'fabric'), async (req, res) => {
+  const fabric = await load(req.params.id);
+  const [runs, activeRun, lastRun] = await Promise.all([
+    db().syncRun.findMany({ where: { fabricId: fabric.id }, orderBy: { id: 'desc' }, take: 10, include: { requestedBy: { select: { username: true } } } }),
+    db().syncRun.findFirst({ where: { fabricId: fabric.id, status: { in: ['queued', 'running'] } }, orderBy: { id: 'desc' } }),
+    db().syncRun.findFirst({ where: { fabricId: fabric.id, status: { notIn: ['queued', 'running'] } }, orderBy: { id: 'desc' } }),
+  ]);
+  const counts = fabric.countsByKind as Record<string, number>;
+  const kindCounts = kinds.map((k) => ({ kind: k, count: counts[k.kind] ?? 0 }));
+  res.render('fabrics/detail.njk', { fabric, runs, activeRun, lastRun, kindCounts });
+});
+
+pages.get('/:id/edit', can('change', 'fabric'), async (req, res) => {
+  const fabric = await load(req.params.id);
+  await renderForm(res, fabric, { ...fabric, enabled: fabric.syncEnabled, branch: fabric.branch ?? '' }, {});
+});
+
+pages.post('/:id', can('change', 'fabric'), async (req, res) => {
+  const fabric = await load(req.params.id);
+  await handleForm(
+    req,
+    res,
+    async () => {
+      const body = req.body as Record<string, unknown>;
+      await updateFabric({ id: fabric.id, patch: parseInput(FabricPatch, { ...body, prune: body.prune ?? 'false', enabled: body.enabled ?? 'false' }), user: req.user! });
+      flash(req, 'success', `Fabric ${fabric.name} saved.`);
+      res.redirect(`/fabrics/${fabric.id}`);
+    },
+    (values, errors, status) => renderForm(res, fabric, values, errors, status),
+  );
+});
+
+pages.post('/:id/delete', can('delete', 'fabric'), async (req, res) => {
+  const fabric = await load(req.params.id);
+  await deleteFabric({ id: fabric.id, user: req.user! });
+  flash(req, 'success', `Fabric ${fabric.name} deleted with its ${fabric.cachedCrdCount} records.`);
+  res.redirect('/fabrics');
+});
+
+pages.post('/:id/sync', can('sync', 'fabric'), async (req, res) => {
+  const fabric = await load(req.params.id);
+  const { force } = parseInput(SyncInput, req.body);
+  const { run, created } = await startSync({ fabricId: fabric.id, trigger: 'manual', user: req.user!, force });
+  flash(req, created ? 'info' : 'warning', created ? `Sync run #${run.id} queued.` : `Sync run #${run.id} is already ${run.status}; showing it.`);
+  res.redirect(`/fabrics/${fabric.id}`);
+});

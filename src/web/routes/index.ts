@@ -1,0 +1,32 @@
+import type { Router } from 'express';
+import * as apiDocs from './api';
+import * as auth from './auth';
+import * as crds from './crds';
+import * as dashboard from './dashboard';
+import * as fabricPages from './fabricPages';
+import * as fabrics from './fabrics';
+import * as health from './health';
+import * as repositories from './repositories';
+import * as repositoryPages from './repositoryPages';
+import * as syncRunPages from './syncRunPages';
+import * as syncRuns from './syncRuns';
+import * as tokens from './tokens';
+import * as users from './users';
+
+/** Every router and where it is mounted: the map the permission test walks. */
+export const MOUNTS: [path: string, router: Router][] = [
+  ['/', health.router],
+  ['/', auth.router],
+  ['/', dashboard.pages],
+  ['/fabrics', fabricPages.pages],
+  ['/repositories', repositoryPages.pages],
+  ['/sync-runs', syncRunPages.pages],
+  ['/admin/users', users.pages],
+  ['/admin/tokens', tokens.pages],
+  ['/api/v1', tokens.api],
+  ['/api/v1', apiDocs.api],
+  ['/api/v1/repositories', repositories.api],
+  ['/api/v1/fabrics', fabrics.api],
+  ['/api/v1/sync-runs', syncRuns.api],
+  ['/api/v1/crds', crds.api],
+];

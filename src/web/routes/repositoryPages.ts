@@ -1,0 +1,88 @@
+import { Router, type Response } from 'express';
+import { AUTH_TYPE } from '../../choices';
+import { db, type GitRepository } from '../../db';
+import { createRepository, deleteRepository, updateRepository } from '../../repositories/saveRepository';
+import { RepositoryInput, RepositoryPatch } from '../../repositories/schema';
+import { testConnection } from '../../repositories/testConnection';
+import { NotFound } from '../errors';
+import { handleForm } from '../forms';
+import { can } from '../middleware/auth';
+import { flash } from '../middleware/flash';
+import { parseInput } from '../validate';
+
+export const pages = Router();
+
+async function load(id: unknown) {
+  const repo = await db().gitRepository.findUnique({ where: { id: Number(id) || 0 }, include: { fabrics: { orderBy: { name: 'asc' } } } });
+  if (!repo) throw new NotFound('repository');
+  return repo;
+}
+
+const authOptions = Object.entries(AUTH_TYPE).map(([value, c]) => ({ value, label: c.label }));
+
+function renderForm(res: Response, repo: GitRepository | null, values: Record<string, unknown>, errors: Record<string, string>, status = 200) {
+  res.status(status).render('repositories/form.njk', { repo, values, errors, authOptions, hasSecret: !!repo?.encryptedSecret });
+}
+
+pages.get('/', can('view', 'repository'), async (_req, res) => {
+  const repositories = await db().gitRepository.findMany({ orderBy: { name: 'asc' }, include: { _count: { select: { fabrics: true } } } });
+  res.render('repositories/list.njk', { repositories });
+});
+
+pages.get('/new', can('add', 'repository'), (_req, res) => renderForm(res, null, { authType: 'none', defaultBranch: 'main', timeoutSeconds: 60 }, {}));
+
+pages.post('/', can('add', 'repository'), (req, res) =>
+  handleForm(
+    req,
+    res,
+    async () => {
+      const repo = await createRepository({ input: parseInput(RepositoryInput, req.body), user: req.user! });
+      flash(req, 'success', `Repository ${repo.name} created. Test the connection next.`);
+      res.redirect(`/repositories/${repo.id}`);
+    },
+    (values, errors, status) => renderForm(res, null, values, errors, status),
+  ),
+);
+
+pages.get('/:id', can('view', 'repository'), async (req, res) => {
+  res.render('repositories/detail.njk', { repo: await load(req.params.id) });
+});
+
+pages.get('/:id/edit', can('change', 'repository'), async (req, res) => {
+  const repo = await load(req.params.id);
+  renderForm(res, repo, { ...repo, secret: '' }, {});
+});
+
+pages.post('/:id', can('change', 'repository'), async (req, res) => {
+  const repo = await load(req.params.id);
+  await handleForm(
+    req,
+    res,
+    async () => {
+      const body = req.body as Record<string, unknown>;
+      await updateRepository({ id: repo.id, patch: parseInput(RepositoryPatch, { ...body, clearSecret: body.clearSecret === 'on' }), user: req.user! });
+      flash(req, 'success', `Repository ${repo.name} saved.`);
+      res.redirect(`/repositories/${repo.id}`);
+    },
+    (values, errors, status) => renderForm(res, repo, values, errors, status),
+  );
+});
+
+pages.post('/:id/delete', can('delete', 'repository'), async (req, res) => {
+  const repo = await load(req.params.id);
+  try {
+    await deleteRepository({ id: repo.id, user: req.user! });
+  } catch (err) {
+    flash(req, 'danger', (err as Error).message);
+    return res.redirect(`/repositories/${repo.id}`);
+  }
+  flash(req, 'success', `Repository ${repo.name} deleted.`);
+  res.redirect('/repositories');
+});
+
+pages.post('/:id/test', can('test', 'repository'), async (req, res) => {
+  const repo = await testConnection({ id: (await load(req.params.id)).id });
+  if (repo.connectionStatus === 'connected') flash(req, 'success', `Connected: ${repo.defaultBranch} is at ${repo.remoteHead?.slice(0, 8)}.`);
+  else flash(req, 'danger', `Connection failed: ${repo.validationError}`);
+  res.redirect(`/repositories/${repo.id}`);
+});

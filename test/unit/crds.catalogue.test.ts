@@ -1,0 +1,245 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import {
+  BUILTIN_SWITCH_PROFILES,
+  CATEGORIES,
+  connectionEndpoints,
+  connectionType,
+  findKind,
+  kindByName,
+  kinds,
+  type Spec,
+} from '../../src/crds';
+import { classify, validateDocument } from '../../src/crds/validate';
+
+const FIXTURES = '/work/shared/fixtures';
+
+function yamlFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    if (statSync(p).isDirectory()) return yamlFiles(p);
+    return /\.ya?ml$/.test(f) ? [p] : [];
+  });
+}
+
+/** Valid specs of the 12 kinds found in the given files, by `${kind}/${name}`. */
+function loadSpecs(files: string[]): Map<string, Spec> {
+  const specs = new Map<string, Spec>();
+  for (const file of files) {
+    for (const d of parseAllDocuments(readFileSync(file, 'utf8'))) {
+      if (d.errors.length) continue;
+      const value = d.toJS() as unknown;
+      const c = classify(value);
+      if (c.type !== 'kind') continue;
+      const check = validateDocument(value as Record<string, unknown>, c.kind);
+      if (check.errors.length === 0) specs.set(`${c.kind.kind}/${check.name}`, check.spec);
+    }
+  }
+  return specs;
+}
+
+const prepop = loadSpecs([`${FIXTURES}/seed-fabric-1/v2-e40d5442/gitops/hedgehog/fabric-1/raw/prepop.yaml`]);
+const docs = loadSpecs(yamlFiles(`${FIXTURES}/corpus/docs`));
+const demo = loadSpecs(yamlFiles(`${FIXTURES}/corpus/demo-gitops/master`));
+const seedVpc = loadSpecs([`${FIXTURES}/seed-fabric-1/v2-e40d5442/gitops/hedgehog/fabric-1/raw/test-vpc.yaml`]);
+
+function spec(from: Map<string, Spec>, id: string): Spec {
+  const s = from.get(id);
+  if (!s) throw new Error(`fixture ${id} not found`);
+  return s;
+}
+
+function columnValues(kindName: string, s: Spec): Record<string, string | number | null> {
+  const k = kindByName(kindName)!;
+  return Object.fromEntries(k.columns.map((c) => [c.key, c.value(s)]));
+}
+
+describe('the kind catalogue', () => {
+  it('lists the 12 kinds, VPC API first, then Wiring API', () => {
+    expect(kinds.map((k) => k.kind)).toEqual([
+      'VPC',
+      'VPCAttachment',
+      'VPCPeering',
+      'IPv4Namespace',
+      'External',
+      'ExternalAttachment',
+      'ExternalPeering',
+      'Connection',
+      'Server',
+      'Switch',
+      'SwitchGroup',
+      'VLANNamespace',
+    ]);
+    expect(CATEGORIES).toEqual(['VPC API', 'Wiring API']);
+    for (const k of kinds) {
+      expect(k.version).toBe('v1beta1');
+      expect(k.apiVersion).toBe(`${k.group}/v1beta1`);
+      expect(k.slug).toBe(k.plural);
+      expect(k.category).toBe(k.group === 'vpc.githedgehog.com' ? 'VPC API' : 'Wiring API');
+    }
+  });
+
+  it('finds a kind by name, plural or slug in any case', () => {
+    expect(findKind('VPC')?.kind).toBe('VPC');
+    expect(findKind('vpcs')?.kind).toBe('VPC');
+    expect(findKind('Connections')?.kind).toBe('Connection');
+    expect(findKind('vlannamespace')?.kind).toBe('VLANNamespace');
+    expect(findKind('switches')?.kind).toBe('Switch');
+    expect(findKind('gateway')).toBeUndefined();
+    expect(kindByName('Switch')?.plural).toBe('switches');
+    expect(kindByName('switch')).toBeUndefined();
+  });
+
+  it('knows the built-in switch profiles', () => {
+    expect(BUILTIN_SWITCH_PROFILES).toContain('vs');
+    expect(BUILTIN_SWITCH_PROFILES).toContain('celestica-ds4000-clsp');
+    expect(BUILTIN_SWITCH_PROFILES).toContain('dell-s5248f-on');
+    expect(BUILTIN_SWITCH_PROFILES).toContain('cumulus-vx');
+    expect(new Set(BUILTIN_SWITCH_PROFILES).size).toBe(BUILTIN_SWITCH_PROFILES.length);
+  });
+
+  describe.each(kinds.map((k) => [k.kind, k] as const))('%s', (_name, k) => {
+    it('has SQL expressions over spec for every sortable column and filter', () => {
+      for (const sql of [...k.columns.map((c) => c.sortSql), ...k.filters.map((f) => f.sql)]) {
+        if (sql === undefined) continue;
+        expect(sql.trim()).not.toBe('');
+        expect(sql).toMatch(/\bspec\b/);
+        expect(sql).not.toMatch(/\$\d|;/);
+      }
+      for (const f of k.filters) expect(f.choices === undefined || f.choices.length > 0).toBe(true);
+    });
+
+    it('computes columns, references and panels from an empty spec without throwing', () => {
+      for (const c of k.columns) expect(() => c.value({})).not.toThrow();
+      expect(Array.isArray(k.references({}))).toBe(true);
+      expect(() => k.panels?.({})).not.toThrow();
+    });
+  });
+});
+
+describe('list columns on the fixture documents', () => {
+  it('describes a VPC', () => {
+    expect(columnValues('VPC', spec(seedVpc, 'VPC/test-vpc'))).toEqual({
+      subnets: '10.0.1.0/24',
+      vlans: '1001',
+      ipv4Namespace: 'default',
+      vlanNamespace: 'default',
+      mode: 'l2vni',
+    });
+    expect(columnValues('VPC', spec(demo, 'VPC/demo-vpc-3'))).toMatchObject({ subnets: '10.30.131.0/24, 10.30.132.0/24', vlans: '1131, 1132' });
+  });
+
+  it('describes Connections of several types', () => {
+    expect(columnValues('Connection', spec(prepop, 'Connection/server-01--mclag--leaf-01--leaf-02'))).toEqual({
+      type: 'mclag',
+      switches: 'leaf-01, leaf-02',
+      peers: 'server-01',
+      links: 2,
+    });
+    expect(columnValues('Connection', spec(prepop, 'Connection/leaf-01--mclag-domain--leaf-02'))).toMatchObject({
+      type: 'mclagDomain',
+      switches: 'leaf-01, leaf-02',
+      peers: null,
+      links: 4,
+    });
+    expect(columnValues('Connection', spec(docs, 'Connection/spine-01--gateway--gateway-1'))).toMatchObject({ type: 'gateway', peers: 'gateway-1' });
+  });
+
+  it('describes a Switch', () => {
+    expect(columnValues('Switch', spec(prepop, 'Switch/leaf-01'))).toEqual({
+      role: 'server-leaf',
+      profile: 'vs',
+      asn: null,
+      ip: null,
+      groups: 'mclag-1',
+      redundancy: 'mclag',
+      description: 'VS-01 MCLAG 1',
+    });
+    expect(columnValues('Switch', spec(docs, 'Switch/s5248-01'))).toMatchObject({ asn: 65101, ip: '172.30.0.8/21', groups: 'some-group, eslag-1' });
+  });
+
+  it('describes the VPC and External kinds of the docs and demo', () => {
+    expect(columnValues('VPCAttachment', spec(demo, 'VPCAttachment/demo-vpc-3--server-3--unbundled--as7326-01'))).toEqual({
+      vpc: 'demo-vpc-3',
+      subnet: 'subnet-1',
+      connection: 'server-3--unbundled--as7326-01',
+      nativeVLAN: 'no',
+    });
+    expect(columnValues('VPCPeering', spec(demo, 'VPCPeering/demo-vpc-1--demo-vpc-2'))).toEqual({ vpc1: 'demo-vpc-1', vpc2: 'demo-vpc-2', rules: 1 });
+    expect(columnValues('External', spec(docs, 'External/static-edge'))).toMatchObject({ mode: 'static', ipv4Namespace: 'default', prefixes: '0.0.0.0/0' });
+    expect(columnValues('External', spec(docs, 'External/bgp-edge'))).toMatchObject({ mode: 'bgp', inboundCommunity: '65102:5000' });
+    expect(columnValues('ExternalAttachment', spec(docs, 'ExternalAttachment/switch-border--bgp-edge'))).toMatchObject({
+      external: 'bgp-edge',
+      mode: 'bgp',
+      vlan: 100,
+      neighbor: '100.100.0.6',
+    });
+    expect(columnValues('ExternalPeering', spec(docs, 'ExternalPeering/vpc-01--bgp-edge'))).toEqual({
+      vpc: 'vpc-01',
+      subnets: 'default',
+      external: 'bgp-edge',
+      prefixes: '0.0.0.0/0',
+    });
+    expect(columnValues('VLANNamespace', spec(docs, 'VLANNamespace/default'))).toEqual({ ranges: '1000-2999', size: 2000 });
+    expect(columnValues('IPv4Namespace', spec(docs, 'IPv4Namespace/ipns-2'))).toEqual({ subnets: '10.0.0.0/16' });
+  });
+});
+
+describe('connectionEndpoints', () => {
+  it('splits ports on the first slash and labels each side', () => {
+    const s = spec(docs, 'Connection/spine-01--fabric--leaf-01');
+    expect(connectionType(s)).toBe('fabric');
+    expect(connectionEndpoints(s).slice(0, 2)).toEqual([
+      { device: 'spine-01', port: 'E1/1/1', side: 'switch', field: 'spec.fabric.links[0].spine.port', path: ['spec', 'fabric', 'links', 0, 'spine', 'port'], link: 0, ip: null },
+      { device: 'leaf-01', port: 'E1/8', side: 'switch', field: 'spec.fabric.links[0].leaf.port', path: ['spec', 'fabric', 'links', 0, 'leaf', 'port'], link: 0, ip: null },
+    ]);
+  });
+
+  it('covers server, gateway and single-link types', () => {
+    const unbundled = connectionEndpoints(spec(prepop, 'Connection/server-03--unbundled--leaf-01'));
+    expect(unbundled.map((e) => [e.side, e.device])).toEqual([
+      ['server', 'server-03'],
+      ['switch', 'leaf-01'],
+    ]);
+    expect(connectionEndpoints(spec(docs, 'Connection/spine-01--gateway--gateway-1')).map((e) => e.side)).toEqual(['switch', 'gateway']);
+    expect(connectionEndpoints(spec(docs, 'Connection/s5248-03--external--5835'))).toHaveLength(1);
+    expect(connectionEndpoints(spec(prepop, 'Connection/leaf-01--mclag-domain--leaf-02'))).toHaveLength(8);
+  });
+});
+
+describe('references', () => {
+  it('points a VPCAttachment at its VPC subnet and Connection', () => {
+    expect(kindByName('VPCAttachment')!.references({ subnet: 'vpc-1', connection: 'server-01--unbundled--leaf-01' })).toEqual([
+      { kind: 'VPC', name: 'vpc-1', field: 'spec.subnet', subnet: 'default' },
+      { kind: 'Connection', name: 'server-01--unbundled--leaf-01', field: 'spec.connection' },
+    ]);
+  });
+
+  it('points a Connection at each device once', () => {
+    const refs = kindByName('Connection')!.references(spec(prepop, 'Connection/server-01--mclag--leaf-01--leaf-02'));
+    expect(refs.map((r) => `${r.kind}/${r.name}`)).toEqual(['Server/server-01', 'Switch/leaf-01', 'Switch/leaf-02']);
+  });
+
+  it('points a VPC at its defaulted namespaces and a Switch at its groups', () => {
+    expect(kindByName('VPC')!.references(spec(seedVpc, 'VPC/test-vpc'))).toEqual([
+      { kind: 'IPv4Namespace', name: 'default', field: 'spec.ipv4Namespace', defaulted: true },
+      { kind: 'VLANNamespace', name: 'default', field: 'spec.vlanNamespace', defaulted: true },
+    ]);
+    const refs = kindByName('Switch')!.references(spec(prepop, 'Switch/leaf-03'));
+    expect(refs.map((r) => `${r.kind}/${r.name}`)).toEqual(['SwitchProfile/vs', 'SwitchGroup/eslag-1', 'VLANNamespace/default']);
+  });
+});
+
+describe('detail panels', () => {
+  it('shows Connection endpoints and VPC subnets as rows', () => {
+    const conn = kindByName('Connection')!.panels!(spec(prepop, 'Connection/server-03--unbundled--leaf-01'));
+    expect(conn[0]!.rows).toEqual([
+      { link: 1, device: 'server-03', port: 'enp2s1', side: 'server', ip: null },
+      { link: 1, device: 'leaf-01', port: 'E1/7', side: 'switch', ip: null },
+    ]);
+    const vpc = kindByName('VPC')!.panels!(spec(seedVpc, 'VPC/test-vpc'));
+    expect(vpc[0]!.rows).toEqual([{ name: 'test-subnet', subnet: '10.0.1.0/24', gateway: '10.0.1.1', vlan: 1001, dhcp: false }]);
+  });
+});

@@ -1,0 +1,285 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { connectionType, kindByName, type KindDef } from '../../src/crds';
+import { classify, validateDocument } from '../../src/crds/validate';
+
+const FIXTURES = '/work/shared/fixtures';
+const SEED = `${FIXTURES}/seed-fabric-1`;
+
+function yamlFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((f) => {
+      const p = join(dir, f);
+      if (statSync(p).isDirectory()) return yamlFiles(p);
+      return /\.ya?ml$/.test(f) ? [p] : [];
+    });
+}
+
+/** Every non-empty document of a file that parses cleanly. */
+function documents(file: string): unknown[] {
+  return parseAllDocuments(readFileSync(file, 'utf8'))
+    .filter((d) => d.errors.length === 0)
+    .map((d) => d.toJS() as unknown)
+    .filter((v) => v !== null && v !== undefined);
+}
+
+function kind(name: string): KindDef {
+  const k = kindByName(name);
+  if (!k) throw new Error(`no kind ${name}`);
+  return k;
+}
+
+/** A minimal valid document of a kind, with spec overrides. */
+function doc(kindName: string, spec: unknown, metadata: Record<string, unknown> = { name: 'x-1' }): Record<string, unknown> {
+  return { apiVersion: kind(kindName).apiVersion, kind: kindName, metadata, spec };
+}
+
+function messages(kindName: string, d: Record<string, unknown>): string[] {
+  return validateDocument(d, kind(kindName)).errors.map((e) => e.message);
+}
+
+describe('validateDocument on the seed fabric', () => {
+  for (const state of ['v1-735989ad', 'v2-e40d5442']) {
+    it(`accepts every document of ${state} without errors`, () => {
+      const counts: Record<string, number> = {};
+      const types: Record<string, number> = {};
+      for (const file of yamlFiles(`${SEED}/${state}`)) {
+        for (const value of documents(file)) {
+          const c = classify(value);
+          expect(c.type, file).toBe('kind');
+          if (c.type !== 'kind') continue;
+          const check = validateDocument(value as Record<string, unknown>, c.kind);
+          expect(check.errors, `${file} ${check.name}`).toEqual([]);
+          expect(check.namespace).toBe('default');
+          counts[c.kind.kind] = (counts[c.kind.kind] ?? 0) + 1;
+          if (c.kind.kind === 'Connection') {
+            const t = connectionType(check.spec);
+            types[t!] = (types[t!] ?? 0) + 1;
+          }
+        }
+      }
+      expect(counts).toEqual({ SwitchGroup: 3, Switch: 7, Server: 10, Connection: 26, VPC: 2 });
+      expect(types).toEqual({ fabric: 10, vpcLoopback: 5, unbundled: 3, bundled: 3, eslag: 2, mclag: 2, mclagDomain: 1 });
+    });
+  }
+});
+
+describe('validateDocument on the corpus', () => {
+  function check(dir: string) {
+    const valid: string[] = [];
+    const invalid: { file: string; errors: string[] }[] = [];
+    for (const file of yamlFiles(dir)) {
+      for (const value of documents(file)) {
+        const c = classify(value);
+        if (c.type !== 'kind') continue;
+        const result = validateDocument(value as Record<string, unknown>, c.kind);
+        if (result.errors.length === 0) valid.push(`${c.kind.kind}/${result.name}`);
+        else invalid.push({ file, errors: result.errors.map((e) => e.message) });
+      }
+    }
+    return { valid, invalid };
+  }
+
+  it('accepts every v1beta1 document of demo-gitops master', () => {
+    const { valid, invalid } = check(`${FIXTURES}/corpus/demo-gitops/master`);
+    expect(invalid).toEqual([]);
+    expect(valid).toHaveLength(17);
+  });
+
+  it('accepts the docs samples except the templates whose name is a placeholder', () => {
+    const { valid, invalid } = check(`${FIXTURES}/corpus/docs`);
+    expect(valid.length).toBeGreaterThan(60);
+    // Template blocks write `name: #`, which parses to null.
+    for (const bad of invalid) expect(bad.errors, bad.file).toContain('metadata.name is required');
+    expect(invalid.length).toBeLessThanOrEqual(6);
+  });
+
+  it('accepts the complete docs wiring diagram', () => {
+    const file = `${FIXTURES}/corpus/docs/install-upgrade__build-wiring.block02.wiring_diagram.yaml`;
+    const kinds = documents(file).map((v) => {
+      const c = classify(v);
+      if (c.type !== 'kind') return c.type;
+      expect(validateDocument(v as Record<string, unknown>, c.kind).errors).toEqual([]);
+      return c.kind.kind;
+    });
+    expect(kinds.filter((k) => k === 'Connection')).toHaveLength(10);
+    expect(kinds.filter((k) => k === 'skip')).toHaveLength(1);
+  });
+
+  it('rejects the v1beta1 VPC that still lists its subnets', () => {
+    const [value] = documents(`${FIXTURES}/corpus/gitops-test-1/history/e8277f80/test-vpc.yaml`);
+    expect(messages('VPC', value as Record<string, unknown>)).toEqual(['spec.subnets: expected a mapping, got a list']);
+  });
+});
+
+describe('classify', () => {
+  it('recognises the 12 kinds by group, kind and version', () => {
+    const c = classify(doc('VPC', {}));
+    expect(c).toMatchObject({ type: 'kind', kind: { kind: 'VPC' } });
+  });
+
+  it('marks a retired apiVersion of a managed kind as unserved and names the served one', () => {
+    const c = classify({ apiVersion: 'wiring.githedgehog.com/v1alpha2', kind: 'Connection', metadata: { name: 'a' } });
+    expect(c.type).toBe('unserved');
+    if (c.type === 'unserved') expect(c.message).toContain('use apiVersion: wiring.githedgehog.com/v1beta1');
+  });
+
+  it('marks a managed kind under the wrong Hedgehog group as unserved', () => {
+    const c = classify({ apiVersion: 'wiring.githedgehog.com/v1beta1', kind: 'VPC', metadata: { name: 'a' } });
+    expect(c).toMatchObject({ type: 'unserved', message: expect.stringContaining('vpc.githedgehog.com/v1beta1') });
+  });
+
+  it('skips other Hedgehog kinds with a reason', () => {
+    expect(classify({ apiVersion: 'gateway.githedgehog.com/v1alpha1', kind: 'Gateway', metadata: { name: 'g' } })).toEqual({
+      type: 'skip',
+      reason: 'Gateway (gateway.githedgehog.com/v1alpha1) is not one of the 12 managed kinds',
+    });
+    expect(classify({ apiVersion: 'wiring.githedgehog.com/v1beta1', kind: 'SwitchProfile' }).type).toBe('skip');
+    expect(classify({ apiVersion: 'agent.githedgehog.com/v1beta1', kind: 'Agent' }).type).toBe('skip');
+  });
+
+  it('skips documents that are not Hedgehog objects', () => {
+    expect(classify({ apiVersion: 'v1', kind: 'ConfigMap' })).toMatchObject({ type: 'skip', reason: expect.stringContaining('ConfigMap') });
+    expect(classify({ resources: ['a.yaml'] })).toMatchObject({ type: 'skip', reason: expect.stringContaining('no apiVersion or kind') });
+    expect(classify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization' }).type).toBe('skip');
+    expect(classify(['a', 'b'])).toMatchObject({ type: 'skip', reason: expect.stringContaining('a list') });
+    expect(classify({ apiVersion: 'test.io/v1', kind: 'Server' }).type).toBe('skip');
+  });
+
+  it('keeps a managed kind without apiVersion so validation can report it', () => {
+    const value = { kind: 'VPC', metadata: { name: 'v' }, spec: {} };
+    const c = classify(value);
+    expect(c.type).toBe('kind');
+    if (c.type === 'kind') expect(validateDocument(value, c.kind).errors.map((e) => e.message)).toContain('apiVersion is required');
+  });
+});
+
+describe('validateDocument errors', () => {
+  it('rejects a document that is not a mapping', () => {
+    expect(validateDocument('hello' as unknown as Record<string, unknown>, kind('VPC')).errors).toEqual([
+      { path: [], message: 'document: expected a mapping, got "hello"' },
+    ]);
+  });
+
+  it('requires metadata.name, also when a template left it empty', () => {
+    expect(messages('Server', doc('Server', {}, { name: null }))).toEqual(['metadata.name is required']);
+    expect(messages('Server', { apiVersion: 'wiring.githedgehog.com/v1beta1', kind: 'Server' })).toEqual([
+      'metadata is required (with at least metadata.name)',
+    ]);
+  });
+
+  it('rejects a name that is not a DNS-1123 subdomain', () => {
+    const [error] = validateDocument(doc('Server', {}, { name: 'Bad_Name' }), kind('Server')).errors;
+    expect(error?.path).toEqual(['metadata', 'name']);
+    expect(error?.message).toMatch(/^metadata\.name: "Bad_Name" is not a valid name/);
+    expect(messages('Server', doc('Server', {}, { name: 'a'.repeat(254) }))).toEqual(['metadata.name: expected at most 253 characters, got 254']);
+    expect(messages('Server', doc('Server', {}, { name: 'rack-1.server-01' }))).toEqual([]);
+  });
+
+  it('accepts an absent or empty namespace as default and rejects any other', () => {
+    expect(validateDocument(doc('Server', {}, { name: 's', namespace: '' }), kind('Server')).namespace).toBe('default');
+    const check = validateDocument(doc('Server', {}, { name: 's', namespace: 'fab' }), kind('Server'));
+    expect(check.errors.map((e) => e.message)).toEqual(['metadata.namespace: only the "default" namespace is supported by the fabric, got "fab"']);
+  });
+
+  it('rejects a Connection with two types', () => {
+    const spec = {
+      unbundled: { link: { server: { port: 'server-01/enp2s1' }, switch: { port: 'leaf-01/E1/1' } } },
+      bundled: { links: [{ server: { port: 'server-01/enp2s2' }, switch: { port: 'leaf-01/E1/2' } }] },
+    };
+    expect(messages('Connection', doc('Connection', spec))).toEqual(['spec: expected exactly one connection type, found 2: unbundled, bundled']);
+  });
+
+  it('rejects a Connection with no or an unknown type', () => {
+    expect(messages('Connection', doc('Connection', {}))[0]).toMatch(/^spec: expected exactly one connection type \(unbundled, .*\), found none$/);
+    expect(messages('Connection', doc('Connection', { management: { link: {} } }))[0]).toContain('found unknown connection type "management"');
+  });
+
+  it('rejects a port reference without a device or port', () => {
+    const spec = { unbundled: { link: { server: { port: 'server-01' }, switch: { port: 'leaf-01/' } } } };
+    expect(messages('Connection', doc('Connection', spec))).toEqual([
+      'spec.unbundled.link.server.port: expected "<device>/<port>" with both parts non-empty, e.g. "leaf-01/E1/1", got "server-01"',
+      'spec.unbundled.link.switch.port: expected "<device>/<port>" with both parts non-empty, e.g. "leaf-01/E1/1", got "leaf-01/"',
+    ]);
+  });
+
+  it('rejects a bad CIDR, a VLAN out of range and a VLAN of the wrong type', () => {
+    const spec = {
+      subnets: {
+        default: { subnet: '10.0.1.0/33', vlan: 5000 },
+        other: { subnet: '10.0.2.0/24', vlan: 'abc' },
+      },
+    };
+    expect(messages('VPC', doc('VPC', spec))).toEqual([
+      'spec.subnets.default.subnet: expected an IPv4 CIDR such as 10.0.1.0/24, got "10.0.1.0/33"',
+      'spec.subnets.default.vlan: expected an integer 1-4094, got 5000',
+      'spec.subnets.other.vlan: expected an integer 1-4094, got "abc"',
+    ]);
+  });
+
+  it('requires a VLAN on a VPC subnet unless hostBGP is set', () => {
+    expect(messages('VPC', doc('VPC', { subnets: { default: { subnet: '10.0.1.0/24' } } }))).toEqual([
+      'spec.subnets.default.vlan: expected an integer 1-4094 (required unless hostBGP is set), got nothing',
+    ]);
+    expect(messages('VPC', doc('VPC', { subnets: { bgp: { subnet: '10.0.1.0/24', hostBGP: true } } }))).toEqual([]);
+  });
+
+  it('rejects a bad fabric link IP, an unknown role and a wrong field type', () => {
+    const conn = { fabric: { links: [{ spine: { port: 'spine-01/E1/1', ip: '172.30.128.0' }, leaf: { port: 'leaf-01/E1/1' } }] } };
+    expect(messages('Connection', doc('Connection', conn))).toEqual([
+      'spec.fabric.links[0].spine.ip: expected an IPv4 CIDR such as 10.0.1.0/24, got "172.30.128.0"',
+    ]);
+    expect(messages('Switch', doc('Switch', { role: 'leaf' }))[0]).toContain('spec.role: expected "spine", "server-leaf"');
+    expect(messages('Switch', doc('Switch', { role: 'spine', groups: 'a' }))).toEqual(['spec.groups: expected a list, got "a"']);
+    expect(messages('Switch', doc('Switch', {}))).toEqual(['spec.role is required']);
+  });
+
+  it('rejects VLANNamespace ranges out of range or reversed', () => {
+    expect(messages('VLANNamespace', doc('VLANNamespace', { ranges: [{ from: 0, to: 10 }, { from: 200, to: 100 }] }))).toEqual([
+      'spec.ranges[0].from: expected a VLAN 1-4094, got 0',
+    ]);
+    expect(messages('VLANNamespace', doc('VLANNamespace', { ranges: [{ from: 200, to: 100 }] }))).toEqual([
+      'spec.ranges[0]: expected from <= to, got 200-100',
+    ]);
+  });
+
+  it('requires the spec of an ExternalAttachment only', () => {
+    expect(messages('ExternalAttachment', { apiVersion: 'vpc.githedgehog.com/v1beta1', kind: 'ExternalAttachment', metadata: { name: 'a' } })).toEqual([
+      'spec is required',
+    ]);
+    expect(messages('SwitchGroup', { apiVersion: 'wiring.githedgehog.com/v1beta1', kind: 'SwitchGroup', metadata: { name: 'g' } })).toEqual([]);
+  });
+
+  it('rejects a VPCPeering entry that does not name exactly two VPCs', () => {
+    expect(messages('VPCPeering', doc('VPCPeering', { permit: [{ 'vpc-1': {} }] }))).toEqual(['spec.permit[0]: expected exactly 2 VPC names, got 1 (vpc-1)']);
+  });
+
+  it('rejects a bad community, MAC key and ACL action', () => {
+    expect(messages('External', doc('External', { inboundCommunity: '70000:1' }))[0]).toContain('spec.inboundCommunity: expected a BGP community');
+    const vpc = { subnets: { default: { subnet: '10.0.1.0/24', vlan: 10, dhcp: { enable: true, static: { 'not-a-mac': { ip: '10.0.1.5' } } } } } };
+    expect(messages('VPC', doc('VPC', vpc))[0]).toBe('spec.subnets.default.dhcp.static.not-a-mac: expected a MAC address key such as aa:bb:cc:dd:ee:01, got "not-a-mac"');
+    const acl = { external: 'e', connection: 'c', inboundACL: { statements: [{ seq: 10, action: 'allow', protocol: 'ip', srcPrefix: 'any', dstPrefix: 'any' }] } };
+    expect(messages('ExternalAttachment', doc('ExternalAttachment', acl))[0]).toContain('spec.inboundACL.statements[0].action: expected "permit", "deny"');
+  });
+
+  it('reports a null required field as empty', () => {
+    expect(messages('VPCAttachment', doc('VPCAttachment', { subnet: null, connection: 'c' }))).toEqual(['spec.subnet is required, got null (an empty value)']);
+  });
+
+  it('rejects label values that are not strings', () => {
+    expect(messages('Server', doc('Server', {}, { name: 's', annotations: { 'argocd.argoproj.io/sync-wave': 1 } }))).toEqual([
+      'metadata.annotations["argocd.argoproj.io/sync-wave"]: expected a string (quote it), got 1',
+    ]);
+  });
+
+  it('keeps unknown spec fields untouched', () => {
+    const spec = { role: 'server-leaf', profile: 'vs', portLocators: { '*': '10m' }, future: { nested: [1, 2] } };
+    const check = validateDocument(doc('Switch', spec), kind('Switch'));
+    expect(check.errors).toEqual([]);
+    expect(check.spec).toBe(spec);
+    expect(check.spec).toEqual({ role: 'server-leaf', profile: 'vs', portLocators: { '*': '10m' }, future: { nested: [1, 2] } });
+  });
+});
