@@ -17,6 +17,7 @@ export async function testConnection(props: { id: number }): Promise<GitReposito
       auth: gitAuthFor(repo),
       branch: repo.defaultBranch || undefined,
       timeoutMs: Math.min(repo.timeoutSeconds * 1000, config().gitTimeoutMs),
+      allowInsecure: config().allowInsecureGit,
     });
     log.info('repository connected', { repository: repo.name, branch, head });
     return await db().gitRepository.update({

@@ -46,19 +46,20 @@ async function upsert(tx: Tx, p: ApplyProps, records: DesiredRecord[]): Promise<
     const col = <T>(f: (r: DesiredRecord) => T) => chunk.map(f);
     const rows = await tx.$queryRaw<{ id: number; inserted: boolean }[]>`
       INSERT INTO "CrdRecord" ("fabricId", "kind", "apiVersion", "namespace", "name", "spec", "labels", "annotations", "sourcePath", "sourceLine",
-        "sourceCommit", "contentHash", "validationState", "validationMessages", "createdAt", "updatedAt", "syncedAt")
+        "sourceCommit", "contentHash", "validationState", "validationMessages", "refs", "createdAt", "updatedAt", "syncedAt")
       SELECT ${p.fabricId}, t.kind, t.api, t.ns, t.name, t.spec::jsonb, t.labels::jsonb, t.ann::jsonb, t.path, t.line,
-        ${p.commit}, t.hash, t.state::"ValidationState", t.messages::jsonb, now(), now(), now()
+        ${p.commit}, t.hash, t.state::"ValidationState", t.messages::jsonb, ARRAY(SELECT jsonb_array_elements_text(t.refs::jsonb)), now(), now(), now()
       FROM unnest(${col((r) => r.kind)}::text[], ${col((r) => r.apiVersion)}::text[], ${col((r) => r.namespace)}::text[], ${col((r) => r.name)}::text[],
         ${col((r) => JSON.stringify(r.spec))}::text[], ${col((r) => JSON.stringify(r.labels))}::text[], ${col((r) => JSON.stringify(r.annotations))}::text[],
         ${col((r) => r.path)}::text[], ${col((r) => r.line)}::int[], ${col((r) => r.contentHash)}::text[],
-        ${col((r) => (r.warnings.length ? 'warning' : 'valid'))}::text[], ${col((r) => JSON.stringify(r.warnings))}::text[])
-        AS t(kind, api, ns, name, spec, labels, ann, path, line, hash, state, messages)
+        ${col((r) => (r.warnings.length ? 'warning' : 'valid'))}::text[], ${col((r) => JSON.stringify(r.warnings))}::text[],
+        ${col((r) => JSON.stringify(r.refs))}::text[])
+        AS t(kind, api, ns, name, spec, labels, ann, path, line, hash, state, messages, refs)
       ON CONFLICT ("fabricId", "kind", "namespace", "name") DO UPDATE SET
         "apiVersion" = EXCLUDED."apiVersion", "spec" = EXCLUDED."spec", "labels" = EXCLUDED."labels", "annotations" = EXCLUDED."annotations",
         "sourcePath" = EXCLUDED."sourcePath", "sourceLine" = EXCLUDED."sourceLine", "sourceCommit" = EXCLUDED."sourceCommit",
         "contentHash" = EXCLUDED."contentHash", "validationState" = EXCLUDED."validationState", "validationMessages" = EXCLUDED."validationMessages",
-        "updatedAt" = now(), "syncedAt" = now()
+        "refs" = EXCLUDED."refs", "updatedAt" = now(), "syncedAt" = now()
       RETURNING id, (xmax = 0) AS inserted`;
     for (const r of rows) if (r.inserted) inserted.push(r.id);
   }

@@ -17,6 +17,8 @@ export interface DesiredRecord {
   path: string;
   line: number;
   contentHash: string;
+  /** Outgoing references as "Kind/name" (derived from spec, so covered by the content hash). */
+  refs: string[];
   warnings: Issue[];
 }
 

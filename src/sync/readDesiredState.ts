@@ -25,6 +25,8 @@ export interface DesiredState {
   counts: { files: number; documents: number; skipped: number; invalid: number };
   /** Problems of the scan itself (missing directory, limits); they make the run partial. */
   problems: string[];
+  /** False when a limit stopped the scan: the files it did not reach must not be pruned. */
+  complete: boolean;
 }
 
 type Candidate = DesiredRecord & { file: FileResult };
@@ -65,7 +67,8 @@ function readDocument(doc: ParsedDocument, file: FileResult, candidates: Candida
   const labels = stringMap(record.metadata.labels);
   const annotations = stringMap(record.metadata.annotations);
   const desired = { kind: c.kind.kind, apiVersion: record.apiVersion, namespace: check.namespace, name: check.name, spec: check.spec, labels, annotations };
-  candidates.push({ ...desired, key: identity(desired.kind, desired.namespace, desired.name), path: file.path, line: doc.line, contentHash: contentHash(desired), warnings: [], file });
+  const refs = [...new Set(c.kind.references(check.spec).map((r) => `${r.kind}/${r.name}`))];
+  candidates.push({ ...desired, key: identity(desired.kind, desired.namespace, desired.name), path: file.path, line: doc.line, contentHash: contentHash(desired), refs, warnings: [], file });
 }
 
 function describe(kind: string, name: string | undefined, issue: PathIssue): string {
@@ -138,5 +141,5 @@ export async function readDesiredState(props: { cloneRoot: string; gitopsDirecto
     fileByPath.get(d.path)?.warnings.push(...w.map((issue) => ({ line: d.line, message: `${d.kind} ${d.name}: ${issue.message}` })));
   }
   for (const f of files) if (f.status === 'ok') f.status = f.errors.length ? 'errors' : f.warnings.length ? 'warnings' : 'ok';
-  return { files, desired, heldKeys, failedPaths, counts, problems };
+  return { files, desired, heldKeys, failedPaths, counts, problems, complete: scan.complete };
 }

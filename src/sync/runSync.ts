@@ -46,7 +46,7 @@ export async function runSync(syncRunId: number, opts: { finalAttempt: boolean }
     const auth = gitAuthFor(repo);
     if (!run.force && fabric.lastSyncedCommit) {
       // Same commit as the last good sync: no parsing, no writing.
-      const { head } = await lsRemote({ url: repo.url, auth, branch, timeoutMs });
+      const { head } = await lsRemote({ url: repo.url, auth, branch, timeoutMs, allowInsecure: config().allowInsecureGit });
       if (head === fabric.lastSyncedCommit) {
         const last = await db().syncRun.findFirst({ where: { fabricId: fabric.id, commitSha: head, status: { in: ['succeeded', 'partial'] } }, orderBy: { id: 'desc' } });
         progress.close();
@@ -63,7 +63,7 @@ export async function runSync(syncRunId: number, opts: { finalAttempt: boolean }
         return;
       }
     }
-    const commit = await shallowClone({ url: repo.url, auth, branch, dir: join(workDir, 'clone'), timeoutMs });
+    const commit = await shallowClone({ url: repo.url, auth, branch, dir: join(workDir, 'clone'), timeoutMs, allowInsecure: config().allowInsecureGit });
     await db().syncRun.update({
       where: { id: run.id },
       data: { commitSha: commit.sha, commitMessage: commit.message.slice(0, 2000), commitAuthor: commit.author, commitDate: commit.date },
@@ -87,7 +87,8 @@ export async function runSync(syncRunId: number, opts: { finalAttempt: boolean }
       desired: state.desired,
       heldKeys: state.heldKeys,
       failedPaths: state.failedPaths,
-      prune: fabric.prune,
+      // A scan stopped by a limit saw only part of the tree: what it did not see is not gone.
+      prune: fabric.prune && state.complete,
     });
     const counts = {
       filesCount: state.counts.files,
