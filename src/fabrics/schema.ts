@@ -6,21 +6,31 @@ const branch = z.preprocess(
   z.string().trim().regex(/^(?!-)[\w./-]{1,200}$/, 'a branch name: letters, digits, "/", ".", "_" or "-"').optional(),
 );
 
+const fields = {
+  name: z.string().trim().min(1, 'a name is required').max(100),
+  description: z.string().max(2000),
+  status: z.enum(['planned', 'active', 'maintenance', 'decommissioned']),
+  repositoryId: z.coerce.number({ error: 'choose a repository' }).int().positive('choose a repository'),
+  gitopsDirectory: z.string().max(500),
+  branch,
+  prune: flag,
+  enabled: flag,
+  syncIntervalSeconds: z.preprocess((v) => (v === '' || v === null ? undefined : v), z.coerce.number().int().min(60, 'at least 60 seconds').max(86_400 * 7).optional()),
+};
+
 /** Fabric create body (API and form). */
 export const FabricInput = z.object({
-  name: z.string().trim().min(1, 'a name is required').max(100),
-  description: z.string().max(2000).default(''),
-  status: z.enum(['planned', 'active', 'maintenance', 'decommissioned']).default('active'),
-  repositoryId: z.coerce.number({ error: 'choose a repository' }).int().positive('choose a repository'),
-  gitopsDirectory: z.string().max(500).default(''),
-  branch,
-  prune: flag.default(true),
-  enabled: flag.default(true),
-  syncIntervalSeconds: z.preprocess((v) => (v === '' || v === null ? undefined : v), z.coerce.number().int().min(60, 'at least 60 seconds').max(86_400 * 7).optional()),
+  ...fields,
+  description: fields.description.default(''),
+  status: fields.status.default('active'),
+  gitopsDirectory: fields.gitopsDirectory.default(''),
+  prune: fields.prune.default(true),
+  enabled: fields.enabled.default(true),
 });
 export type FabricInput = z.infer<typeof FabricInput>;
 
-export const FabricPatch = FabricInput.partial();
+/** Fabric update body: every field optional, no defaults (an absent field keeps its value). */
+export const FabricPatch = z.object(fields).partial();
 export type FabricPatch = z.infer<typeof FabricPatch>;
 
 /** The body of a sync request. */

@@ -122,3 +122,5 @@ export function presentRecord(r: RecordRow | (Omit<RecordRow, 'fabricName'> & { 
     updatedAt: r.updatedAt,
   };
 }
+
+export { where as recordWhereSql, orderBy as recordOrderSql };

@@ -5,19 +5,21 @@ export const AUTH_TYPES = ['none', 'token', 'basic', 'ssh_key'] as const;
 const optionalText = (max: number) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v), z.string().max(max).optional());
 
-/** Repository create body (API and form). `secret` is the token, the password or the private key, by authType. */
-export const RepositoryInput = z.object({
+const fields = {
   name: z.string().trim().min(1, 'a name is required').max(100),
   url: z.string().trim().min(1, 'a URL is required').max(2000),
-  authType: z.enum(AUTH_TYPES, { error: 'choose none, token, basic or ssh_key' }).default('none'),
+  authType: z.enum(AUTH_TYPES, { error: 'choose none, token, basic or ssh_key' }),
   username: optionalText(200),
   secret: z.preprocess((v) => (v === '' ? undefined : v), z.string().max(20_000).optional()),
   knownHosts: optionalText(20_000),
   defaultBranch: z.preprocess((v) => (v === '' ? undefined : v), z.string().trim().regex(/^(?!-)[\w./-]{1,200}$/, 'a branch name: letters, digits, "/", ".", "_" or "-"').optional()),
   timeoutSeconds: z.coerce.number().int().min(1).max(3600).optional(),
-});
+};
+
+/** Repository create body (API and form). `secret` is the token, the password or the private key, by authType. */
+export const RepositoryInput = z.object({ ...fields, authType: fields.authType.default('none') });
 export type RepositoryInput = z.infer<typeof RepositoryInput>;
 
-/** Repository update body: every field optional; an absent or empty secret keeps the stored one. */
-export const RepositoryPatch = RepositoryInput.partial().extend({ clearSecret: z.boolean().optional() });
+/** Repository update body: every field optional, no defaults; an absent or empty secret keeps the stored one. */
+export const RepositoryPatch = z.object(fields).partial().extend({ clearSecret: z.boolean().optional() });
 export type RepositoryPatch = z.infer<typeof RepositoryPatch>;

@@ -22,18 +22,21 @@ export function redactText(text: string): string {
   return out;
 }
 
-/** Returns a copy of `value` with secrets masked: strings, sensitive keys, errors, nested values. */
-export function redact<T>(value: T, depth = 0): T {
+/**
+ * Returns a copy of `value` with secrets masked: strings, errors, nested values, and the values
+ * of sensitive keys (unless `keys` is false, for structures whose keys are field names).
+ */
+export function redact<T>(value: T, depth = 0, keys = true): T {
   if (typeof value === 'string') return redactText(value) as T;
   if (value === null || typeof value !== 'object' || depth > 8) return value;
   if (value instanceof Date) return value;
   if (value instanceof Error) {
     return { name: value.name, message: redactText(value.message), stack: value.stack && redactText(value.stack) } as T;
   }
-  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1)) as T;
+  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1, keys)) as T;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    out[k] = SENSITIVE_KEY.test(k) && v !== null && v !== undefined && typeof v !== 'boolean' ? MASK : redact(v, depth + 1);
+    out[k] = keys && SENSITIVE_KEY.test(k) && v !== null && v !== undefined && typeof v !== 'boolean' ? MASK : redact(v, depth + 1, keys);
   }
   return out as T;
 }

@@ -30,7 +30,8 @@ export function errorHandler(err: unknown, req: Request, res: Response, _next: N
   if (res.headersSent) return void res.end();
   if (status === 429 && known?.details) res.setHeader('Retry-After', String((known.details as { retryAfter: number }).retryAfter));
   if (isApi(req) || !req.accepts('html')) {
-    res.status(status).json({ error: { code, message, details: redact(known?.details ?? null) } });
+    // Details carry field names such as "secret" with messages about them: mask values, not keys.
+    res.status(status).json({ error: { code, message, details: redact(known?.details ?? null, 0, false) } });
     return;
   }
   res.status(status).render('errors/error.njk', { status, message, code, reqId });

@@ -1,0 +1,226 @@
+// The list machinery every list page shares (NetBox's ObjectListView + its table): one query
+// shape (q, sort, page, perPage, filters, export), one view model (sortable headers, pagination
+// with totals, per-page links, filter chips, export links, column chooser) and one partial,
+// views/_list.njk. A list describes itself with a ListSpec; the page only loads its rows.
+import type { Choice } from '../choices';
+import { db, type User } from '../db';
+
+export const PER_PAGE_CHOICES = [25, 50, 100, 250, 500, 1000] as const;
+export const DEFAULT_PER_PAGE = 50;
+export const EXPORT_FORMATS = ['csv', 'yaml', 'json'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export interface ListColumn {
+  key: string;
+  label: string;
+  sortable?: boolean;
+  /** Left out until the user picks it in the column chooser. */
+  hidden?: boolean;
+  /** Always shown: the column that links to the object. */
+  required?: boolean;
+}
+
+export interface ListFilter {
+  key: string;
+  label: string;
+  /** A select when given, a text field otherwise. */
+  choices?: { value: string; label: string }[];
+}
+
+export interface ListSpec {
+  /** Where the user's column choice is kept in User.preferences.columns. */
+  key: string;
+  columns: ListColumn[];
+  filters: ListFilter[];
+  /** A sortable column key, `-` in front for descending. */
+  defaultSort: string;
+  exports: readonly ExportFormat[];
+  searchPlaceholder?: string;
+}
+
+export interface ListQuery {
+  q: string;
+  sort: string;
+  page: number;
+  perPage: number;
+  /** Only the spec's filters, only non-empty values. */
+  filters: Record<string, string>;
+  export?: ExportFormat;
+}
+
+/** One table cell: plain text, or a link, a badge or a time. */
+export interface Cell {
+  text: string | number | null;
+  href?: string;
+  badge?: Choice;
+  time?: Date;
+  mono?: boolean;
+}
+
+export interface ListRow {
+  cells: Record<string, Cell>;
+}
+
+type QueryInput = Record<string, unknown>;
+
+/** The first string of a query value (`?a=1&a=2` keeps 1); anything else is undefined. */
+export function queryString(value: unknown): string | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  return typeof v === 'string' ? v : undefined;
+}
+
+function sortable(spec: ListSpec, sort: string | undefined): boolean {
+  const key = sort?.replace(/^-/, '');
+  return !!key && spec.columns.some((c) => c.key === key && c.sortable);
+}
+
+/** Reads the list query; values out of range fall back to defaults instead of failing the page. */
+export function parseListQuery(spec: ListSpec, query: QueryInput): ListQuery {
+  const sort = queryString(query.sort);
+  const perPage = Number(queryString(query.perPage));
+  const page = Math.floor(Number(queryString(query.page)));
+  const format = queryString(query.export);
+  const filters: Record<string, string> = {};
+  for (const f of spec.filters) {
+    const value = queryString(query[f.key])?.trim();
+    if (value && value.length <= 200) filters[f.key] = value;
+  }
+  return {
+    q: (queryString(query.q) ?? '').trim().slice(0, 200),
+    sort: sortable(spec, sort) ? sort! : spec.defaultSort,
+    page: Number.isFinite(page) && page >= 1 ? page : 1,
+    perPage: (PER_PAGE_CHOICES as readonly number[]).includes(perPage) ? perPage : DEFAULT_PER_PAGE,
+    filters,
+    export: spec.exports.includes(format as ExportFormat) ? (format as ExportFormat) : undefined,
+  };
+}
+
+/** The query as URL parameters, defaults left out, so links stay short and stable. */
+function paramsOf(spec: ListSpec, query: ListQuery): Record<string, string> {
+  const params: Record<string, string> = {};
+  if (query.q) params.q = query.q;
+  for (const f of spec.filters) if (query.filters[f.key]) params[f.key] = query.filters[f.key]!;
+  if (query.sort !== spec.defaultSort) params.sort = query.sort;
+  if (query.perPage !== DEFAULT_PER_PAGE) params.perPage = String(query.perPage);
+  if (query.page > 1) params.page = String(query.page);
+  return params;
+}
+
+function href(path: string, params: Record<string, string | undefined>, anchor = ''): string {
+  const search = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => !!e[1])).toString();
+  return `${path}${search ? `?${search}` : ''}${anchor}`;
+}
+
+/** The column keys shown to this user: their saved choice (unknown keys dropped), else the spec's defaults. */
+export function visibleColumns(spec: ListSpec, user: Pick<User, 'preferences'> | undefined): string[] {
+  const saved = (user?.preferences as { columns?: Record<string, unknown> } | null)?.columns?.[spec.key];
+  const chosen = Array.isArray(saved) ? new Set(saved.filter((c): c is string => typeof c === 'string')) : undefined;
+  return spec.columns.filter((c) => c.required || (chosen ? chosen.has(c.key) : !c.hidden)).map((c) => c.key);
+}
+
+/** Saves the user's columns for a list (unknown keys dropped); `null` goes back to the defaults. */
+export async function saveColumns(userId: number, spec: ListSpec, columns: string[] | null): Promise<void> {
+  if (columns === null) {
+    await db().$executeRaw`UPDATE "User" SET preferences = preferences #- ARRAY['columns', ${spec.key}]::text[] WHERE id = ${userId}`;
+    return;
+  }
+  const known = spec.columns.filter((c) => c.required || columns.includes(c.key)).map((c) => c.key);
+  // One statement, so that two tabs saving two lists at once both land.
+  await db().$executeRaw`
+    UPDATE "User" SET preferences = preferences || jsonb_build_object('columns',
+      coalesce(preferences -> 'columns', '{}'::jsonb) || jsonb_build_object(${spec.key}::text, ${JSON.stringify(known)}::jsonb))
+    WHERE id = ${userId}`;
+}
+
+export interface ListViewProps {
+  spec: ListSpec;
+  query: ListQuery;
+  total: number;
+  /** The page's path; links keep every other parameter of the list. */
+  path: string;
+  user: Pick<User, 'preferences'> | undefined;
+  /** Appended to links, e.g. `#records` when the list sits lower on a page. */
+  anchor?: string;
+  /** Labels of filter values for the chips, when the value is an id (fabric 3 -> "fabric-1"). */
+  chipLabels?: Record<string, string>;
+}
+
+/** The view model of views/_list.njk. */
+export function buildListView(props: ListViewProps) {
+  const { spec, query, total, path, anchor = '' } = props;
+  const params = paramsOf(spec, query);
+  const link = (changes: Record<string, string | undefined>) => href(path, { ...params, ...changes }, anchor);
+  const pages = Math.max(1, Math.ceil(total / query.perPage));
+  const shown = new Set(visibleColumns(spec, props.user));
+  const [sortKey, desc] = [query.sort.replace(/^-/, ''), query.sort.startsWith('-')];
+
+  const columns = spec.columns
+    .filter((c) => shown.has(c.key))
+    .map((c) => {
+      const sorted = c.key === sortKey ? (desc ? 'desc' : 'asc') : null;
+      return {
+        key: c.key,
+        label: c.label,
+        sorted,
+        ariaSort: sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : null,
+        sortHref: c.sortable ? link({ sort: sorted === 'asc' ? `-${c.key}` : c.key, page: undefined }) : null,
+      };
+    });
+
+  const from = total === 0 ? 0 : Math.min((query.page - 1) * query.perPage + 1, total + 1);
+  const to = Math.min(query.page * query.perPage, total);
+  const window = [1, query.page - 2, query.page - 1, query.page, query.page + 1, query.page + 2, pages];
+  const pageNumbers = [...new Set(window.filter((p) => p >= 1 && p <= pages))].sort((a, b) => a - b);
+  const pageLinks = pageNumbers.map((p, i) => ({
+    page: p,
+    href: link({ page: p > 1 ? String(p) : undefined }),
+    current: p === query.page,
+    gapBefore: i > 0 && p - pageNumbers[i - 1]! > 1,
+  }));
+
+  const chips = spec.filters
+    .filter((f) => query.filters[f.key])
+    .map((f) => {
+      const value = query.filters[f.key]!;
+      const label = props.chipLabels?.[f.key] ?? f.choices?.find((c) => c.value === value)?.label ?? value;
+      return { key: f.key, label: f.label, value: label, removeHref: link({ [f.key]: undefined, page: undefined }) };
+    });
+  if (query.q) chips.unshift({ key: 'q', label: 'Search', value: query.q, removeHref: link({ q: undefined, page: undefined }) });
+
+  const exportParams = { ...params, page: undefined, perPage: undefined };
+  return {
+    key: spec.key,
+    path,
+    anchor,
+    query,
+    total,
+    from,
+    to,
+    page: query.page,
+    pages,
+    outOfRange: total > 0 && query.page > pages,
+    prevHref: query.page > 1 ? link({ page: query.page > 2 ? String(Math.min(query.page - 1, pages)) : undefined }) : null,
+    nextHref: query.page < pages ? link({ page: String(query.page + 1) }) : null,
+    lastHref: link({ page: pages > 1 ? String(pages) : undefined }),
+    pageLinks,
+    perPageLinks: PER_PAGE_CHOICES.map((n) => ({ value: n, current: n === query.perPage, href: link({ perPage: n === DEFAULT_PER_PAGE ? undefined : String(n), page: undefined }) })),
+    columns,
+    chooser: spec.columns.map((c) => ({ key: c.key, label: c.label, checked: shown.has(c.key), required: !!c.required })),
+    filters: spec.filters.map((f) => ({ ...f, value: query.filters[f.key] ?? '' })),
+    chips,
+    resetHref: href(path, { perPage: params.perPage }, anchor),
+    /** Kept by the search and filter form, which sends the rest itself. */
+    keep: Object.entries({ sort: params.sort, perPage: params.perPage }).filter(([, v]) => v).map(([name, value]) => ({ name, value })),
+    exports: spec.exports.map((format) => ({ format, label: format.toUpperCase(), href: href(path, { ...exportParams, export: format }) })),
+    searchPlaceholder: spec.searchPlaceholder ?? 'Search',
+    /** This page's own address, for the column chooser to come back to. */
+    self: link({}),
+  };
+}
+
+export type ListView = ReturnType<typeof buildListView>;
+
+/** `LIKE` pattern for a quick search: the text anywhere, with `%`, `_` and `\` taken literally. */
+export function likePattern(q: string): string {
+  return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
