@@ -4,7 +4,7 @@ import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { hashPassword } from '../../src/auth/passwords';
 import { createToken } from '../../src/auth/tokens';
-import { db, type Role, type User } from '../../src/db';
+import { db, type CrdRecord, type Fabric, type GitRepository, type Prisma, type Role, type SyncRun, type User } from '../../src/db';
 
 export const PASSWORD = 'correct horse battery staple';
 let hashed: Promise<string> | undefined;
@@ -51,4 +51,29 @@ export async function signInAs(app: Express, role: Role): Promise<SignedIn> {
   if (res.status !== 302) throw new Error(`login failed: ${res.status} ${res.text.slice(0, 200)}`);
   const home = await agent.get('/');
   return { agent, user, csrf: csrfFrom(home.text) };
+}
+
+/** A repository row (no remote behind it unless `url` points at one). */
+export async function buildRepository(props: Partial<Prisma.GitRepositoryUncheckedCreateInput> = {}): Promise<GitRepository> {
+  return db().gitRepository.create({ data: { name: unique('repo'), url: 'https://git.example.com/fabric.git', ...props } });
+}
+
+/** A fabric, with a new repository unless one is given. */
+export async function buildFabric(props: Partial<Prisma.FabricUncheckedCreateInput> = {}): Promise<Fabric> {
+  const repositoryId = props.repositoryId ?? (await buildRepository()).id;
+  return db().fabric.create({ data: { name: unique('fabric'), gitopsDirectory: `${unique('dir')}/`, ...props, repositoryId } });
+}
+
+/** A CRD record of a kind (SwitchGroup by default), with a new fabric unless one is given. */
+export async function buildRecord(props: Partial<Prisma.CrdRecordUncheckedCreateInput> = {}): Promise<CrdRecord> {
+  const fabricId = props.fabricId ?? (await buildFabric()).id;
+  return db().crdRecord.create({
+    data: { kind: 'SwitchGroup', apiVersion: 'wiring.githedgehog.com/v1beta1', name: unique('sg'), sourcePath: 'records.yaml', sourceLine: 1, sourceCommit: '0'.repeat(40), contentHash: unique('hash'), ...props, fabricId },
+  });
+}
+
+/** A finished sync run, with a new fabric unless one is given. */
+export async function buildSyncRun(props: Partial<Prisma.SyncRunUncheckedCreateInput> = {}): Promise<SyncRun> {
+  const fabricId = props.fabricId ?? (await buildFabric()).id;
+  return db().syncRun.create({ data: { status: 'succeeded', stage: 'done', finishedAt: new Date(), ...props, fabricId } });
 }

@@ -1,0 +1,93 @@
+// The one list of CRD records, for every kind: the generic columns around the kind's catalogue
+// columns and filters. The CRD pages use it with the fabric column, the fabric page without.
+import { VALIDATION_STATE } from '../../choices';
+import { kinds, type KindDef } from '../../crds';
+import { db } from '../../db';
+import type { RecordQuery, RecordRow } from '../../records/listRecords';
+import type { Cell, ListFilter, ListQuery, ListRow, ListSpec } from '../listView';
+
+/** The address of a record's page. */
+export function recordHref(r: { id: number; kind: string }, kind?: KindDef): string {
+  const k = kind ?? kinds.find((x) => x.kind === r.kind);
+  return `/crds/${k?.slug ?? encodeURIComponent(r.kind)}/${r.id}`;
+}
+
+/** Fabrics as filter choices (value = id). */
+export async function fabricChoices(): Promise<{ value: string; label: string }[]> {
+  const fabrics = await db().fabric.findMany({ orderBy: { name: 'asc' }, select: { id: true, name: true } });
+  return fabrics.map((f) => ({ value: String(f.id), label: f.name }));
+}
+
+const VALIDATION_CHOICES = Object.entries(VALIDATION_STATE).map(([value, c]) => ({ value, label: c.label }));
+
+/**
+ * The list spec of CRD records. With a kind: its catalogue columns and filters. With `fabrics`
+ * (the fabric filter's choices): a fabric column and filter; the fabric page's own table has
+ * neither, but picks the kind with a filter (`kindFilter`).
+ */
+export function recordListSpec(props: { kind?: KindDef; fabrics?: { value: string; label: string }[]; kindFilter?: boolean }): ListSpec {
+  const { kind, fabrics } = props;
+  const filters: ListFilter[] = [
+    ...(props.kindFilter || !kind ? [{ key: 'kind', label: 'Kind', choices: kinds.map((k) => ({ value: k.kind, label: k.label })) }] : []),
+    ...(fabrics ? [{ key: 'fabric', label: 'Fabric', choices: fabrics }] : []),
+    { key: 'namespace', label: 'Namespace' },
+    { key: 'validation', label: 'Validation', choices: VALIDATION_CHOICES },
+    ...(kind?.filters.map((f) => ({ key: f.key, label: f.label, choices: f.choices?.map((c) => ({ value: c, label: c })) })) ?? []),
+  ];
+  return {
+    key: `${fabrics ? 'crd' : 'fabric-records'}:${kind?.kind ?? '*'}`,
+    columns: [
+      { key: 'name', label: 'Name', sortable: true, required: true },
+      ...(kind ? [] : [{ key: 'kind', label: 'Kind', sortable: true }]),
+      ...(fabrics ? [{ key: 'fabric', label: 'Fabric', sortable: true }] : []),
+      { key: 'namespace', label: 'Namespace', sortable: true },
+      ...(kind?.columns.map((c) => ({ key: c.key, label: c.label, sortable: !!c.sortSql })) ?? []),
+      { key: 'validation', label: 'Validation', sortable: true },
+      { key: 'source', label: 'Source file', sortable: true, hidden: true },
+      { key: 'updated', label: 'Updated', sortable: true },
+    ],
+    filters,
+    defaultSort: 'name',
+    exports: ['csv', 'yaml', 'json'],
+    searchPlaceholder: kind ? `Search ${kind.labelPlural} by name` : 'Search records by name or kind',
+  };
+}
+
+/** The list query as a records query (the kind's filters passed through by key). */
+export function toRecordQuery(kind: KindDef | undefined, query: ListQuery, fabricId?: number): RecordQuery {
+  const { fabric, namespace, validation, kind: kindFilter, ...catalogue } = query.filters;
+  const fabricFilter = Number(fabric);
+  return {
+    kind: kind?.kind ?? kindFilter,
+    fabricId: fabricId ?? (Number.isInteger(fabricFilter) && fabricFilter > 0 ? fabricFilter : undefined),
+    namespace,
+    validation: validation === 'valid' || validation === 'warning' ? validation : undefined,
+    q: query.q || undefined,
+    filters: catalogue,
+    sort: query.sort,
+    page: query.page,
+    perPage: query.perPage,
+  };
+}
+
+/** One record as table cells, keyed like the spec's columns. */
+export function recordCells(r: RecordRow, kind: KindDef | undefined): Record<string, Cell> {
+  const k = kind ?? kinds.find((x) => x.kind === r.kind);
+  const cells: Record<string, Cell> = {
+    name: { text: r.name, href: recordHref(r, k) },
+    kind: { text: r.kind, href: k ? `/crds/${k.slug}` : undefined },
+    fabric: { text: r.fabricName, href: `/fabrics/${r.fabricId}` },
+    namespace: { text: r.namespace },
+    validation: { text: r.validationState, badge: VALIDATION_STATE[r.validationState] },
+    source: { text: `${r.sourcePath}:${r.sourceLine}`, mono: true },
+    updated: { text: new Date(r.updatedAt).toISOString(), time: new Date(r.updatedAt) },
+  };
+  // Catalogue columns are computed from the spec only on the kind's own list.
+  if (kind) for (const c of kind.columns) cells[c.key] = { text: c.value(r.spec) };
+  return cells;
+}
+
+/** Rows for views/_list.njk. */
+export function recordRows(rows: RecordRow[], kind: KindDef | undefined): ListRow[] {
+  return rows.map((r) => ({ cells: recordCells(r, kind) }));
+}

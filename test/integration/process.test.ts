@@ -1,0 +1,113 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+
+const MAIN = resolve('src/main.ts');
+const TSX = resolve('node_modules/.bin/tsx');
+const children: ChildProcessWithoutNullStreams[] = [];
+const databases: string[] = [];
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+/** Runs `tsx src/main.ts <role>` in a fresh directory with a fresh database name. */
+async function start(role: string, env: Record<string, string> = {}) {
+  const port = await freePort();
+  const dbName = `hhfm_proc_${process.pid}_${port}`;
+  databases.push(dbName);
+  const url = new URL(inject('adminDatabaseUrl'));
+  url.pathname = `/${dbName}`;
+  const child = spawn(TSX, [MAIN, role], {
+    cwd: mkdtempSync(join(tmpdir(), 'hhfm-proc-')),
+    env: { PATH: process.env.PATH!, HOME: process.env.HOME!, PORT: String(port), DATABASE_URL: url.toString(), REDIS_PREFIX: `hhfm_proc_${port}`, LOG_LEVEL: 'info', ...env },
+  });
+  children.push(child);
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  return { child, port, exited, output: () => output, base: `http://127.0.0.1:${port}` };
+}
+
+async function waitFor(url: string, timeoutMs = 30_000): Promise<Response> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await fetch(url, { redirect: 'manual' });
+    } catch {
+      if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+afterAll(async () => {
+  for (const c of children) c.kill('SIGKILL');
+  const client = new pg.Client({ connectionString: inject('adminDatabaseUrl') });
+  await client.connect();
+  for (const d of databases) await client.query(`DROP DATABASE IF EXISTS "${d}" WITH (FORCE)`);
+  await client.end();
+  const redis = new Redis('redis://127.0.0.1:6379');
+  const keys = await redis.keys(`hhfm_proc_*`);
+  if (keys.length) await redis.del(...keys);
+  redis.disconnect();
+});
+
+describe('npm start (web and worker in one process)', () => {
+  it('creates the database, prints the first admin once, serves the login page, and stops cleanly on SIGTERM', async () => {
+    const p = await start('all', { NODE_ENV: 'development' });
+    const login = await waitFor(`${p.base}/login`);
+    expect(login.status).toBe(200);
+    expect(await login.text()).toContain('Log in to your account');
+    const match = /First admin created: username "admin", password "([^"]+)"/.exec(p.output());
+    expect(match).not.toBeNull();
+
+    const form = await fetch(`${p.base}/login`);
+    const cookie = form.headers.get('set-cookie')!.split(';')[0]!;
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]!;
+    const res = await fetch(`${p.base}/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ username: 'admin', password: match![1]!, _csrf: csrf }),
+    });
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe('/');
+    expect((await fetch(`${p.base}/readyz`)).status).toBe(200);
+    expect(p.output()).toContain('worker started');
+    // The generated password is printed once, on purpose; it reaches no JSON log line.
+    const jsonLines = p.output().split('\n').filter((l) => l.startsWith('{'));
+    expect(jsonLines.length).toBeGreaterThan(0);
+    expect(jsonLines.join('\n')).not.toContain(match![1]!);
+
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
+  });
+
+  it('answers /readyz 503 naming Redis when Redis is down, and keeps running', async () => {
+    const p = await start('web', { NODE_ENV: 'development', REDIS_URL: 'redis://127.0.0.1:1', ADMIN_PASSWORD: 'a-long-admin-password' });
+    await waitFor(`${p.base}/healthz`);
+    const ready = await fetch(`${p.base}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ status: 'unavailable', message: 'not reachable: redis', checks: { postgres: 'ok' } });
+    expect((await fetch(`${p.base}/healthz`)).status).toBe(200);
+    expect(p.child.exitCode).toBeNull();
+  });
+
+  it('refuses to start in production without explicit secrets, naming them', async () => {
+    const p = await start('web', { NODE_ENV: 'production' });
+    expect(await p.exited).toBe(1);
+    expect(p.output()).toMatch(/SECRET_KEY .*required/);
+    expect(p.output()).toMatch(/SESSION_SECRET .*required/);
+  });
+});
