@@ -4,6 +4,7 @@ import { createRedis } from '../redis';
 import type { Redis } from 'ioredis';
 
 export const SYNC_QUEUE = 'sync';
+export const MAINTENANCE_QUEUE = 'maintenance';
 
 /** BullMQ keys live under this installation's prefix, beside the sessions. */
 export function bullPrefix(): string {
@@ -12,6 +13,7 @@ export function bullPrefix(): string {
 
 let connection: Redis | undefined;
 let syncQueue: Queue | undefined;
+let maintenanceQueue: Queue | undefined;
 
 /** The queue of fabric syncs; payloads carry ids only, never a secret. */
 export function queue(): Queue {
@@ -20,10 +22,19 @@ export function queue(): Queue {
   return syncQueue;
 }
 
-/** Closes the queue and its connection. */
+/** Periodic work: stale-run recovery, out-of-sync detection, scheduled syncs. */
+export function maintenance(): Queue {
+  connection ??= createRedis({ forWorker: true });
+  maintenanceQueue ??= new Queue(MAINTENANCE_QUEUE, { connection, prefix: bullPrefix() });
+  return maintenanceQueue;
+}
+
+/** Closes the queues and their connection. */
 export async function closeQueues(): Promise<void> {
   await syncQueue?.close();
+  await maintenanceQueue?.close();
   connection?.disconnect();
   syncQueue = undefined;
+  maintenanceQueue = undefined;
   connection = undefined;
 }

@@ -3,39 +3,33 @@ import { config } from '../config';
 import { log } from '../log';
 import { createRedis } from '../redis';
 import { recoverRuns } from '../sync/recoverRuns';
-import { SYNC_QUEUE, bullPrefix } from './queues';
+import { MAINTENANCE_EVERY_MS, processMaintenanceJob } from './maintenance';
+import { MAINTENANCE_QUEUE, SYNC_QUEUE, bullPrefix, maintenance } from './queues';
 import { processSyncJob } from './syncFabric';
 
-const RECOVERY_INTERVAL_MS = 60_000;
-
-/** Starts the job processors (explicit registry: one queue, one processor) and the stale-run recovery. */
+/** Starts the job processors (explicit registry: one processor per queue) and the maintenance schedule. */
 export async function startWorkers(opts: { concurrency?: number; lockDuration?: number; stalledInterval?: number } = {}): Promise<{ close(): Promise<void> }> {
   const connection = createRedis({ forWorker: true });
-  const worker = new Worker(SYNC_QUEUE, processSyncJob, {
-    connection,
-    prefix: bullPrefix(),
-    concurrency: opts.concurrency ?? config().workerConcurrency,
-    lockDuration: opts.lockDuration ?? 60_000,
-    stalledInterval: opts.stalledInterval ?? 30_000,
-    maxStalledCount: 1,
-  });
-  worker.on('error', (err) => log.error('worker error', { err }));
-  worker.on('failed', (job, err) => {
+  const common = { connection, prefix: bullPrefix(), lockDuration: opts.lockDuration ?? 60_000, stalledInterval: opts.stalledInterval ?? 30_000, maxStalledCount: 1 };
+  const workers = [
+    new Worker(SYNC_QUEUE, processSyncJob, { ...common, concurrency: opts.concurrency ?? config().workerConcurrency }),
+    new Worker(MAINTENANCE_QUEUE, processMaintenanceJob, { ...common, concurrency: 1 }),
+  ];
+  for (const w of workers) w.on('error', (err) => log.error('worker error', { queue: w.name, err }));
+  workers[0]!.on('failed', (job, err) => {
     log.warn('sync job failed', { jobId: job?.id, attemptsMade: job?.attemptsMade, error: err.message });
     // Stalled twice (the worker died twice): the job is over; so is its run.
     if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) void recoverRuns().catch(() => {});
   });
-  await worker.waitUntilReady();
-  const sweep = () => recoverRuns().catch((err) => log.warn('run recovery failed', { err }));
-  await sweep();
-  const timer = setInterval(sweep, RECOVERY_INTERVAL_MS);
-  timer.unref();
-  log.info('worker started', { queue: SYNC_QUEUE, concurrency: worker.opts.concurrency });
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
+  // A run left by a worker that died while no other worker was up is finished now.
+  await recoverRuns().catch((err) => log.warn('run recovery failed', { err }));
+  await maintenance().upsertJobScheduler('every-minute', { every: MAINTENANCE_EVERY_MS }, { name: 'maintenance', opts: { removeOnComplete: 10, removeOnFail: 10 } });
+  log.info('worker started', { queues: workers.map((w) => w.name), concurrency: workers[0]!.opts.concurrency });
   return {
     async close() {
-      clearInterval(timer);
       // Waits for running jobs to finish; their locks are released, nothing is left half-done.
-      await worker.close();
+      await Promise.all(workers.map((w) => w.close()));
       connection.disconnect();
     },
   };

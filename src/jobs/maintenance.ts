@@ -1,0 +1,10 @@
+import { checkForChanges } from '../sync/checkForChanges';
+import { recoverRuns } from '../sync/recoverRuns';
+
+export const MAINTENANCE_EVERY_MS = 60_000;
+
+/** Processor of the `maintenance` queue, run by a job scheduler once a minute on one worker. */
+export async function processMaintenanceJob(): Promise<{ recovered: number; checked: number; scheduled: number }> {
+  const recovered = await recoverRuns();
+  return { recovered, ...(await checkForChanges()) };
+}

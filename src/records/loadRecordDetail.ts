@@ -1,0 +1,130 @@
+// Everything the record page shows, in a handful of indexed queries: the record, its outgoing
+// references resolved by (fabric, kind, name), the records pointing at it (GIN index on refs),
+// and its change history. Nothing here scans the fabric.
+import { connectionEndpoints, connectionType, kindByName, type KindDef, type Panel, type Spec } from '../crds';
+import { db, Prisma } from '../db';
+import { sourceFileUrl } from './sourceLink';
+
+// A Switch with more connections than this is not a real fabric; the page says how many more.
+const MAX_REFERENCES_IN = 500;
+const MAX_HISTORY = 50;
+
+export interface ReferenceOut {
+  kind: string;
+  name: string;
+  field: string;
+  subnet?: string;
+  defaulted: boolean;
+  /** The kind's URL slug; null for kinds outside the catalogue (SwitchProfile, Gateway). */
+  slug: string | null;
+  targetId: number | null;
+  missing: boolean;
+}
+
+export interface ReferenceIn {
+  id: number;
+  kind: string;
+  slug: string;
+  name: string;
+  fields: string[];
+}
+
+export interface PortConnection {
+  port: string;
+  connectionId: number;
+  connection: string;
+  type: string | null;
+  peers: string;
+}
+
+type RecordWithFabric = Prisma.CrdRecordGetPayload<{ include: { fabric: { include: { repository: { select: { id: true; name: true; url: true } } } } } }>;
+
+async function referencesOut(record: RecordWithFabric, kind: KindDef): Promise<ReferenceOut[]> {
+  const refs = kind.references(record.spec as Spec);
+  const inCatalogue = [...new Map(refs.filter((r) => kindByName(r.kind)).map((r) => [`${r.kind}/${r.name}`, { kind: r.kind, name: r.name }])).values()];
+  const found = inCatalogue.length
+    ? await db().crdRecord.findMany({ where: { fabricId: record.fabricId, namespace: record.namespace, OR: inCatalogue }, select: { id: true, kind: true, name: true } })
+    : [];
+  const ids = new Map(found.map((r) => [`${r.kind}/${r.name}`, r.id]));
+  return refs.map((r) => {
+    const target = kindByName(r.kind);
+    const targetId = ids.get(`${r.kind}/${r.name}`) ?? null;
+    return { kind: r.kind, name: r.name, field: r.field, subnet: r.subnet, defaulted: !!r.defaulted, slug: target?.slug ?? null, targetId, missing: !!target && targetId === null };
+  });
+}
+
+async function referencesIn(record: RecordWithFabric): Promise<{ items: (ReferenceIn & { spec: Spec })[]; total: number }> {
+  const ref = `${record.kind}/${record.name}`;
+  const rows = await db().$queryRaw<{ id: number; kind: string; name: string; spec: Spec }[]>`
+    SELECT id, kind, name, spec FROM "CrdRecord"
+    WHERE "fabricId" = ${record.fabricId} AND refs @> ARRAY[${ref}]::text[] AND namespace = ${record.namespace}
+    ORDER BY kind, name LIMIT ${MAX_REFERENCES_IN + 1}`;
+  const total =
+    rows.length > MAX_REFERENCES_IN
+      ? (await db().$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM "CrdRecord" WHERE "fabricId" = ${record.fabricId} AND refs @> ARRAY[${ref}]::text[]`)[0]!.n
+      : rows.length;
+  const items = rows.slice(0, MAX_REFERENCES_IN).flatMap((r) => {
+    const k = kindByName(r.kind);
+    if (!k) return [];
+    const fields = [...new Set(k.references(r.spec).filter((x) => x.kind === record.kind && x.name === record.name).map((x) => x.field))];
+    return [{ id: r.id, kind: r.kind, slug: k.slug, name: r.name, fields, spec: r.spec }];
+  });
+  return { items, total };
+}
+
+/** The ports of a Switch or Server with the Connection that uses each, from the connections that reference it. */
+function portConnections(record: RecordWithFabric, incoming: (ReferenceIn & { spec: Spec })[]): PortConnection[] | null {
+  const side = record.kind === 'Switch' ? 'switch' : record.kind === 'Server' ? 'server' : null;
+  if (!side) return null;
+  const rows = incoming
+    .filter((r) => r.kind === 'Connection')
+    .flatMap((c) => {
+      const endpoints = connectionEndpoints(c.spec);
+      const peers = [...new Set(endpoints.filter((e) => !(e.side === side && e.device === record.name)).map((e) => e.device))].join(', ');
+      return endpoints
+        .filter((e) => e.side === side && e.device === record.name)
+        .map((e) => ({ port: e.port, connectionId: c.id, connection: c.name, type: connectionType(c.spec), peers }));
+    });
+  return rows.sort((a, b) => a.port.localeCompare(b.port, 'en', { numeric: true }));
+}
+
+/** The record of this kind with everything its page shows, or null when there is none. */
+export async function loadRecordDetail(kind: KindDef, id: number) {
+  const record = await db().crdRecord.findFirst({
+    where: { id, kind: kind.kind },
+    include: { fabric: { include: { repository: { select: { id: true, name: true, url: true } } } } },
+  });
+  if (!record) return null;
+  const spec = record.spec as Spec;
+  const [outgoing, incoming, history, historyTotal] = await Promise.all([
+    referencesOut(record, kind),
+    referencesIn(record),
+    db().changeRecord.findMany({ where: { objectType: kind.kind, objectId: record.id }, orderBy: { id: 'desc' }, take: MAX_HISTORY }),
+    db().changeRecord.count({ where: { objectType: kind.kind, objectId: record.id } }),
+  ]);
+  const panels: Panel[] = kind.panels?.(spec) ?? [];
+  const repository = record.fabric.repository;
+  return {
+    record,
+    spec,
+    labels: Object.entries((record.labels ?? {}) as Record<string, string>),
+    annotations: Object.entries((record.annotations ?? {}) as Record<string, string>),
+    messages: (record.validationMessages ?? []) as { line?: number; message: string }[],
+    panels,
+    referencesOut: outgoing,
+    referencesIn: incoming.items.map(({ spec: _spec, ...r }) => r),
+    referencesInTotal: incoming.total,
+    portConnections: portConnections(record, incoming.items),
+    history,
+    historyTotal,
+    source: {
+      repository,
+      path: record.sourcePath,
+      line: record.sourceLine,
+      commit: record.sourceCommit,
+      href: sourceFileUrl({ repositoryUrl: repository.url, commit: record.sourceCommit, path: record.sourcePath, line: record.sourceLine }),
+    },
+  };
+}
+
+export type RecordDetail = NonNullable<Awaited<ReturnType<typeof loadRecordDetail>>>;
