@@ -190,6 +190,8 @@ export function buildListView(props: ListViewProps) {
   const exportParams = { ...params, page: undefined, perPage: undefined };
   return {
     key: spec.key,
+    /** The key made safe for element ids. */
+    domId: `list-${spec.key.replace(/[^\w-]+/g, '-')}`,
     path,
     anchor,
     query,

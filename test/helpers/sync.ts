@@ -1,3 +1,4 @@
+import { FIXTURES } from './fixtures';
 import { randomBytes } from 'node:crypto';
 import type { Express } from 'express';
 import request from 'supertest';
@@ -7,17 +8,17 @@ import { startWorkers } from '../../src/jobs/workers';
 import { createBareRepo, startGitServer, type GitServer } from './gitServer';
 import { tokenFor } from './factories';
 
-export const SEED = '/work/shared/fixtures/seed-fabric-1';
-export const CORPUS = '/work/shared/fixtures/corpus';
+export const SEED = `${FIXTURES}/seed-fabric-1`;
+export const CORPUS = `${FIXTURES}/corpus`;
 
-/** A git server with Basic auth, a worker in this process, and an admin API token. */
-export async function useSyncHarness(app: Express) {
+/** A git server with Basic auth, a worker in this process (unless `worker: false`), and an admin API token. */
+export async function useSyncHarness(app: Express, opts: { worker?: boolean } = {}) {
   const password = `pw-${randomBytes(12).toString('hex')}`;
   const server: GitServer = await startGitServer({ username: 'gituser', password });
-  const workers = await startWorkers({ concurrency: 2 });
+  const workers = opts.worker === false ? undefined : await startWorkers({ concurrency: 2 });
   const { token, user } = await tokenFor('admin');
   afterAll(async () => {
-    await workers.close();
+    await workers?.close();
     await server.close();
   });
   const api = {

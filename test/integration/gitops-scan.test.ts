@@ -1,3 +1,4 @@
+import { FIXTURES } from '../helpers/fixtures';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,7 @@ import { parseYamlFile } from '../../src/gitops/parse';
 import { scanDirectory } from '../../src/gitops/scan';
 import { commitDirectory, commitFiles, createBareRepo } from '../helpers/gitServer';
 
-const SEED = '/work/shared/fixtures/seed-fabric-1';
+const SEED = `${FIXTURES}/seed-fabric-1`;
 const FABRIC_DIR = 'gitops/hedgehog/fabric-1/';
 
 let root: string;

@@ -21,12 +21,17 @@ async function freshDatabase(name: string): Promise<string> {
   return url.toString();
 }
 
-/** The schema as pg_dump prints it, without the migrations table and comments. */
+/**
+ * The schema as pg_dump prints it, without the migrations table and comments; lines sorted and
+ * trailing commas dropped, because column order is not a difference (as for Prisma's own drift check).
+ */
 function schemaOf(url: string): string {
   const dump = execFileSync('pg_dump', ['--schema-only', '--no-owner', '--no-privileges', '--exclude-table=_prisma_migrations', url], { encoding: 'utf8' });
   return dump
     .split('\n')
     .filter((l) => l && !l.startsWith('--') && !l.startsWith('SET ') && !l.includes('set_config') && !l.startsWith('\\'))
+    .map((l) => l.replace(/,$/, ''))
+    .sort()
     .join('\n');
 }
 

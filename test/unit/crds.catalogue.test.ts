@@ -14,7 +14,7 @@ import {
 } from '../../src/crds';
 import { classify, validateDocument } from '../../src/crds/validate';
 
-const FIXTURES = '/work/shared/fixtures';
+import { FIXTURES } from '../helpers/fixtures';
 
 function yamlFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { connectionType, kindByName, type KindDef } from '../../src/crds';
 import { classify, validateDocument } from '../../src/crds/validate';
 
-const FIXTURES = '/work/shared/fixtures';
+import { FIXTURES } from '../helpers/fixtures';
 const SEED = `${FIXTURES}/seed-fabric-1`;
 
 function yamlFiles(dir: string): string[] {

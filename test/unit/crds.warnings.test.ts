@@ -1,10 +1,11 @@
+import { FIXTURES } from '../helpers/fixtures';
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { kindByName, type Spec } from '../../src/crds';
 import { classify, crossValidate, validateDocument, type CrossRecord } from '../../src/crds/validate';
 
-const PREPOP = '/work/shared/fixtures/seed-fabric-1/v2-e40d5442/gitops/hedgehog/fabric-1/raw/prepop.yaml';
+const PREPOP = `${FIXTURES}/seed-fabric-1/v2-e40d5442/gitops/hedgehog/fabric-1/raw/prepop.yaml`;
 
 function rec(kind: string, name: string, spec: Spec): CrossRecord {
   return { kind, namespace: 'default', name, spec };
@@ -202,36 +203,5 @@ describe('crossValidate document rules', () => {
     (vpc.subnets.default as Spec).gateway = '10.0.2.1';
     const w = crossValidate([rec('VPC', 'vpc-1', vpc)]).get('VPC/default/vpc-1')!;
     expect(w).toEqual([{ path: ['spec', 'subnets', 'default', 'gateway'], message: 'spec.subnets.default.gateway: 10.0.2.1 is not inside 10.0.1.0/24' }]);
-  });
-
-  it('handles 50,000 records in linear time', () => {
-    const records: CrossRecord[] = [];
-    for (let i = 0; i < 12_500; i++) {
-      const a = (i >> 8) & 255;
-      const b = i & 255;
-      records.push(rec('VPC', `v${i}`, vpcSpec({ default: [`10.${a}.${b}.0/24`, 1 + (i % 4000)] })));
-      records.push(rec('Server', `s${i}`, {}));
-      records.push(rec('Switch', `sw${i}`, hydratedLeaf(i % 200)));
-      records.push(rec('Connection', `c${i}`, unbundled(`s${i}/enp2s1`, `sw${i}/E1/1`)));
-    }
-    const started = performance.now();
-    const w = crossValidate(records);
-    expect(performance.now() - started).toBeLessThan(5000);
-    expect(w.has('Connection/default/c1')).toBe(false);
-  });
-});
-
-describe('validateDocument speed', () => {
-  it('validates 50,000 documents quickly', () => {
-    const k = kindByName('Connection')!;
-    const docs = Array.from({ length: 50_000 }, (_, i) => ({
-      apiVersion: k.apiVersion,
-      kind: 'Connection',
-      metadata: { name: `server-${i}--unbundled--leaf-${i}` },
-      spec: unbundled(`server-${i}/enp2s1`, `leaf-${i}/E1/${i % 64}`),
-    }));
-    const started = performance.now();
-    for (const d of docs) validateDocument(d, k);
-    expect(performance.now() - started).toBeLessThan(5000);
   });
 });

@@ -1,3 +1,4 @@
+import { FIXTURES } from '../helpers/fixtures';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { expandDocuments, stripServerFields } from '../../src/gitops/documents';
@@ -92,7 +93,7 @@ describe('stripServerFields', () => {
   });
 
   it('turns an exported Agent into its desired state', () => {
-    const [doc] = parseYamlFile(readFileSync('/work/shared/fixtures/corpus/fabric-samples/testdata/mesh-leaf-01.in.agent.yaml')).documents;
+    const [doc] = parseYamlFile(readFileSync(`${FIXTURES}/corpus/fabric-samples/testdata/mesh-leaf-01.in.agent.yaml`)).documents;
     const stripped = stripServerFields(doc?.value) as { metadata: Record<string, unknown>; status?: unknown };
     expect(stripped.status).toBeUndefined();
     expect(Object.keys(stripped.metadata).sort()).toEqual(['name', 'namespace']);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeUtf8, FileDecodeError, parseYamlFile, parseYamlText } from '../../src/gitops/parse';
 
-const FIXTURES = '/work/shared/fixtures';
+import { FIXTURES } from '../helpers/fixtures';
 
 describe('parseYamlText', () => {
   it('keeps MAC addresses and BGP communities as strings and reads 0100 as decimal (YAML 1.2)', () => {

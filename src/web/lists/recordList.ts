@@ -1,7 +1,7 @@
 // The one list of CRD records, for every kind: the generic columns around the kind's catalogue
 // columns and filters. The CRD pages use it with the fabric column, the fabric page without.
 import { VALIDATION_STATE } from '../../choices';
-import { kinds, type KindDef } from '../../crds';
+import { findKind, kinds, type KindDef } from '../../crds';
 import { db } from '../../db';
 import type { RecordQuery, RecordRow } from '../../records/listRecords';
 import type { Cell, ListFilter, ListQuery, ListRow, ListSpec } from '../listView';
@@ -58,7 +58,7 @@ export function toRecordQuery(kind: KindDef | undefined, query: ListQuery, fabri
   const { fabric, namespace, validation, kind: kindFilter, ...catalogue } = query.filters;
   const fabricFilter = Number(fabric);
   return {
-    kind: kind?.kind ?? kindFilter,
+    kind: kind?.kind ?? (kindFilter ? findKind(kindFilter)?.kind : undefined),
     fabricId: fabricId ?? (Number.isInteger(fabricFilter) && fabricFilter > 0 ? fabricFilter : undefined),
     namespace,
     validation: validation === 'valid' || validation === 'warning' ? validation : undefined,

@@ -1,11 +1,14 @@
 import type { Router } from 'express';
 import * as apiDocs from './api';
 import * as auth from './auth';
+import * as changePages from './changePages';
+import * as crdPages from './crdPages';
 import * as crds from './crds';
 import * as dashboard from './dashboard';
 import * as fabricPages from './fabricPages';
 import * as fabrics from './fabrics';
 import * as health from './health';
+import * as preferences from './preferences';
 import * as repositories from './repositories';
 import * as repositoryPages from './repositoryPages';
 import * as syncRunPages from './syncRunPages';
@@ -21,6 +24,9 @@ export const MOUNTS: [path: string, router: Router][] = [
   ['/fabrics', fabricPages.pages],
   ['/repositories', repositoryPages.pages],
   ['/sync-runs', syncRunPages.pages],
+  ['/crds', crdPages.pages],
+  ['/changes', changePages.pages],
+  ['/preferences', preferences.pages],
   ['/admin/users', users.pages],
   ['/admin/tokens', tokens.pages],
   ['/api/v1', tokens.api],

@@ -3,20 +3,18 @@ import { kindByName } from '../../crds';
 import { db } from '../../db';
 import { NotFound } from '../errors';
 import { can } from '../middleware/auth';
-import { PageQuery } from '../pagination';
-import { parseInput } from '../validate';
+import { buildListView, parseListQuery } from '../listView';
+import { fabricChoices } from '../lists/recordList';
+import { loadSyncRuns, syncRunListSpec, syncRunRows } from '../lists/syncRunList';
 
 export const pages = Router();
 
 pages.get('/', can('view', 'syncRun'), async (req, res) => {
-  const { page, perPage } = parseInput(PageQuery, req.query);
-  const fabricId = Number(req.query.fabric) || undefined;
-  const where = fabricId ? { fabricId } : {};
-  const [runs, total] = await Promise.all([
-    db().syncRun.findMany({ where, orderBy: { id: 'desc' }, skip: (page - 1) * perPage, take: perPage, include: { fabric: { select: { id: true, name: true } }, requestedBy: { select: { username: true } } } }),
-    db().syncRun.count({ where }),
-  ]);
-  res.render('sync-runs/list.njk', { runs, total, page, perPage });
+  const spec = syncRunListSpec(await fabricChoices());
+  const query = parseListQuery(spec, req.query);
+  const { items, total } = await loadSyncRuns(query);
+  const list = buildListView({ spec, query, total, path: '/sync-runs', user: req.user });
+  res.render('sync-runs/list.njk', { list, rows: syncRunRows(items) });
 });
 
 pages.get('/:id', can('view', 'syncRun'), async (req, res) => {

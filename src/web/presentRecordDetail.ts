@@ -1,0 +1,35 @@
+import { CHANGE_ACTION, VALIDATION_STATE } from '../choices';
+import type { PanelValue } from '../crds';
+import type { RecordDetail } from '../records/loadRecordDetail';
+import { manifestYaml } from '../records/manifest';
+import { highlightYaml } from './highlightYaml';
+
+function panelText(v: PanelValue | undefined): string | null {
+  if (v === null || v === undefined || v === '') return null;
+  if (typeof v === 'boolean') return v ? 'Yes' : 'No';
+  return String(v);
+}
+
+/** The record page's context (views/crds/detail.njk): links, badges and the highlighted YAML worked out here, not in the template. */
+export function presentRecordDetail(d: RecordDetail) {
+  const yaml = manifestYaml({ ...d.record, spec: d.spec });
+  return {
+    record: d.record,
+    fabric: { id: d.record.fabric.id, name: d.record.fabric.name },
+    validation: VALIDATION_STATE[d.record.validationState],
+    messages: d.messages,
+    labels: d.labels,
+    annotations: d.annotations,
+    panels: d.panels.map((p) => ({ ...p, rows: p.rows.map((row) => p.columns.map((c) => panelText(row[c.key]))) })),
+    yaml,
+    // Safe to print unescaped: highlightYaml escapes every piece of text it wraps.
+    yamlHtml: highlightYaml(yaml),
+    referencesOut: d.referencesOut.map((r) => ({ ...r, href: r.slug && r.targetId ? `/crds/${r.slug}/${r.targetId}` : null })),
+    referencesIn: d.referencesIn.map((r) => ({ ...r, href: `/crds/${r.slug}/${r.id}` })),
+    referencesInTotal: d.referencesInTotal,
+    portConnections: d.portConnections?.map((p) => ({ ...p, href: `/crds/connections/${p.connectionId}` })) ?? null,
+    history: d.history.map((c) => ({ ...c, href: `/changes/${c.id}`, badge: CHANGE_ACTION[c.action] })),
+    historyTotal: d.historyTotal,
+    source: d.source,
+  };
+}
