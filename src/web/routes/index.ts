@@ -8,6 +8,7 @@ import * as dashboard from './dashboard';
 import * as fabricPages from './fabricPages';
 import * as fabrics from './fabrics';
 import * as health from './health';
+import * as metrics from './metrics';
 import * as preferences from './preferences';
 import * as repositories from './repositories';
 import * as repositoryPages from './repositoryPages';
@@ -19,6 +20,7 @@ import * as users from './users';
 /** Every router and where it is mounted: the map the permission test walks. */
 export const MOUNTS: [path: string, router: Router][] = [
   ['/', health.router],
+  ['/', metrics.router],
   ['/', auth.router],
   ['/', dashboard.pages],
   ['/fabrics', fabricPages.pages],
