@@ -1,13 +1,23 @@
 import { Redis } from 'ioredis';
 import { config } from './config';
+import { log } from './log';
+
+let lastErrorLogged = 0;
 
 /** A new Redis connection. BullMQ workers need `maxRetriesPerRequest: null`. */
 export function createRedis(opts: { forWorker?: boolean } = {}): Redis {
-  return new Redis(config().redisUrl, {
+  const connection = new Redis(config().redisUrl, {
     maxRetriesPerRequest: opts.forWorker ? null : 2,
     enableOfflineQueue: opts.forWorker ?? false,
     lazyConnect: false,
   });
+  // ioredis reconnects by itself; an unhandled 'error' event would crash the process instead.
+  connection.on('error', (err) => {
+    if (Date.now() - lastErrorLogged < 30_000) return;
+    lastErrorLogged = Date.now();
+    log.warn('redis unavailable; retrying', { error: err.message });
+  });
+  return connection;
 }
 
 let shared: Redis | undefined;
@@ -15,8 +25,6 @@ let shared: Redis | undefined;
 /** The process-wide connection for sessions, rate limits and progress. */
 export function redis(): Redis {
   shared ??= createRedis();
-  // Errors surface through commands and /readyz; an unhandled 'error' event would crash.
-  if (shared.listenerCount('error') === 0) shared.on('error', () => {});
   return shared;
 }
 

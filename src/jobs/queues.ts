@@ -15,16 +15,23 @@ let connection: Redis | undefined;
 let syncQueue: Queue | undefined;
 let maintenanceQueue: Queue | undefined;
 
+// Producers fail fast when Redis is down (no offline queue): a sync request answers with an
+// error instead of hanging; only workers wait for Redis to come back.
+function producerConnection(): Redis {
+  connection ??= createRedis();
+  return connection;
+}
+
 /** The queue of fabric syncs; payloads carry ids only, never a secret. */
 export function queue(): Queue {
-  connection ??= createRedis({ forWorker: true });
+  const connection = producerConnection();
   syncQueue ??= new Queue(SYNC_QUEUE, { connection, prefix: bullPrefix() });
   return syncQueue;
 }
 
 /** Periodic work: stale-run recovery, out-of-sync detection, scheduled syncs. */
 export function maintenance(): Queue {
-  connection ??= createRedis({ forWorker: true });
+  const connection = producerConnection();
   maintenanceQueue ??= new Queue(MAINTENANCE_QUEUE, { connection, prefix: bullPrefix() });
   return maintenanceQueue;
 }
