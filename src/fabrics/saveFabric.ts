@@ -47,7 +47,12 @@ export async function updateFabric(props: { id: number; patch: FabricPatch; user
   const before = await db().fabric.findUnique({ where: { id: props.id } });
   if (!before) throw new NotFound('fabric');
   const data = toData(props.patch);
-  const fabric = await save(db().fabric.update({ where: { id: props.id }, data }), { name: data.name ?? before.name, gitopsDirectory: data.gitopsDirectory ?? before.gitopsDirectory });
+  // What git holds for this fabric changed: the last synced commit no longer describes the
+  // records, so the next sync does the full work and the fabric shows out of sync until then.
+  const source = { repositoryId: before.repositoryId, gitopsDirectory: before.gitopsDirectory, branch: before.branch, prune: before.prune };
+  const moved = (Object.keys(source) as (keyof typeof source)[]).some((k) => data[k] !== undefined && data[k] !== source[k]);
+  const reset = moved && before.lastSyncedCommit ? { lastSyncedCommit: null, ...(before.syncStatus === 'in_sync' && { syncStatus: 'out_of_sync' as const }) } : {};
+  const fabric = await save(db().fabric.update({ where: { id: props.id }, data: { ...data, ...reset } }), { name: data.name ?? before.name, gitopsDirectory: data.gitopsDirectory ?? before.gitopsDirectory });
   await recordChange({ user: props.user, action: 'update', objectType: 'Fabric', objectId: fabric.id, objectLabel: fabric.name, before: fabricSnapshot(before), after: fabricSnapshot(fabric) });
   return fabric;
 }

@@ -1,9 +1,16 @@
 import { z } from 'zod';
+import { checkBranchName } from '../gitops/url';
 
 const flag = z.preprocess((v) => (v === 'on' || v === 'true' ? true : v === 'false' || v === '' ? false : v), z.boolean());
+// An empty form field clears the value (null), an absent one keeps it (undefined).
 const branch = z.preprocess(
-  (v) => (v === '' || v === null ? undefined : v),
-  z.string().trim().regex(/^(?!-)[\w./-]{1,200}$/, 'a branch name: letters, digits, "/", ".", "_" or "-"').optional(),
+  (v) => (v === '' ? null : v),
+  z
+    .string()
+    .trim()
+    .refine((b) => !checkBranchName(b), { error: (issue) => checkBranchName(String(issue.input)) ?? 'invalid branch name' })
+    .nullable()
+    .optional(),
 );
 
 const fields = {
@@ -15,7 +22,7 @@ const fields = {
   branch,
   prune: flag,
   enabled: flag,
-  syncIntervalSeconds: z.preprocess((v) => (v === '' || v === null ? undefined : v), z.coerce.number().int().min(60, 'at least 60 seconds').max(86_400 * 7).optional()),
+  syncIntervalSeconds: z.preprocess((v) => (v === '' ? null : v), z.coerce.number().int().min(60, 'at least 60 seconds').max(86_400 * 7).nullable().optional()),
 };
 
 /** Fabric create body (API and form). */

@@ -59,7 +59,7 @@ export async function runSync(syncRunId: number, opts: { finalAttempt: boolean }
           unchangedCount: fabric.cachedCrdCount,
           error: null,
           files: [],
-        }, { syncStatus: 'in_sync', lastSyncedAt: new Date(), remoteHead: head, lastAttemptedCommit: head, lastSyncError: null });
+        }, { syncStatus: 'in_sync', lastSyncedAt: new Date(), remoteHead: head, lastAttemptedCommit: head });
         return;
       }
     }

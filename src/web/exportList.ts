@@ -1,6 +1,5 @@
 // Exports of a list, streamed one batch of rows at a time with back-pressure: a download of
 // 100,000 records holds one batch in memory, whatever the speed of the client.
-import { once } from 'node:events';
 import type { Response } from 'express';
 import type { KindDef } from '../crds';
 import { presentRecord, type RecordRow } from '../records/listRecords';
@@ -34,6 +33,18 @@ export function downloadName(parts: (string | undefined)[], format: ExportFormat
   return `${base}.${format}`;
 }
 
+function drainedOrClosed(res: Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
 /** Sends `chunks` as a download, waiting for the client whenever its buffer is full. */
 export async function streamDownload(res: Response, props: { format: ExportFormat; filename: string; chunks: AsyncIterable<string> }): Promise<void> {
   res.status(200);
@@ -42,7 +53,7 @@ export async function streamDownload(res: Response, props: { format: ExportForma
   res.setHeader('Cache-Control', 'no-store');
   for await (const chunk of props.chunks) {
     if (res.destroyed) return;
-    if (!res.write(chunk)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+    if (!res.write(chunk)) await drainedOrClosed(res);
   }
   res.end();
 }

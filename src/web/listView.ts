@@ -167,8 +167,9 @@ export function buildListView(props: ListViewProps) {
       };
     });
 
-  const from = total === 0 ? 0 : Math.min((query.page - 1) * query.perPage + 1, total + 1);
-  const to = Math.min(query.page * query.perPage, total);
+  const outOfRange = total > 0 && query.page > pages;
+  const from = total === 0 || outOfRange ? 0 : (query.page - 1) * query.perPage + 1;
+  const to = outOfRange ? 0 : Math.min(query.page * query.perPage, total);
   const window = [1, query.page - 2, query.page - 1, query.page, query.page + 1, query.page + 2, pages];
   const pageNumbers = [...new Set(window.filter((p) => p >= 1 && p <= pages))].sort((a, b) => a - b);
   const pageLinks = pageNumbers.map((p, i) => ({
@@ -200,7 +201,7 @@ export function buildListView(props: ListViewProps) {
     to,
     page: query.page,
     pages,
-    outOfRange: total > 0 && query.page > pages,
+    outOfRange,
     prevHref: query.page > 1 ? link({ page: query.page > 2 ? String(Math.min(query.page - 1, pages)) : undefined }) : null,
     nextHref: query.page < pages ? link({ page: String(query.page + 1) }) : null,
     lastHref: link({ page: pages > 1 ? String(pages) : undefined }),

@@ -8,6 +8,7 @@ import { NotFound } from '../errors';
 import { handleForm } from '../forms';
 import { can } from '../middleware/auth';
 import { flash } from '../middleware/flash';
+import { fabricRecordsTable } from '../lists/fabricRecords';
 import { parseInput } from '../validate';
 
 export const pages = Router();
@@ -55,7 +56,8 @@ pages.get('/:id', can('view', 'fabric'), async (req, res) => {
   ]);
   const counts = fabric.countsByKind as Record<string, number>;
   const kindCounts = kinds.map((k) => ({ kind: k, count: counts[k.kind] ?? 0 }));
-  res.render('fabrics/detail.njk', { fabric, runs, activeRun, lastRun, kindCounts });
+  const fabricRecords = await fabricRecordsTable(fabric.id, req.query, req.user);
+  res.render('fabrics/detail.njk', { fabric, runs, activeRun, lastRun, kindCounts, fabricRecords });
 });
 
 pages.get('/:id/edit', can('change', 'fabric'), async (req, res) => {
