@@ -1,4 +1,4 @@
-import type { SyncRun, User } from '../db';
+import { db, type SyncRun, type User } from '../db';
 
 /** The API shape of a sync run (DESIGN §6). */
 export function presentSyncRun(r: SyncRun & { requestedBy?: Pick<User, 'username'> | null }) {
@@ -32,4 +32,11 @@ export function presentSyncRun(r: SyncRun & { requestedBy?: Pick<User, 'username
     finishedAt: r.finishedAt,
     durationMs: r.durationMs,
   };
+}
+
+/** The per-file results of a run that have errors, without loading the others. */
+export async function filesWithErrors(syncRunId: number): Promise<{ path: string; errors: { line: number; message: string }[] }[]> {
+  const [row] = await db().$queryRaw<{ files: { path: string; errors: { line: number; message: string }[] }[] }[]>`
+    SELECT jsonb_path_query_array(files, '$[*] ? (@.errors.size() > 0)') AS files FROM "SyncRun" WHERE id = ${syncRunId}`;
+  return row?.files ?? [];
 }

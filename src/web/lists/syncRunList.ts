@@ -60,7 +60,7 @@ function syncRunWhere(query: ListQuery): Prisma.SyncRunWhereInput {
 }
 
 const include = { fabric: { select: { id: true, name: true } }, requestedBy: { select: { username: true } } } as const;
-type RunRow = Prisma.SyncRunGetPayload<{ include: typeof include }>;
+type RunRow = Prisma.SyncRunGetPayload<{ include: typeof include; omit: { files: true } }>;
 
 /** One page of sync runs and the total that matches. */
 export async function loadSyncRuns(query: ListQuery): Promise<{ items: RunRow[]; total: number }> {

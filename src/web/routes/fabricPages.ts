@@ -3,6 +3,7 @@ import { kinds } from '../../crds';
 import { db, type Fabric } from '../../db';
 import { createFabric, deleteFabric, updateFabric } from '../../fabrics/saveFabric';
 import { FabricInput, FabricPatch, SyncInput } from '../../fabrics/schema';
+import { filesWithErrors } from '../../sync/present';
 import { startSync } from '../../sync/startSync';
 import { NotFound } from '../errors';
 import { handleForm } from '../forms';
@@ -56,8 +57,8 @@ pages.get('/:id', can('view', 'fabric'), async (req, res) => {
   ]);
   const counts = fabric.countsByKind as Record<string, number>;
   const kindCounts = kinds.map((k) => ({ kind: k, count: counts[k.kind] ?? 0 }));
-  const fabricRecords = await fabricRecordsTable(fabric.id, req.query, req.user);
-  res.render('fabrics/detail.njk', { fabric, runs, activeRun, lastRun, kindCounts, fabricRecords });
+  const [fabricRecords, failedFiles] = await Promise.all([fabricRecordsTable(fabric.id, req.query, req.user), lastRun ? filesWithErrors(lastRun.id) : []]);
+  res.render('fabrics/detail.njk', { fabric, runs, activeRun, lastRun, failedFiles, kindCounts, fabricRecords });
 });
 
 pages.get('/:id/edit', can('change', 'fabric'), async (req, res) => {

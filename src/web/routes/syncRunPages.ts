@@ -21,6 +21,7 @@ pages.get('/:id', can('view', 'syncRun'), async (req, res) => {
   const run = await db().syncRun.findUnique({
     where: { id: Number(req.params.id) || 0 },
     include: { fabric: { include: { repository: { select: { id: true, name: true } } } }, requestedBy: { select: { username: true } } },
+    omit: { files: false },
   });
   if (!run) throw new NotFound('sync run');
   const changes = await db().changeRecord.findMany({ where: { syncRunId: run.id }, orderBy: { id: 'asc' }, take: 500, select: { id: true, action: true, objectType: true, objectId: true, objectLabel: true } });

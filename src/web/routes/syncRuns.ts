@@ -22,7 +22,7 @@ api.get('/', can('view', 'syncRun'), async (req, res) => {
 });
 
 api.get('/:id', can('view', 'syncRun'), async (req, res) => {
-  const run = await db().syncRun.findUnique({ where: { id: Number(req.params.id) || 0 }, include: { requestedBy: { select: { username: true } } } });
+  const run = await db().syncRun.findUnique({ where: { id: Number(req.params.id) || 0 }, include: { requestedBy: { select: { username: true } } }, omit: { files: false } });
   if (!run) throw new NotFound('sync run');
   res.json(presentSyncRun(run));
 });
