@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkBranchName } from '../gitops/url';
 
 export const AUTH_TYPES = ['none', 'token', 'basic', 'ssh_key'] as const;
 
@@ -12,7 +13,7 @@ const fields = {
   username: optionalText(200),
   secret: z.preprocess((v) => (v === '' ? undefined : v), z.string().max(20_000).optional()),
   knownHosts: optionalText(20_000),
-  defaultBranch: z.preprocess((v) => (v === '' ? undefined : v), z.string().trim().regex(/^(?!-)[\w./-]{1,200}$/, 'a branch name: letters, digits, "/", ".", "_" or "-"').optional()),
+  defaultBranch: z.preprocess((v) => (v === '' ? undefined : v), z.string().trim().regex(/^(?!-)[\w./-]{1,200}$/, 'a branch name: letters, digits, "/", ".", "_" or "-"').refine((b) => !checkBranchName(b), { error: (issue) => checkBranchName(String(issue.input)) ?? 'invalid branch name' }).optional()),
   timeoutSeconds: z.coerce.number().int().min(1).max(3600).optional(),
 };
 

@@ -16,7 +16,7 @@ import { commitFiles } from '../helpers/gitServer';
 import { useSyncHarness, waitForRun } from '../helpers/sync';
 
 // Redis restarts with queued jobs, on a Redis of this file's own (the machine's shared Redis is
-// never restarted). It runs with the settings docs/OPERATIONS.md asks for: appendonly yes and
+// never restarted). It runs with the settings docs/SECURITY.md asks for: appendonly yes and
 // maxmemory-policy noeviction.
 
 async function freePort(): Promise<number> {

@@ -22,7 +22,7 @@ const cfg = await useTestEnvironment();
 const app = createApp();
 const h = await useSyncHarness(app, { worker: false });
 
-const FILES = 60;
+const FILES = 40;
 const PER_FILE = 200;
 const FULL = FILES * PER_FILE;
 const DIR = 'big/';
@@ -31,10 +31,10 @@ afterAll(() => {
   for (const c of children) c.kill();
 });
 
-// One large commit, copied into a bare repository per case: 12,000 records in 60 files to make
-// parsing and applying take a while, and a 20 MB incompressible blob to make cloning take a while.
+// One large commit, copied into a bare repository per case: 8,000 records in 40 files to make
+// parsing and applying take a while, and a 12 MB incompressible blob to make cloning take a while.
 const template = await createBareRepo(h.server.root, 'template-big');
-const files: Record<string, string | Buffer> = { 'blob/random.bin': randomBytes(20 * 1024 * 1024) };
+const files: Record<string, string | Buffer> = { 'blob/random.bin': randomBytes(12 * 1024 * 1024) };
 for (let f = 0; f < FILES; f++) files[`${DIR}f${String(f).padStart(3, '0')}.yaml`] = manyDocuments(PER_FILE, `sg-${f}`);
 await commitFiles(template, files, 'a large fabric');
 

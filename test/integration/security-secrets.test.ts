@@ -112,11 +112,11 @@ describe('every flow with a secret', () => {
     // ssh: through the form; nothing listens, so the failure path
     const sshForm = await admin.agent.post('/repositories').type('form').send({ _csrf: admin.csrf, name: `ssh-${randomBytes(3).toString('hex')}`, url: `ssh://git@127.0.0.1:${await closedPort()}/fabric.git`, authType: 'ssh_key', secret: PRIVATE_KEY });
     expect(sshForm.status).toBe(302);
-    const sshId = Number(/\/repositories\/(\d+)/.exec(sshForm.headers.location)![1]);
+    const sshId = Number(/\/repositories\/(\d+)/.exec(String(sshForm.headers.location))![1]);
     // basic through the form too, then a form that fails validation with a secret in it
     const formRepo = await admin.agent.post('/repositories').type('form').send({ _csrf: admin.csrf, name: `form-${randomBytes(3).toString('hex')}`, url: h.server.url(basic.name), authType: 'basic', username: 'gituser', secret: h.password });
     expect(formRepo.status).toBe(302);
-    const formId = Number(/\/repositories\/(\d+)/.exec(formRepo.headers.location)![1]);
+    const formId = Number(/\/repositories\/(\d+)/.exec(String(formRepo.headers.location))![1]);
     const badForm = await admin.agent.post('/repositories').type('form').send({ _csrf: admin.csrf, name: '', url: 'ftp://example.com/x', authType: 'basic', username: 'gituser', secret: WRONG });
     expect(badForm.status).toBe(400);
     ids.repositories.push(basic.id, tokenRepo.body.id, sshId, formId);

@@ -33,5 +33,5 @@ pages.get('/:id', can('view', 'change'), async (req, res) => {
   const fabric = change.fabricId ? await db().fabric.findUnique({ where: { id: change.fabricId }, select: { id: true, name: true } }) : null;
   // Snapshots were redacted when they were written; they are shown as stored.
   const diff = diffLines(prettyJson(change.before), prettyJson(change.after));
-  res.render('changes/detail.njk', { change, fabric, diff, badge: CHANGE_ACTION[change.action], objectHref: objectHref(change) });
+  res.render('changes/detail.njk', { change, fabric, diff, action: CHANGE_ACTION[change.action], objectHref: objectHref(change) });
 });
