@@ -21,9 +21,9 @@ if (live) {
       const res = await fetch(`/api/v1/sync-runs/${id}`, { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
       if (res.ok) {
         const run = await res.json();
+        const counted = run.progress.total ? ` ${run.progress.done}/${run.progress.total}` : '';
         field('status').textContent = run.status;
-        field('stage').textContent = run.stage;
-        field('progress').textContent = run.progress.total ? `${run.progress.done}/${run.progress.total}` : '';
+        field('detail').textContent = run.status === 'running' ? `: ${run.stage}${counted}` : '';
         if (!['queued', 'running'].includes(run.status)) return window.location.reload();
       }
     } catch {
