@@ -63,6 +63,20 @@ describe('repository and fabric pages', async () => {
     expect(page.text).not.toContain('disabled title="Sync run');
   });
 
+  it('lists fabrics and repositories with search, filters, sort and pagination', async () => {
+    const fabrics = await admin.agent.get('/fabrics?q=form-fab&syncStatus=in_sync&sort=-records');
+    expect(fabrics.status).toBe(200);
+    expect(fabrics.text).toContain('form-fabric');
+    expect(fabrics.text).toContain('Showing 1–1 of 1');
+    const none = await admin.agent.get('/fabrics?syncStatus=error');
+    expect(none.text).not.toContain('>form-fabric<');
+    const repos = await admin.agent.get('/repositories?q=FORM-REPO&connection=connected&perPage=25');
+    expect(repos.text).toContain('form-repo');
+    expect(repos.text).toContain('Showing 1–1 of 1');
+    expect(repos.text).not.toContain(h.password);
+    expect((await admin.agent.get('/repositories?connection=failed')).text).toContain('Showing 0–0 of 0');
+  });
+
   it('shows a viewer no Sync, Edit or Delete button', async () => {
     const viewer = await signInAs(app, 'viewer');
     const fabric = await db().fabric.findUniqueOrThrow({ where: { name: 'form-fabric' } });

@@ -1,7 +1,9 @@
 import { kindByName } from '../../crds';
 import type { ListSpec } from '../listView';
 import { changeListSpec } from './changeList';
+import { fabricListSpec } from './fabricList';
 import { recordListSpec } from './recordList';
+import { repositoryListSpec } from './repositoryList';
 import { syncRunListSpec } from './syncRunList';
 
 /**
@@ -11,6 +13,8 @@ import { syncRunListSpec } from './syncRunList';
 export function listSpecByKey(key: string): ListSpec | undefined {
   if (key === changeListSpec([], []).key) return changeListSpec([], []);
   if (key === syncRunListSpec([]).key) return syncRunListSpec([]);
+  if (key === fabricListSpec([]).key) return fabricListSpec([]);
+  if (key === repositoryListSpec.key) return repositoryListSpec;
   const match = /^(crd|fabric-records):(.+)$/.exec(key);
   if (!match) return undefined;
   const kind = match[2] === '*' ? undefined : kindByName(match[2]!);

@@ -10,6 +10,8 @@ import { handleForm } from '../forms';
 import { can } from '../middleware/auth';
 import { flash } from '../middleware/flash';
 import { fabricRecordsTable } from '../lists/fabricRecords';
+import { fabricListSpec, fabricRows, loadFabrics } from '../lists/fabricList';
+import { buildListView, parseListQuery } from '../listView';
 import { parseInput } from '../validate';
 
 export const pages = Router();
@@ -25,9 +27,12 @@ async function renderForm(res: Response, fabric: Fabric | null, values: Record<s
   res.status(status).render('fabrics/form.njk', { fabric, values, errors, repositories });
 }
 
-pages.get('/', can('view', 'fabric'), async (_req, res) => {
-  const fabrics = await db().fabric.findMany({ orderBy: { name: 'asc' }, include: { repository: { select: { id: true, name: true } } } });
-  res.render('fabrics/list.njk', { fabrics });
+pages.get('/', can('view', 'fabric'), async (req, res) => {
+  const repositories = await db().gitRepository.findMany({ orderBy: { name: 'asc' }, select: { id: true, name: true } });
+  const spec = fabricListSpec(repositories.map((r) => ({ value: String(r.id), label: r.name })));
+  const query = parseListQuery(spec, req.query);
+  const { items, total } = await loadFabrics(query);
+  res.render('fabrics/list.njk', { list: buildListView({ spec, query, total, path: '/fabrics', user: req.user }), rows: fabricRows(items) });
 });
 
 pages.get('/new', can('add', 'fabric'), (req, res) =>

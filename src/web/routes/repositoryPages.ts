@@ -8,6 +8,8 @@ import { NotFound } from '../errors';
 import { handleForm } from '../forms';
 import { can } from '../middleware/auth';
 import { flash } from '../middleware/flash';
+import { loadRepositories, repositoryListSpec, repositoryRows } from '../lists/repositoryList';
+import { buildListView, parseListQuery } from '../listView';
 import { parseInput } from '../validate';
 
 export const pages = Router();
@@ -24,9 +26,11 @@ function renderForm(res: Response, repo: GitRepository | null, values: Record<st
   res.status(status).render('repositories/form.njk', { repo, values, errors, authOptions, hasSecret: !!repo?.encryptedSecret });
 }
 
-pages.get('/', can('view', 'repository'), async (_req, res) => {
-  const repositories = await db().gitRepository.findMany({ orderBy: { name: 'asc' }, include: { _count: { select: { fabrics: true } } } });
-  res.render('repositories/list.njk', { repositories });
+pages.get('/', can('view', 'repository'), async (req, res) => {
+  const query = parseListQuery(repositoryListSpec, req.query);
+  const { items, total } = await loadRepositories(query);
+  const list = buildListView({ spec: repositoryListSpec, query, total, path: '/repositories', user: req.user });
+  res.render('repositories/list.njk', { list, rows: repositoryRows(items) });
 });
 
 pages.get('/new', can('add', 'repository'), (_req, res) => renderForm(res, null, { authType: 'none', defaultBranch: 'main', timeoutSeconds: 60 }, {}));
