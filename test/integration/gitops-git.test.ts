@@ -191,6 +191,14 @@ describe('lsRemote', () => {
     expect((await caught(lsRemote({ ...base(), auth: good, branch: 'missing' }))).kind).toBe('branch_not_found');
   });
 
+  it('fails with kind tls when the server does not speak TLS', async () => {
+    const url = server.url('hedgehog/gitops').replace(/^http:/, 'https:');
+    const error = await caught(lsRemote({ ...base(), url, auth: good }));
+    expect(error.kind).toBe('tls');
+    expect(error.message).toMatch(/^TLS/);
+    expect(error.message).not.toContain(PASSWORD);
+  });
+
   it('fails with kind branch_not_found on an empty repository', async () => {
     await createBareRepo(server.root, 'empty');
     const error = await caught(lsRemote({ ...base(), url: server.url('empty'), auth: good }));
