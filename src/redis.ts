@@ -4,11 +4,14 @@ import { log } from './log';
 
 let lastErrorLogged = 0;
 
-/** A new Redis connection. BullMQ workers need `maxRetriesPerRequest: null`. */
+/**
+ * A new Redis connection. Commands sent while it connects wait for it (the first request of a
+ * fresh process must not lose its session); while Redis is down they fail after two reconnect
+ * attempts, except on BullMQ workers, which need `maxRetriesPerRequest: null` and simply wait.
+ */
 export function createRedis(opts: { forWorker?: boolean } = {}): Redis {
   const connection = new Redis(config().redisUrl, {
     maxRetriesPerRequest: opts.forWorker ? null : 2,
-    enableOfflineQueue: opts.forWorker ?? false,
     lazyConnect: false,
   });
   // ioredis reconnects by itself; an unhandled 'error' event would crash the process instead.

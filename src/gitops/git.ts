@@ -1,10 +1,10 @@
 // Git access for syncs and connection tests, through the system git binary (simple-git).
 //
-// A sync does a shallow, single-branch clone into a fresh temporary directory instead of
-// keeping a cached clone per repository: there is no state to corrupt between runs (a killed
-// worker cannot leave a half-fetched cache behind), no cache invalidation when a URL, branch
-// or credential changes, and nothing to lock when two fabrics share a repository. The cost is
-// one full download of the branch tip per sync, which is small for GitOps repositories.
+// A sync does a shallow, single-branch clone into a fresh temporary directory; nothing is
+// shared between fabrics, so nothing needs a lock. A worker may keep the git directory of a
+// fabric's last clone (src/sync/keptFabrics.ts) and `fetchBranch` into it, so that a sync of a
+// large fabric downloads and parses only what changed; anything wrong with a kept directory
+// means a fresh clone, and credentials never go into its config (the URL is an argument).
 //
 // Credentials reach git only through the environment of the child process. For https the
 // askpass helper is used rather than `http.extraHeader` in GIT_CONFIG_* variables: git asks
@@ -102,6 +102,21 @@ export async function shallowClone(opts: CommonOptions & { dir: string }): Promi
     const [sha = '', author = '', date = '', ...rest] = log.split('\0');
     const branch = opts.branch || (await inClone.raw(['symbolic-ref', '--short', 'HEAD'])).trim();
     return { sha: sha.trim(), author, date: new Date(date), message: rest.join('\0').trim(), branch };
+  });
+}
+
+/**
+ * Shallow fetch of the branch's tip into an existing repository `gitDir` (a kept clone), without
+ * touching any work tree; the fetched commit is FETCH_HEAD. Only the objects it lacks travel.
+ */
+export async function fetchBranch(opts: CommonOptions & { gitDir: string; branch: string }): Promise<CloneResult> {
+  return withGit(opts, 'fetch', async (git, env) => {
+    const inRepo = configured(resolve(opts.gitDir), env, git.signal, opts.timeoutMs);
+    // No auto-gc: the blobs of the previous sync must stay until the next one has read them.
+    await inRepo.raw(['fetch', '--quiet', '--depth', '1', '--no-tags', '--no-auto-gc', '--', opts.url, `refs/heads/${opts.branch}`]);
+    const log = await inRepo.raw(['log', '-1', '--format=%H%x00%an <%ae>%x00%aI%x00%B', 'FETCH_HEAD']);
+    const [sha = '', author = '', date = '', ...rest] = log.split('\0');
+    return { sha: sha.trim(), author, date: new Date(date), message: rest.join('\0').trim(), branch: opts.branch };
   });
 }
 

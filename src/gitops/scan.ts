@@ -138,6 +138,35 @@ export async function scanDirectory(cloneRoot: string, gitopsDirectory: string, 
   return result(false, complete);
 }
 
+/**
+ * The files scanDirectory would find, taken from a commit's tree listing (`git ls-tree -r` of the
+ * gitops directory) instead of a checkout; each file keeps its blob id. Returns null whenever
+ * the listing cannot be sure to match the checkout's scan: a symlink or submodule anywhere under
+ * the directory, a missing directory, or any limit reached. The caller then scans a checkout.
+ */
+export function scanTree(
+  entries: readonly { mode: string; path: string; size: number; sha: string }[],
+  gitopsDirectory: string,
+  limits: Partial<ScanLimits> = {},
+): (ScannedFile & { sha: string })[] | null {
+  const max = { ...DEFAULT_SCAN_LIMITS, ...limits };
+  if (entries.length === 0) return null;
+  const files: (ScannedFile & { sha: string })[] = [];
+  let totalBytes = 0;
+  for (const e of entries) {
+    if (e.mode !== '100644' && e.mode !== '100755') return null;
+    if (!e.path.startsWith(gitopsDirectory)) return null;
+    const below = e.path.slice(gitopsDirectory.length).split('/');
+    if (below.some((part) => part.startsWith('.'))) continue;
+    if (!YAML_FILE.test(below[below.length - 1]!)) continue;
+    if (e.size > max.maxFileBytes) return null;
+    totalBytes += e.size;
+    files.push({ path: e.path, size: e.size, sha: e.sha });
+  }
+  if (files.length > max.maxFiles || totalBytes > max.maxTotalBytes) return null;
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
 function locate(root: string, target: string): 'inside' | 'outside' | 'git' {
   const rel = relative(root, target);
   if (rel === '') return 'inside';

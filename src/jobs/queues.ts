@@ -15,8 +15,8 @@ let connection: Redis | undefined;
 let syncQueue: Queue | undefined;
 let maintenanceQueue: Queue | undefined;
 
-// Producers fail fast when Redis is down (no offline queue): a sync request answers with an
-// error instead of hanging; only workers wait for Redis to come back.
+// Producers fail fast when Redis is down (after two reconnect attempts): a sync request answers
+// with an error instead of hanging; only workers wait for Redis to come back.
 function producerConnection(): Redis {
   connection ??= createRedis();
   return connection;

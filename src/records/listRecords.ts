@@ -1,4 +1,4 @@
-import { findKind, type KindDef } from '../crds';
+import { findKind, kinds, type KindDef } from '../crds';
 import { db, Prisma } from '../db';
 import { ValidationError } from '../web/errors';
 
@@ -65,7 +65,12 @@ function where(query: RecordQuery, kind: KindDef | undefined): Prisma.Sql {
   if (query.validation) parts.push(Prisma.sql`r."validationState" = ${query.validation}::"ValidationState"`);
   if (query.q) {
     const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    parts.push(Prisma.sql`(r.name ILIKE ${like} OR r.kind ILIKE ${like})`);
+    // Which kinds match the text is known without the database (records are of the catalogue's
+    // kinds), so the name alone is searched, through its trigram index.
+    const needle = query.q.toLowerCase();
+    const kindsMatching = (kind ? [kind] : kinds).filter((k) => k.kind.toLowerCase().includes(needle)).map((k) => k.kind);
+    if (!kindsMatching.length) parts.push(Prisma.sql`r.name ILIKE ${like}`);
+    else if (!kind) parts.push(Prisma.sql`(r.name ILIKE ${like} OR r.kind = ANY(${kindsMatching}::text[]))`);
   }
   for (const [key, value] of Object.entries(query.filters ?? {})) {
     if (!value) continue;
@@ -99,7 +104,8 @@ export async function listRecords(query: RecordQuery): Promise<{ items: RecordRo
         r."sourcePath", r."sourceLine", r."sourceCommit", r."validationState"::text AS "validationState", r."validationMessages", r."createdAt", r."updatedAt"
       FROM "CrdRecord" r JOIN "Fabric" f ON f.id = r."fabricId"
       ${w} ${orderBy(query.sort, kind)} LIMIT ${perPage} OFFSET ${(page - 1) * perPage}`,
-    db().$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM "CrdRecord" r JOIN "Fabric" f ON f.id = r."fabricId" ${w}`,
+    // Every record has its fabric (a required, cascading key): the count needs no join.
+    db().$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM "CrdRecord" r ${w}`,
   ]);
   return { items, total: count?.n ?? 0, page, perPage, kind };
 }

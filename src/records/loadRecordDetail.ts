@@ -8,6 +8,8 @@ import { sourceFileUrl } from './sourceLink';
 // A Switch with more connections than this is not a real fabric; the page says how many more.
 const MAX_REFERENCES_IN = 500;
 const MAX_HISTORY = 50;
+// One collator for every sort: localeCompare with options builds a new one per comparison.
+const PORT_ORDER = new Intl.Collator('en', { numeric: true });
 
 export interface ReferenceOut {
   kind: string;
@@ -85,7 +87,7 @@ function portConnections(record: RecordWithFabric, incoming: (ReferenceIn & { sp
         .filter((e) => e.side === side && e.device === record.name)
         .map((e) => ({ port: e.port, connectionId: c.id, connection: c.name, type: connectionType(c.spec), peers }));
     });
-  return rows.sort((a, b) => a.port.localeCompare(b.port, 'en', { numeric: true }));
+  return rows.sort((a, b) => PORT_ORDER.compare(a.port, b.port));
 }
 
 /** The record of this kind with everything its page shows, or null when there is none. */

@@ -3,13 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { config } from '../config';
 import { db, type Prisma } from '../db';
-import { GitError, lsRemote, shallowClone } from '../gitops/git';
+import { GitError, lsRemote } from '../gitops/git';
 import { log } from '../log';
 import { gitAuthFor } from '../repositories/gitAuth';
 import { redactText } from '../secrets/redact';
 import { applyPlan, inTransaction } from './apply';
+import { fetchDesiredState, type Fetched } from './fetchDesiredState';
 import { plan } from './plan';
-import { readDesiredState } from './readDesiredState';
+import type { DesiredState } from './readDesiredState';
 import { ACTIVE_STATUSES, finishFailed, Progress } from './runLifecycle';
 
 /** A failure worth retrying: the network or a timeout, never credentials or content. */
@@ -39,14 +40,17 @@ export async function runSync(syncRunId: number, opts: { finalAttempt: boolean }
   const workDir = await mkdtemp(join(tmpdir(), 'hhfm-sync-'));
   const branch = fabric.branch || repo.defaultBranch || undefined;
   const timeoutMs = Math.min(repo.timeoutSeconds * 1000, config().gitTimeoutMs);
+  let fetched: Fetched | undefined;
   const actorLabel = `sync run #${run.id}${run.requestedBy ? ` (requested by ${run.requestedBy.username})` : ` (${run.trigger})`}`;
 
   try {
     await progress.enter('cloning');
     const auth = gitAuthFor(repo);
+    let remoteBranch: string | undefined;
     if (!run.force && fabric.lastSyncedCommit) {
       // Same commit as the last good sync: no parsing, no writing.
-      const { head } = await lsRemote({ url: repo.url, auth, branch, timeoutMs, allowInsecure: config().allowInsecureGit });
+      const { head, branch: headBranch } = await lsRemote({ url: repo.url, auth, branch, timeoutMs, allowInsecure: config().allowInsecureGit });
+      remoteBranch = headBranch;
       if (head === fabric.lastSyncedCommit) {
         const last = await db().syncRun.findFirst({ where: { fabricId: fabric.id, commitSha: head, status: { in: ['succeeded', 'partial'] } }, orderBy: { id: 'desc' } });
         progress.close();
@@ -63,19 +67,29 @@ export async function runSync(syncRunId: number, opts: { finalAttempt: boolean }
         return;
       }
     }
-    const commit = await shallowClone({ url: repo.url, auth, branch, dir: join(workDir, 'clone'), timeoutMs, allowInsecure: config().allowInsecureGit });
-    await db().syncRun.update({
-      where: { id: run.id },
-      data: { commitSha: commit.sha, commitMessage: commit.message.slice(0, 2000), commitAuthor: commit.author, commitDate: commit.date },
-    });
-    await db().fabric.update({ where: { id: fabric.id }, data: { lastAttemptedCommit: commit.sha, remoteHead: commit.sha } });
-
-    await progress.enter('parsing');
-    const state = await readDesiredState({
-      cloneRoot: join(workDir, 'clone'),
+    fetched = await fetchDesiredState({
+      fabricId: fabric.id,
+      url: repo.url,
+      auth,
+      branch: branch ?? remoteBranch,
       gitopsDirectory: fabric.gitopsDirectory,
+      timeoutMs,
+      allowInsecure: config().allowInsecureGit,
+      workDir,
+      force: run.force,
+      onCommit: async (commit) => {
+        await db().$transaction([
+          db().syncRun.update({
+            where: { id: run.id },
+            data: { commitSha: commit.sha, commitMessage: commit.message.slice(0, 2000), commitAuthor: commit.author, commitDate: commit.date },
+          }),
+          db().fabric.update({ where: { id: fabric.id }, data: { lastAttemptedCommit: commit.sha, remoteHead: commit.sha } }),
+        ]);
+        await progress.enter('parsing');
+      },
       onFile: (done, total) => void progress.advance(done, total).catch(() => {}),
     });
+    const { commit, state } = fetched;
 
     await progress.enter('planning');
     const stored = await db().crdRecord.findMany({
@@ -142,7 +156,8 @@ export async function runSync(syncRunId: number, opts: { finalAttempt: boolean }
         },
       });
     });
-    log.info('sync finished', { syncRunId: run.id, fabric: fabric.name, commit: commit.sha, created: thePlan.create.length, updated: thePlan.update.length, deleted: thePlan.delete.length });
+    await fetched.keep().catch((err) => log.warn('could not keep the clone for the next sync', { syncRunId: run.id, error: (err as Error).message }));
+    log.info('sync finished', { syncRunId: run.id, fabric: fabric.name, commit: commit.sha, incremental: fetched.incremental, created: thePlan.create.length, updated: thePlan.update.length, deleted: thePlan.delete.length });
   } catch (err) {
     const transient = (err instanceof GitError && err.transient) || isConnectionError(err);
     const message = redactText(err instanceof GitError ? err.message : `sync failed: ${(err as Error).message}`);
@@ -155,11 +170,12 @@ export async function runSync(syncRunId: number, opts: { finalAttempt: boolean }
     progress.close();
     await finishFailed(run.id, message, { stages: progress.stages });
   } finally {
+    await fetched?.settled;
     await rm(workDir, { recursive: true, force: true });
   }
 }
 
-function summary(state: Awaited<ReturnType<typeof readDesiredState>>): string {
+function summary(state: DesiredState): string {
   const failed = state.files.filter((f) => f.errors.length);
   const errors = failed.reduce((n, f) => n + f.errors.length, 0);
   return [...state.problems, failed.length && `${errors} error${errors > 1 ? 's' : ''} in ${failed.length} file${failed.length > 1 ? 's' : ''}; the rest was applied`]

@@ -55,7 +55,6 @@ export function createApp(): express.Express {
       secret: config().sessionSecret,
       resave: false,
       saveUninitialized: false,
-      rolling: true,
       cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: 12 * 3600 * 1000 },
     }),
   );

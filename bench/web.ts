@@ -1,0 +1,164 @@
+// npm run bench:web [-- --records=100000 --seconds=10 --reps=3 --connections=32]
+//
+// Loads a synthetic fabric of 100,000 records into a dedicated database (set-based, through
+// the sync's own applyPlan), starts the web process as a child, logs in once and measures
+// pages and the API with wrk (apt-get install wrk) at 32 concurrent connections. Prints one
+// JSON object per line on stdout: p50/p99 latency and requests/s per endpoint, medians of the reps.
+
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { db } from '../src/db';
+import { loadFabric } from './fabricLoad';
+import { benchEnvironment, machine, median, note, option, round, startApp, stopApp } from './support';
+
+const run = promisify(execFile);
+const records = Number(option('records', '100000'));
+const seconds = Number(option('seconds', '10'));
+const reps = Number(option('reps', '3'));
+const connections = Number(option('connections', '32'));
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** Logs in through the form (CSRF token and all) and returns the session cookie. */
+async function login(base: string, username: string, password: string): Promise<string> {
+  // A session saved before the web process's Redis connection is up is lost: wait for readiness.
+  for (let i = 0; (await fetch(`${base}/readyz`)).status !== 200; i++) {
+    if (i > 100) throw new Error(`${base}/readyz did not answer 200 within 10 s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const page = await fetch(`${base}/login`);
+  const cookie = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1];
+  if (!csrf) throw new Error('login: no _csrf field on /login');
+  const res = await fetch(`${base}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+    body: new URLSearchParams({ _csrf: csrf, username, password }).toString(),
+  });
+  const session = res.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c?.startsWith('hhfm.sid='));
+  if (res.status !== 302 || !session) throw new Error(`login as ${username} failed: ${res.status} ${(await res.text()).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').slice(0, 300)}`);
+  return session;
+}
+
+interface WrkResult {
+  p50ms: number;
+  p99ms: number;
+  requestsPerSecond: number;
+  requests: number;
+  errors: number;
+}
+
+const toMs = (v: string) => {
+  const m = /^([\d.]+)(us|ms|s)$/.exec(v);
+  if (!m) throw new Error(`wrk: cannot read the latency "${v}"`);
+  return Number(m[1]) * (m[2] === 'us' ? 0.001 : m[2] === 's' ? 1000 : 1);
+};
+
+async function wrk(url: string, cookie: string, duration: number): Promise<WrkResult> {
+  const { stdout } = await run('wrk', ['-t', '1', '-c', String(connections), '-d', `${duration}s`, '--timeout', '10s', '--latency', '-H', `Cookie: ${cookie}`, url], { timeout: (duration + 30) * 1000 });
+  const pct = (p: string) => toMs(new RegExp(`^\\s+${p}%\\s+(\\S+)`, 'm').exec(stdout)?.[1] ?? 'x');
+  const requests = Number(/(\d+) requests in/.exec(stdout)?.[1] ?? 0);
+  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(stdout)?.[1] ?? 0);
+  const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(stdout);
+  const errors = non2xx + (socket ? socket.slice(1).reduce((n, x) => n + Number(x), 0) : 0);
+  return { p50ms: pct('50'), p99ms: pct('99'), requestsPerSecond: Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? 0), requests, errors };
+}
+
+const env = await benchEnvironment('web');
+const work = await mkdtemp(join(tmpdir(), 'hhfm-bench-web-'));
+let web: Awaited<ReturnType<typeof startApp>> | undefined;
+let interrupted = false;
+const onSignal = () => {
+  interrupted = true;
+  note('interrupted; cleaning up');
+  void stopApp(web).finally(() => env.cleanup().finally(() => rm(work, { recursive: true, force: true }).finally(() => process.exit(130))));
+};
+process.once('SIGINT', onSignal);
+process.once('SIGTERM', onSignal);
+
+let exitCode = 0;
+try {
+  const out = (o: Record<string, unknown>) => process.stdout.write(JSON.stringify(o) + '\n');
+  out({ bench: 'web', machine: await machine(), records, connections, seconds, reps, tool: (await run('wrk', ['-v']).catch((e) => e)).stdout?.split('\n')[0]?.trim() ?? 'wrk' });
+  note(`loading ${records} records`);
+  const t = performance.now();
+  const { fabricId } = await loadFabric(records);
+  note(`loaded in ${round((performance.now() - t) / 1000, 1)} s`);
+
+  const port = await freePort();
+  web = await startApp('web', { ...env.env, PORT: String(port) }, join(work, 'web.log'));
+  const base = `http://127.0.0.1:${port}`;
+  const cookie = await login(base, env.env.ADMIN_USERNAME!, env.adminPassword);
+
+  const middle = async (kind: string, prefix: string) => {
+    const where = { fabricId, kind, name: { startsWith: prefix } };
+    return db().crdRecord.findFirstOrThrow({ where, orderBy: { name: 'asc' }, skip: Math.floor((await db().crdRecord.count({ where })) / 2) });
+  };
+  const leaf = await middle('Switch', 'leaf-');
+  // Ten servers share this prefix (server-0421 -> server-04210 .. server-04219).
+  const serverPrefix = (await middle('Server', 'server-')).name.slice(0, -1);
+  const vpc = await middle('VPC', 'vpc-');
+  const connectionsTotal = await db().crdRecord.count({ where: { fabricId, kind: 'Connection' } });
+  const endpoints: { name: string; path: string; target?: number }[] = [
+    { name: `CRD list page (Connections, ${connectionsTotal} records, page 1)`, path: '/crds/connections', target: 100 },
+    { name: 'CRD list page, page 200 (offset 9,950)', path: '/crds/connections?page=200', target: 100 },
+    { name: 'filtered list (fabric + type eslag)', path: `/crds/connections?fabric=${fabricId}&type=eslag`, target: 100 },
+    { name: 'search (servers by name)', path: `/crds/servers?q=${serverPrefix}`, target: 100 },
+    { name: 'search (all Connections naming a leaf)', path: `/crds/connections?q=${leaf.name}`, target: 100 },
+    { name: 'record detail page (leaf Switch, ~50 connections)', path: `/crds/switches/${leaf.id}`, target: 50 },
+    { name: 'record detail page (VPC)', path: `/crds/vpcs/${vpc.id}`, target: 50 },
+    { name: 'API list (Connections of the fabric, 50 per page)', path: `/api/v1/crds?kind=Connection&fabric=${fabricId}` },
+  ];
+  for (const e of endpoints) {
+    const res = await fetch(base + e.path, { headers: { cookie } });
+    if (res.status !== 200) throw new Error(`${e.path} answered ${res.status}, not 200: ${(await res.text()).slice(0, 300)}`);
+  }
+
+  const rows = [];
+  for (const e of endpoints) {
+    note(`${e.name}: warm-up, then ${reps} x ${seconds} s`);
+    await wrk(base + e.path, cookie, 2);
+    const samples: WrkResult[] = [];
+    for (let i = 0; i < reps; i++) samples.push(await wrk(base + e.path, cookie, seconds));
+    const row = {
+      bench: 'web',
+      endpoint: e.name,
+      path: e.path,
+      p50ms: round(median(samples.map((s) => s.p50ms)), 2),
+      p99ms: round(median(samples.map((s) => s.p99ms)), 2),
+      requestsPerSecond: round(median(samples.map((s) => s.requestsPerSecond)), 1),
+      errors: samples.reduce((n, s) => n + s.errors, 0),
+      runs: samples.map((s) => ({ p50ms: round(s.p50ms, 2), p99ms: round(s.p99ms, 2), rps: s.requestsPerSecond })),
+      ...(e.target ? { targetP99ms: e.target, met: median(samples.map((s) => s.p99ms)) <= e.target } : {}),
+    };
+    rows.push(row);
+    out(row);
+  }
+  out({ bench: 'web', targets: rows.filter((r) => r.targetP99ms).map((r) => ({ endpoint: r.endpoint, p99ms: r.p99ms, limit: r.targetP99ms, met: r.met && r.errors === 0 })) });
+} catch (err) {
+  if (!interrupted) {
+    process.stderr.write(`bench:web failed: ${(err as Error).stack ?? err}\n`);
+    exitCode = 1;
+  }
+} finally {
+  if (!interrupted) {
+    await stopApp(web);
+    await env.cleanup();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+process.exit(exitCode);

@@ -1,0 +1,127 @@
+// The fetch and read stages of a sync, in one of two ways that give the same desired state:
+// - full: a fresh shallow clone, a scan of its checkout, every file parsed;
+// - incremental (a fabric synced before by this worker): fetch the new tip into the kept git
+//   directory, list its tree, and parse only the files whose blob id changed; every other file's
+//   outcome is reused. Cross-file work (duplicates, warnings) is always done on the whole set.
+// The incremental way is used only when the tree listing mirrors what a scan of a checkout
+// would find (no symlinks, no submodules, no limit reached); otherwise the sync clones.
+
+import { rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { GitError, fetchBranch, shallowClone, type CloneResult, type GitAuth } from '../gitops/git';
+import { listTree, markBare, readBlobs } from '../gitops/objects';
+import { scanTree } from '../gitops/scan';
+import { forgetDeletedFabrics, forgetFabric, keepFabric, keptFabric, type KeptFabric, type KeptFile } from './keptFabrics';
+import { combineOutcomes, readDesiredState, readFileOutcome, type DesiredState } from './readDesiredState';
+
+export interface FetchProps {
+  fabricId: number;
+  url: string;
+  auth: GitAuth;
+  /** The branch to sync; undefined for the remote's default branch. */
+  branch: string | undefined;
+  gitopsDirectory: string;
+  timeoutMs: number;
+  allowInsecure: boolean;
+  /** A private, empty directory of this run, removed by the caller. */
+  workDir: string;
+  /** Forced syncs always clone and parse everything. */
+  force: boolean;
+  /** Called once the commit is known, before parsing starts. */
+  onCommit(commit: CloneResult): Promise<void>;
+  onFile(done: number, total: number): void;
+}
+
+export interface Fetched {
+  commit: CloneResult;
+  state: DesiredState;
+  /** Whether only changed files were parsed. */
+  incremental: boolean;
+  /** Keeps what this run fetched and parsed for the next sync; call only once the plan is applied. */
+  keep(): Promise<void>;
+  /** Settles work left running in the background (removing the checkout). */
+  settled: Promise<void>;
+}
+
+// These failures would fail a fresh clone the same way; anything else about a kept clone is
+// the cache's problem, answered by cloning afresh.
+const REMOTE_FAILURES = new Set(['auth', 'not_found', 'branch_not_found', 'unreachable', 'timeout', 'tls']);
+
+/** Fetches the branch's tip and reads the fabric's desired state from it. */
+export async function fetchDesiredState(props: FetchProps): Promise<Fetched> {
+  const entry = props.force ? undefined : keptFabric(props.fabricId, props.url);
+  if (entry) {
+    try {
+      const fetched = await readIncrementally(props, entry);
+      if (fetched) return fetched;
+    } catch (err) {
+      await forgetFabric(props.fabricId);
+      if (err instanceof GitError && REMOTE_FAILURES.has(err.kind)) throw err;
+    }
+  }
+  return readFully(props);
+}
+
+async function readIncrementally(props: FetchProps, entry: KeptFabric): Promise<Fetched | null> {
+  const branch = props.branch ?? entry.branch;
+  const commit = await fetchBranch({ url: props.url, auth: props.auth, branch, gitDir: entry.gitDir, timeoutMs: props.timeoutMs, allowInsecure: props.allowInsecure });
+  const scanned = scanTree(await listTree(entry.gitDir, commit.sha, props.gitopsDirectory, props.timeoutMs), props.gitopsDirectory);
+  if (!scanned) return null;
+  await props.onCommit(commit);
+  const changed = scanned.filter((f) => entry.files.get(f.path)?.sha !== f.sha);
+  props.onFile(0, changed.length);
+  const blobs = await readBlobs(entry.gitDir, [...new Set(changed.map((f) => f.sha))], props.timeoutMs);
+  const files = new Map<string, KeptFile>();
+  for (const f of scanned) {
+    const previous = entry.files.get(f.path);
+    const outcome = previous?.sha === f.sha ? previous.outcome : readFileOutcome(f.path, blobs.get(f.sha)!);
+    files.set(f.path, { sha: f.sha, outcome });
+  }
+  props.onFile(changed.length, changed.length);
+  const state = combineOutcomes(
+    [...files.values()].map((f) => f.outcome),
+    { problems: [], failedFiles: [], complete: true },
+  );
+  return {
+    commit,
+    state,
+    incremental: true,
+    keep: () => keepFabric({ fabricId: props.fabricId, url: props.url, branch, gitDir: entry.gitDir, commit: commit.sha, files }),
+    settled: Promise.resolve(),
+  };
+}
+
+async function readFully(props: FetchProps): Promise<Fetched> {
+  // What was kept for this fabric (or for deleted ones) is of no more use, and parsing everything needs the memory.
+  await forgetFabric(props.fabricId);
+  await forgetDeletedFabrics();
+  const clone = join(props.workDir, 'clone');
+  const commit = await shallowClone({ url: props.url, auth: props.auth, branch: props.branch, dir: clone, timeoutMs: props.timeoutMs, allowInsecure: props.allowInsecure });
+  await props.onCommit(commit);
+  const state = await readDesiredState({ cloneRoot: clone, gitopsDirectory: props.gitopsDirectory, onFile: props.onFile });
+  // The checkout is not needed any more: it goes while the plan is applied; its git directory stays.
+  const gitDir = join(props.workDir, 'git');
+  await rename(join(clone, '.git'), gitDir);
+  const settled = rm(clone, { recursive: true, force: true }).catch(() => {});
+  return {
+    commit,
+    state,
+    incremental: false,
+    settled,
+    async keep() {
+      try {
+        const scanned = scanTree(await listTree(gitDir, commit.sha, props.gitopsDirectory, props.timeoutMs), props.gitopsDirectory);
+        // Kept only when the tree listing finds exactly the files the scan found.
+        if (!scanned || scanned.length !== state.outcomes.size || scanned.some((f) => !state.outcomes.has(f.path))) {
+          await forgetFabric(props.fabricId);
+          return;
+        }
+        await markBare(gitDir, props.timeoutMs);
+        const files = new Map(scanned.map((f) => [f.path, { sha: f.sha, outcome: state.outcomes.get(f.path)! }]));
+        await keepFabric({ fabricId: props.fabricId, url: props.url, branch: commit.branch, gitDir, commit: commit.sha, files });
+      } catch {
+        await forgetFabric(props.fabricId);
+      }
+    },
+  };
+}

@@ -1,0 +1,9 @@
+// A parse thread: reads, parses and validates its share of a checkout's files and posts each
+// file's outcome back. Its heap is its own, bounded, and gone when the thread ends.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
+import { readFileOutcome } from './readDesiredState';
+
+const { cloneRoot, paths } = workerData as { cloneRoot: string; paths: string[] };
+for (const path of paths) parentPort!.postMessage(readFileOutcome(path, await readFile(join(cloneRoot, path))));
