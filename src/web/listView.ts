@@ -227,3 +227,15 @@ export type ListView = ReturnType<typeof buildListView>;
 export function likePattern(q: string): string {
   return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
+
+type SortOrder = 'asc' | 'desc';
+
+/**
+ * Prisma paging arguments for a list query: its sort through the list's table of orderBy
+ * builders (the id breaks ties, so pages never overlap), and the page's skip and take.
+ */
+export function prismaPage<T>(query: ListQuery, sorts: Record<string, (dir: SortOrder) => T>, fallback: string) {
+  const dir: SortOrder = query.sort.startsWith('-') ? 'desc' : 'asc';
+  const sort = sorts[query.sort.replace(/^-/, '')] ?? sorts[fallback]!;
+  return { orderBy: [sort(dir), { id: dir }], skip: (query.page - 1) * query.perPage, take: query.perPage };
+}

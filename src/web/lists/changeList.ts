@@ -3,7 +3,7 @@
 import { CHANGE_ACTION } from '../../choices';
 import { kindByName, kinds } from '../../crds';
 import { db, type ChangeRecord, type Prisma } from '../../db';
-import type { ListQuery, ListRow, ListSpec } from '../listView';
+import { prismaPage, type ListQuery, type ListRow, type ListSpec } from '../listView';
 
 type Choices = { value: string; label: string }[];
 
@@ -66,10 +66,8 @@ function changeWhere(query: ListQuery): Prisma.ChangeRecordWhereInput {
 /** One page of the change log and the total that matches. */
 export async function loadChanges(query: ListQuery): Promise<{ items: ChangeRecord[]; total: number }> {
   const where = changeWhere(query);
-  const key = query.sort.replace(/^-/, '');
-  const dir = query.sort.startsWith('-') ? 'desc' : 'asc';
   const [items, total] = await Promise.all([
-    db().changeRecord.findMany({ where, orderBy: [(SORTS[key] ?? SORTS.id!)(dir), { id: dir }], skip: (query.page - 1) * query.perPage, take: query.perPage }),
+    db().changeRecord.findMany({ where, ...prismaPage(query, SORTS, 'id') }),
     db().changeRecord.count({ where }),
   ]);
   return { items, total };

@@ -1,7 +1,7 @@
 // The fabric list: search on name and directory, filters by repository, status and sync status.
 import { FABRIC_STATUS, SYNC_STATUS } from '../../choices';
 import { db, type Prisma } from '../../db';
-import type { ListQuery, ListRow, ListSpec } from '../listView';
+import { prismaPage, type ListQuery, type ListRow, type ListSpec } from '../listView';
 
 /** The fabric list spec; `repositories` are the repository filter's choices. */
 export function fabricListSpec(repositories: { value: string; label: string }[]): ListSpec {
@@ -56,10 +56,8 @@ type FabricRow = Prisma.FabricGetPayload<{ include: typeof include }>;
 /** One page of fabrics and the total that matches. */
 export async function loadFabrics(query: ListQuery): Promise<{ items: FabricRow[]; total: number }> {
   const where = fabricWhere(query);
-  const dir = query.sort.startsWith('-') ? 'desc' : 'asc';
-  const sort = SORTS[query.sort.replace(/^-/, '')] ?? SORTS.name!;
   const [items, total] = await Promise.all([
-    db().fabric.findMany({ where, include, orderBy: [sort(dir), { id: dir }], skip: (query.page - 1) * query.perPage, take: query.perPage }),
+    db().fabric.findMany({ where, include, ...prismaPage(query, SORTS, 'name') }),
     db().fabric.count({ where }),
   ]);
   return { items, total };

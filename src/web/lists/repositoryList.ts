@@ -1,7 +1,7 @@
 // The repository list: search on name and URL, filters by authentication and connection status.
 import { AUTH_TYPE, CONNECTION_STATUS } from '../../choices';
 import { db, type Prisma } from '../../db';
-import type { ListQuery, ListRow, ListSpec } from '../listView';
+import { prismaPage, type ListQuery, type ListRow, type ListSpec } from '../listView';
 
 export const repositoryListSpec: ListSpec = {
   key: 'repositories',
@@ -48,10 +48,8 @@ type RepositoryRow = Prisma.GitRepositoryGetPayload<{ include: typeof include }>
 /** One page of repositories and the total that matches. */
 export async function loadRepositories(query: ListQuery): Promise<{ items: RepositoryRow[]; total: number }> {
   const where = repositoryWhere(query);
-  const dir = query.sort.startsWith('-') ? 'desc' : 'asc';
-  const sort = SORTS[query.sort.replace(/^-/, '')] ?? SORTS.name!;
   const [items, total] = await Promise.all([
-    db().gitRepository.findMany({ where, include, orderBy: [sort(dir), { id: dir }], skip: (query.page - 1) * query.perPage, take: query.perPage }),
+    db().gitRepository.findMany({ where, include, ...prismaPage(query, SORTS, 'name') }),
     db().gitRepository.count({ where }),
   ]);
   return { items, total };

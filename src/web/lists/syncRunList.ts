@@ -1,7 +1,7 @@
 // The sync-run list: newest first, filters by fabric, result and trigger, search on the commit.
 import { RUN_STATUS } from '../../choices';
 import { db, type Prisma } from '../../db';
-import type { ListQuery, ListRow, ListSpec } from '../listView';
+import { prismaPage, type ListQuery, type ListRow, type ListSpec } from '../listView';
 
 const TRIGGERS = ['manual', 'api', 'schedule', 'webhook'] as const;
 
@@ -65,10 +65,8 @@ type RunRow = Prisma.SyncRunGetPayload<{ include: typeof include; omit: { files:
 /** One page of sync runs and the total that matches. */
 export async function loadSyncRuns(query: ListQuery): Promise<{ items: RunRow[]; total: number }> {
   const where = syncRunWhere(query);
-  const key = query.sort.replace(/^-/, '');
-  const dir = query.sort.startsWith('-') ? 'desc' : 'asc';
   const [items, total] = await Promise.all([
-    db().syncRun.findMany({ where, include, orderBy: [(SORTS[key] ?? SORTS.id!)(dir), { id: dir }], skip: (query.page - 1) * query.perPage, take: query.perPage }),
+    db().syncRun.findMany({ where, include, ...prismaPage(query, SORTS, 'id') }),
     db().syncRun.count({ where }),
   ]);
   return { items, total };
