@@ -13,7 +13,11 @@ const fields = {
   username: optionalText(200),
   secret: z.preprocess((v) => (v === '' ? undefined : v), z.string().max(20_000).optional()),
   knownHosts: optionalText(20_000),
-  defaultBranch: z.preprocess((v) => (v === '' ? undefined : v), z.string().trim().regex(/^(?!-)[\w./-]{1,200}$/, 'a branch name: letters, digits, "/", ".", "_" or "-"').refine((b) => !checkBranchName(b), { error: (issue) => checkBranchName(String(issue.input)) ?? 'invalid branch name' }).optional()),
+  // Empty or null: follow the remote's default branch (its HEAD).
+  defaultBranch: z.preprocess(
+    (v) => (v === '' ? null : v),
+    z.string().trim().refine((b) => !checkBranchName(b), { error: (issue) => checkBranchName(String(issue.input)) ?? 'invalid branch name' }).nullable().optional(),
+  ),
   timeoutSeconds: z.coerce.number().int().min(1).max(3600).optional(),
 };
 

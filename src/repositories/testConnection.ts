@@ -6,8 +6,11 @@ import { redactText } from '../secrets/redact';
 import { NotFound } from '../web/errors';
 import { gitAuthFor } from './gitAuth';
 
-/** A real `git ls-remote` with the stored credentials: connected with the head commit, or failed with a redacted reason. */
-export async function testConnection(props: { id: number }): Promise<GitRepository> {
+/**
+ * A real `git ls-remote` with the stored credentials: connected with the head commit (and the
+ * branch it is on), or failed with a redacted reason.
+ */
+export async function testConnection(props: { id: number }): Promise<GitRepository & { headBranch: string | null }> {
   const repo = await db().gitRepository.findUnique({ where: { id: props.id } });
   if (!repo) throw new NotFound('repository');
   await db().gitRepository.update({ where: { id: repo.id }, data: { connectionStatus: 'testing' } });
@@ -15,21 +18,23 @@ export async function testConnection(props: { id: number }): Promise<GitReposito
     const { head, branch } = await lsRemote({
       url: repo.url,
       auth: gitAuthFor(repo),
-      branch: repo.defaultBranch || undefined,
+      branch: repo.defaultBranch ?? undefined,
       timeoutMs: Math.min(repo.timeoutSeconds * 1000, config().gitTimeoutMs),
       allowInsecure: config().allowInsecureGit,
     });
     log.info('repository connected', { repository: repo.name, branch, head });
-    return await db().gitRepository.update({
+    const connected = await db().gitRepository.update({
       where: { id: repo.id },
       data: { connectionStatus: 'connected', lastValidatedAt: new Date(), validationError: null, remoteHead: head },
     });
+    return { ...connected, headBranch: branch };
   } catch (err) {
     const message = redactText(err instanceof GitError ? err.message : `unexpected error: ${(err as Error).message}`);
     log.warn('repository connection failed', { repository: repo.name, kind: err instanceof GitError ? err.kind : 'unknown', error: message });
-    return db().gitRepository.update({
+    const failed = await db().gitRepository.update({
       where: { id: repo.id },
       data: { connectionStatus: 'failed', lastValidatedAt: new Date(), validationError: message, remoteHead: null },
     });
+    return { ...failed, headBranch: null };
   }
 }

@@ -16,7 +16,7 @@ export async function checkForChanges(now = new Date()): Promise<{ checked: numb
   let scheduled = 0;
   for (const fabric of fabrics) {
     const repo = fabric.repository;
-    const branch = fabric.branch || repo.defaultBranch;
+    const branch = fabric.branch || repo.defaultBranch || undefined;
     const cacheKey = `${repo.id}:${branch}`;
     if (!heads.has(cacheKey)) {
       heads.set(

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { config } from '../../src/config';
@@ -5,7 +6,7 @@ import { db } from '../../src/db';
 import { redis } from '../../src/redis';
 import { createApp } from '../../src/web/app';
 import { logLines, useTestEnvironment } from '../helpers/env';
-import { commitDirectory, commitFiles } from '../helpers/gitServer';
+import { commitDirectory, commitFiles, createBareRepo } from '../helpers/gitServer';
 import { SEED, useSyncHarness } from '../helpers/sync';
 
 await useTestEnvironment();
@@ -110,6 +111,26 @@ describe('fabrics', () => {
     expect((await request(app).post(`/api/v1/fabrics/${fabric.id}/sync`).set('Authorization', `Bearer ${viewer.token}`)).status).toBe(403);
     expect((await request(app).post('/api/v1/fabrics').set('Authorization', `Bearer ${operator.token}`).send({})).status).toBe(403);
     expect((await request(app).post(`/api/v1/fabrics/${fabric.id}/sync`).set('Authorization', `Bearer ${operator.token}`)).status).toBe(202);
+  });
+});
+
+describe('a repository without a default branch', () => {
+  it("follows the remote's HEAD, whatever the branch is called", async () => {
+    const name = `master-${Math.random().toString(36).slice(2, 8)}`;
+    const bare = await createBareRepo(h.server.root, name);
+    await commitDirectory(bare, `${SEED}/v1-735989ad`, '', 'v1', { branch: 'master' });
+    execFileSync('git', ['--git-dir', bare, 'symbolic-ref', 'HEAD', 'refs/heads/master']);
+    const repo = await h.api.post('/repositories', { name, url: h.server.url(name), authType: 'basic', username: 'gituser', secret: h.password });
+    expect(repo.body.defaultBranch).toBeNull();
+    const test = await h.api.post(`/repositories/${repo.body.id}/test`);
+    expect(test.body.connectionStatus).toBe('connected');
+    const fabric = await h.fabric(repo.body.id, 'gitops/hedgehog/fabric-1/');
+    const run = await h.sync(fabric.id);
+    expect(run.status).toBe('partial');
+    expect(run.counts.created).toBe(46);
+    // An empty value clears a branch that was set.
+    await h.api.patch(`/repositories/${repo.body.id}`, { defaultBranch: 'main' });
+    expect((await h.api.patch(`/repositories/${repo.body.id}`, { defaultBranch: '' })).body.defaultBranch).toBeNull();
   });
 });
 

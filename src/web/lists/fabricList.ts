@@ -71,7 +71,7 @@ export function fabricRows(items: FabricRow[]): ListRow[] {
       status: { text: f.status, badge: FABRIC_STATUS[f.status] },
       repository: { text: f.repository.name, href: `/repositories/${f.repository.id}` },
       directory: { text: f.gitopsDirectory || '/', mono: true },
-      branch: { text: f.branch ?? f.repository.defaultBranch, mono: true },
+      branch: { text: f.branch ?? f.repository.defaultBranch ?? 'remote default', mono: !!(f.branch ?? f.repository.defaultBranch) },
       syncStatus: { text: f.syncStatus, badge: SYNC_STATUS[f.syncStatus] },
       records: { text: f.cachedCrdCount, href: `/crds?fabric=${f.id}` },
       commit: { text: f.lastSyncedCommit?.slice(0, 8) ?? null, mono: true },

@@ -62,7 +62,7 @@ export function repositoryRows(items: RepositoryRow[]): ListRow[] {
       name: { text: r.name, href: `/repositories/${r.id}` },
       url: { text: r.url, mono: true },
       authType: { text: AUTH_TYPE[r.authType].label },
-      branch: { text: r.defaultBranch, mono: true },
+      branch: { text: r.defaultBranch ?? 'remote default', mono: !!r.defaultBranch },
       connection: { text: r.connectionStatus, badge: CONNECTION_STATUS[r.connectionStatus] },
       lastValidated: { text: r.lastValidatedAt?.toISOString() ?? null, time: r.lastValidatedAt ?? undefined },
       fabrics: { text: r._count.fabrics, href: `/fabrics?repository=${r.id}` },

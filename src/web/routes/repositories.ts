@@ -49,5 +49,5 @@ api.delete('/:id', can('delete', 'repository'), async (req, res) => {
 
 api.post('/:id/test', can('test', 'repository'), async (req, res) => {
   const repo = await testConnection({ id: (await load(req.params.id)).id });
-  res.json({ connectionStatus: repo.connectionStatus, lastValidatedAt: repo.lastValidatedAt, validationError: repo.validationError, head: repo.remoteHead });
+  res.json({ connectionStatus: repo.connectionStatus, lastValidatedAt: repo.lastValidatedAt, validationError: repo.validationError, head: repo.remoteHead, branch: repo.headBranch });
 });

@@ -33,7 +33,7 @@ pages.get('/', can('view', 'repository'), async (req, res) => {
   res.render('repositories/list.njk', { list, rows: repositoryRows(items) });
 });
 
-pages.get('/new', can('add', 'repository'), (_req, res) => renderForm(res, null, { authType: 'none', defaultBranch: 'main', timeoutSeconds: 60 }, {}));
+pages.get('/new', can('add', 'repository'), (_req, res) => renderForm(res, null, { authType: 'none', timeoutSeconds: 60 }, {}));
 
 pages.post('/', can('add', 'repository'), (req, res) =>
   handleForm(
@@ -86,7 +86,7 @@ pages.post('/:id/delete', can('delete', 'repository'), async (req, res) => {
 
 pages.post('/:id/test', can('test', 'repository'), async (req, res) => {
   const repo = await testConnection({ id: (await load(req.params.id)).id });
-  if (repo.connectionStatus === 'connected') flash(req, 'success', `Connected: ${repo.defaultBranch} is at ${repo.remoteHead?.slice(0, 8)}.`);
+  if (repo.connectionStatus === 'connected') flash(req, 'success', `Connected: ${repo.headBranch} is at ${repo.remoteHead?.slice(0, 8)}.`);
   else flash(req, 'danger', `Connection failed: ${repo.validationError}`);
   res.redirect(`/repositories/${repo.id}`);
 });
