@@ -29,7 +29,7 @@ const schema = z.object({
   SECRET_KEYS_PREVIOUS: z.string().default(''),
   SESSION_SECRET: z.string().min(32, 'at least 32 characters').optional(),
   ADMIN_USERNAME: z.string().min(1).default('admin'),
-  ADMIN_PASSWORD: z.string().min(12, 'at least 12 characters').optional(),
+  ADMIN_PASSWORD: z.string().min(1).optional(),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   GIT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   ALLOW_INSECURE_GIT: bool.default(false),

@@ -18,6 +18,7 @@ export async function authenticate(username: string, password: string): Promise<
 export async function ensureFirstAdmin(opts: { username: string; password?: string; env: string }): Promise<void> {
   if ((await db().user.count()) > 0) return;
   let password = opts.password;
+  if (password && password.length < 12) log.warn('ADMIN_PASSWORD is shorter than 12 characters; change the first admin\'s password after logging in', { username: opts.username });
   if (!password) {
     if (opts.env === 'production') throw new Error('ADMIN_PASSWORD is required to create the first admin (no user exists yet)');
     password = randomBytes(12).toString('base64url');

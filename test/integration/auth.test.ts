@@ -109,7 +109,7 @@ describe('API tokens', () => {
     expect(res.body.token).toMatch(/^hhfm_/);
     const me = await request(app).get('/api/v1/me').set('Authorization', `Bearer ${res.body.token}`);
     expect(me.status).toBe(200);
-    expect(me.body).toMatchObject({ username: admin.username, role: 'admin' });
+    expect(me.body).toMatchObject({ username: admin.username, role: 'admin', token: { writeEnabled: true } });
     const stored = await db().apiToken.findUniqueOrThrow({ where: { id: res.body.id } });
     expect(stored.tokenHash).not.toContain(res.body.token);
     expect(JSON.stringify(stored)).not.toContain(res.body.token);

@@ -95,7 +95,7 @@ describe('npm start (web and worker in one process)', () => {
   });
 
   it('answers /readyz 503 naming Redis when Redis is down, and keeps running', async () => {
-    const p = await start('web', { NODE_ENV: 'development', REDIS_URL: 'redis://127.0.0.1:1', ADMIN_PASSWORD: 'a-long-admin-password' });
+    const p = await start('web', { NODE_ENV: 'development', REDIS_URL: 'redis://127.0.0.1:1', ADMIN_PASSWORD: 'admin' });
     await waitFor(`${p.base}/healthz`);
     const ready = await fetch(`${p.base}/readyz`);
     expect(ready.status).toBe(503);

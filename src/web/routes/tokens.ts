@@ -25,7 +25,8 @@ export const ProvisionInput = z.object({
   username: z.string().min(1, 'required'),
   password: z.string().min(1, 'required'),
   name: z.string().trim().min(1).max(100).default('provisioned'),
-  writeEnabled: z.boolean().default(false),
+  // As NetBox's tokens: write-enabled unless asked otherwise.
+  writeEnabled: z.boolean().default(true),
 });
 
 function present(t: { id: number; name: string; prefix: string; writeEnabled: boolean; expiresAt: Date | null; lastUsedAt: Date | null; createdAt: Date }) {
@@ -34,7 +35,7 @@ function present(t: { id: number; name: string; prefix: string; writeEnabled: bo
 
 pages.get('/', can('view', 'token'), async (req, res) => {
   const tokens = await db().apiToken.findMany({ where: { userId: req.user!.id }, orderBy: { createdAt: 'desc' } });
-  res.render('tokens/list.njk', { tokens, values: {}, errors: {} });
+  res.render('tokens/list.njk', { tokens, values: { writeEnabled: true }, errors: {} });
 });
 
 pages.post('/', can('add', 'token'), async (req, res) => {
