@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
 import { config } from '../config';
+import { log } from '../log';
 import { createRedis } from '../redis';
 import type { Redis } from 'ioredis';
 
@@ -22,17 +23,23 @@ function producerConnection(): Redis {
   return connection;
 }
 
+// A queue re-emits its connection's errors; without a listener that would end the process.
+function watch(q: Queue): Queue {
+  q.on('error', (err) => log.warn('queue error', { queue: q.name, error: err.message }));
+  return q;
+}
+
 /** The queue of fabric syncs; payloads carry ids only, never a secret. */
 export function queue(): Queue {
   const connection = producerConnection();
-  syncQueue ??= new Queue(SYNC_QUEUE, { connection, prefix: bullPrefix() });
+  syncQueue ??= watch(new Queue(SYNC_QUEUE, { connection, prefix: bullPrefix() }));
   return syncQueue;
 }
 
 /** Periodic work: stale-run recovery, out-of-sync detection, scheduled syncs. */
 export function maintenance(): Queue {
   const connection = producerConnection();
-  maintenanceQueue ??= new Queue(MAINTENANCE_QUEUE, { connection, prefix: bullPrefix() });
+  maintenanceQueue ??= watch(new Queue(MAINTENANCE_QUEUE, { connection, prefix: bullPrefix() }));
   return maintenanceQueue;
 }
 

@@ -15,7 +15,15 @@ export async function startWorkers(opts: { concurrency?: number; lockDuration?: 
     new Worker(SYNC_QUEUE, processSyncJob, { ...common, concurrency: opts.concurrency ?? config().workerConcurrency }),
     new Worker(MAINTENANCE_QUEUE, processMaintenanceJob, { ...common, concurrency: 1 }),
   ];
-  for (const w of workers) w.on('error', (err) => log.error('worker error', { queue: w.name, err }));
+  // While Redis is down every reconnect attempt fails: one line per queue every 30 s is enough.
+  const lastLogged = new Map<string, number>();
+  for (const w of workers) {
+    w.on('error', (err) => {
+      if (Date.now() - (lastLogged.get(w.name) ?? 0) < 30_000) return;
+      lastLogged.set(w.name, Date.now());
+      log.error('worker error', { queue: w.name, err });
+    });
+  }
   workers[0]!.on('failed', (job, err) => {
     log.warn('sync job failed', { jobId: job?.id, attemptsMade: job?.attemptsMade, error: err.message });
     // Stalled twice (the worker died twice): the job is over; so is its run.

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -102,6 +102,36 @@ describe('npm start (web and worker in one process)', () => {
     expect(await ready.json()).toMatchObject({ status: 'unavailable', message: 'not reachable: redis', checks: { postgres: 'ok' } });
     expect((await fetch(`${p.base}/healthz`)).status).toBe(200);
     expect(p.child.exitCode).toBeNull();
+  });
+
+  it('stays up when Redis stops after start, answers /readyz 503, and is ready again when Redis is back', async () => {
+    const redisPort = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), 'hhfm-redis-'));
+    const redisUp = () => execFileSync('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'yes', '--dir', dir]);
+    const redisDown = () => execFileSync('redis-cli', ['-p', String(redisPort), 'shutdown', 'nosave']);
+    redisUp();
+    try {
+      const p = await start('all', { NODE_ENV: 'development', REDIS_URL: `redis://127.0.0.1:${redisPort}`, ADMIN_PASSWORD: 'admin-password' });
+      await waitFor(`${p.base}/healthz`);
+      expect((await fetch(`${p.base}/readyz`)).status).toBe(200);
+      redisDown();
+      await new Promise((r) => setTimeout(r, 1500));
+      const down = await fetch(`${p.base}/readyz`);
+      expect(down.status).toBe(503);
+      expect(((await down.json()) as { message: string }).message).toBe('not reachable: redis');
+      expect(p.child.exitCode).toBeNull();
+      redisUp();
+      const deadline = Date.now() + 15_000;
+      while ((await fetch(`${p.base}/readyz`)).status !== 200 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 300));
+      expect((await fetch(`${p.base}/readyz`)).status).toBe(200);
+      expect(p.child.exitCode).toBeNull();
+    } finally {
+      try {
+        redisDown();
+      } catch {
+        // Already stopped.
+      }
+    }
   });
 
   it('refuses to start in production without explicit secrets, naming them', async () => {
