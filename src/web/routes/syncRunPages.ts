@@ -9,6 +9,8 @@ import { loadSyncRuns, syncRunListSpec, syncRunRows } from '../lists/syncRunList
 
 export const pages = Router();
 
+const FILE_ROWS = 500;
+
 pages.get('/', can('view', 'syncRun'), async (req, res) => {
   const spec = syncRunListSpec(await fabricChoices());
   const query = parseListQuery(spec, req.query);
@@ -27,5 +29,8 @@ pages.get('/:id', can('view', 'syncRun'), async (req, res) => {
   const changes = await db().changeRecord.findMany({ where: { syncRunId: run.id }, orderBy: { id: 'asc' }, take: 500, select: { id: true, action: true, objectType: true, objectId: true, objectLabel: true } });
   const changeCount = await db().changeRecord.count({ where: { syncRunId: run.id } });
   const links = changes.map((c) => ({ ...c, href: c.action !== 'delete' && kindByName(c.objectType) ? `/crds/${kindByName(c.objectType)!.slug}/${c.objectId}` : null }));
-  res.render('sync-runs/detail.njk', { run, changes: links, changeCount });
+  // Files with something to say come first; a fabric of 10,000 files lists the first 500.
+  const all = (run.files ?? []) as { status: string; skipped: unknown[] }[];
+  const files = [...all.filter((f) => f.status !== 'ok' || f.skipped.length), ...all.filter((f) => f.status === 'ok' && !f.skipped.length)].slice(0, FILE_ROWS);
+  res.render('sync-runs/detail.njk', { run, files, moreFiles: all.length - files.length, changes: links, changeCount });
 });
