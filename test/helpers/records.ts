@@ -1,11 +1,11 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { KindDef, Spec } from '../../src/crds';
 import { classify, validateDocument } from '../../src/crds/validate';
 import { db, type CrdRecord, type Prisma } from '../../src/db';
 import { expandDocuments, stripServerFields } from '../../src/gitops/documents';
 import { parseYamlFile } from '../../src/gitops/parse';
-import { FIXTURES } from './fixtures';
+import { FIXTURES, yamlFiles } from './fixtures';
 
 export interface FixtureDocument {
   kind: KindDef;
@@ -24,15 +24,6 @@ const SOURCES = [
   'corpus/docs',
 ];
 
-function yamlFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((f) => {
-      const p = join(dir, f);
-      if (statSync(p).isDirectory()) return yamlFiles(p);
-      return /\.ya?ml$/.test(f) ? [p] : [];
-    });
-}
 
 let cached: FixtureDocument[] | undefined;
 

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -14,18 +13,12 @@ import { manyDocuments } from '../fixtures/hostile';
 import { useTestEnvironment } from '../helpers/env';
 import { commitFiles } from '../helpers/gitServer';
 import { useSyncHarness, waitForRun } from '../helpers/sync';
+import { freePort } from '../helpers/net';
 
 // Redis restarts with queued jobs, on a Redis of this file's own (the machine's shared Redis is
 // never restarted). It runs with the settings docs/SECURITY.md asks for: appendonly yes and
 // maxmemory-policy noeviction.
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
-}
 
 const port = await freePort();
 const dataDir = await mkdtemp(join(tmpdir(), 'hhfm-redis-'));

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { cp } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,6 +12,7 @@ import { useTestEnvironment } from '../helpers/env';
 import { commitFiles, createBareRepo, startGitServer } from '../helpers/gitServer';
 import { useSyncHarness, waitForRun } from '../helpers/sync';
 import { spawnWorker, type WorkerChild } from '../helpers/workerProcess';
+import { freePort } from '../helpers/net';
 
 // Real faults against real processes: a worker child killed with SIGKILL at each stage, the
 // database connection cut in the middle of the apply transaction, git remotes that hang or are
@@ -153,13 +153,6 @@ describe('the Postgres connection cut during apply', () => {
 });
 
 describe('a git remote that hangs or is down', () => {
-  async function closedPort(): Promise<number> {
-    const srv = createServer();
-    await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-    const port = (srv.address() as { port: number }).port;
-    await new Promise<void>((resolve) => srv.close(() => resolve()));
-    return port;
-  }
 
   it('fails the connection test with a timeout within the repository timeout', async () => {
     const hanging = await startGitServer({ username: 'u', password: 'p', hang: true });
@@ -180,7 +173,7 @@ describe('a git remote that hangs or is down', () => {
   });
 
   it('fails the connection test at once when nothing listens, naming the host', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const repo = await h.api.post('/repositories', { name: `down-${randomBytes(3).toString('hex')}`, url: `http://127.0.0.1:${port}/x.git`, authType: 'none', timeoutSeconds: 2 });
     const started = Date.now();
     const res = await h.api.post(`/repositories/${repo.body.id}/test`);

@@ -1,10 +1,10 @@
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GitError, lsRemote, shallowClone, type GitAuth } from '../../src/gitops/git';
 import { commitFiles, createBareRepo, startGitServer, type GitServer } from '../helpers/gitServer';
+import { freePort } from '../helpers/net';
 
 const USERNAME = 'fabric-bot';
 const PASSWORD = 'S3cr3t-p@ss/word+with=odd&chars';
@@ -28,13 +28,6 @@ async function caught(promise: Promise<unknown>): Promise<GitError> {
   return error as GitError;
 }
 
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const port = (probe.address() as { port: number }).port;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 beforeAll(async () => {
   server = await startGitServer({ username: USERNAME, password: PASSWORD });
@@ -129,7 +122,7 @@ describe('shallowClone', () => {
   });
 
   it('fails with kind unreachable, transient, when nothing listens', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const error = await caught(shallowClone({ ...base(), url: `http://127.0.0.1:${port}/x.git`, auth: good, dir: join(work, 'clone') }));
     expect(error.kind).toBe('unreachable');
     expect(error.transient).toBe(true);
@@ -245,7 +238,7 @@ describe('ssh_key auth', () => {
   const key = ['-----BEGIN OPENSSH PRIVATE KEY-----', 'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW', '-----END OPENSSH PRIVATE KEY-----'].join('\r\n');
 
   it('removes the key file afterwards and keeps the key out of the error', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const error = await caught(lsRemote({ ...base(), url: `ssh://git@127.0.0.1:${port}/org/repo.git`, auth: { type: 'ssh_key', privateKey: key, passphrase: 'key-passphrase-123' } }));
     expect(error.kind).toBe('unreachable');
     expect(error.message).toMatch(/Connection refused/);

@@ -1,24 +1,17 @@
 import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { freePort } from '../helpers/net';
 
 const MAIN = resolve('src/main.ts');
 const TSX = resolve('node_modules/.bin/tsx');
 const children: ChildProcessWithoutNullStreams[] = [];
 const databases: string[] = [];
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 /** Runs `tsx src/main.ts <role>` in a fresh directory with a fresh database name. */
 async function start(role: string, env: Record<string, string> = {}) {

@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -20,6 +19,7 @@ import { signInAs } from '../helpers/factories';
 import { commitFiles, startGitServer } from '../helpers/gitServer';
 import { fillPath, isApiRoute, routeTable } from '../helpers/routes';
 import { useSyncHarness, waitForRun } from '../helpers/sync';
+import { freePort } from '../helpers/net';
 
 // Known secrets of every auth type go through every flow; then every response, log line,
 // Redis key and value, and text/json column of the database is searched for them (plain,
@@ -87,13 +87,6 @@ function hits(haystack: string, where: string): string[] {
   return found;
 }
 
-async function closedPort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
-}
 
 const ids = { repositories: [] as number[], fabrics: [] as number[], 'sync-runs': [] as number[], crds: [] as number[] };
 
@@ -110,7 +103,7 @@ describe('every flow with a secret', () => {
     expect(tokenRepo.status).toBe(201);
     expect(JSON.stringify(tokenRepo.body)).toContain('"hasCredentials":true');
     // ssh: through the form; nothing listens, so the failure path
-    const sshForm = await admin.agent.post('/repositories').type('form').send({ _csrf: admin.csrf, name: `ssh-${randomBytes(3).toString('hex')}`, url: `ssh://git@127.0.0.1:${await closedPort()}/fabric.git`, authType: 'ssh_key', secret: PRIVATE_KEY });
+    const sshForm = await admin.agent.post('/repositories').type('form').send({ _csrf: admin.csrf, name: `ssh-${randomBytes(3).toString('hex')}`, url: `ssh://git@127.0.0.1:${await freePort()}/fabric.git`, authType: 'ssh_key', secret: PRIVATE_KEY });
     expect(sshForm.status).toBe(302);
     const sshId = Number(/\/repositories\/(\d+)/.exec(String(sshForm.headers.location))![1]);
     // basic through the form too, then a form that fails validation with a secret in it

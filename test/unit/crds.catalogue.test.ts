@@ -1,5 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import {
@@ -14,15 +13,8 @@ import {
 } from '../../src/crds';
 import { classify, validateDocument } from '../../src/crds/validate';
 
-import { FIXTURES } from '../helpers/fixtures';
+import { FIXTURES, yamlFiles } from '../helpers/fixtures';
 
-function yamlFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    if (statSync(p).isDirectory()) return yamlFiles(p);
-    return /\.ya?ml$/.test(f) ? [p] : [];
-  });
-}
 
 /** Valid specs of the 12 kinds found in the given files, by `${kind}/${name}`. */
 function loadSpecs(files: string[]): Map<string, Spec> {

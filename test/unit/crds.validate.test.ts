@@ -1,22 +1,12 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { connectionType, kindByName, type KindDef } from '../../src/crds';
 import { classify, validateDocument } from '../../src/crds/validate';
 
-import { FIXTURES } from '../helpers/fixtures';
+import { FIXTURES, yamlFiles } from '../helpers/fixtures';
 const SEED = `${FIXTURES}/seed-fabric-1`;
 
-function yamlFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((f) => {
-      const p = join(dir, f);
-      if (statSync(p).isDirectory()) return yamlFiles(p);
-      return /\.ya?ml$/.test(f) ? [p] : [];
-    });
-}
 
 /** Every non-empty document of a file that parses cleanly. */
 function documents(file: string): unknown[] {
