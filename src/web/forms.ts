@@ -1,4 +1,4 @@
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { HttpError, ValidationError } from './errors';
 
 /**
@@ -7,7 +7,6 @@ import { HttpError, ValidationError } from './errors';
  */
 export async function handleForm(
   req: Request,
-  res: Response,
   work: () => Promise<void>,
   render: (values: Record<string, unknown>, errors: Record<string, string>, status: number) => Promise<void> | void,
 ): Promise<void> {

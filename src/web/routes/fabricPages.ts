@@ -16,6 +16,11 @@ import { parseInput } from '../validate';
 
 export const pages = Router();
 
+/** A browser sends nothing for an unchecked box: in the form, absent means off. */
+function formBody(body: Record<string, unknown>) {
+  return { ...body, prune: body.prune ?? 'false', enabled: body.enabled ?? 'false' };
+}
+
 async function load(id: unknown) {
   const fabric = await db().fabric.findUnique({ where: { id: Number(id) || 0 }, include: { repository: true } });
   if (!fabric) throw new NotFound('fabric');
@@ -42,10 +47,8 @@ pages.get('/new', can('add', 'fabric'), (req, res) =>
 pages.post('/', can('add', 'fabric'), (req, res) =>
   handleForm(
     req,
-    res,
     async () => {
-      const body = req.body as Record<string, unknown>;
-      const fabric = await createFabric({ input: parseInput(FabricInput, { ...body, prune: body.prune ?? 'false', enabled: body.enabled ?? 'false' }), user: req.user! });
+      const fabric = await createFabric({ input: parseInput(FabricInput, formBody(req.body)), user: req.user! });
       flash(req, 'success', `Fabric ${fabric.name} created. Press Sync to load its records.`);
       res.redirect(`/fabrics/${fabric.id}`);
     },
@@ -75,10 +78,8 @@ pages.post('/:id', can('change', 'fabric'), async (req, res) => {
   const fabric = await load(req.params.id);
   await handleForm(
     req,
-    res,
     async () => {
-      const body = req.body as Record<string, unknown>;
-      await updateFabric({ id: fabric.id, patch: parseInput(FabricPatch, { ...body, prune: body.prune ?? 'false', enabled: body.enabled ?? 'false' }), user: req.user! });
+      await updateFabric({ id: fabric.id, patch: parseInput(FabricPatch, formBody(req.body)), user: req.user! });
       flash(req, 'success', `Fabric ${fabric.name} saved.`);
       res.redirect(`/fabrics/${fabric.id}`);
     },

@@ -38,7 +38,6 @@ pages.get('/new', can('add', 'repository'), (_req, res) => renderForm(res, null,
 pages.post('/', can('add', 'repository'), (req, res) =>
   handleForm(
     req,
-    res,
     async () => {
       const repo = await createRepository({ input: parseInput(RepositoryInput, req.body), user: req.user! });
       flash(req, 'success', `Repository ${repo.name} created. Test the connection next.`);
@@ -61,7 +60,6 @@ pages.post('/:id', can('change', 'repository'), async (req, res) => {
   const repo = await load(req.params.id);
   await handleForm(
     req,
-    res,
     async () => {
       const body = req.body as Record<string, unknown>;
       await updateRepository({ id: repo.id, patch: parseInput(RepositoryPatch, { ...body, clearSecret: body.clearSecret === 'on' }), user: req.user! });
