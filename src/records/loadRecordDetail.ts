@@ -1,8 +1,9 @@
 // Everything the record page shows, in a handful of indexed queries: the record, its outgoing
 // references resolved by (fabric, kind, name), the records pointing at it (GIN index on refs),
-// and its change history. Nothing here scans the fabric.
+// and its change history. Nothing here scans the fabric. The page is among the most visited,
+// so its reads skip Prisma's engine (queryRows).
 import { connectionEndpoints, connectionType, kindByName, type KindDef, type Panel, type Spec } from '../crds';
-import { db, Prisma } from '../db';
+import { Prisma, queryRows, type ChangeAction, type CrdRecord } from '../db';
 import { sourceFileUrl } from './sourceLink';
 
 // A Switch with more connections than this is not a real fabric; the page says how many more.
@@ -39,13 +40,23 @@ export interface PortConnection {
   peers: string;
 }
 
-type RecordWithFabric = Prisma.CrdRecordGetPayload<{ include: { fabric: { include: { repository: { select: { id: true; name: true; url: true } } } } } }>;
+type RecordWithFabric = CrdRecord & { fabric: { id: number; name: string; repository: { id: number; name: string; url: string } } };
+
+export interface HistoryEntry {
+  id: number;
+  time: Date;
+  actorLabel: string;
+  action: ChangeAction;
+}
 
 async function referencesOut(record: RecordWithFabric, kind: KindDef): Promise<ReferenceOut[]> {
   const refs = kind.references(record.spec as Spec);
   const inCatalogue = [...new Map(refs.filter((r) => kindByName(r.kind)).map((r) => [`${r.kind}/${r.name}`, { kind: r.kind, name: r.name }])).values()];
   const found = inCatalogue.length
-    ? await db().crdRecord.findMany({ where: { fabricId: record.fabricId, namespace: record.namespace, OR: inCatalogue }, select: { id: true, kind: true, name: true } })
+    ? await queryRows<{ id: number; kind: string; name: string }>(Prisma.sql`
+        SELECT r.id, r.kind, r.name FROM "CrdRecord" r
+        JOIN unnest(${inCatalogue.map((r) => r.kind)}::text[], ${inCatalogue.map((r) => r.name)}::text[]) AS t(kind, name) ON r.kind = t.kind AND r.name = t.name
+        WHERE r."fabricId" = ${record.fabricId} AND r.namespace = ${record.namespace}`)
     : [];
   const ids = new Map(found.map((r) => [`${r.kind}/${r.name}`, r.id]));
   return refs.map((r) => {
@@ -57,13 +68,13 @@ async function referencesOut(record: RecordWithFabric, kind: KindDef): Promise<R
 
 async function referencesIn(record: RecordWithFabric): Promise<{ items: (ReferenceIn & { spec: Spec })[]; total: number }> {
   const ref = `${record.kind}/${record.name}`;
-  const rows = await db().$queryRaw<{ id: number; kind: string; name: string; spec: Spec }[]>`
+  const rows = await queryRows<{ id: number; kind: string; name: string; spec: Spec }>(Prisma.sql`
     SELECT id, kind, name, spec FROM "CrdRecord"
     WHERE "fabricId" = ${record.fabricId} AND refs @> ARRAY[${ref}]::text[] AND namespace = ${record.namespace}
-    ORDER BY kind, name LIMIT ${MAX_REFERENCES_IN + 1}`;
+    ORDER BY kind, name LIMIT ${MAX_REFERENCES_IN + 1}`);
   const total =
     rows.length > MAX_REFERENCES_IN
-      ? (await db().$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM "CrdRecord" WHERE "fabricId" = ${record.fabricId} AND refs @> ARRAY[${ref}]::text[]`)[0]!.n
+      ? (await queryRows<{ n: number }>(Prisma.sql`SELECT count(*)::int AS n FROM "CrdRecord" WHERE "fabricId" = ${record.fabricId} AND refs @> ARRAY[${ref}]::text[]`))[0]!.n
       : rows.length;
   const items = rows.slice(0, MAX_REFERENCES_IN).flatMap((r) => {
     const k = kindByName(r.kind);
@@ -92,17 +103,19 @@ function portConnections(record: RecordWithFabric, incoming: (ReferenceIn & { sp
 
 /** The record of this kind with everything its page shows, or null when there is none. */
 export async function loadRecordDetail(kind: KindDef, id: number) {
-  const record = await db().crdRecord.findFirst({
-    where: { id, kind: kind.kind },
-    include: { fabric: { include: { repository: { select: { id: true, name: true, url: true } } } } },
-  });
+  const [record] = await queryRows<RecordWithFabric>(Prisma.sql`
+    SELECT r.*, r."validationState"::text AS "validationState",
+      json_build_object('id', f.id, 'name', f.name, 'repository', json_build_object('id', g.id, 'name', g.name, 'url', g.url)) AS fabric
+    FROM "CrdRecord" r JOIN "Fabric" f ON f.id = r."fabricId" JOIN "GitRepository" g ON g.id = f."repositoryId"
+    WHERE r.id = ${id} AND r.kind = ${kind.kind}`);
   if (!record) return null;
   const spec = record.spec as Spec;
-  const [outgoing, incoming, history, historyTotal] = await Promise.all([
+  const [outgoing, incoming, history] = await Promise.all([
     referencesOut(record, kind),
     referencesIn(record),
-    db().changeRecord.findMany({ where: { objectType: kind.kind, objectId: record.id }, orderBy: { id: 'desc' }, take: MAX_HISTORY }),
-    db().changeRecord.count({ where: { objectType: kind.kind, objectId: record.id } }),
+    queryRows<HistoryEntry & { total: number }>(Prisma.sql`
+      SELECT id, time, "actorLabel", action::text AS action, count(*) OVER ()::int AS total FROM "ChangeRecord"
+      WHERE "objectType" = ${kind.kind} AND "objectId" = ${record.id} ORDER BY id DESC LIMIT ${MAX_HISTORY}`),
   ]);
   const panels: Panel[] = kind.panels?.(spec) ?? [];
   const repository = record.fabric.repository;
@@ -117,8 +130,8 @@ export async function loadRecordDetail(kind: KindDef, id: number) {
     referencesIn: incoming.items.map(({ spec: _spec, ...r }) => r),
     referencesInTotal: incoming.total,
     portConnections: portConnections(record, incoming.items),
-    history,
-    historyTotal,
+    history: history.map(({ total: _total, ...entry }) => entry),
+    historyTotal: history[0]?.total ?? 0,
     source: {
       repository,
       path: record.sourcePath,

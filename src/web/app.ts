@@ -51,7 +51,9 @@ export function createApp(): express.Express {
   app.use(
     session({
       name: 'hhfm.sid',
-      store: new RedisStore({ client: redis(), prefix: key('sess') + ':' }),
+      // Sessions are not rolling (the cookie expires 12 h after sign-in), so refreshing the
+      // key's TTL on every request (touch) would only cost a Redis round trip.
+      store: new RedisStore({ client: redis(), prefix: key('sess') + ':', disableTouch: true }),
       secret: config().sessionSecret,
       resave: false,
       saveUninitialized: false,

@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { allowed, type Action, type Resource } from '../../auth/permissions';
 import { findToken } from '../../auth/tokens';
-import { db } from '../../db';
+import { Prisma, queryRows, type User } from '../../db';
 import { Forbidden, HttpError, Unauthorized } from '../errors';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -25,7 +25,7 @@ export async function authenticate(req: Request, _res: Response, next: NextFunct
   }
   const userId = req.session?.userId;
   if (userId) {
-    const user = await db().user.findUnique({ where: { id: userId } });
+    const [user] = await queryRows<User>(Prisma.sql`SELECT * FROM "User" WHERE id = ${userId}`);
     if (user && !user.disabled) req.user = user;
     else delete req.session.userId;
   }
