@@ -2,6 +2,7 @@ import { Worker } from 'bullmq';
 import { config } from '../config';
 import { log } from '../log';
 import { createRedis } from '../redis';
+import { parseThreadScript } from '../sync/parseThreadScript';
 import { recoverRuns } from '../sync/recoverRuns';
 import { MAINTENANCE_EVERY_MS, processMaintenanceJob } from './maintenance';
 import { MAINTENANCE_QUEUE, SYNC_QUEUE, bullPrefix, maintenance } from './queues';
@@ -33,6 +34,8 @@ export async function startWorkers(opts: { concurrency?: number; lockDuration?: 
   // A run left by a worker that died while no other worker was up is finished now.
   await recoverRuns().catch((err) => log.warn('run recovery failed', { err }));
   await maintenance().upsertJobScheduler('every-minute', { every: MAINTENANCE_EVERY_MS }, { name: 'maintenance', opts: { removeOnComplete: 10, removeOnFail: 10 } });
+  // Bundled now rather than during the first large sync (it never fails: null means the slow way).
+  void parseThreadScript();
   log.info('worker started', { queues: workers.map((w) => w.name), concurrency: workers[0]!.opts.concurrency });
   return {
     async close() {

@@ -12,6 +12,7 @@ import { GitError, fetchBranch, shallowClone, type CloneResult, type GitAuth } f
 import { listTree, markBare, readBlobs } from '../gitops/objects';
 import { scanTree } from '../gitops/scan';
 import { forgetDeletedFabrics, forgetFabric, keepFabric, keptFabric, type KeptFabric, type KeptFile } from './keptFabrics';
+import { parseThreadScript } from './parseThreadScript';
 import { combineOutcomes, readDesiredState, readFileOutcome, type DesiredState } from './readDesiredState';
 
 export interface FetchProps {
@@ -96,6 +97,8 @@ async function readFully(props: FetchProps): Promise<Fetched> {
   await forgetFabric(props.fabricId);
   await forgetDeletedFabrics();
   const clone = join(props.workDir, 'clone');
+  // Normally made when the worker started; otherwise made while the clone runs.
+  void parseThreadScript();
   const commit = await shallowClone({ url: props.url, auth: props.auth, branch: props.branch, dir: clone, timeoutMs: props.timeoutMs, allowInsecure: props.allowInsecure });
   await props.onCommit(commit);
   const state = await readDesiredState({ cloneRoot: clone, gitopsDirectory: props.gitopsDirectory, onFile: props.onFile });

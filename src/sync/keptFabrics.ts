@@ -8,7 +8,7 @@ import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { db } from '../db';
-import type { FileOutcome } from './readDesiredState';
+import type { FileOutcome } from './fileOutcome';
 
 export interface KeptFile {
   sha: string;

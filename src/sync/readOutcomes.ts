@@ -9,10 +9,11 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ScannedFile } from '../gitops/scan';
-import { readFileOutcome, type FileOutcome } from './readDesiredState';
+import { readFileOutcome, type FileOutcome } from './fileOutcome';
+import { parseThreadScript } from './parseThreadScript';
 
 const MAX_THREADS = 4;
-// Below this, starting threads (about half a second) costs more than it saves.
+// Below this, starting threads costs more than it saves.
 const MIN_BYTES_FOR_THREADS = 2 * 1024 * 1024;
 const THREAD_HEAP_MB = 192;
 
@@ -21,12 +22,12 @@ export async function readOutcomes(
   cloneRoot: string,
   files: ScannedFile[],
   onFile?: (done: number, total: number) => void,
-  opts: { minBytesForThreads?: number } = {},
+  opts: { minBytesForThreads?: number; script?: string | null } = {},
 ): Promise<FileOutcome[]> {
   const bytes = files.reduce((n, f) => n + f.size, 0);
   const threads = Math.min(availableParallelism(), MAX_THREADS, files.length);
   if (threads >= 2 && bytes >= (opts.minBytesForThreads ?? MIN_BYTES_FOR_THREADS)) {
-    const shared = await readInThreads(cloneRoot, files, threads, onFile).catch(() => null);
+    const shared = await readInThreads(cloneRoot, files, threads, onFile, opts.script).catch(() => null);
     if (shared) return shared;
   }
   const outcomes: FileOutcome[] = [];
@@ -38,8 +39,18 @@ export async function readOutcomes(
   return outcomes;
 }
 
-/** The outcomes computed on `threads` worker threads; rejects when any thread fails. */
-export async function readInThreads(cloneRoot: string, files: ScannedFile[], threads: number, onFile?: (done: number, total: number) => void): Promise<FileOutcome[]> {
+/**
+ * The outcomes computed on `threads` worker threads; rejects when any thread fails. `script` is
+ * the bundled thread code (by default the process's own; null starts threads through tsx).
+ */
+export async function readInThreads(
+  cloneRoot: string,
+  files: ScannedFile[],
+  threads: number,
+  onFile?: (done: number, total: number) => void,
+  script?: string | null,
+): Promise<FileOutcome[]> {
+  const code = script === undefined ? await parseThreadScript() : script;
   // Largest files first, each to the least loaded thread.
   const shares = Array.from({ length: threads }, () => ({ bytes: 0, paths: [] as string[] }));
   for (const f of [...files].sort((a, b) => b.size - a.size)) {
@@ -54,10 +65,9 @@ export async function readInThreads(cloneRoot: string, files: ScannedFile[], thr
       shares.map(
         (share) =>
           new Promise<void>((resolve, reject) => {
-            const worker = new Worker(new URL('./parseThread.mjs', import.meta.url), {
-              workerData: { cloneRoot, paths: share.paths },
-              resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB },
-            });
+            const options = { workerData: { cloneRoot, paths: share.paths }, resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB } };
+            // The bundled script needs no loader: the process's own (tsx's `--import`) is not passed on.
+            const worker = code ? new Worker(code, { ...options, eval: true, execArgv: [] }) : new Worker(new URL('./parseThread.mjs', import.meta.url), options);
             workers.push(worker);
             let received = 0;
             worker.on('message', (outcome: FileOutcome) => {
