@@ -88,17 +88,23 @@ async function remove(tx: Tx, p: ApplyProps, ids: number[]): Promise<void> {
   }
 }
 
-/** Counts per kind, from the rows themselves (never from the run's arithmetic). */
+/**
+ * Counts per kind, from the rows themselves (never from the run's arithmetic), written to the
+ * fabric. Updating the fabric's row in the transaction that changed its records is also what
+ * tells readers' caches that the records changed (src/records/recordsVersion.ts).
+ */
 export async function countRecords(tx: Tx, fabricId: number): Promise<ApplyResult> {
   const rows = await tx.$queryRaw<{ kind: string; n: number }[]>`
     SELECT kind, count(*)::int AS n FROM "CrdRecord" WHERE "fabricId" = ${fabricId} GROUP BY kind ORDER BY kind`;
   const countsByKind = Object.fromEntries(rows.map((r) => [r.kind, r.n]));
-  return { countsByKind, total: rows.reduce((n, r) => n + r.n, 0) };
+  const total = rows.reduce((n, r) => n + r.n, 0);
+  await tx.fabric.update({ where: { id: fabricId }, data: { cachedCrdCount: total, countsByKind } });
+  return { countsByKind, total };
 }
 
 /**
  * Applies a plan in the caller's transaction: deletes, upserts, change records (before
- * snapshots are taken before the rows change) and the recomputed counts.
+ * snapshots are taken before the rows change) and the fabric's recomputed counts.
  */
 export async function applyPlan(tx: Tx, p: ApplyProps): Promise<ApplyResult> {
   const updateIds = p.plan.update.map((u) => u.stored.id);

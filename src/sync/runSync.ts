@@ -122,7 +122,7 @@ export async function runSync(syncRunId: number, opts: { finalAttempt: boolean }
     const hasErrors = state.problems.length > 0 || state.files.some((f) => f.errors.length > 0);
     const error = hasErrors ? summary(state) : null;
     await inTransaction(async (tx) => {
-      const result = await applyPlan(tx, { fabricId: fabric.id, syncRunId: run.id, commit: commit.sha, actorLabel, userId: run.requestedById, plan: thePlan });
+      await applyPlan(tx, { fabricId: fabric.id, syncRunId: run.id, commit: commit.sha, actorLabel, userId: run.requestedById, plan: thePlan });
       progress.close();
       const finishedAt = new Date();
       await tx.syncRun.update({
@@ -151,8 +151,6 @@ export async function runSync(syncRunId: number, opts: { finalAttempt: boolean }
           lastSyncedAt: finishedAt,
           lastSyncedCommit: commit.sha,
           lastSyncError: error,
-          cachedCrdCount: result.total,
-          countsByKind: result.countsByKind,
         },
       });
     });

@@ -4,6 +4,7 @@ import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { hashPassword } from '../../src/auth/passwords';
 import { createToken } from '../../src/auth/tokens';
+import { countRecords } from '../../src/sync/apply';
 import { db, type CrdRecord, type Fabric, type GitRepository, type Prisma, type Role, type SyncRun, type User } from '../../src/db';
 
 export const PASSWORD = 'correct horse battery staple';
@@ -64,11 +65,15 @@ export async function buildFabric(props: Partial<Prisma.FabricUncheckedCreateInp
   return db().fabric.create({ data: { name: unique('fabric'), gitopsDirectory: `${unique('dir')}/`, ...props, repositoryId } });
 }
 
-/** A CRD record of a kind (SwitchGroup by default), with a new fabric unless one is given. */
+/** A CRD record of a kind (SwitchGroup by default), with a new fabric unless one is given; written as a sync writes it (with its fabric's counts). */
 export async function buildRecord(props: Partial<Prisma.CrdRecordUncheckedCreateInput> = {}): Promise<CrdRecord> {
   const fabricId = props.fabricId ?? (await buildFabric()).id;
-  return db().crdRecord.create({
-    data: { kind: 'SwitchGroup', apiVersion: 'wiring.githedgehog.com/v1beta1', name: unique('sg'), sourcePath: 'records.yaml', sourceLine: 1, sourceCommit: '0'.repeat(40), contentHash: unique('hash'), ...props, fabricId },
+  return db().$transaction(async (tx) => {
+    const record = await tx.crdRecord.create({
+      data: { kind: 'SwitchGroup', apiVersion: 'wiring.githedgehog.com/v1beta1', name: unique('sg'), sourcePath: 'records.yaml', sourceLine: 1, sourceCommit: '0'.repeat(40), contentHash: unique('hash'), ...props, fabricId },
+    });
+    await countRecords(tx, fabricId);
+    return record;
   });
 }
 

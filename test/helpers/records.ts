@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import type { KindDef, Spec } from '../../src/crds';
 import { classify, validateDocument } from '../../src/crds/validate';
 import { db, type CrdRecord, type Prisma } from '../../src/db';
+import { countRecords } from '../../src/sync/apply';
 import { expandDocuments, stripServerFields } from '../../src/gitops/documents';
 import { parseYamlFile } from '../../src/gitops/parse';
 import { FIXTURES, yamlFiles } from './fixtures';
@@ -70,7 +71,11 @@ export function recordData(fabricId: number, d: FixtureDocument, overrides: Part
 
 /** Inserts records straight into the table, as a sync would leave them, and returns them. */
 export async function seedRecords(rows: Prisma.CrdRecordCreateManyInput[]): Promise<CrdRecord[]> {
-  await db().crdRecord.createMany({ data: rows });
   const fabricIds = [...new Set(rows.map((r) => r.fabricId))];
+  // As a sync writes records: with their fabrics' counts, in one transaction.
+  await db().$transaction(async (tx) => {
+    await tx.crdRecord.createMany({ data: rows });
+    for (const id of fabricIds) await countRecords(tx, id);
+  });
   return db().crdRecord.findMany({ where: { fabricId: { in: fabricIds }, OR: rows.map((r) => ({ fabricId: r.fabricId, kind: r.kind, name: r.name })) }, orderBy: { id: 'asc' } });
 }

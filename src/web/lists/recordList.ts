@@ -2,7 +2,7 @@
 // columns and filters. The CRD pages use it with the fabric column, the fabric page without.
 import { VALIDATION_STATE } from '../../choices';
 import { findKind, kinds, type KindDef } from '../../crds';
-import { db } from '../../db';
+import { Prisma, queryRows } from '../../db';
 import type { RecordQuery, RecordRow } from '../../records/listRecords';
 import type { Cell, ListFilter, ListQuery, ListRow, ListSpec } from '../listView';
 
@@ -14,7 +14,7 @@ export function recordHref(r: { id: number; kind: string }, kind?: KindDef): str
 
 /** Fabrics as filter choices (value = id). */
 export async function fabricChoices(): Promise<{ value: string; label: string }[]> {
-  const fabrics = await db().fabric.findMany({ orderBy: { name: 'asc' }, select: { id: true, name: true } });
+  const fabrics = await queryRows<{ id: number; name: string }>(Prisma.sql`SELECT id, name FROM "Fabric" ORDER BY name`);
   return fabrics.map((f) => ({ value: String(f.id), label: f.name }));
 }
 

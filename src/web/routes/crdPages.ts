@@ -4,13 +4,12 @@ import { db } from '../../db';
 import { countRecordsByKind } from '../../records/countRecordsByKind';
 import { iterateRecords } from '../../records/iterateRecords';
 import { listRecords } from '../../records/listRecords';
-import { loadRecordDetail } from '../../records/loadRecordDetail';
 import { NotFound } from '../errors';
 import { downloadName, recordExportChunks, streamDownload } from '../exportList';
 import { buildListView, parseListQuery, queryString } from '../listView';
 import { fabricChoices, recordListSpec, recordRows, toRecordQuery } from '../lists/recordList';
 import { can } from '../middleware/auth';
-import { presentRecordDetail } from '../presentRecordDetail';
+import { recordPage } from '../recordPage';
 
 export const pages = Router();
 
@@ -47,7 +46,7 @@ pages.get('/:kind', can('view', 'crd'), async (req, res) => {
 pages.get('/:kind/:id', can('view', 'crd'), async (req, res) => {
   const kind = kindParam(req.params.kind);
   const id = Number(req.params.id);
-  const detail = Number.isInteger(id) && id > 0 && id < 2 ** 31 ? await loadRecordDetail(kind, id) : null;
-  if (!detail) throw new NotFound(`${kind.label} ${req.params.id}`);
-  res.render('crds/detail.njk', { kind, ...presentRecordDetail(detail) });
+  const page = Number.isInteger(id) && id > 0 && id < 2 ** 31 ? await recordPage(req.app, kind, id) : null;
+  if (!page) throw new NotFound(`${kind.label} ${req.params.id}`);
+  res.render('crds/detail.njk', { kind, ...page });
 });

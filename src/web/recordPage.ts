@@ -1,0 +1,44 @@
+// The record page is read far more often than a fabric syncs, and building it (five queries,
+// the YAML, the references, the template) costs more than everything else a request does. Its
+// body is rendered once per version of what it shows, and kept: the record, the records that
+// refer to it and its history only change in a transaction that also updates its fabric's row,
+// and its repository's name and URL in one that updates the repository's row, so the row
+// versions (xmin) of those two rows key it (see src/records/recordsVersion.ts).
+
+import type { Application } from 'express';
+import { LruCache } from '../cache';
+import type { KindDef } from '../crds';
+import { Prisma, queryRows } from '../db';
+import { loadRecordDetail } from '../records/loadRecordDetail';
+import { presentRecordDetail } from './presentRecordDetail';
+
+export interface RecordPage {
+  record: { name: string };
+  fabric: { id: number; name: string };
+  /** views/crds/_detailBody.njk, rendered. */
+  body: string;
+}
+
+const pages = new LruCache<RecordPage>(500);
+
+function renderView(app: Application, view: string, context: object): Promise<string> {
+  return new Promise((resolve, reject) => app.render(view, context, (err, html) => (err ? reject(err) : resolve(html))));
+}
+
+/** The page of the record `id` of this kind, or null when there is none. */
+export async function recordPage(app: Application, kind: KindDef, id: number): Promise<RecordPage | null> {
+  const [head] = await queryRows<{ version: string }>(Prisma.sql`
+    SELECT f.xmin::text || ':' || g.xmin::text AS version
+    FROM "CrdRecord" r JOIN "Fabric" f ON f.id = r."fabricId" JOIN "GitRepository" g ON g.id = f."repositoryId"
+    WHERE r.id = ${id} AND r.kind = ${kind.kind}`);
+  if (!head) return null;
+  const key = `${id}|${head.version}`;
+  const cached = pages.get(key);
+  if (cached) return cached;
+  const detail = await loadRecordDetail(kind, id);
+  if (!detail) return null;
+  const context = { kind, ...presentRecordDetail(detail) };
+  const page = { record: { name: detail.record.name }, fabric: context.fabric, body: await renderView(app, 'crds/_detailBody.njk', context) };
+  pages.set(key, page);
+  return page;
+}
