@@ -2,12 +2,7 @@
 // one key or list item per line). Every piece of the text is HTML-escaped before it is put
 // next to a <span>, so the result is safe to mark as such in a template.
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** HTML-escapes text (the same five characters Nunjucks escapes). */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
-}
+import { escapeHtml } from './html';
 
 function span(cls: string, text: string): string {
   return text ? `<span class="${cls}">${escapeHtml(text)}</span>` : '';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { csvLine, downloadName } from '../../src/web/exportList';
 import { highlightYaml } from '../../src/web/highlightYaml';
+import { cellHtml } from '../../src/web/html';
 import { diffLines, prettyJson } from '../../src/web/lineDiff';
 import { buildListView, parseListQuery, visibleColumns, type ListSpec } from '../../src/web/listView';
 import { repositoryWebUrl, sourceFileUrl } from '../../src/records/sourceLink';
@@ -73,6 +74,26 @@ describe('buildListView', () => {
     expect(visibleColumns(spec, { preferences: {} })).toEqual(['name', 'size', 'notes']);
     expect(visibleColumns(spec, { preferences: { columns: { things: ['secret', 'bogus'] } } })).toEqual(['name', 'secret']);
     expect(view({}, 1, { columns: { things: ['size'] } }).columns.map((c) => c.key)).toEqual(['name', 'size']);
+  });
+});
+
+describe('cellHtml', () => {
+  const hostile = `<script>alert("x")</script>&'`;
+  const escaped = '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;';
+
+  it('escapes text, links, code and badges', () => {
+    expect(cellHtml({ text: hostile })).toBe(escaped);
+    expect(cellHtml({ text: hostile, href: `/a?b="c"&d` })).toBe(`<a href="/a?b=&quot;c&quot;&amp;d">${escaped}</a>`);
+    expect(cellHtml({ text: hostile, mono: true })).toBe(`<code>${escaped}</code>`);
+    expect(cellHtml({ text: 'x', badge: { label: hostile, color: 'green' } })).toBe(`<span class="badge bg-green-lt">${escaped}</span>`);
+  });
+
+  it('shows a dash for a missing or empty cell, numbers as they are, and times as "ago" with the exact time on hover', () => {
+    expect(cellHtml(undefined)).toBe('<span class="text-secondary">—</span>');
+    expect(cellHtml({ text: null })).toBe('<span class="text-secondary">—</span>');
+    expect(cellHtml({ text: 0 })).toBe('0');
+    const time = new Date(Date.now() - 5 * 60_000);
+    expect(cellHtml({ text: time.toISOString(), time })).toBe(`<time datetime="${time.toISOString()}" title="${time.toISOString().replace('T', ' ').slice(0, 19)} UTC">5 min ago</time>`);
   });
 });
 

@@ -1,0 +1,36 @@
+// HTML built in code where a template would be slow (list cells) or cannot reach (highlighted
+// YAML). Every piece of text is escaped here, so the results are safe to mark as such.
+import type { Cell } from './listView';
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** HTML-escapes text (the same five characters Nunjucks escapes). */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+}
+
+/** `2026-11-26 07:15:55 UTC`, or a dash. */
+export function datetime(d: Date | string | null | undefined): string {
+  return d ? new Date(d).toISOString().replace('T', ' ').slice(0, 19) + ' UTC' : '—';
+}
+
+/** `3 min ago`, or `never`. */
+export function ago(d: Date | string | null | undefined): string {
+  if (!d) return 'never';
+  const s = Math.round((Date.now() - new Date(d).getTime()) / 1000);
+  if (s < 60) return `${Math.max(s, 0)} s ago`;
+  if (s < 3600) return `${Math.round(s / 60)} min ago`;
+  if (s < 86400) return `${Math.round(s / 3600)} h ago`;
+  return `${Math.round(s / 86400)} days ago`;
+}
+
+/** One list cell: a dash when empty, else a badge, a time, a link, code or text. */
+export function cellHtml(c: Cell | undefined): string {
+  if (!c || (c.text === null && !c.badge)) return '<span class="text-secondary">—</span>';
+  const text = escapeHtml(String(c.text ?? ''));
+  if (c.badge) return `<span class="badge bg-${escapeHtml(c.badge.color)}-lt">${escapeHtml(c.badge.label)}</span>`;
+  if (c.time) return `<time datetime="${text}" title="${datetime(c.time)}">${ago(c.time)}</time>`;
+  if (c.href) return `<a href="${escapeHtml(c.href)}">${text}</a>`;
+  if (c.mono) return `<code>${text}</code>`;
+  return text;
+}
