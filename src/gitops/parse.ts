@@ -69,42 +69,47 @@ export function decodeUtf8(buf: Buffer): string {
 
 /** Decodes and parses one YAML file; decoding problems become a file error like any other. */
 export function parseYamlFile(buf: Buffer, opts: ParseOptions = {}): ParseResult {
-  let text: string;
-  try {
-    text = decodeUtf8(buf);
-  } catch (error) {
-    if (error instanceof FileDecodeError) return { documents: [], errors: [{ line: error.line, message: error.message }] };
-    throw error;
-  }
-  return parseYamlText(text, opts);
+  const documents: ParsedDocument[] = [];
+  const errors = streamYamlFile(buf, (doc) => documents.push(doc), opts);
+  return errors.length > 0 ? { documents: [], errors } : { documents, errors };
 }
 
 /** Parses a multi-document YAML text; empty and comment-only documents are skipped. */
 export function parseYamlText(text: string, opts: ParseOptions = {}): ParseResult {
+  const documents: ParsedDocument[] = [];
+  const errors = streamYamlText(text, (doc) => documents.push(doc), opts);
+  return errors.length > 0 ? { documents: [], errors } : { documents, errors };
+}
+
+/**
+ * parseYamlFile one document at a time: `onDocument` gets each good document as soon as it is
+ * composed, so that its syntax tree can go before the next one is built (a whole file's tree
+ * kept alive was most of the parser's garbage-collection time). Returns the errors, sorted by
+ * line; when there are any, the documents already handed out must be discarded, as
+ * parseYamlFile does.
+ */
+export function streamYamlFile(buf: Buffer, onDocument: (doc: ParsedDocument) => void, opts: ParseOptions = {}): ParseError[] {
+  let text: string;
+  try {
+    text = decodeUtf8(buf);
+  } catch (error) {
+    if (error instanceof FileDecodeError) return [{ line: error.line, message: error.message }];
+    throw error;
+  }
+  return streamYamlText(text, onDocument, opts);
+}
+
+/** parseYamlText one document at a time; see streamYamlFile. */
+export function streamYamlText(text: string, onDocument: (doc: ParsedDocument) => void, opts: ParseOptions = {}): ParseError[] {
   const maxAliasCount = opts.maxAliasCount ?? 100;
   const maxDepth = opts.maxDepth ?? 100;
   const lineCounter = new LineCounter();
   const lineAtOffset = (offset: number): number => lineCounter.linePos(offset).line;
-  const tooDeep = (offset: number): ParseResult => ({
-    documents: [],
-    errors: [{ line: lineAtOffset(offset), message: `document nested too deeply (more than ${maxDepth} levels)` }],
-  });
-
-  let docs: Document.Parsed[];
-  try {
-    const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(text));
-    const deepAt = findTooDeep(tokens, maxDepth);
-    if (deepAt !== null) return tooDeep(deepAt);
-    const composer = new Composer({ version: '1.2', schema: 'core', uniqueKeys: true, merge: false, prettyErrors: false });
-    docs = [...composer.compose(tokens)];
-  } catch (error) {
-    if (error instanceof RangeError) return tooDeep(0);
-    throw error;
-  }
+  const tooDeep = (offset: number): ParseError[] => [{ line: lineAtOffset(offset), message: `document nested too deeply (more than ${maxDepth} levels)` }];
 
   const errors: ParseError[] = [];
-  const documents: ParsedDocument[] = [];
-  for (const doc of docs) {
+  let index = 0;
+  const take = (doc: Document.Parsed): void => {
     for (const err of doc.errors) {
       const line = lineAtOffset(err.pos[0]);
       const column = lineCounter.linePos(err.pos[0]).col;
@@ -114,7 +119,7 @@ export function parseYamlText(text: string, opts: ParseOptions = {}): ParseResul
           : `YAML syntax error at column ${column}: ${firstLine(err.message)}`;
       errors.push({ line, message });
     }
-    if (doc.errors.length > 0 || doc.contents === null) continue;
+    if (doc.errors.length > 0 || doc.contents === null) return;
 
     const contents = doc.contents;
     let value: unknown;
@@ -122,22 +127,57 @@ export function parseYamlText(text: string, opts: ParseOptions = {}): ParseResul
       value = doc.toJS({ maxAliasCount });
     } catch (error) {
       errors.push({ line: lineAtOffset(contents.range[0]), message: aliasMessage(error, maxAliasCount) });
-      continue;
+      return;
     }
-    if (value === null || value === undefined) continue;
+    if (value === null || value === undefined) return;
     const nestedTooDeep = valueDepthExceeds(value, maxDepth);
     if (nestedTooDeep) {
       errors.push({ line: lineAtOffset(contents.range[0]), message: `document nested too deeply (more than ${maxDepth} levels)` });
-      continue;
+      return;
     }
-    documents.push({
-      index: documents.length,
+    onDocument({
+      index: index++,
       line: lineAtOffset(contents.range[0]),
       value,
       lineOf: (path) => lineAtOffset(offsetOf(contents, path)),
     });
+  };
+
+  // Nesting is checked on each document's tokens before it is composed. A file with a document
+  // nested too deeply gives that one error (of its last such document) and nothing else, and so
+  // does a composer that overflows its stack (at line 1, unless a later document is too deep).
+  let deepAt: number | null = null;
+  let composerOverflowed = false;
+  const composer = new Composer({ version: '1.2', schema: 'core', uniqueKeys: true, merge: false, prettyErrors: false });
+  const compose = (docs: Iterable<Document.Parsed>): void => {
+    let composed: Document.Parsed[];
+    try {
+      composed = [...docs];
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      composerOverflowed = true;
+      return;
+    }
+    for (const doc of composed) take(doc);
+  };
+  const tokens = new Parser(lineCounter.addNewLine).parse(text);
+  for (;;) {
+    let next: IteratorResult<CST.Token>;
+    try {
+      next = tokens.next();
+    } catch (error) {
+      if (error instanceof RangeError) return tooDeep(0);
+      throw error;
+    }
+    if (next.done) break;
+    const token = next.value;
+    if (token.type === 'document' && token.value) deepAt = findTooDeep([token], maxDepth) ?? deepAt;
+    if (deepAt === null && !composerOverflowed) compose(composer.next(token));
   }
-  return errors.length > 0 ? { documents: [], errors: errors.sort((a, b) => a.line - b.line) } : { documents, errors };
+  if (deepAt !== null) return tooDeep(deepAt);
+  if (!composerOverflowed) compose(composer.end());
+  if (composerOverflowed) return tooDeep(0);
+  return errors.sort((a, b) => a.line - b.line);
 }
 
 function aliasMessage(error: unknown, maxAliasCount: number): string {

@@ -1,7 +1,7 @@
 import { kindByName } from '../crds';
 import { classify, validateDocument, type Issue as PathIssue } from '../crds/validate';
 import { expandDocuments, stripServerFields } from '../gitops/documents';
-import { parseYamlFile, type ParsedDocument } from '../gitops/parse';
+import { streamYamlFile, type ParsedDocument } from '../gitops/parse';
 import { contentHash } from './hash';
 import type { DesiredRecord, Issue } from './plan';
 
@@ -67,16 +67,26 @@ function readDocument(doc: ParsedDocument, file: FileOutcome): void {
 /** Parses, classifies and validates one file on its own. */
 export function readFileOutcome(path: string, content: Buffer): FileOutcome {
   const file: FileOutcome = { path, documents: 0, failed: false, errors: [], skipped: [], candidates: [], held: [], skippedCount: 0, invalidCount: 0 };
-  const parsed = parseYamlFile(content);
-  if (parsed.errors.length) {
+  // Each document is validated as soon as it is parsed, so that its syntax tree goes before the
+  // next one is built. What a later syntax error makes void is dropped below; an exception of
+  // the validation counts only if the file parses, as when validation ran after parsing.
+  let failure: { error: unknown } | undefined;
+  const errors = streamYamlFile(content, (parsed) => {
+    if (failure) return;
+    try {
+      for (const doc of expandDocuments([parsed])) {
+        file.documents++;
+        readDocument(doc, file);
+      }
+    } catch (error) {
+      failure = { error };
+    }
+  });
+  if (errors.length) {
     // A file that does not parse is applied not at all: its records stay as they were.
-    file.failed = true;
-    file.errors.push(...parsed.errors);
-    return file;
+    return { path, documents: 0, failed: true, errors, skipped: [], candidates: [], held: [], skippedCount: 0, invalidCount: 0 };
   }
-  const docs = expandDocuments(parsed.documents);
-  file.documents = docs.length;
-  for (const doc of docs) readDocument(doc, file);
+  if (failure) throw failure.error;
   return file;
 }
 
