@@ -47,8 +47,17 @@ export function db(): ReturnType<typeof createClients>['prisma'] {
  */
 export async function queryRows<T>(query: Prisma.Sql): Promise<T[]> {
   clients ??= createClients();
-  const result = await clients.pool.query<T & pg.QueryResultRow>({ text: query.text, values: query.values, types });
+  const result = await clients.pool.query<T & pg.QueryResultRow>({ name: statementName(query.text), text: query.text, values: query.values, types });
   return result.rows;
+}
+
+// The hot reads are a few dozen distinct statements, run thousands of times: named, each
+// connection parses and plans them once instead of on every call.
+const statementNames = new Map<string, string>();
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) statementNames.set(text, (name = `hhfm_${statementNames.size}`));
+  return name;
 }
 
 /** Closes the pool; the next db() call opens a new one. */
