@@ -30,6 +30,7 @@ const schema = z.object({
   SESSION_SECRET: z.string().min(32, 'at least 32 characters').optional(),
   ADMIN_USERNAME: z.string().min(1).default('admin'),
   ADMIN_PASSWORD: z.string().min(1).optional(),
+  WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   GIT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   ALLOW_INSECURE_GIT: bool.default(false),
@@ -48,6 +49,8 @@ export interface Config {
   sessionSecret: string;
   adminUsername: string;
   adminPassword: string | undefined;
+  /** Web processes sharing the port (node:cluster); one serves on one core. */
+  webConcurrency: number;
   workerConcurrency: number;
   gitTimeoutMs: number;
   allowInsecureGit: boolean;
@@ -95,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, localDir = join
     sessionSecret,
     adminUsername: c.ADMIN_USERNAME,
     adminPassword: c.ADMIN_PASSWORD,
+    webConcurrency: c.WEB_CONCURRENCY,
     workerConcurrency: c.WORKER_CONCURRENCY,
     gitTimeoutMs: c.GIT_TIMEOUT_SECONDS * 1000,
     allowInsecureGit: c.ALLOW_INSECURE_GIT,

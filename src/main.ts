@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import type { Server } from 'node:http';
 import { ensureFirstAdmin } from './auth/users';
 import { ConfigError, loadConfig, setConfig } from './config';
@@ -8,9 +9,12 @@ import { closeRedis } from './redis';
 import { startWorkers } from './jobs/workers';
 import { closeQueues } from './jobs/queues';
 import { createApp } from './web/app';
+import { forkWebProcesses, type WebProcesses } from './webProcesses';
 
 // One entry point, three roles: `web`, `worker`, or both (the default, for a single machine).
-const role = process.argv[2] ?? 'all';
+// With WEB_CONCURRENCY > 1 this process forks that many web processes sharing the port (a
+// Node process serves on one core) and runs only the worker role itself, if asked for.
+const role = cluster.isWorker ? 'web' : (process.argv[2] ?? 'all');
 if (!['all', 'web', 'worker'].includes(role)) {
   process.stderr.write(`unknown role "${role}": use web, worker or all\n`);
   process.exit(2);
@@ -27,13 +31,27 @@ const { config } = await import('./config');
 const cfg = config();
 setLogLevel(cfg.logLevel);
 
-await migrate(cfg.databaseUrl);
-await ensureFirstAdmin({ username: cfg.adminUsername, password: cfg.adminPassword, env: cfg.env });
+// A forked web process finds the database migrated and the first admin created.
+if (cluster.isPrimary) {
+  await migrate(cfg.databaseUrl);
+  await ensureFirstAdmin({ username: cfg.adminUsername, password: cfg.adminPassword, env: cfg.env });
+}
 
 let server: Server | undefined;
+let webProcesses: WebProcesses | undefined;
 let workers: { close(): Promise<void> } | undefined;
 if (role !== 'worker') {
-  server = createApp().listen(cfg.port, () => log.info('web listening', { url: `http://localhost:${cfg.port}` }));
+  if (cluster.isWorker) {
+    server = createApp().listen(cfg.port, () => {
+      log.info('web process listening', { pid: process.pid });
+      process.send?.('listening');
+    });
+  } else if (cfg.webConcurrency > 1) {
+    webProcesses = await forkWebProcesses(cfg.webConcurrency);
+    log.info('web listening', { url: `http://localhost:${cfg.port}`, processes: cfg.webConcurrency });
+  } else {
+    server = createApp().listen(cfg.port, () => log.info('web listening', { url: `http://localhost:${cfg.port}` }));
+  }
 }
 if (role !== 'web') workers = await startWorkers();
 
@@ -41,9 +59,9 @@ let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
-  log.info('shutting down', { signal });
+  if (cluster.isPrimary) log.info('shutting down', { signal });
   // Stop taking requests and jobs; running jobs finish (or are released) before the pools close.
-  await Promise.all([new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined))), workers?.close()]);
+  await Promise.all([new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined))), webProcesses?.stop(), workers?.close()]);
   await closeQueues();
   await Promise.all([closeDb(), closeRedis()]);
   process.exit(0);

@@ -134,3 +134,37 @@ describe('npm start (web and worker in one process)', () => {
     expect(p.output()).toMatch(/SESSION_SECRET .*required/);
   });
 });
+
+describe('npm run start:web with WEB_CONCURRENCY', () => {
+  const pids = (output: string) => [...output.matchAll(/"msg":"web process listening","pid":(\d+)/g)].map((m) => Number(m[1]));
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  it('serves from that many processes, replaces one that dies, and stops them all on SIGTERM', async () => {
+    const p = await start('web', { NODE_ENV: 'development', ADMIN_PASSWORD: 'admin-password', WEB_CONCURRENCY: '2' });
+    expect((await waitFor(`${p.base}/login`)).status).toBe(200);
+    const deadline = Date.now() + 30_000;
+    while (!p.output().includes('"msg":"web listening"') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(p.output()).toContain('"processes":2');
+    const first = pids(p.output());
+    expect(new Set(first).size).toBe(2);
+    expect(first).not.toContain(p.child.pid);
+
+    process.kill(first[0]!, 'SIGKILL');
+    while (pids(p.output()).length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(p.output()).toContain('web process exited; starting another');
+    const replacement = pids(p.output())[2]!;
+    expect(first).not.toContain(replacement);
+    for (let i = 0; i < 10; i++) expect((await fetch(`${p.base}/login`)).status).toBe(200);
+
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
+    expect([first[1]!, replacement].filter(alive)).toEqual([]);
+  });
+});
