@@ -1,4 +1,4 @@
-// npm run bench:web [-- --records=100000 --seconds=10 --reps=3 --connections=32]
+// npm run bench:web [-- --records=100000 --seconds=10 --reps=3 --connections=32 --web-processes=<cores>]
 //
 // Loads a synthetic fabric of 100,000 records into a dedicated database (set-based, through
 // the sync's own applyPlan), starts the web process as a child, logs in once and measures
@@ -8,7 +8,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { findKind } from '../src/crds';
@@ -21,6 +21,8 @@ const records = Number(option('records', '100000'));
 const seconds = Number(option('seconds', '10'));
 const reps = Number(option('reps', '3'));
 const connections = Number(option('connections', '32'));
+// As deployed on a dedicated web host: one web process per core (WEB_CONCURRENCY).
+const webProcesses = Number(option('web-processes', String(availableParallelism())));
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -94,14 +96,14 @@ process.once('SIGTERM', onSignal);
 let exitCode = 0;
 try {
   const out = (o: Record<string, unknown>) => process.stdout.write(JSON.stringify(o) + '\n');
-  out({ bench: 'web', machine: await machine(), records, connections, seconds, reps, tool: (await run('wrk', ['-v']).catch((e) => e)).stdout?.split('\n')[0]?.trim() ?? 'wrk' });
+  out({ bench: 'web', machine: await machine(), records, connections, webProcesses, seconds, reps, tool: (await run('wrk', ['-v']).catch((e) => e)).stdout?.split('\n')[0]?.trim() ?? 'wrk' });
   note(`loading ${records} records`);
   const t = performance.now();
   const { fabricId } = await loadFabric(records);
   note(`loaded in ${round((performance.now() - t) / 1000, 1)} s`);
 
   const port = await freePort();
-  web = await startApp('web', { ...env.env, PORT: String(port) }, join(work, 'web.log'));
+  web = await startApp('web', { ...env.env, PORT: String(port), WEB_CONCURRENCY: String(webProcesses) }, join(work, 'web.log'));
   const base = `http://127.0.0.1:${port}`;
   const cookie = await login(base, env.env.ADMIN_USERNAME!, env.adminPassword);
 
