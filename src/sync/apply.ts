@@ -30,40 +30,57 @@ function chunks<T>(items: T[]): T[][] {
 
 const snapshot = Prisma.sql`jsonb_build_object('apiVersion', r."apiVersion", 'spec', r.spec, 'labels', r.labels, 'annotations', r.annotations)`;
 
-async function recordChanges(tx: Tx, p: ApplyProps, action: 'create' | 'update', ids: number[], column: 'before' | 'after'): Promise<void> {
+/** The change records of the rows about to be updated, with their content before. */
+async function recordUpdatesBefore(tx: Tx, p: ApplyProps, ids: number[]): Promise<void> {
   if (!ids.length) return;
-  const value = Prisma.raw(`"${column}"`);
   await tx.$executeRaw`
-    INSERT INTO "ChangeRecord" ("time", "userId", "actorLabel", "syncRunId", "action", "objectType", "objectId", "objectLabel", "fabricId", ${value})
-    SELECT now(), ${p.userId}, ${p.actorLabel}, ${p.syncRunId}, ${action}::"ChangeAction", r.kind, r.id, r.namespace || '/' || r.name, r."fabricId", ${snapshot}
+    INSERT INTO "ChangeRecord" ("time", "userId", "actorLabel", "syncRunId", "action", "objectType", "objectId", "objectLabel", "fabricId", "before")
+    SELECT now(), ${p.userId}, ${p.actorLabel}, ${p.syncRunId}, 'update'::"ChangeAction", r.kind, r.id, r.namespace || '/' || r.name, r."fabricId", ${snapshot}
     FROM "CrdRecord" r WHERE r.id = ANY(${ids}::int[])`;
 }
 
-/** Inserts or updates; returns the ids of the rows inserted (xmax = 0 only on a fresh insert). */
-async function upsert(tx: Tx, p: ApplyProps, records: DesiredRecord[]): Promise<number[]> {
-  const inserted: number[] = [];
+/**
+ * Inserts or updates, and writes the change record of each row inserted (xmax = 0 only on a
+ * fresh insert) in the same statement. A chunk travels as one JSON text: Prisma and pg spent
+ * more CPU converting thirteen arrays of thousands of strings than PostgreSQL spent inserting.
+ */
+async function upsert(tx: Tx, p: ApplyProps, records: DesiredRecord[]): Promise<void> {
   for (const chunk of chunks(records)) {
-    const col = <T>(f: (r: DesiredRecord) => T) => chunk.map(f);
-    const rows = await tx.$queryRaw<{ id: number; inserted: boolean }[]>`
-      INSERT INTO "CrdRecord" ("fabricId", "kind", "apiVersion", "namespace", "name", "spec", "labels", "annotations", "sourcePath", "sourceLine",
-        "sourceCommit", "contentHash", "validationState", "validationMessages", "refs", "createdAt", "updatedAt", "syncedAt")
-      SELECT ${p.fabricId}, t.kind, t.api, t.ns, t.name, t.spec::jsonb, t.labels::jsonb, t.ann::jsonb, t.path, t.line,
-        ${p.commit}, t.hash, t.state::"ValidationState", t.messages::jsonb, ARRAY(SELECT jsonb_array_elements_text(t.refs::jsonb)), now(), now(), now()
-      FROM unnest(${col((r) => r.kind)}::text[], ${col((r) => r.apiVersion)}::text[], ${col((r) => r.namespace)}::text[], ${col((r) => r.name)}::text[],
-        ${col((r) => JSON.stringify(r.spec))}::text[], ${col((r) => JSON.stringify(r.labels))}::text[], ${col((r) => JSON.stringify(r.annotations))}::text[],
-        ${col((r) => r.path)}::text[], ${col((r) => r.line)}::int[], ${col((r) => r.contentHash)}::text[],
-        ${col((r) => (r.warnings.length ? 'warning' : 'valid'))}::text[], ${col((r) => JSON.stringify(r.warnings))}::text[],
-        ${col((r) => JSON.stringify(r.refs))}::text[])
-        AS t(kind, api, ns, name, spec, labels, ann, path, line, hash, state, messages, refs)
-      ON CONFLICT ("fabricId", "kind", "namespace", "name") DO UPDATE SET
-        "apiVersion" = EXCLUDED."apiVersion", "spec" = EXCLUDED."spec", "labels" = EXCLUDED."labels", "annotations" = EXCLUDED."annotations",
-        "sourcePath" = EXCLUDED."sourcePath", "sourceLine" = EXCLUDED."sourceLine", "sourceCommit" = EXCLUDED."sourceCommit",
-        "contentHash" = EXCLUDED."contentHash", "validationState" = EXCLUDED."validationState", "validationMessages" = EXCLUDED."validationMessages",
-        "refs" = EXCLUDED."refs", "updatedAt" = now(), "syncedAt" = now()
-      RETURNING id, (xmax = 0) AS inserted`;
-    for (const r of rows) if (r.inserted) inserted.push(r.id);
+    const rows = JSON.stringify(
+      chunk.map((r) => ({
+        kind: r.kind,
+        api: r.apiVersion,
+        ns: r.namespace,
+        name: r.name,
+        spec: r.spec,
+        labels: r.labels,
+        ann: r.annotations,
+        path: r.path,
+        line: r.line,
+        hash: r.contentHash,
+        state: r.warnings.length ? 'warning' : 'valid',
+        messages: r.warnings,
+        refs: r.refs,
+      })),
+    );
+    await tx.$executeRaw`
+      WITH r AS (
+        INSERT INTO "CrdRecord" ("fabricId", "kind", "apiVersion", "namespace", "name", "spec", "labels", "annotations", "sourcePath", "sourceLine",
+          "sourceCommit", "contentHash", "validationState", "validationMessages", "refs", "createdAt", "updatedAt", "syncedAt")
+        SELECT ${p.fabricId}, t.kind, t.api, t.ns, t.name, t.spec, t.labels, t.ann, t.path, t.line,
+          ${p.commit}, t.hash, t.state::"ValidationState", t.messages, ARRAY(SELECT jsonb_array_elements_text(t.refs)), now(), now(), now()
+        FROM jsonb_to_recordset(${rows}::jsonb)
+          AS t(kind text, api text, ns text, name text, spec jsonb, labels jsonb, ann jsonb, path text, line int, hash text, state text, messages jsonb, refs jsonb)
+        ON CONFLICT ("fabricId", "kind", "namespace", "name") DO UPDATE SET
+          "apiVersion" = EXCLUDED."apiVersion", "spec" = EXCLUDED."spec", "labels" = EXCLUDED."labels", "annotations" = EXCLUDED."annotations",
+          "sourcePath" = EXCLUDED."sourcePath", "sourceLine" = EXCLUDED."sourceLine", "sourceCommit" = EXCLUDED."sourceCommit",
+          "contentHash" = EXCLUDED."contentHash", "validationState" = EXCLUDED."validationState", "validationMessages" = EXCLUDED."validationMessages",
+          "refs" = EXCLUDED."refs", "updatedAt" = now(), "syncedAt" = now()
+        RETURNING *, (xmax = 0) AS inserted)
+      INSERT INTO "ChangeRecord" ("time", "userId", "actorLabel", "syncRunId", "action", "objectType", "objectId", "objectLabel", "fabricId", "after")
+      SELECT now(), ${p.userId}, ${p.actorLabel}, ${p.syncRunId}, 'create'::"ChangeAction", r.kind, r.id, r.namespace || '/' || r.name, r."fabricId", ${snapshot}
+      FROM r WHERE r.inserted`;
   }
-  return inserted;
 }
 
 /** Records whose content is the same but whose file, line or warnings moved. */
@@ -108,16 +125,15 @@ export async function countRecords(tx: Tx, fabricId: number): Promise<ApplyResul
  */
 export async function applyPlan(tx: Tx, p: ApplyProps): Promise<ApplyResult> {
   const updateIds = p.plan.update.map((u) => u.stored.id);
-  await recordChanges(tx, p, 'update', updateIds, 'before');
+  await recordUpdatesBefore(tx, p, updateIds);
   await remove(tx, p, p.plan.delete.map((s) => s.id));
-  const createdIds = await upsert(tx, p, [...p.plan.create, ...p.plan.update.map((u) => u.desired)]);
+  await upsert(tx, p, [...p.plan.create, ...p.plan.update.map((u) => u.desired)]);
   await touch(tx, p, p.plan.unchanged);
   if (updateIds.length) {
     await tx.$executeRaw`
       UPDATE "ChangeRecord" c SET "after" = ${snapshot} FROM "CrdRecord" r
       WHERE c."syncRunId" = ${p.syncRunId} AND c.action = 'update' AND c."objectId" = r.id AND r.id = ANY(${updateIds}::int[])`;
   }
-  await recordChanges(tx, p, 'create', createdIds, 'after');
   return countRecords(tx, p.fabricId);
 }
 
