@@ -44,3 +44,17 @@ if (authForm) {
   select.addEventListener('change', update);
   update();
 }
+
+// Times in lists are written out (the HTML may be kept for as long as its rows); shown here as
+// "5 min ago", with the time itself on hover, as the server does elsewhere.
+const ago = (date) => {
+  const s = Math.round((Date.now() - date.getTime()) / 1000);
+  if (s < 60) return `${Math.max(s, 0)} s ago`;
+  if (s < 3600) return `${Math.round(s / 60)} min ago`;
+  if (s < 86400) return `${Math.round(s / 3600)} h ago`;
+  return `${Math.round(s / 86400)} days ago`;
+};
+for (const time of document.querySelectorAll('time[data-relative]')) {
+  time.title = time.textContent;
+  time.textContent = ago(new Date(time.dateTime));
+}

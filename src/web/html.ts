@@ -1,6 +1,6 @@
 // HTML built in code where a template would be slow (list cells) or cannot reach (highlighted
 // YAML). Every piece of text is escaped here, so the results are safe to mark as such.
-import type { Cell } from './listView';
+import type { Cell, ListRow } from './listView';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -24,13 +24,35 @@ export function ago(d: Date | string | null | undefined): string {
   return `${Math.round(s / 86400)} days ago`;
 }
 
-/** One list cell: a dash when empty, else a badge, a time, a link, code or text. */
+/**
+ * One list cell: a dash when empty, else a badge, a time, a link, code or text. A time is
+ * written as such (public/app.js shows it as "5 min ago"), so that the HTML stays true for as
+ * long as the row it shows.
+ */
 export function cellHtml(c: Cell | undefined): string {
   if (!c || (c.text === null && !c.badge)) return '<span class="text-secondary">—</span>';
   const text = escapeHtml(String(c.text ?? ''));
   if (c.badge) return `<span class="badge bg-${escapeHtml(c.badge.color)}-lt">${escapeHtml(c.badge.label)}</span>`;
-  if (c.time) return `<time datetime="${text}" title="${datetime(c.time)}">${ago(c.time)}</time>`;
+  if (c.time) return `<time datetime="${text}" data-relative>${datetime(c.time)}</time>`;
   if (c.href) return `<a href="${escapeHtml(c.href)}">${text}</a>`;
   if (c.mono) return `<code>${text}</code>`;
   return text;
+}
+
+const renderedRows = new WeakMap<ListRow[], Map<string, string>>();
+
+/**
+ * The table rows of a list, for the columns shown. Remembered per rows array: lists that keep
+ * their rows between requests (records) render each page once per choice of columns.
+ */
+export function tableRowsHtml(rows: ListRow[], columns: { key: string }[]): string {
+  const keys = columns.map((c) => c.key);
+  let byColumns = renderedRows.get(rows);
+  if (!byColumns) renderedRows.set(rows, (byColumns = new Map()));
+  let html = byColumns.get(keys.join());
+  if (html === undefined) {
+    html = rows.map((row) => `<tr>${keys.map((k) => `<td>${cellHtml(row.cells[k])}</td>`).join('')}</tr>`).join('\n');
+    byColumns.set(keys.join(), html);
+  }
+  return html;
 }

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Express } from 'express';
 import nunjucks from 'nunjucks';
 import { VOCABULARIES } from '../choices';
-import { ago, cellHtml, datetime } from './html';
+import { ago, datetime, tableRowsHtml } from './html';
 import type { ListRow } from './listView';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -15,7 +15,7 @@ export function configureViews(app: Express): nunjucks.Environment {
   env.addFilter('datetime', datetime);
   env.addFilter('ago', ago);
   // A list's rows are its bulk (50 rows of 5–10 cells): built in code, not with a macro per cell.
-  env.addFilter('rowCells', (row: ListRow, columns: { key: string }[]) => new nunjucks.runtime.SafeString(columns.map((c) => `<td>${cellHtml(row.cells[c.key])}</td>`).join('')));
+  env.addFilter('tableRows', (rows: ListRow[], columns: { key: string }[]) => new nunjucks.runtime.SafeString(tableRowsHtml(rows, columns)));
   env.addFilter('duration', (ms: number | null | undefined) => (ms === null || ms === undefined ? '—' : ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`));
   env.addFilter('short', (sha: string | null | undefined) => (sha ? sha.slice(0, 8) : '—'));
   env.addFilter('json', (v: unknown) => JSON.stringify(v, null, 2));

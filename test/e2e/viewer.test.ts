@@ -50,6 +50,10 @@ describe('the viewer browses the synced seed fabric', async () => {
     expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Connections');
     expect(await listCount(page)).toBe('Showing 1–26 of 26');
     expect(await listNames(page)).toHaveLength(26);
+    // "Updated" reads as a time ago, with the time itself on hover.
+    const updated = page.locator('time[data-relative]').first();
+    expect(await updated.innerText()).toMatch(/^\d+ (s|min|h|days) ago$/);
+    expect(await updated.getAttribute('title')).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
     await screenshot(page, 'crd-list');
   });
 

@@ -88,12 +88,12 @@ describe('cellHtml', () => {
     expect(cellHtml({ text: 'x', badge: { label: hostile, color: 'green' } })).toBe(`<span class="badge bg-green-lt">${escaped}</span>`);
   });
 
-  it('shows a dash for a missing or empty cell, numbers as they are, and times as "ago" with the exact time on hover', () => {
+  it('shows a dash for a missing or empty cell, numbers as they are, and times written out (app.js shows them as "ago")', () => {
     expect(cellHtml(undefined)).toBe('<span class="text-secondary">—</span>');
     expect(cellHtml({ text: null })).toBe('<span class="text-secondary">—</span>');
     expect(cellHtml({ text: 0 })).toBe('0');
     const time = new Date(Date.now() - 5 * 60_000);
-    expect(cellHtml({ text: time.toISOString(), time })).toBe(`<time datetime="${time.toISOString()}" title="${time.toISOString().replace('T', ' ').slice(0, 19)} UTC">5 min ago</time>`);
+    expect(cellHtml({ text: time.toISOString(), time })).toBe(`<time datetime="${time.toISOString()}" data-relative>${time.toISOString().replace('T', ' ').slice(0, 19)} UTC</time>`);
   });
 });
 

@@ -87,7 +87,13 @@ export function recordCells(r: RecordRow, kind: KindDef | undefined): Record<str
   return cells;
 }
 
-/** Rows for views/_list.njk. */
-export function recordRows(rows: RecordRow[], kind: KindDef | undefined): ListRow[] {
-  return rows.map((r) => ({ cells: recordCells(r, kind) }));
+const rowsOfRecords = new WeakMap<RecordRow[], Map<string, ListRow[]>>();
+
+/** Rows for views/_list.njk; built once per page of records that listRecords keeps. */
+export function recordRows(records: RecordRow[], kind: KindDef | undefined): ListRow[] {
+  let byKind = rowsOfRecords.get(records);
+  if (!byKind) rowsOfRecords.set(records, (byKind = new Map()));
+  let rows = byKind.get(kind?.kind ?? '*');
+  if (!rows) byKind.set(kind?.kind ?? '*', (rows = records.map((r) => ({ cells: recordCells(r, kind) }))));
+  return rows;
 }
