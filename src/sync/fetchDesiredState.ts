@@ -13,7 +13,8 @@ import { listTree, markBare, readBlobs } from '../gitops/objects';
 import { scanTree } from '../gitops/scan';
 import { forgetDeletedFabrics, forgetFabric, keepFabric, keptFabric, type KeptFabric, type KeptFile } from './keptFabrics';
 import { parseThreadScript } from './parseThreadScript';
-import { combineOutcomes, readDesiredState, readFileOutcome, type DesiredState } from './readDesiredState';
+import { combineOutcomes, readDesiredState, type DesiredState } from './readDesiredState';
+import { readOutcomes } from './readOutcomes';
 
 export interface FetchProps {
   fabricId: number;
@@ -72,13 +73,16 @@ async function readIncrementally(props: FetchProps, entry: KeptFabric): Promise<
   const changed = scanned.filter((f) => entry.files.get(f.path)?.sha !== f.sha);
   props.onFile(0, changed.length);
   const blobs = await readBlobs(entry.gitDir, [...new Set(changed.map((f) => f.sha))], props.timeoutMs);
+  // Many changed files (a change spread over every file) are parsed on threads, as a full read is.
+  const read = await readOutcomes('', changed.map((f) => ({ path: f.path, size: f.size, content: blobs.get(f.sha)! })), props.onFile);
+  blobs.clear();
+  const changedOutcomes = new Map(read.map((o) => [o.path, o]));
   const files = new Map<string, KeptFile>();
   for (const f of scanned) {
     const previous = entry.files.get(f.path);
-    const outcome = previous?.sha === f.sha ? previous.outcome : readFileOutcome(f.path, blobs.get(f.sha)!);
+    const outcome = previous?.sha === f.sha ? previous.outcome : changedOutcomes.get(f.path)!;
     files.set(f.path, { sha: f.sha, outcome });
   }
-  props.onFile(changed.length, changed.length);
   const state = combineOutcomes(
     [...files.values()].map((f) => f.outcome),
     { problems: [], failedFiles: [], complete: true },

@@ -7,8 +7,11 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { readFileOutcome } from './fileOutcome';
 
 async function postOutcomes(): Promise<void> {
-  const { cloneRoot, paths } = workerData as { cloneRoot: string; paths: string[] };
-  for (const path of paths) parentPort!.postMessage(readFileOutcome(path, await readFile(join(cloneRoot, path))));
+  const { cloneRoot, files } = workerData as { cloneRoot: string; files: { path: string; content?: Uint8Array }[] };
+  for (const { path, content } of files) {
+    const bytes = content ? Buffer.from(content.buffer, content.byteOffset, content.byteLength) : await readFile(join(cloneRoot, path));
+    parentPort!.postMessage(readFileOutcome(path, bytes));
+  }
 }
 
 // A rejection is uncaught in the thread, which ends it with an 'error' event: the caller parses in its own thread.

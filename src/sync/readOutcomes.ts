@@ -17,10 +17,13 @@ const MAX_THREADS = 4;
 const MIN_BYTES_FOR_THREADS = 2 * 1024 * 1024;
 const THREAD_HEAP_MB = 192;
 
-/** The outcome of every file of a checkout, in the order given. */
+/** A file to read: from `cloneRoot`, or its content when it is already in memory (blobs of a kept clone). */
+export type FileToRead = ScannedFile & { content?: Buffer };
+
+/** The outcome of every file, in the order given. */
 export async function readOutcomes(
   cloneRoot: string,
-  files: ScannedFile[],
+  files: FileToRead[],
   onFile?: (done: number, total: number) => void,
   opts: { minBytesForThreads?: number; script?: string | null } = {},
 ): Promise<FileOutcome[]> {
@@ -33,7 +36,7 @@ export async function readOutcomes(
   const outcomes: FileOutcome[] = [];
   for (const [i, f] of files.entries()) {
     onFile?.(i, files.length);
-    outcomes.push(readFileOutcome(f.path, await readFile(join(cloneRoot, f.path))));
+    outcomes.push(readFileOutcome(f.path, f.content ?? (await readFile(join(cloneRoot, f.path)))));
   }
   onFile?.(files.length, files.length);
   return outcomes;
@@ -45,18 +48,21 @@ export async function readOutcomes(
  */
 export async function readInThreads(
   cloneRoot: string,
-  files: ScannedFile[],
+  files: FileToRead[],
   threads: number,
   onFile?: (done: number, total: number) => void,
   script?: string | null,
 ): Promise<FileOutcome[]> {
   const code = script === undefined ? await parseThreadScript() : script;
   // Largest files first, each to the least loaded thread.
-  const shares = Array.from({ length: threads }, () => ({ bytes: 0, paths: [] as string[] }));
+  const shares = Array.from({ length: threads }, () => ({ bytes: 0, files: [] as { path: string; content?: Uint8Array }[], transfer: [] as ArrayBuffer[] }));
   for (const f of [...files].sort((a, b) => b.size - a.size)) {
     const share = shares.reduce((min, s) => (s.bytes < min.bytes ? s : min));
     share.bytes += f.size;
-    share.paths.push(f.path);
+    // A copy of its own: a view would carry its whole underlying buffer (all the blobs) to the thread.
+    const content = f.content && new Uint8Array(f.content);
+    share.files.push(content ? { path: f.path, content } : { path: f.path });
+    if (content) share.transfer.push(content.buffer);
   }
   const byPath = new Map<string, FileOutcome>();
   const workers: Worker[] = [];
@@ -65,7 +71,7 @@ export async function readInThreads(
       shares.map(
         (share) =>
           new Promise<void>((resolve, reject) => {
-            const options = { workerData: { cloneRoot, paths: share.paths }, resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB } };
+            const options = { workerData: { cloneRoot, files: share.files }, transferList: share.transfer, resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB } };
             // The bundled script needs no loader: the process's own (tsx's `--import`) is not passed on.
             const worker = code ? new Worker(code, { ...options, eval: true, execArgv: [] }) : new Worker(new URL('./parseThread.mjs', import.meta.url), options);
             workers.push(worker);
@@ -76,7 +82,7 @@ export async function readInThreads(
               onFile?.(byPath.size, files.length);
             });
             worker.on('error', reject);
-            worker.on('exit', (code) => (code === 0 && received === share.paths.length ? resolve() : reject(new Error(`parse thread exited with ${code} after ${received} of ${share.paths.length} files`))));
+            worker.on('exit', (code) => (code === 0 && received === share.files.length ? resolve() : reject(new Error(`parse thread exited with ${code} after ${received} of ${share.files.length} files`))));
           }),
       ),
     );

@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scanDirectory } from '../../src/gitops/scan';
 import { readInThreads, readOutcomes } from '../../src/sync/readOutcomes';
@@ -28,5 +30,17 @@ describe('readOutcomes', () => {
     const broken = 'throw new Error("this thread cannot start")';
     await expect(readInThreads(CORPUS, scan.files, 2, undefined, broken)).rejects.toThrow('cannot start');
     expect(await readOutcomes(CORPUS, scan.files, undefined, { minBytesForThreads: 0, script: broken })).toEqual(here);
+  });
+
+  it('reads contents given in memory (the blobs of a kept clone) as it reads files, on threads and here', async () => {
+    const scan = await scanDirectory(CORPUS, '');
+    const here = await readOutcomes(CORPUS, scan.files, undefined, { minBytesForThreads: Number.POSITIVE_INFINITY });
+    // Views into one buffer, as git cat-file's output is.
+    const all = Buffer.concat(await Promise.all(scan.files.map((f) => readFile(join(CORPUS, f.path)))));
+    let at = 0;
+    const inMemory = scan.files.map((f) => ({ ...f, content: all.subarray(at, (at += f.size)) }));
+    expect(await readInThreads('/nowhere', inMemory, 2)).toEqual(here);
+    expect(await readOutcomes('/nowhere', inMemory, undefined, { minBytesForThreads: Number.POSITIVE_INFINITY })).toEqual(here);
+    expect(all.subarray(0, 16).length).toBe(16);
   });
 });
