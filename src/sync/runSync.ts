@@ -2,14 +2,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { config } from '../config';
-import { db, type Prisma } from '../db';
+import { db, Prisma, queryRows } from '../db';
 import { GitError, lsRemote } from '../gitops/git';
 import { log } from '../log';
 import { gitAuthFor } from '../repositories/gitAuth';
 import { redactText } from '../secrets/redact';
 import { applyPlan, inTransaction } from './apply';
 import { fetchDesiredState, type Fetched } from './fetchDesiredState';
-import { plan } from './plan';
+import { plan, type StoredRecord } from './plan';
 import type { DesiredState } from './readDesiredState';
 import { ACTIVE_STATUSES, finishFailed, Progress } from './runLifecycle';
 
@@ -92,10 +92,10 @@ export async function runSync(syncRunId: number, opts: { finalAttempt: boolean }
     const { commit, state } = fetched;
 
     await progress.enter('planning');
-    const stored = await db().crdRecord.findMany({
-      where: { fabricId: fabric.id },
-      select: { id: true, kind: true, namespace: true, name: true, contentHash: true, sourcePath: true, sourceLine: true, validationState: true, validationMessages: true },
-    });
+    // Straight on the pool: Prisma took about a second to hand over 50,000 rows.
+    const stored = await queryRows<Omit<StoredRecord, 'key'> & { kind: string; namespace: string; name: string }>(Prisma.sql`
+      SELECT id, kind, namespace, name, "contentHash", "sourcePath", "sourceLine", "validationState"::text AS "validationState", "validationMessages"
+      FROM "CrdRecord" WHERE "fabricId" = ${fabric.id}`);
     const thePlan = plan({
       stored: stored.map((s) => ({ ...s, key: identity(s) })),
       desired: state.desired,
