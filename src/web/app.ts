@@ -16,6 +16,9 @@ import { configureViews } from './views';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
+/** The CRDs menu: the kinds under their API categories. */
+const NAV = { categories: CATEGORIES.map((name) => ({ name, kinds: kinds.filter((k) => k.category === name) })) };
+
 /** The Express application: middleware in order, then the routers of MOUNTS. */
 export function createApp(): express.Express {
   const app = express();
@@ -67,7 +70,7 @@ export function createApp(): express.Express {
     res.locals.user = req.user;
     res.locals.csrfToken = req.session?.csrfToken;
     res.locals.can = (action: Action, resource: Resource) => allowed(req.user?.role, action, resource);
-    res.locals.nav = { kinds, categories: CATEGORIES };
+    res.locals.nav = NAV;
     res.locals.path = req.path;
     next();
   });
