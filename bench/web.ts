@@ -126,9 +126,15 @@ try {
     { name: 'record detail page (VPC)', path: `/crds/vpcs/${vpc.id}`, target: 50 },
     { name: 'API list (Connections of the fabric, 50 per page)', path: `/api/v1/crds?kind=Connection&fabric=${fabricId}` },
   ];
+  // The first request of each page after the load pays for what pages keep until the next
+  // sync (totals, rows, the rendered record page): what the first user after a sync waits for.
+  const firstMs = new Map<string, number>();
   for (const e of endpoints) {
+    const started = performance.now();
     const res = await fetch(base + e.path, { headers: { cookie } });
     if (res.status !== 200) throw new Error(`${e.path} answered ${res.status}, not 200: ${(await res.text()).slice(0, 300)}`);
+    await res.arrayBuffer();
+    firstMs.set(e.path, performance.now() - started);
   }
 
   // Server time, one request at a time: what a single user waits for. Issue 4 asks a list page
@@ -147,7 +153,8 @@ try {
     times.sort((a, b) => a - b);
     const p50 = times[Math.floor(times.length / 2)]!;
     const p99 = times[Math.min(times.length - 1, Math.ceil(times.length * 0.99) - 1)]!;
-    out({ bench: 'web', mode: 'one request at a time', endpoint: e.name, path: e.path, p50ms: round(p50, 2), p99ms: round(p99, 2), ...(e.target === 300 && { targetMs: 300, met: p99 <= 300 }) });
+    const first = firstMs.get(e.path);
+    out({ bench: 'web', mode: 'one request at a time', endpoint: e.name, path: e.path, ...(first !== undefined && { firstRequestMs: round(first, 2) }), p50ms: round(p50, 2), p99ms: round(p99, 2), ...(e.target === 300 && { targetMs: 300, met: p99 <= 300 }) });
   }
 
   const rows = [];
