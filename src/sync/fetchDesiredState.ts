@@ -12,9 +12,8 @@ import { GitError, fetchBranch, shallowClone, type CloneResult, type GitAuth } f
 import { listTree, markBare, readBlobs } from '../gitops/objects';
 import { scanTree } from '../gitops/scan';
 import { forgetDeletedFabrics, forgetFabric, keepFabric, keptFabric, type KeptFabric, type KeptFile } from './keptFabrics';
-import { parseThreadScript } from './parseThreadScript';
 import { combineOutcomes, readDesiredState, type DesiredState } from './readDesiredState';
-import { readOutcomes } from './readOutcomes';
+import { readOutcomes, startParseThreads } from './readOutcomes';
 
 export interface FetchProps {
   fabricId: number;
@@ -101,11 +100,18 @@ async function readFully(props: FetchProps): Promise<Fetched> {
   await forgetFabric(props.fabricId);
   await forgetDeletedFabrics();
   const clone = join(props.workDir, 'clone');
-  // Normally made when the worker started; otherwise made while the clone runs.
-  void parseThreadScript();
-  const commit = await shallowClone({ url: props.url, auth: props.auth, branch: props.branch, dir: clone, timeoutMs: props.timeoutMs, allowInsecure: props.allowInsecure });
-  await props.onCommit(commit);
-  const state = await readDesiredState({ cloneRoot: clone, gitopsDirectory: props.gitopsDirectory, onFile: props.onFile });
+  // Started while the clone runs, in case the checkout is large enough for them; ended below
+  // either way (a small checkout wasted ~0.1 s of CPU on them).
+  const threads = startParseThreads().catch(() => null);
+  let state: DesiredState;
+  let commit: CloneResult;
+  try {
+    commit = await shallowClone({ url: props.url, auth: props.auth, branch: props.branch, dir: clone, timeoutMs: props.timeoutMs, allowInsecure: props.allowInsecure });
+    await props.onCommit(commit);
+    state = await readDesiredState({ cloneRoot: clone, gitopsDirectory: props.gitopsDirectory, onFile: props.onFile, threads });
+  } finally {
+    await (await threads)?.terminate();
+  }
   // The checkout is not needed any more: it goes while the plan is applied; its git directory stays.
   const gitDir = join(props.workDir, 'git');
   await rename(join(clone, '.git'), gitDir);

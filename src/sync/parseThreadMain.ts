@@ -6,13 +6,19 @@ import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { readFileOutcome } from './fileOutcome';
 
-async function postOutcomes(): Promise<void> {
-  const { cloneRoot, files } = workerData as { cloneRoot: string; files: { path: string; content?: Uint8Array }[] };
+interface Job {
+  cloneRoot: string;
+  files: { path: string; content?: Uint8Array }[];
+}
+
+async function postOutcomes({ cloneRoot, files }: Job): Promise<void> {
   for (const { path, content } of files) {
     const bytes = content ? Buffer.from(content.buffer, content.byteOffset, content.byteLength) : await readFile(join(cloneRoot, path));
     parentPort!.postMessage(readFileOutcome(path, bytes));
   }
 }
 
+// The work comes with the thread, or later in one message (a thread started while the clone runs).
 // A rejection is uncaught in the thread, which ends it with an 'error' event: the caller parses in its own thread.
-void postOutcomes();
+if (workerData) void postOutcomes(workerData as Job);
+else parentPort!.once('message', (job: Job) => void postOutcomes(job));

@@ -2,7 +2,7 @@ import { crossValidate } from '../crds/validate';
 import { scanDirectory } from '../gitops/scan';
 import type { FileOutcome } from './fileOutcome';
 import type { DesiredRecord, Issue } from './plan';
-import { readOutcomes } from './readOutcomes';
+import { readOutcomes, type StartedThreads } from './readOutcomes';
 
 export { readFileOutcome, type FileOutcome } from './fileOutcome';
 
@@ -33,9 +33,15 @@ export interface DesiredState {
  * Scan, parse, classify and validate every YAML file of a fabric's directory in a clone.
  * Files are read one at a time (per thread), so memory holds the records, not the YAML trees.
  */
-export async function readDesiredState(props: { cloneRoot: string; gitopsDirectory: string; onFile?: (done: number, total: number) => void }): Promise<DesiredState> {
+export async function readDesiredState(props: {
+  cloneRoot: string;
+  gitopsDirectory: string;
+  onFile?: (done: number, total: number) => void;
+  /** Parse threads started while the clone ran; the caller ends them. */
+  threads?: Promise<StartedThreads | null>;
+}): Promise<DesiredState> {
   const scan = await scanDirectory(props.cloneRoot, props.gitopsDirectory);
-  const outcomes = await readOutcomes(props.cloneRoot, scan.files, props.onFile);
+  const outcomes = await readOutcomes(props.cloneRoot, scan.files, props.onFile, { started: props.threads });
   const problems: string[] = [];
   if (scan.directoryMissing) problems.push(`directory "${props.gitopsDirectory || '/'}" does not exist in the repository at this commit`);
   return combineOutcomes(outcomes, { problems, failedFiles: scan.problems, complete: scan.complete });

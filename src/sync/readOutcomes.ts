@@ -25,12 +25,13 @@ export async function readOutcomes(
   cloneRoot: string,
   files: FileToRead[],
   onFile?: (done: number, total: number) => void,
-  opts: { minBytesForThreads?: number; script?: string | null } = {},
+  opts: { minBytesForThreads?: number; script?: string | null; started?: Promise<StartedThreads | null> } = {},
 ): Promise<FileOutcome[]> {
   const bytes = files.reduce((n, f) => n + f.size, 0);
   const threads = Math.min(availableParallelism(), MAX_THREADS, files.length);
   if (threads >= 2 && bytes >= (opts.minBytesForThreads ?? MIN_BYTES_FOR_THREADS)) {
-    const shared = await readInThreads(cloneRoot, files, threads, onFile, opts.script).catch(() => null);
+    const started = (await opts.started?.catch(() => null)) ?? undefined;
+    const shared = await readInThreads(cloneRoot, files, threads, onFile, opts.script, started).catch(() => null);
     if (shared) return shared;
   }
   const outcomes: FileOutcome[] = [];
@@ -42,9 +43,41 @@ export async function readOutcomes(
   return outcomes;
 }
 
+/** Parse threads started ahead of their work (while the clone runs), each waiting for its share. */
+export interface StartedThreads {
+  workers: { worker: Worker; failure: Error | null }[];
+  /** Ends the threads that were not given work (or all of them); always call it. */
+  terminate(): Promise<void>;
+}
+
 /**
- * The outcomes computed on `threads` worker threads; rejects when any thread fails. `script` is
- * the bundled thread code (by default the process's own; null starts threads through tsx).
+ * Starts parse threads that wait for work: on two cores a thread takes 50–150 ms to start,
+ * which the clone hides. Null on one core. `script` as for readInThreads.
+ */
+export async function startParseThreads(script?: string | null): Promise<StartedThreads | null> {
+  const count = Math.min(availableParallelism(), MAX_THREADS);
+  if (count < 2) return null;
+  const code = script === undefined ? await parseThreadScript() : script;
+  const workers = Array.from({ length: count }, () => {
+    const started = { worker: newThread(code), failure: null as Error | null };
+    // Until it is given work, a failure is only noted: the work then goes elsewhere.
+    started.worker.on('error', (err) => (started.failure ??= err));
+    started.worker.on('exit', (exitCode) => (started.failure ??= new Error(`parse thread exited with ${exitCode} before it was given work`)));
+    return started;
+  });
+  return { workers, terminate: () => Promise.all(workers.map((w) => w.worker.terminate())).then(() => {}) };
+}
+
+function newThread(code: string | null, workerData?: unknown, transferList?: ArrayBuffer[]): Worker {
+  const options = { workerData, transferList, resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB } };
+  // The bundled script needs no loader: the process's own (tsx's `--import`) is not passed on.
+  return code ? new Worker(code, { ...options, eval: true, execArgv: [] }) : new Worker(new URL('./parseThread.mjs', import.meta.url), options);
+}
+
+/**
+ * The outcomes computed on `threads` worker threads (on `started` ones when given); rejects when
+ * any thread fails. `script` is the bundled thread code (by default the process's own; null
+ * starts threads through tsx).
  */
 export async function readInThreads(
   cloneRoot: string,
@@ -52,10 +85,12 @@ export async function readInThreads(
   threads: number,
   onFile?: (done: number, total: number) => void,
   script?: string | null,
+  started?: StartedThreads,
 ): Promise<FileOutcome[]> {
-  const code = script === undefined ? await parseThreadScript() : script;
+  const code = started ? null : script === undefined ? await parseThreadScript() : script;
+  const count = started ? Math.min(threads, started.workers.length) : threads;
   // Largest files first, each to the least loaded thread.
-  const shares = Array.from({ length: threads }, () => ({ bytes: 0, files: [] as { path: string; content?: Uint8Array }[], transfer: [] as ArrayBuffer[] }));
+  const shares = Array.from({ length: count }, () => ({ bytes: 0, files: [] as { path: string; content?: Uint8Array }[], transfer: [] as ArrayBuffer[] }));
   for (const f of [...files].sort((a, b) => b.size - a.size)) {
     const share = shares.reduce((min, s) => (s.bytes < min.bytes ? s : min));
     share.bytes += f.size;
@@ -69,11 +104,12 @@ export async function readInThreads(
   try {
     await Promise.all(
       shares.map(
-        (share) =>
+        (share, i) =>
           new Promise<void>((resolve, reject) => {
-            const options = { workerData: { cloneRoot, files: share.files }, transferList: share.transfer, resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB } };
-            // The bundled script needs no loader: the process's own (tsx's `--import`) is not passed on.
-            const worker = code ? new Worker(code, { ...options, eval: true, execArgv: [] }) : new Worker(new URL('./parseThread.mjs', import.meta.url), options);
+            const job = { cloneRoot, files: share.files };
+            const waiting = started?.workers[i];
+            if (waiting?.failure) return reject(waiting.failure);
+            const worker = waiting ? waiting.worker : newThread(code, job, share.transfer);
             workers.push(worker);
             let received = 0;
             worker.on('message', (outcome: FileOutcome) => {
@@ -82,7 +118,8 @@ export async function readInThreads(
               onFile?.(byPath.size, files.length);
             });
             worker.on('error', reject);
-            worker.on('exit', (code) => (code === 0 && received === share.files.length ? resolve() : reject(new Error(`parse thread exited with ${code} after ${received} of ${share.files.length} files`))));
+            worker.on('exit', (exitCode) => (exitCode === 0 && received === share.files.length ? resolve() : reject(new Error(`parse thread exited with ${exitCode} after ${received} of ${share.files.length} files`))));
+            if (waiting) worker.postMessage(job, share.transfer);
           }),
       ),
     );

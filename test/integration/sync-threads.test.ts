@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scanDirectory } from '../../src/gitops/scan';
-import { readInThreads, readOutcomes } from '../../src/sync/readOutcomes';
+import { readInThreads, readOutcomes, startParseThreads } from '../../src/sync/readOutcomes';
 import { CORPUS } from '../helpers/sync';
 
 describe('readOutcomes', () => {
@@ -42,5 +42,30 @@ describe('readOutcomes', () => {
     expect(await readInThreads('/nowhere', inMemory, 2)).toEqual(here);
     expect(await readOutcomes('/nowhere', inMemory, undefined, { minBytesForThreads: Number.POSITIVE_INFINITY })).toEqual(here);
     expect(all.subarray(0, 16).length).toBe(16);
+  });
+
+  it('gives the same outcomes on threads started ahead of their work (while a clone runs), files or contents', async () => {
+    const scan = await scanDirectory(CORPUS, '');
+    const here = await readOutcomes(CORPUS, scan.files, undefined, { minBytesForThreads: Number.POSITIVE_INFINITY });
+    const started = (await startParseThreads())!;
+    expect(started.workers.length).toBeGreaterThanOrEqual(2);
+    expect(await readInThreads(CORPUS, scan.files, 2, undefined, undefined, started)).toEqual(here);
+    await started.terminate();
+    const withContents = await Promise.all(scan.files.map(async (f) => ({ ...f, content: await readFile(join(CORPUS, f.path)) })));
+    const again = startParseThreads();
+    expect(await readOutcomes('/nowhere', withContents, undefined, { minBytesForThreads: 0, started: again })).toEqual(here);
+    await (await again)?.terminate();
+  });
+
+  it('parses in this thread, with the same outcomes, when threads started ahead failed', async () => {
+    const scan = await scanDirectory(CORPUS, '');
+    const here = await readOutcomes(CORPUS, scan.files, undefined, { minBytesForThreads: Number.POSITIVE_INFINITY });
+    const broken = startParseThreads('throw new Error("this thread cannot start")');
+    // Let them fail before they are given work.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await expect(readInThreads(CORPUS, scan.files, 2, undefined, undefined, (await broken)!)).rejects.toThrow('cannot start');
+    const failing = startParseThreads('throw new Error("this thread cannot start")');
+    expect(await readOutcomes(CORPUS, scan.files, undefined, { minBytesForThreads: 0, started: failing })).toEqual(here);
+    await (await failing)?.terminate();
   });
 });
