@@ -86,7 +86,8 @@ export function combineOutcomes(
   const desired: DesiredRecord[] = [];
   for (const [key, list] of byKey) {
     if (list.length === 1) {
-      desired.push({ ...list[0]!.record });
+      // Shared with its file's outcome (a later sync may reuse it): never modified, copied below when it has warnings.
+      desired.push(list[0]!.record);
       continue;
     }
     heldKeys.add(key);
@@ -96,10 +97,10 @@ export function combineOutcomes(
   }
 
   const warnings = crossValidate(desired);
-  for (const d of desired) {
+  for (const [i, d] of desired.entries()) {
     const w = warnings.get(d.key);
     if (!w?.length) continue;
-    d.warnings = w.map((issue) => ({ line: d.line, message: issue.message }));
+    desired[i] = { ...d, warnings: w.map((issue) => ({ line: d.line, message: issue.message })) };
     fileByPath.get(d.path)?.warnings.push(...w.map((issue) => ({ line: d.line, message: `${d.kind} ${d.name}: ${issue.message}` })));
   }
   for (const f of files) if (f.status === 'ok') f.status = f.errors.length ? 'errors' : f.warnings.length ? 'warnings' : 'ok';
