@@ -131,7 +131,6 @@ export async function runSync(syncRunId: number, opts: { finalAttempt: boolean }
           ...counts,
           status: hasErrors ? 'partial' : 'succeeded',
           stage: 'done',
-          files,
           error,
           createdCount: thePlan.create.length,
           updatedCount: thePlan.update.length,
@@ -144,6 +143,8 @@ export async function runSync(syncRunId: number, opts: { finalAttempt: boolean }
           durationMs: finishedAt.getTime() - startedAt.getTime(),
         },
       });
+      // The per-file results as one JSON text: Prisma took 0.1–0.6 s to write 10,000 of them.
+      await tx.$executeRaw`UPDATE "SyncRun" SET files = ${JSON.stringify(state.files)}::jsonb WHERE id = ${run.id}`;
       await tx.fabric.update({
         where: { id: fabric.id },
         data: {
