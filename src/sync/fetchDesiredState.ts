@@ -70,6 +70,12 @@ async function readIncrementally(props: FetchProps, entry: KeptFabric): Promise<
   if (!scanned) return null;
   await props.onCommit(commit);
   const changed = scanned.filter((f) => entry.files.get(f.path)?.sha !== f.sha);
+  // What changed or went is parsed again or gone: its old outcomes go now, before the new ones
+  // arrive (a change spread over every file held both). A sync that then fails leaves the kept
+  // state without them, and the next sync parses those files again.
+  const still = new Set(scanned.map((f) => f.path));
+  for (const f of changed) entry.files.delete(f.path);
+  for (const path of [...entry.files.keys()]) if (!still.has(path)) entry.files.delete(path);
   props.onFile(0, changed.length);
   const blobs = await readBlobs(entry.gitDir, [...new Set(changed.map((f) => f.sha))], props.timeoutMs);
   // Many changed files (a change spread over every file) are parsed on threads, as a full read is.
