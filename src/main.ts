@@ -8,7 +8,6 @@ import { migrate } from './migrate';
 import { closeRedis } from './redis';
 import { startWorkers } from './jobs/workers';
 import { closeQueues } from './jobs/queues';
-import { createApp } from './web/app';
 import { forkWebProcesses, type WebProcesses } from './webProcesses';
 
 // One entry point, three roles: `web`, `worker`, or both (the default, for a single machine).
@@ -37,12 +36,16 @@ if (cluster.isPrimary) {
   await ensureFirstAdmin({ username: cfg.adminUsername, password: cfg.adminPassword, env: cfg.env });
 }
 
+// The web app (Express, templates, every route) is loaded only by a process that serves it: a
+// worker's memory is kept for syncs.
+const createApp = role === 'worker' ? undefined : (await import('./web/app')).createApp;
+
 let server: Server | undefined;
 let webProcesses: WebProcesses | undefined;
 let workers: { close(): Promise<void> } | undefined;
 if (role !== 'worker') {
   if (cluster.isWorker) {
-    server = createApp().listen(cfg.port, () => {
+    server = createApp!().listen(cfg.port, () => {
       log.info('web process listening', { pid: process.pid });
       process.send?.('listening');
     });
@@ -50,7 +53,7 @@ if (role !== 'worker') {
     webProcesses = await forkWebProcesses(cfg.webConcurrency);
     log.info('web listening', { url: `http://localhost:${cfg.port}`, processes: cfg.webConcurrency });
   } else {
-    server = createApp().listen(cfg.port, () => log.info('web listening', { url: `http://localhost:${cfg.port}` }));
+    server = createApp!().listen(cfg.port, () => log.info('web listening', { url: `http://localhost:${cfg.port}` }));
   }
 }
 if (role !== 'web') workers = await startWorkers();
