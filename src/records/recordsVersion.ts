@@ -1,4 +1,4 @@
-// What record pages and lists may cache (totals, the ids of a page, a rendered record page)
+// What record pages and lists may cache (totals, the rows of a page, a rendered record page)
 // is keyed by a version of the records read from the database on every request, so a cache
 // is never stale and every web process agrees.
 //
