@@ -36,24 +36,22 @@ if (cluster.isPrimary) {
   await ensureFirstAdmin({ username: cfg.adminUsername, password: cfg.adminPassword, env: cfg.env });
 }
 
-// The web app (Express, templates, every route) is loaded only by a process that serves it: a
-// worker's memory is kept for syncs.
-const createApp = role === 'worker' ? undefined : (await import('./web/app')).createApp;
-
 let server: Server | undefined;
 let webProcesses: WebProcesses | undefined;
 let workers: { close(): Promise<void> } | undefined;
 if (role !== 'worker') {
-  if (cluster.isWorker) {
-    server = createApp!().listen(cfg.port, () => {
-      log.info('web process listening', { pid: process.pid });
-      process.send?.('listening');
-    });
-  } else if (cfg.webConcurrency > 1) {
+  if (cluster.isPrimary && cfg.webConcurrency > 1) {
     webProcesses = await forkWebProcesses(cfg.webConcurrency);
     log.info('web listening', { url: `http://localhost:${cfg.port}`, processes: cfg.webConcurrency });
   } else {
-    server = createApp!().listen(cfg.port, () => log.info('web listening', { url: `http://localhost:${cfg.port}` }));
+    // The web app (Express, templates, every route) is loaded only by a process that serves it:
+    // a worker's memory is kept for syncs.
+    const { createApp } = await import('./web/app');
+    server = createApp().listen(cfg.port, () => {
+      if (cluster.isPrimary) return log.info('web listening', { url: `http://localhost:${cfg.port}` });
+      log.info('web process listening', { pid: process.pid });
+      process.send?.('listening');
+    });
   }
 }
 if (role !== 'web') workers = await startWorkers();
