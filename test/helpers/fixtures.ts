@@ -14,3 +14,14 @@ export function yamlFiles(dir: string): string[] {
       return /\.ya?ml$/.test(f) ? [p] : [];
     });
 }
+
+/** A valid Switch manifest; `extra` adds lines to its spec (each starting with "\n  "). */
+export const switchYaml = (name: string, extra = '') => `apiVersion: wiring.githedgehog.com/v1beta1
+kind: Switch
+metadata:
+  name: ${name}
+spec:
+  role: server-leaf
+  profile: vs
+  asn: ${65100 + name.length}${extra}
+`;

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/web/app';
 import { useTestEnvironment } from '../helpers/env';
 import { signInAs } from '../helpers/factories';
+import { switchYaml } from '../helpers/fixtures';
 import { commitFiles } from '../helpers/gitServer';
 import { useSyncHarness } from '../helpers/sync';
 
@@ -13,15 +14,7 @@ const app = createApp();
 const harness = await useSyncHarness(app);
 const viewer = await signInAs(app, 'viewer');
 
-const sw = (name: string, description: string) => `apiVersion: wiring.githedgehog.com/v1beta1
-kind: Switch
-metadata:
-  name: ${name}
-spec:
-  role: server-leaf
-  profile: vs
-  description: ${description}
-`;
+const sw = (name: string, description: string) => switchYaml(name, `\n  description: ${description}`);
 
 const count = (html: string) => /data-testid="list-count">([^<]*)</.exec(html)?.[1];
 const names = (html: string) => [...html.matchAll(/<a href="\/crds\/switches\/\d+">([^<]+)<\/a>/g)].map((m) => m[1]);

@@ -4,20 +4,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchDesiredState, type Fetched } from '../../src/sync/fetchDesiredState';
 import { forgetFabric } from '../../src/sync/keptFabrics';
+import { switchYaml } from '../helpers/fixtures';
 import { commitFiles, createBareRepo } from '../helpers/gitServer';
 
 const DIR = 'fabric/';
 const FABRIC_ID = 990_001;
 
-const sw = (name: string, extra = '') => `apiVersion: wiring.githedgehog.com/v1beta1
-kind: Switch
-metadata:
-  name: ${name}
-spec:
-  role: server-leaf
-  profile: vs
-  asn: ${65100 + name.length}${extra}
-`;
 const server = (name: string) => `apiVersion: wiring.githedgehog.com/v1beta1
 kind: Server
 metadata:
@@ -87,7 +79,7 @@ describe('fetchDesiredState', () => {
 
   it('reads a fabric in full the first time', async () => {
     await commitFiles(bare, {
-      [`${DIR}switches.yaml`]: `${sw('leaf-01')}---\n${sw('leaf-02')}`,
+      [`${DIR}switches.yaml`]: `${switchYaml('leaf-01')}---\n${switchYaml('leaf-02')}`,
       [`${DIR}servers/s1.yaml`]: server('server-01'),
       [`${DIR}vpcs.yaml`]: vpc('vpc-1', '10.0.1.0/24'),
       [`${DIR}broken.yaml`]: 'kind: [unclosed\n',
@@ -105,7 +97,7 @@ describe('fetchDesiredState', () => {
     await commitFiles(bare, {
       [`${DIR}vpcs.yaml`]: `${vpc('vpc-1', '10.0.2.0/24')}---\n${vpc('vpc-2', '10.0.2.0/25')}`,
       [`${DIR}servers/s2.yaml`]: server('server-02'),
-      [`${DIR}broken.yaml`]: sw('leaf-03'),
+      [`${DIR}broken.yaml`]: switchYaml('leaf-03'),
       [`${DIR}config.yaml`]: null,
     }, 'v2', { branch: 'main' });
     const quick = await expectSameAsFullRead(true);
@@ -126,7 +118,7 @@ describe('fetchDesiredState', () => {
   });
 
   it('goes back to parsing only changes once the symlink is gone', async () => {
-    await commitFiles(bare, { [`${DIR}linked.yaml`]: null, [`${DIR}switches.yaml`]: sw('leaf-01', '\n  description: moved') }, 'v5', { branch: 'main' });
+    await commitFiles(bare, { [`${DIR}linked.yaml`]: null, [`${DIR}switches.yaml`]: switchYaml('leaf-01', '\n  description: moved') }, 'v5', { branch: 'main' });
     await read(true, 50).then((f) => f.keep());
     await commitFiles(bare, { [`${DIR}servers/s3.yaml`]: server('server-03') }, 'v6', { branch: 'main' });
     await expectSameAsFullRead(true);
