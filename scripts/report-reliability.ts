@@ -136,7 +136,7 @@ function main(): void {
     process.stderr.write(`report:reliability: vitest wrote no JSON results to ${rawFile} (exit ${run.status})\n`);
     process.exit(1);
   }
-  let commit: string | null = null;
+  let commit: string | null;
   try {
     commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
   } catch {

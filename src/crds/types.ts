@@ -5,6 +5,7 @@ export type Category = (typeof CATEGORIES)[number];
 
 /** A spec as stored: the parsed YAML mapping, unknown fields included. */
 // Specs are open-ended JSON (the API grows every month), so column and panel code reads them defensively.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
 export type Spec = Record<string, any>;
 
 /** One problem in a document; `path` is relative to the document root, e.g. ['spec','subnets','default','vlan']. */

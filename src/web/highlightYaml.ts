@@ -31,7 +31,7 @@ function keyEnd(text: string): number {
     }
     return -1;
   }
-  if (/^[#\[{&*!|>%@`]/.test(text)) return -1;
+  if (/^[#[{&*!|>%@`]/.test(text)) return -1;
   const m = /:(?: |$)/.exec(text);
   return m ? m.index : -1;
 }

@@ -2,7 +2,7 @@ import { FIXTURES } from '../helpers/fixtures';
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { kindByName, type Spec } from '../../src/crds';
+import { type Spec } from '../../src/crds';
 import { classify, crossValidate, validateDocument, type CrossRecord } from '../../src/crds/validate';
 
 const PREPOP = `${FIXTURES}/seed-fabric-1/v2-e40d5442/gitops/hedgehog/fabric-1/raw/prepop.yaml`;

@@ -146,7 +146,7 @@ describe('highlightYaml', () => {
 describe('diffLines', () => {
   it('marks removed and added lines of two JSON snapshots, removals first', () => {
     const d = diffLines(prettyJson({ a: 1, b: 'old' }), prettyJson({ b: 'new', a: 1, c: true }));
-    expect(d.map((l) => `${l.type === 'add' ? '+' : l.type === 'del' ? '-' : ' '}${l.text.trim()}`)).toEqual(['  {', ' "a": 1,', '-"b": "old"', '+"b": "new",', '+"c": true', ' }'].map((s) => s.replace(/^  /, ' ')));
+    expect(d.map((l) => `${l.type === 'add' ? '+' : l.type === 'del' ? '-' : ' '}${l.text.trim()}`)).toEqual(['  {', ' "a": 1,', '-"b": "old"', '+"b": "new",', '+"c": true', ' }'].map((s) => s.replace(/^ {2}/, ' ')));
     expect(diffLines([], prettyJson({ a: 1 })).every((l) => l.type === 'add')).toBe(true);
     expect(prettyJson(null)).toEqual([]);
   });
