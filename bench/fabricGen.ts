@@ -12,7 +12,12 @@ export interface GeneratedDoc {
   name: string;
   /** The multi-document file this document belongs to (one per rack, plus shared files). */
   group: string;
-  value: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; spec: Record<string, any> };
+  value: {
+    apiVersion: string;
+    kind: string;
+    metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+    spec: Record<string, any>;
+  };
 }
 
 const WIRING = 'wiring.githedgehog.com/v1beta1';
@@ -64,14 +69,28 @@ export function generateFabric(total: number): GeneratedDoc[] {
   add('namespaces', WIRING, 'VLANNamespace', 'default', { ranges: [{ from: 1000, to: 2999 }] });
   add('namespaces', VPC_API, 'IPv4Namespace', 'default', { subnets: ['10.0.0.0/16'] });
   for (let s = 1; s <= SPINES; s++) {
-    add('spines', WIRING, 'Switch', `spine-${pad(s, 2)}`, { role: 'spine', profile: 'dell-z9332f-on', description: `spine ${s}`, boot: boot(), ecmp: {}, redundancy: {}, ...hydrated(false) });
+    add('spines', WIRING, 'Switch', `spine-${pad(s, 2)}`, {
+      role: 'spine',
+      profile: 'dell-z9332f-on',
+      description: `spine ${s}`,
+      boot: boot(),
+      ecmp: {},
+      redundancy: {},
+      ...hydrated(false),
+    });
   }
 
   // Border leaves and externals (zone 0's namespace).
   add('border', WIRING, 'SwitchGroup', 'border', {});
   for (const b of [1, 2]) {
     add('border', WIRING, 'Switch', `border-${pad(b, 2)}`, {
-      role: 'border-leaf', profile: 'celestica-ds3000', description: `border leaf ${b}`, boot: boot(), groups: ['border'], vlanNamespaces: ['zone-0'], ...hydrated(true),
+      role: 'border-leaf',
+      profile: 'celestica-ds3000',
+      description: `border leaf ${b}`,
+      boot: boot(),
+      groups: ['border'],
+      vlanNamespaces: ['zone-0'],
+      ...hydrated(true),
     });
   }
   const externals: string[] = [];
@@ -81,9 +100,16 @@ export function generateFabric(total: number): GeneratedDoc[] {
     const name = `ext-${pad(e, 2)}`;
     externals.push(name);
     add('border', WIRING, 'Connection', conn, { external: { link: { switch: { port: `${sw}/E1/${e}` } } } });
-    add('border', VPC_API, 'External', name, { ipv4Namespace: 'zone-0', inboundCommunity: `65102:${e}`, outboundCommunity: `50000:${e}` });
+    add('border', VPC_API, 'External', name, {
+      ipv4Namespace: 'zone-0',
+      inboundCommunity: `65102:${e}`,
+      outboundCommunity: `50000:${e}`,
+    });
     add('border', VPC_API, 'ExternalAttachment', `${sw}--${name}`, {
-      connection: conn, external: name, switch: { vlan: 100 + e, ip: `100.64.${e}.2/24` }, neighbor: { asn: 64200 + e, ip: `100.64.${e}.1` },
+      connection: conn,
+      external: name,
+      switch: { vlan: 100 + e, ip: `100.64.${e}.2/24` },
+      neighbor: { asn: 64200 + e, ip: `100.64.${e}.1` },
     });
   }
 
@@ -99,7 +125,9 @@ export function generateFabric(total: number): GeneratedDoc[] {
     if (r % RACKS_PER_ZONE === 0) {
       // Two /16s hold the zone's 512 /24 subnets; 1000-2999 its 512 VLANs.
       add(group, WIRING, 'VLANNamespace', `zone-${zone}`, { ranges: [{ from: 1000, to: 2999 }] });
-      add(group, VPC_API, 'IPv4Namespace', `zone-${zone}`, { subnets: [`10.${2 * zone + 2}.0.0/16`, `10.${2 * zone + 3}.0.0/16`] });
+      add(group, VPC_API, 'IPv4Namespace', `zone-${zone}`, {
+        subnets: [`10.${2 * zone + 2}.0.0/16`, `10.${2 * zone + 3}.0.0/16`],
+      });
     }
     const mclag = r % 5 === 4;
     const redundancy = mclag ? 'mclag' : 'eslag';
@@ -108,8 +136,15 @@ export function generateFabric(total: number): GeneratedDoc[] {
     add(group, WIRING, 'SwitchGroup', sg, {});
     leaves.forEach((leaf, i) =>
       add(group, WIRING, 'Switch', leaf, {
-        role: 'server-leaf', profile: 'celestica-ds3000', description: `rack ${r + 1} leaf ${i + 1}`, boot: boot(), ecmp: {},
-        groups: [sg], redundancy: { group: sg, type: redundancy }, vlanNamespaces: [`zone-${zone}`], ...hydrated(true),
+        role: 'server-leaf',
+        profile: 'celestica-ds3000',
+        description: `rack ${r + 1} leaf ${i + 1}`,
+        boot: boot(),
+        ecmp: {},
+        groups: [sg],
+        redundancy: { group: sg, type: redundancy },
+        vlanNamespaces: [`zone-${zone}`],
+        ...hydrated(true),
       }),
     );
     const nextPort = [1, 1];
@@ -119,12 +154,20 @@ export function generateFabric(total: number): GeneratedDoc[] {
         const links = [0, 1].map((k) => {
           const a = p2p;
           p2p += 2;
-          return { spine: { port: `spine-${pad(s, 2)}/E1/${(2 * r + li) * 2 + k + 1}`, ip: `${ip(a)}/31` }, leaf: { port: `${leaf}/E1/${48 + 2 * (s - 1) + k + 1}`, ip: `${ip(a + 1)}/31` } };
+          return {
+            spine: { port: `spine-${pad(s, 2)}/E1/${(2 * r + li) * 2 + k + 1}`, ip: `${ip(a)}/31` },
+            leaf: { port: `${leaf}/E1/${48 + 2 * (s - 1) + k + 1}`, ip: `${ip(a + 1)}/31` },
+          };
         });
         add(group, WIRING, 'Connection', `spine-${pad(s, 2)}--fabric--${leaf}`, { fabric: { links } });
       }
       add(group, WIRING, 'Connection', `${leaf}--vpc-loopback`, {
-        vpcLoopback: { links: [{ switch1: { port: `${leaf}/E1/57` }, switch2: { port: `${leaf}/E1/58` } }, { switch1: { port: `${leaf}/E1/59` }, switch2: { port: `${leaf}/E1/60` } }] },
+        vpcLoopback: {
+          links: [
+            { switch1: { port: `${leaf}/E1/57` }, switch2: { port: `${leaf}/E1/58` } },
+            { switch1: { port: `${leaf}/E1/59` }, switch2: { port: `${leaf}/E1/60` } },
+          ],
+        },
       });
     }
 
@@ -138,7 +181,9 @@ export function generateFabric(total: number): GeneratedDoc[] {
         const third = 2 * zone + 2 + (slot >> 8);
         const net = `10.${third}.${slot & 255}`;
         subnets[`subnet-${s + 1}`] = {
-          subnet: `${net}.0/24`, gateway: `${net}.1`, vlan: 1000 + slot,
+          subnet: `${net}.0/24`,
+          gateway: `${net}.1`,
+          vlan: 1000 + slot,
           dhcp: { enable: true, range: { start: `${net}.10`, end: `${net}.250` } },
         };
       }
@@ -147,7 +192,9 @@ export function generateFabric(total: number): GeneratedDoc[] {
     }
     for (let v = 0; v < VPCS_PER_RACK; v += 2) {
       const [a, b] = [vpcs[v]!.name, vpcs[v + 1]!.name];
-      add(group, VPC_API, 'VPCPeering', `${a}--${b}`, { permit: [{ [a]: { subnets: ['subnet-1'] }, [b]: { subnets: ['subnet-1'] } }] });
+      add(group, VPC_API, 'VPCPeering', `${a}--${b}`, {
+        permit: [{ [a]: { subnets: ['subnet-1'] }, [b]: { subnets: ['subnet-1'] } }],
+      });
     }
 
     for (let s = 0; s < SERVERS_PER_RACK; s++) {
@@ -158,18 +205,31 @@ export function generateFabric(total: number): GeneratedDoc[] {
       if (kind < 6) {
         const type = mclag ? 'mclag' : 'eslag';
         conn = `${server}--${type}--${leaves[0]}--${leaves[1]}`;
-        add(group, WIRING, 'Connection', conn, { [type]: { links: [0, 1].map((i) => ({ server: { port: `${server}/enp2s${i + 1}` }, switch: { port: port(i) } })) } });
+        add(group, WIRING, 'Connection', conn, {
+          [type]: {
+            links: [0, 1].map((i) => ({ server: { port: `${server}/enp2s${i + 1}` }, switch: { port: port(i) } })),
+          },
+        });
       } else if (kind < 8) {
         const i = kind - 6;
         conn = `${server}--unbundled--${leaves[i]}`;
-        add(group, WIRING, 'Connection', conn, { unbundled: { link: { server: { port: `${server}/enp2s1` }, switch: { port: port(i) } } } });
+        add(group, WIRING, 'Connection', conn, {
+          unbundled: { link: { server: { port: `${server}/enp2s1` }, switch: { port: port(i) } } },
+        });
       } else {
         const i = kind - 8;
         conn = `${server}--bundled--${leaves[i]}`;
-        add(group, WIRING, 'Connection', conn, { bundled: { links: [0, 1].map((k) => ({ server: { port: `${server}/enp2s${k + 1}` }, switch: { port: port(i) } })) } });
+        add(group, WIRING, 'Connection', conn, {
+          bundled: {
+            links: [0, 1].map((k) => ({ server: { port: `${server}/enp2s${k + 1}` }, switch: { port: port(i) } })),
+          },
+        });
       }
       const vpc = vpcs[s % VPCS_PER_RACK]!;
-      add(group, VPC_API, 'VPCAttachment', `${vpc.name}--${conn}`.slice(0, 253), { subnet: `${vpc.name}/${vpc.subnets[Math.floor(s / VPCS_PER_RACK) % 2]}`, connection: conn });
+      add(group, VPC_API, 'VPCAttachment', `${vpc.name}--${conn}`.slice(0, 253), {
+        subnet: `${vpc.name}/${vpc.subnets[Math.floor(s / VPCS_PER_RACK) % 2]}`,
+        connection: conn,
+      });
     }
   }
 
@@ -177,11 +237,15 @@ export function generateFabric(total: number): GeneratedDoc[] {
   for (let e = 0; e < Math.min(externals.length, vpcCount); e++) {
     const vpc = `vpc-${pad(e + 1, 5)}`;
     add('border', VPC_API, 'ExternalPeering', `${vpc}--${externals[e]}`, {
-      permit: { vpc: { name: vpc, subnets: ['subnet-1'] }, external: { name: externals[e]!, prefixes: [{ prefix: '0.0.0.0/0' }] } },
+      permit: {
+        vpc: { name: vpc, subnets: ['subnet-1'] },
+        external: { name: externals[e]!, prefixes: [{ prefix: '0.0.0.0/0' }] },
+      },
     });
   }
   // Spare servers (racked, not yet cabled) make the count exact.
-  for (let s = 1; docs.length < total; s++) add('spares', WIRING, 'Server', `spare-${pad(s, 5)}`, { description: 'not cabled yet' });
+  for (let s = 1; docs.length < total; s++)
+    add('spares', WIRING, 'Server', `spare-${pad(s, 5)}`, { description: 'not cabled yet' });
   return docs.slice(0, total);
 }
 
@@ -191,15 +255,22 @@ export function generateFabric(total: number): GeneratedDoc[] {
  * rack's worth, in one or two multi-document files); `spread` changes every n-th record, so in
  * the multi-document layout every file changes.
  */
-export function changeRecords(docs: GeneratedDoc[], fraction: number, how: 'together' | 'spread', revision: string): GeneratedDoc[] {
+export function changeRecords(
+  docs: GeneratedDoc[],
+  fraction: number,
+  how: 'together' | 'spread',
+  revision: string,
+): GeneratedDoc[] {
   const count = Math.max(1, Math.round(docs.length * fraction));
   const every = Math.max(1, Math.floor(docs.length / count));
   const start = Math.floor(docs.length / 2);
-  const picked = (i: number) => (how === 'together' ? i >= start && i < start + count : i % every === every - 1 && (i + 1) / every <= count);
+  const picked = (i: number) =>
+    how === 'together' ? i >= start && i < start + count : i % every === every - 1 && (i + 1) / every <= count;
   return docs.map((d, i) => {
     if (!picked(i)) return d;
     const value = structuredClone(d.value);
-    if (d.kind === 'Server' || d.kind === 'Switch') value.spec.description = `${value.spec.description ?? ''} (revision ${revision})`;
+    if (d.kind === 'Server' || d.kind === 'Switch')
+      value.spec.description = `${value.spec.description ?? ''} (revision ${revision})`;
     else value.metadata.labels = { ...value.metadata.labels, 'example.com/revision': revision };
     return { ...d, value };
   });

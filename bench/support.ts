@@ -77,7 +77,8 @@ export async function benchEnvironment(label: string): Promise<BenchEnv> {
       const conn = createRedis({ forWorker: true });
       try {
         const keys: string[] = [];
-        for await (const batch of conn.scanStream({ match: `${name}:*`, count: 1000 })) keys.push(...(batch as string[]));
+        for await (const batch of conn.scanStream({ match: `${name}:*`, count: 1000 }))
+          keys.push(...(batch as string[]));
         for (let i = 0; i < keys.length; i += 1000) await conn.del(...keys.slice(i, i + 1000));
       } catch (err) {
         note(`could not delete the Redis keys ${name}:*: ${(err as Error).message}`);
@@ -93,7 +94,11 @@ export async function benchEnvironment(label: string): Promise<BenchEnv> {
 }
 
 /** The app (`web`, `worker` or `all`) in a child node process writing to `logFile`, resolved once it logs that it is up. */
-export async function startApp(role: 'web' | 'worker' | 'all', env: Record<string, string>, logFile: string): Promise<ChildProcess> {
+export async function startApp(
+  role: 'web' | 'worker' | 'all',
+  env: Record<string, string>,
+  logFile: string,
+): Promise<ChildProcess> {
   const log = openSync(logFile, 'w');
   // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the app.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -104,13 +109,16 @@ export async function startApp(role: 'web' | 'worker' | 'all', env: Record<strin
     stdio: ['ignore', log, log],
   });
   closeSync(log);
-  const ready = role === 'worker' ? ['worker started'] : role === 'web' ? ['web listening'] : ['web listening', 'worker started'];
+  const ready =
+    role === 'worker' ? ['worker started'] : role === 'web' ? ['web listening'] : ['web listening', 'worker started'];
   for (let waited = 0; ; waited += 100) {
     const text = readFileSync(logFile, 'utf8');
     if (ready.every((r) => text.includes(r))) return child;
     if (child.exitCode !== null || waited > 60_000) {
       child.kill('SIGKILL');
-      throw new Error(`the ${role} process ${child.exitCode !== null ? `exited with ${child.exitCode}` : 'did not start within 60 s'}; its output:\n${text.slice(-3000)}`);
+      throw new Error(
+        `the ${role} process ${child.exitCode !== null ? `exited with ${child.exitCode}` : 'did not start within 60 s'}; its output:\n${text.slice(-3000)}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

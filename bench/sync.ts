@@ -17,7 +17,18 @@ import { db } from '../src/db';
 import { DEFAULT_SCAN_LIMITS } from '../src/gitops/scan';
 import { startSync } from '../src/sync/startSync';
 import { changeRecords, generateFabric, layoutFiles, type GeneratedDoc, type Layout } from './fabricGen';
-import { benchEnvironment, machine, median, note, option, resetPeakRss, round, rssOf, startApp, stopApp } from './support';
+import {
+  benchEnvironment,
+  machine,
+  median,
+  note,
+  option,
+  resetPeakRss,
+  round,
+  rssOf,
+  startApp,
+  stopApp,
+} from './support';
 
 const run = promisify(execFile);
 const sizes = option('sizes', '1000,10000,50000').split(',').map(Number);
@@ -26,7 +37,13 @@ const reps = Number(option('reps', '3'));
 const deadline = Date.now() + Number(option('max-minutes', '60')) * 60_000;
 const GITOPS_DIR = 'fabric/';
 
-const CASES = ['first sync', 'resync, same commit', 'resync, 1% of records changed', 'resync, 1% of records changed, spread over every file', 'resync, 10% of files deleted'] as const;
+const CASES = [
+  'first sync',
+  'resync, same commit',
+  'resync, 1% of records changed',
+  'resync, 1% of records changed, spread over every file',
+  'resync, 10% of files deleted',
+] as const;
 type CaseName = (typeof CASES)[number];
 
 interface Sample {
@@ -46,7 +63,18 @@ function timeLeft(what: string): number {
 }
 
 async function git(args: string[], cwd?: string): Promise<string> {
-  const { stdout } = await run('git', args, { cwd, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@example.com', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@example.com' } });
+  const { stdout } = await run('git', args, {
+    cwd,
+    maxBuffer: 64 * 1024 * 1024,
+    env: {
+      ...process.env,
+      GIT_CONFIG_NOSYSTEM: '1',
+      GIT_AUTHOR_NAME: 'bench',
+      GIT_AUTHOR_EMAIL: 'bench@example.com',
+      GIT_COMMITTER_NAME: 'bench',
+      GIT_COMMITTER_EMAIL: 'bench@example.com',
+    },
+  });
   return stdout;
 }
 
@@ -65,7 +93,11 @@ async function writeTree(root: string, files: Map<string, string>): Promise<void
  * v2s (another 1% changed, spread over every file; multi-document layout only) and v3 (the
  * previous branch minus 10% of its files).
  */
-async function buildRepository(dir: string, docs: GeneratedDoc[], layout: Layout): Promise<{ url: string; files: number }> {
+async function buildRepository(
+  dir: string,
+  docs: GeneratedDoc[],
+  layout: Layout,
+): Promise<{ url: string; files: number }> {
   const bare = join(dir, 'repo.git');
   const work = join(dir, 'work');
   await git(['init', '--quiet', '--bare', '--initial-branch=v1', bare]);
@@ -96,11 +128,16 @@ async function listYaml(root: string): Promise<string[]> {
   return entries.filter((e) => e.isFile() && /\.ya?ml$/.test(e.name)).map((e) => join(e.parentPath, e.name));
 }
 
-const FLOOR_COLUMNS = 'id, "fabricId", kind, "apiVersion", namespace, name, spec, labels, annotations, "sourcePath", "sourceLine", "sourceCommit", "contentHash", "validationState", "validationMessages", refs, "createdAt", "updatedAt", "syncedAt"';
+const FLOOR_COLUMNS =
+  'id, "fabricId", kind, "apiVersion", namespace, name, spec, labels, annotations, "sourcePath", "sourceLine", "sourceCommit", "contentHash", "validationState", "validationMessages", refs, "createdAt", "updatedAt", "syncedAt"';
 const csvField = (v: string | number) => (typeof v === 'number' ? String(v) : `"${v.replace(/"/g, '""')}"`);
 
 /** The floor: `git clone` + `yaml` parse of the same files + COPY of the same rows into an unindexed table. */
-async function measureFloor(url: string, work: string, databaseUrl: string): Promise<{ seconds: number; clone: number; parse: number; copy: number; rows: number }> {
+async function measureFloor(
+  url: string,
+  work: string,
+  databaseUrl: string,
+): Promise<{ seconds: number; clone: number; parse: number; copy: number; rows: number }> {
   const clone = join(work, 'floor-clone');
   await rm(clone, { recursive: true, force: true });
   let t = performance.now();
@@ -124,10 +161,36 @@ async function measureFloor(url: string, work: string, databaseUrl: string): Pro
     const spec = JSON.stringify(value.spec ?? {});
     const labels = JSON.stringify(value.metadata?.labels ?? {});
     const hash = createHash('sha256').update(spec).digest('hex');
-    return [i + 1, 1, value.kind, value.apiVersion, 'default', value.metadata.name, spec, labels, '{}', path, line, 'floor', hash, 'valid', '[]', '{}', now, now, now].map(csvField).join(',');
+    return [
+      i + 1,
+      1,
+      value.kind,
+      value.apiVersion,
+      'default',
+      value.metadata.name,
+      spec,
+      labels,
+      '{}',
+      path,
+      line,
+      'floor',
+      hash,
+      'valid',
+      '[]',
+      '{}',
+      now,
+      now,
+      now,
+    ]
+      .map(csvField)
+      .join(',');
   });
   await writeFile(csv, lines.join('\n') + '\n');
-  await run('psql', [databaseUrl, '-qc', 'DROP TABLE IF EXISTS bench_floor; CREATE TABLE bench_floor (LIKE "CrdRecord")']);
+  await run('psql', [
+    databaseUrl,
+    '-qc',
+    'DROP TABLE IF EXISTS bench_floor; CREATE TABLE bench_floor (LIKE "CrdRecord")',
+  ]);
   t = performance.now();
   await run('psql', [databaseUrl, '-qc', `\\copy bench_floor (${FLOOR_COLUMNS}) FROM '${csv}' WITH (FORMAT csv)`]);
   const copyS = (performance.now() - t) / 1000;
@@ -148,17 +211,34 @@ async function syncOnce(fabricId: number, workerPid: number): Promise<Sample> {
     if (r.status !== 'queued' && r.status !== 'running') {
       const seconds = (performance.now() - started) / 1000;
       if (r.status === 'failed') throw new Error(`sync run ${r.id} failed: ${r.error}`);
-      const stages: Record<string, number> = { queue: round(((r.startedAt?.getTime() ?? 0) - r.queuedAt.getTime()) / 1000) };
+      const stages: Record<string, number> = {
+        queue: round(((r.startedAt?.getTime() ?? 0) - r.queuedAt.getTime()) / 1000),
+      };
       for (const s of r.stages as { stage: string; ms: number }[]) stages[s.stage] = round(s.ms / 1000);
-      const counts = { files: r.filesCount, documents: r.documentsCount, created: r.createdCount, updated: r.updatedCount, unchanged: r.unchangedCount, deleted: r.deletedCount, invalid: r.invalidCount };
+      const counts = {
+        files: r.filesCount,
+        documents: r.documentsCount,
+        created: r.createdCount,
+        updated: r.updatedCount,
+        unchanged: r.unchangedCount,
+        deleted: r.deletedCount,
+        invalid: r.invalidCount,
+      };
       return { seconds, peakRssMB: rssOf(workerPid).peakMB, rssByStage, stages, counts, status: r.status };
     }
-    if (performance.now() - started > limit) throw new Error(`sync run ${queued.id} still ${r.status} (${r.stage}) after ${Math.round(limit / 1000)} s`);
+    if (performance.now() - started > limit)
+      throw new Error(`sync run ${queued.id} still ${r.status} (${r.stage}) after ${Math.round(limit / 1000)} s`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 
-function summarise(base: Record<string, unknown>, name: CaseName, samples: Sample[], records: number, floorSeconds: number) {
+function summarise(
+  base: Record<string, unknown>,
+  name: CaseName,
+  samples: Sample[],
+  records: number,
+  floorSeconds: number,
+) {
   const seconds = median(samples.map((s) => s.seconds));
   const stageNames = [...new Set(samples.flatMap((s) => Object.keys(s.stages)))];
   return {
@@ -170,7 +250,12 @@ function summarise(base: Record<string, unknown>, name: CaseName, samples: Sampl
     floorSeconds: round(floorSeconds),
     ratioToFloor: round(seconds / floorSeconds, 2),
     peakRssMB: Math.max(...samples.map((s) => s.peakRssMB)),
-    rssByStageMB: Object.fromEntries([...new Set(samples.flatMap((s) => Object.keys(s.rssByStage)))].map((k) => [k, Math.max(...samples.map((s) => s.rssByStage[k] ?? 0))])),
+    rssByStageMB: Object.fromEntries(
+      [...new Set(samples.flatMap((s) => Object.keys(s.rssByStage)))].map((k) => [
+        k,
+        Math.max(...samples.map((s) => s.rssByStage[k] ?? 0)),
+      ]),
+    ),
     stages: Object.fromEntries(stageNames.map((k) => [k, round(median(samples.map((s) => s.stages[k] ?? 0)))])),
     counts: samples[0]!.counts,
     status: samples[0]!.status,
@@ -192,7 +277,9 @@ let interrupted = false;
 const onSignal = () => {
   interrupted = true;
   note('interrupted; cleaning up');
-  void stopApp(worker).finally(() => env.cleanup().finally(() => rm(work, { recursive: true, force: true }).finally(() => process.exit(130))));
+  void stopApp(worker).finally(() =>
+    env.cleanup().finally(() => rm(work, { recursive: true, force: true }).finally(() => process.exit(130))),
+  );
 };
 process.once('SIGINT', onSignal);
 process.once('SIGTERM', onSignal);
@@ -200,13 +287,21 @@ process.once('SIGTERM', onSignal);
 let exitCode = 0;
 try {
   const about = await machine();
-  emit({ bench: 'sync', machine: about, reps, note: 'seconds are medians of the reps; peakRssMB is the worker process (VmHWM, reset before each sync), the highest of the reps; one fresh worker process per fabric size and layout' });
+  emit({
+    bench: 'sync',
+    machine: about,
+    reps,
+    note: 'seconds are medians of the reps; peakRssMB is the worker process (VmHWM, reset before each sync), the highest of the reps; one fresh worker process per fabric size and layout',
+  });
   for (const size of sizes) {
     const docs = generateFabric(size);
     for (const layout of layouts) {
       const base = { bench: 'sync', size, layout };
       if (layout === 'file-per-record' && size > DEFAULT_SCAN_LIMITS.maxFiles) {
-        emit({ ...base, skipped: `${size} files are over the scan limit of ${DEFAULT_SCAN_LIMITS.maxFiles} YAML files per fabric (src/gitops/scan.ts); the sync would stop there and refuse to prune` });
+        emit({
+          ...base,
+          skipped: `${size} files are over the scan limit of ${DEFAULT_SCAN_LIMITS.maxFiles} YAML files per fabric (src/gitops/scan.ts); the sync would stop there and refuse to prune`,
+        });
         continue;
       }
       timeLeft(`the ${size}/${layout} fabric`);
@@ -235,10 +330,25 @@ try {
       worker = await startApp('worker', env.env, join(work, `worker-${size}-${layout}.log`));
       const pid = worker.pid!;
       const workerIdleRssMB = rssOf(pid).currentMB;
-      const repository = await db().gitRepository.create({ data: { name: `bench-${size}-${layout}`, url: repoInfo.url, authType: 'none', defaultBranch: 'v1', timeoutSeconds: 600 } });
+      const repository = await db().gitRepository.create({
+        data: {
+          name: `bench-${size}-${layout}`,
+          url: repoInfo.url,
+          authType: 'none',
+          defaultBranch: 'v1',
+          timeoutSeconds: 600,
+        },
+      });
       const samples = new Map<CaseName, Sample[]>(CASES.map((c) => [c, []]));
       for (let rep = 0; rep < reps; rep++) {
-        const fabric = await db().fabric.create({ data: { name: `bench-${size}-${layout}-${rep}`, repositoryId: repository.id, gitopsDirectory: GITOPS_DIR, branch: 'v1' } });
+        const fabric = await db().fabric.create({
+          data: {
+            name: `bench-${size}-${layout}-${rep}`,
+            repositoryId: repository.id,
+            gitopsDirectory: GITOPS_DIR,
+            branch: 'v1',
+          },
+        });
         note(`${size} records, ${layout}: rep ${rep + 1}/${reps}`);
         samples.get('first sync')!.push(await syncOnce(fabric.id, pid));
         samples.get('resync, same commit')!.push(await syncOnce(fabric.id, pid));
@@ -252,19 +362,43 @@ try {
         samples.get('resync, 10% of files deleted')!.push(await syncOnce(fabric.id, pid));
         await db().fabric.delete({ where: { id: fabric.id } });
       }
-      for (const c of CASES) if (samples.get(c)!.length) emit(summarise({ ...base, workerIdleRssMB }, c, samples.get(c)!, size, floor));
+      for (const c of CASES)
+        if (samples.get(c)!.length) emit(summarise({ ...base, workerIdleRssMB }, c, samples.get(c)!, size, floor));
       await db().gitRepository.delete({ where: { id: repository.id } });
       await rm(dir, { recursive: true, force: true });
     }
   }
 
   const find = (size: number, c: CaseName) => results.filter((r) => r.size === size && r.case === c && !r.skipped);
-  const worst = (rows: Record<string, any>[], key: string) => (rows.length ? Math.max(...rows.map((r) => r[key] as number)) : null);
+  const worst = (rows: Record<string, any>[], key: string) =>
+    rows.length ? Math.max(...rows.map((r) => r[key] as number)) : null;
   const targets = [
-    { target: 'first sync of 10,000 records <= 2x the floor', value: worst(find(10000, 'first sync'), 'ratioToFloor'), limit: 2 },
-    { target: '50,000 records: peak RSS <= 500 MB', value: worst(results.filter((r) => r.size === 50000 && r.peakRssMB !== undefined), 'peakRssMB'), limit: 500 },
-    { target: 'resync of the same commit <= 0.5 s', value: worst(results.filter((r) => r.case === 'resync, same commit'), 'seconds'), limit: 0.5 },
-    { target: '1% changed of 10,000 <= 1 s', value: worst(find(10000, 'resync, 1% of records changed'), 'seconds'), limit: 1 },
+    {
+      target: 'first sync of 10,000 records <= 2x the floor',
+      value: worst(find(10000, 'first sync'), 'ratioToFloor'),
+      limit: 2,
+    },
+    {
+      target: '50,000 records: peak RSS <= 500 MB',
+      value: worst(
+        results.filter((r) => r.size === 50000 && r.peakRssMB !== undefined),
+        'peakRssMB',
+      ),
+      limit: 500,
+    },
+    {
+      target: 'resync of the same commit <= 0.5 s',
+      value: worst(
+        results.filter((r) => r.case === 'resync, same commit'),
+        'seconds',
+      ),
+      limit: 0.5,
+    },
+    {
+      target: '1% changed of 10,000 <= 1 s',
+      value: worst(find(10000, 'resync, 1% of records changed'), 'seconds'),
+      limit: 1,
+    },
   ].map((t) => ({ ...t, met: t.value === null ? null : t.value <= t.limit }));
   emit({ bench: 'sync', targets });
 } catch (err) {

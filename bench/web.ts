@@ -43,7 +43,10 @@ async function login(base: string, username: string, password: string): Promise<
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const page = await fetch(`${base}/login`);
-  const cookie = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const cookie = page.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1];
   if (!csrf) throw new Error('login: no _csrf field on /login');
   const res = await fetch(`${base}/login`, {
@@ -52,8 +55,17 @@ async function login(base: string, username: string, password: string): Promise<
     headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
     body: new URLSearchParams({ _csrf: csrf, username, password }).toString(),
   });
-  const session = res.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c?.startsWith('hhfm.sid='));
-  if (res.status !== 302 || !session) throw new Error(`login as ${username} failed: ${res.status} ${(await res.text()).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').slice(0, 300)}`);
+  const session = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .find((c) => c?.startsWith('hhfm.sid='));
+  if (res.status !== 302 || !session)
+    throw new Error(
+      `login as ${username} failed: ${res.status} ${(await res.text())
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .slice(0, 300)}`,
+    );
   return session;
 }
 
@@ -72,13 +84,36 @@ const toMs = (v: string) => {
 };
 
 async function wrk(url: string, cookie: string, duration: number): Promise<WrkResult> {
-  const { stdout } = await run('wrk', ['-t', '1', '-c', String(connections), '-d', `${duration}s`, '--timeout', '10s', '--latency', '-H', `Cookie: ${cookie}`, url], { timeout: (duration + 30) * 1000 });
+  const { stdout } = await run(
+    'wrk',
+    [
+      '-t',
+      '1',
+      '-c',
+      String(connections),
+      '-d',
+      `${duration}s`,
+      '--timeout',
+      '10s',
+      '--latency',
+      '-H',
+      `Cookie: ${cookie}`,
+      url,
+    ],
+    { timeout: (duration + 30) * 1000 },
+  );
   const pct = (p: string) => toMs(new RegExp(`^\\s+${p}%\\s+(\\S+)`, 'm').exec(stdout)?.[1] ?? 'x');
   const requests = Number(/(\d+) requests in/.exec(stdout)?.[1] ?? 0);
   const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(stdout)?.[1] ?? 0);
   const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(stdout);
   const errors = non2xx + (socket ? socket.slice(1).reduce((n, x) => n + Number(x), 0) : 0);
-  return { p50ms: pct('50'), p99ms: pct('99'), requestsPerSecond: Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? 0), requests, errors };
+  return {
+    p50ms: pct('50'),
+    p99ms: pct('99'),
+    requestsPerSecond: Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? 0),
+    requests,
+    errors,
+  };
 }
 
 const env = await benchEnvironment('web');
@@ -88,7 +123,9 @@ let interrupted = false;
 const onSignal = () => {
   interrupted = true;
   note('interrupted; cleaning up');
-  void stopApp(web).finally(() => env.cleanup().finally(() => rm(work, { recursive: true, force: true }).finally(() => process.exit(130))));
+  void stopApp(web).finally(() =>
+    env.cleanup().finally(() => rm(work, { recursive: true, force: true }).finally(() => process.exit(130))),
+  );
 };
 process.once('SIGINT', onSignal);
 process.once('SIGTERM', onSignal);
@@ -96,20 +133,37 @@ process.once('SIGTERM', onSignal);
 let exitCode = 0;
 try {
   const out = (o: Record<string, unknown>) => process.stdout.write(JSON.stringify(o) + '\n');
-  out({ bench: 'web', machine: await machine(), records, connections, webProcesses, seconds, reps, tool: (await run('wrk', ['-v']).catch((e) => e)).stdout?.split('\n')[0]?.trim() ?? 'wrk' });
+  out({
+    bench: 'web',
+    machine: await machine(),
+    records,
+    connections,
+    webProcesses,
+    seconds,
+    reps,
+    tool: (await run('wrk', ['-v']).catch((e) => e)).stdout?.split('\n')[0]?.trim() ?? 'wrk',
+  });
   note(`loading ${records} records`);
   const t = performance.now();
   const { fabricId } = await loadFabric(records);
   note(`loaded in ${round((performance.now() - t) / 1000, 1)} s`);
 
   const port = await freePort();
-  web = await startApp('web', { ...env.env, PORT: String(port), WEB_CONCURRENCY: String(webProcesses) }, join(work, 'web.log'));
+  web = await startApp(
+    'web',
+    { ...env.env, PORT: String(port), WEB_CONCURRENCY: String(webProcesses) },
+    join(work, 'web.log'),
+  );
   const base = `http://127.0.0.1:${port}`;
   const cookie = await login(base, env.env.ADMIN_USERNAME!, env.adminPassword);
 
   const middle = async (kind: string, prefix: string) => {
     const where = { fabricId, kind, name: { startsWith: prefix } };
-    return db().crdRecord.findFirstOrThrow({ where, orderBy: { name: 'asc' }, skip: Math.floor((await db().crdRecord.count({ where })) / 2) });
+    return db().crdRecord.findFirstOrThrow({
+      where,
+      orderBy: { name: 'asc' },
+      skip: Math.floor((await db().crdRecord.count({ where })) / 2),
+    });
   };
   const leaf = await middle('Switch', 'leaf-');
   // Ten servers share this prefix (server-0421 -> server-04210 .. server-04219).
@@ -117,14 +171,25 @@ try {
   const vpc = await middle('VPC', 'vpc-');
   const connectionsTotal = await db().crdRecord.count({ where: { fabricId, kind: 'Connection' } });
   const endpoints: { name: string; path: string; target?: number }[] = [
-    { name: `CRD list page (Connections, ${connectionsTotal} records, page 1)`, path: '/crds/connections', target: 100 },
+    {
+      name: `CRD list page (Connections, ${connectionsTotal} records, page 1)`,
+      path: '/crds/connections',
+      target: 100,
+    },
     { name: 'CRD list page, page 200 (offset 9,950)', path: '/crds/connections?page=200', target: 100 },
-    { name: 'filtered list (fabric + type eslag)', path: `/crds/connections?fabric=${fabricId}&type=eslag`, target: 100 },
+    {
+      name: 'filtered list (fabric + type eslag)',
+      path: `/crds/connections?fabric=${fabricId}&type=eslag`,
+      target: 100,
+    },
     { name: 'search (servers by name)', path: `/crds/servers?q=${serverPrefix}`, target: 100 },
     { name: 'search (all Connections naming a leaf)', path: `/crds/connections?q=${leaf.name}`, target: 100 },
     { name: 'record detail page (leaf Switch, ~50 connections)', path: `/crds/switches/${leaf.id}`, target: 50 },
     { name: 'record detail page (VPC)', path: `/crds/vpcs/${vpc.id}`, target: 50 },
-    { name: 'API list (Connections of the fabric, 50 per page)', path: `/api/v1/crds?kind=Connection&fabric=${fabricId}` },
+    {
+      name: 'API list (Connections of the fabric, 50 per page)',
+      path: `/api/v1/crds?kind=Connection&fabric=${fabricId}`,
+    },
   ];
   // The first request of each page after the load pays for what pages keep until the next
   // sync (totals, rows, the rendered record page): what the first user after a sync waits for.
@@ -132,7 +197,8 @@ try {
   for (const e of endpoints) {
     const started = performance.now();
     const res = await fetch(base + e.path, { headers: { cookie } });
-    if (res.status !== 200) throw new Error(`${e.path} answered ${res.status}, not 200: ${(await res.text()).slice(0, 300)}`);
+    if (res.status !== 200)
+      throw new Error(`${e.path} answered ${res.status}, not 200: ${(await res.text()).slice(0, 300)}`);
     await res.arrayBuffer();
     firstMs.set(e.path, performance.now() - started);
   }
@@ -142,7 +208,10 @@ try {
   const byKind = await db().crdRecord.groupBy({ by: ['kind'], where: { fabricId }, _count: { _all: true } });
   const tenK = byKind.sort((a, b) => Math.abs(a._count._all - 10_000) - Math.abs(b._count._all - 10_000))[0]!;
   const slug = findKind(tenK.kind)!.slug;
-  const serial = [{ name: `CRD list page (${tenK.kind}, ${tenK._count._all} records)`, path: `/crds/${slug}`, target: 300 }, ...endpoints];
+  const serial = [
+    { name: `CRD list page (${tenK.kind}, ${tenK._count._all} records)`, path: `/crds/${slug}`, target: 300 },
+    ...endpoints,
+  ];
   for (const e of serial) {
     const times: number[] = [];
     for (let i = 0; i < 60; i++) {
@@ -154,7 +223,16 @@ try {
     const p50 = times[Math.floor(times.length / 2)]!;
     const p99 = times[Math.min(times.length - 1, Math.ceil(times.length * 0.99) - 1)]!;
     const first = firstMs.get(e.path);
-    out({ bench: 'web', mode: 'one request at a time', endpoint: e.name, path: e.path, ...(first !== undefined && { firstRequestMs: round(first, 2) }), p50ms: round(p50, 2), p99ms: round(p99, 2), ...(e.target === 300 && { targetMs: 300, met: p99 <= 300 }) });
+    out({
+      bench: 'web',
+      mode: 'one request at a time',
+      endpoint: e.name,
+      path: e.path,
+      ...(first !== undefined && { firstRequestMs: round(first, 2) }),
+      p50ms: round(p50, 2),
+      p99ms: round(p99, 2),
+      ...(e.target === 300 && { targetMs: 300, met: p99 <= 300 }),
+    });
   }
 
   const rows = [];
@@ -177,7 +255,12 @@ try {
     rows.push(row);
     out(row);
   }
-  out({ bench: 'web', targets: rows.filter((r) => r.targetP99ms).map((r) => ({ endpoint: r.endpoint, p99ms: r.p99ms, limit: r.targetP99ms, met: r.met && r.errors === 0 })) });
+  out({
+    bench: 'web',
+    targets: rows
+      .filter((r) => r.targetP99ms)
+      .map((r) => ({ endpoint: r.endpoint, p99ms: r.p99ms, limit: r.targetP99ms, met: r.met && r.errors === 0 })),
+  });
 } catch (err) {
   if (!interrupted) {
     process.stderr.write(`bench:web failed: ${(err as Error).stack ?? err}\n`);

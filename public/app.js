@@ -18,7 +18,10 @@ if (live) {
   const field = (name) => live.querySelector(`[data-field="${name}"]`);
   const poll = async () => {
     try {
-      const res = await fetch(`/api/v1/sync-runs/${id}`, { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
+      const res = await fetch(`/api/v1/sync-runs/${id}`, {
+        headers: { Accept: 'application/json' },
+        credentials: 'same-origin',
+      });
       if (res.ok) {
         const run = await res.json();
         const counted = run.progress.total ? ` ${run.progress.done}/${run.progress.total}` : '';
@@ -39,7 +42,8 @@ const authForm = document.querySelector('[data-auth-form]');
 if (authForm) {
   const select = authForm.querySelector('[name="authType"]');
   const update = () => {
-    for (const group of authForm.querySelectorAll('[data-auth]')) group.hidden = !group.dataset.auth.split(' ').includes(select.value);
+    for (const group of authForm.querySelectorAll('[data-auth]'))
+      group.hidden = !group.dataset.auth.split(' ').includes(select.value);
   };
   select.addEventListener('change', update);
   update();

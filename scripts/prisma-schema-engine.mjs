@@ -9,7 +9,9 @@ import { PrismaPg } from '@prisma/adapter-pg';
 const require = createRequire(import.meta.url);
 
 /** Loads the engine once; returns an object with `diff(params)`. */
-export async function loadSchemaEngine(databaseUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres') {
+export async function loadSchemaEngine(
+  databaseUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
+) {
   const pkgDir = require.resolve('@prisma/schema-engine-wasm').replace(/schema_engine\.js$/, '');
   const bg = await import(`${pkgDir}schema_engine_bg.js`);
   const { instance } = await WebAssembly.instantiate(readFileSync(`${pkgDir}schema_engine_bg.wasm`), {

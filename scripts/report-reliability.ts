@@ -29,7 +29,14 @@ interface Assertion {
 interface VitestJson {
   success: boolean;
   startTime: number;
-  testResults: { name: string; status: string; startTime?: number; endTime?: number; message?: string; assertionResults: Assertion[] }[];
+  testResults: {
+    name: string;
+    status: string;
+    startTime?: number;
+    endTime?: number;
+    message?: string;
+    assertionResults: Assertion[];
+  }[];
 }
 
 export interface CaseResult {
@@ -45,7 +52,10 @@ export interface Report {
   success: boolean;
   durationMs: number;
   totals: { cases: number; passed: number; failed: number; skipped: number };
-  areas: { area: string; files: { file: string; outcome: string; durationMs: number; error?: string; cases: CaseResult[] }[] }[];
+  areas: {
+    area: string;
+    files: { file: string; outcome: string; durationMs: number; error?: string; cases: CaseResult[] }[];
+  }[];
 }
 
 /** Folds vitest's JSON output into the report's shape. */
@@ -86,7 +96,14 @@ export function buildReport(raw: VitestJson, commit: string | null, durationMs: 
 }
 
 function firstLine(text: string | undefined): string {
-  return (text ?? 'failed').replace(/\u001b\[[0-9;]*m/g, '').split('\n').find((l) => l.trim())?.trim().slice(0, 300) ?? 'failed';
+  return (
+    (text ?? 'failed')
+      .replace(/\u001b\[[0-9;]*m/g, '')
+      .split('\n')
+      .find((l) => l.trim())
+      ?.trim()
+      .slice(0, 300) ?? 'failed'
+  );
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -106,7 +123,9 @@ export function toMarkdown(r: Report): string {
   ];
   for (const a of r.areas) {
     for (const f of a.files) {
-      lines.push(`| ${a.area} | \`${f.file}\` | ${f.cases.length} | ${f.cases.filter((c) => c.outcome === 'passed').length} | ${f.cases.filter((c) => c.outcome === 'failed').length}${f.outcome === 'missing' ? ' (did not run)' : ''} | ${seconds(f.durationMs)} |`);
+      lines.push(
+        `| ${a.area} | \`${f.file}\` | ${f.cases.length} | ${f.cases.filter((c) => c.outcome === 'passed').length} | ${f.cases.filter((c) => c.outcome === 'failed').length}${f.outcome === 'missing' ? ' (did not run)' : ''} | ${seconds(f.durationMs)} |`,
+      );
     }
   }
   for (const a of r.areas) {
@@ -116,7 +135,10 @@ export function toMarkdown(r: Report): string {
       if (f.error) lines.push(`Suite error: ${cell(f.error)}`, '');
       if (!f.cases.length) continue;
       lines.push('| case | outcome | duration |', '|---|---|---:|');
-      for (const c of f.cases) lines.push(`| ${cell(c.name)} | ${c.outcome === 'passed' ? 'passed' : c.outcome === 'failed' ? `**failed**: ${cell(c.error ?? '')}` : 'skipped'} | ${c.durationMs} ms |`);
+      for (const c of f.cases)
+        lines.push(
+          `| ${cell(c.name)} | ${c.outcome === 'passed' ? 'passed' : c.outcome === 'failed' ? `**failed**: ${cell(c.error ?? '')}` : 'skipped'} | ${c.durationMs} ms |`,
+        );
     }
   }
   return lines.join('\n') + '\n';
@@ -127,7 +149,11 @@ function main(): void {
   const rawFile = join(OUT, 'vitest-reliability.json');
   const files = AREAS.flatMap((a) => a.files);
   const started = Date.now();
-  const run = spawnSync('npx', ['vitest', 'run', ...files, '--reporter=default', '--reporter=json', `--outputFile.json=${rawFile}`], { cwd: ROOT, stdio: 'inherit' });
+  const run = spawnSync(
+    'npx',
+    ['vitest', 'run', ...files, '--reporter=default', '--reporter=json', `--outputFile.json=${rawFile}`],
+    { cwd: ROOT, stdio: 'inherit' },
+  );
   const durationMs = Date.now() - started;
   let raw: VitestJson;
   try {
@@ -145,7 +171,9 @@ function main(): void {
   const report = buildReport(raw, commit, durationMs);
   writeFileSync(join(OUT, 'reliability.json'), JSON.stringify(report, null, 2) + '\n');
   writeFileSync(join(OUT, 'reliability.md'), toMarkdown(report));
-  process.stdout.write(`\nreports/reliability.md: ${report.totals.passed}/${report.totals.cases} cases passed${report.success ? '' : ' — FAILURES'}\n`);
+  process.stdout.write(
+    `\nreports/reliability.md: ${report.totals.passed}/${report.totals.cases} cases passed${report.success ? '' : ' — FAILURES'}\n`,
+  );
   process.exit(report.success ? 0 : 1);
 }
 

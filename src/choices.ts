@@ -62,4 +62,13 @@ export const AUTH_TYPE = {
   ssh_key: { label: 'SSH key', color: 'purple' },
 } satisfies Record<string, Choice>;
 
-export const VOCABULARIES = { SYNC_STATUS, RUN_STATUS, CONNECTION_STATUS, FABRIC_STATUS, VALIDATION_STATE, CHANGE_ACTION, ROLE, AUTH_TYPE };
+export const VOCABULARIES = {
+  SYNC_STATUS,
+  RUN_STATUS,
+  CONNECTION_STATUS,
+  FABRIC_STATUS,
+  VALIDATION_STATE,
+  CHANGE_ACTION,
+  ROLE,
+  AUTH_TYPE,
+};

@@ -8,23 +8,29 @@ const bool = z
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 /** 32 random bytes, given as 64 hex characters or as base64. */
-const key = z
-  .string()
-  .transform((v, ctx) => {
-    const buf = /^[0-9a-f]{64}$/i.test(v) ? Buffer.from(v, 'hex') : Buffer.from(v, 'base64');
-    if (buf.length !== 32) {
-      ctx.addIssue({ code: 'custom', message: 'expected 32 bytes as 64 hex characters or base64 (openssl rand -base64 32)' });
-      return z.NEVER;
-    }
-    return buf;
-  });
+const key = z.string().transform((v, ctx) => {
+  const buf = /^[0-9a-f]{64}$/i.test(v) ? Buffer.from(v, 'hex') : Buffer.from(v, 'base64');
+  if (buf.length !== 32) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'expected 32 bytes as 64 hex characters or base64 (openssl rand -base64 32)',
+    });
+    return z.NEVER;
+  }
+  return buf;
+});
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'expected a postgresql:// URL' }).default('postgresql://postgres@127.0.0.1:5432/hhfm'),
+  DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/, error: 'expected a postgresql:// URL' })
+    .default('postgresql://postgres@127.0.0.1:5432/hhfm'),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'expected a redis:// URL' }).default('redis://127.0.0.1:6379'),
-  REDIS_PREFIX: z.string().regex(/^[\w.-]+$/, 'letters, digits, ".", "_" or "-"').default('hhfm'),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[\w.-]+$/, 'letters, digits, ".", "_" or "-"')
+    .default('hhfm'),
   SECRET_KEY: key.optional(),
   SECRET_KEYS_PREVIOUS: z.string().default(''),
   SESSION_SECRET: z.string().min(32, 'at least 32 characters').optional(),
@@ -69,10 +75,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, localDir = join
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const c = parsed.data;
-  const previous = c.SECRET_KEYS_PREVIOUS.split(',').map((s) => s.trim()).filter(Boolean);
+  const previous = c.SECRET_KEYS_PREVIOUS.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const previousKeys = previous.map((value, i) => {
     const r = key.safeParse(value);
-    if (!r.success) throw new ConfigError(`Invalid configuration:\n  SECRET_KEYS_PREVIOUS[${i}]: ${r.error.issues[0]?.message}`);
+    if (!r.success)
+      throw new ConfigError(`Invalid configuration:\n  SECRET_KEYS_PREVIOUS[${i}]: ${r.error.issues[0]?.message}`);
     return r.data;
   });
 
@@ -80,8 +89,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, localDir = join
   let sessionSecret = c.SESSION_SECRET;
   if (!secretKey || !sessionSecret) {
     if (c.NODE_ENV === 'production') {
-      const missing = [!secretKey && 'SECRET_KEY (openssl rand -base64 32)', !sessionSecret && 'SESSION_SECRET (openssl rand -base64 48)'];
-      throw new ConfigError(`Invalid configuration: production needs explicit secrets:\n${missing.filter(Boolean).map((m) => `  ${m}: required`).join('\n')}`);
+      const missing = [
+        !secretKey && 'SECRET_KEY (openssl rand -base64 32)',
+        !sessionSecret && 'SESSION_SECRET (openssl rand -base64 48)',
+      ];
+      throw new ConfigError(
+        `Invalid configuration: production needs explicit secrets:\n${missing
+          .filter(Boolean)
+          .map((m) => `  ${m}: required`)
+          .join('\n')}`,
+      );
     }
     const local = localSecrets(localDir);
     secretKey ??= Buffer.from(local.secretKey, 'base64');

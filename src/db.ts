@@ -16,7 +16,9 @@ export type SyncRun = Omit<SyncRunRow, 'files'> & { files?: SyncRunRow['files'] 
 const TIMESTAMP_OID = 1114;
 const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === TIMESTAMP_OID ? (s: string) => new Date(`${s.replace(' ', 'T')}Z`) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    oid === TIMESTAMP_OID
+      ? (s: string) => new Date(`${s.replace(' ', 'T')}Z`)
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
 function createClients() {
@@ -47,7 +49,12 @@ export function db(): ReturnType<typeof createClients>['prisma'] {
  */
 export async function queryRows<T>(query: Prisma.Sql): Promise<T[]> {
   clients ??= createClients();
-  const result = await clients.pool.query<T & pg.QueryResultRow>({ name: statementName(query.text), text: query.text, values: query.values, types });
+  const result = await clients.pool.query<T & pg.QueryResultRow>({
+    name: statementName(query.text),
+    text: query.text,
+    values: query.values,
+    types,
+  });
   return result.rows;
 }
 

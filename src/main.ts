@@ -62,7 +62,11 @@ async function shutdown(signal: string): Promise<void> {
   stopping = true;
   if (cluster.isPrimary) log.info('shutting down', { signal });
   // Stop taking requests and jobs; running jobs finish (or are released) before the pools close.
-  await Promise.all([new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined))), webProcesses?.stop(), workers?.close()]);
+  await Promise.all([
+    new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined))),
+    webProcesses?.stop(),
+    workers?.close(),
+  ]);
   await closeQueues();
   await Promise.all([closeDb(), closeRedis()]);
   process.exit(0);

@@ -66,18 +66,27 @@ export async function migrate(databaseUrl: string, dir = MIGRATIONS_DIR): Promis
   try {
     await client.query('SELECT pg_advisory_lock($1)', [PRISMA_LOCK]);
     await client.query(MIGRATIONS_TABLE);
-    const { rows } = await client.query<{ migration_name: string; checksum: string; finished_at: Date | null; rolled_back_at: Date | null }>(
-      'SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"',
-    );
+    const { rows } = await client.query<{
+      migration_name: string;
+      checksum: string;
+      finished_at: Date | null;
+      rolled_back_at: Date | null;
+    }>('SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"');
     const failed = rows.find((r) => !r.finished_at && !r.rolled_back_at);
     if (failed) {
-      throw new Error(`migration ${failed.migration_name} failed earlier; fix the database, then mark it rolled back (see docs/ARCHITECTURE.md)`);
+      throw new Error(
+        `migration ${failed.migration_name} failed earlier; fix the database, then mark it rolled back (see docs/ARCHITECTURE.md)`,
+      );
     }
     const done = new Set(rows.filter((r) => r.finished_at && !r.rolled_back_at).map((r) => r.migration_name));
     for (const m of readMigrations(dir)) {
       if (done.has(m.name)) continue;
       const id = randomUUID();
-      await client.query('INSERT INTO "_prisma_migrations" (id, checksum, migration_name) VALUES ($1, $2, $3)', [id, m.checksum, m.name]);
+      await client.query('INSERT INTO "_prisma_migrations" (id, checksum, migration_name) VALUES ($1, $2, $3)', [
+        id,
+        m.checksum,
+        m.name,
+      ]);
       try {
         await client.query('BEGIN');
         await client.query(m.sql);
@@ -87,7 +96,9 @@ export async function migrate(databaseUrl: string, dir = MIGRATIONS_DIR): Promis
         await client.query('UPDATE "_prisma_migrations" SET logs = $2 WHERE id = $1', [id, String(err)]);
         throw new Error(`migration ${m.name} failed: ${(err as Error).message}`, { cause: err });
       }
-      await client.query('UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1', [id]);
+      await client.query('UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1', [
+        id,
+      ]);
       applied.push(m.name);
     }
   } finally {

@@ -26,7 +26,10 @@ export async function forkWebProcesses(count: number): Promise<WebProcesses> {
         reject(new Error(`web process ${worker.process.pid} exited before listening (${signal ?? `code ${code}`})`));
         if (stopping) return;
         log.error('web process exited; starting another', { pid: worker.process.pid, code, signal });
-        setTimeout(() => void fork().catch((err: Error) => log.error('could not start a web process', { error: err.message })), RESPAWN_DELAY_MS);
+        setTimeout(
+          () => void fork().catch((err: Error) => log.error('could not start a web process', { error: err.message })),
+          RESPAWN_DELAY_MS,
+        );
       });
     });
   await Promise.all(Array.from({ length: count }, fork));
@@ -34,7 +37,9 @@ export async function forkWebProcesses(count: number): Promise<WebProcesses> {
     async stop() {
       stopping = true;
       const running = Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w && !w.isDead());
-      await Promise.all(running.map((w) => new Promise((resolve) => (w.once('exit', resolve), w.process.kill('SIGTERM')))));
+      await Promise.all(
+        running.map((w) => new Promise((resolve) => (w.once('exit', resolve), w.process.kill('SIGTERM')))),
+      );
     },
   };
 }

@@ -1,7 +1,12 @@
 import { key, redis } from '../redis';
 
 /** Fixed-window counter in Redis: allowed while at most `limit` hits in `windowSeconds`. */
-export async function hit(name: string, id: string, limit: number, windowSeconds: number): Promise<{ allowed: boolean; retryAfter: number }> {
+export async function hit(
+  name: string,
+  id: string,
+  limit: number,
+  windowSeconds: number,
+): Promise<{ allowed: boolean; retryAfter: number }> {
   const k = key('rl', name, id);
   const [[, count], [, ttl]] = (await redis().multi().incr(k).ttl(k).exec()) as [[null, number], [null, number]];
   if (ttl < 0) await redis().expire(k, windowSeconds);

@@ -9,11 +9,23 @@ function hashToken(token: string): string {
 }
 
 /** Creates a token; the plain token is returned once and only its hash is stored. */
-export async function createToken(props: { userId: number; name: string; writeEnabled: boolean; expiresAt?: Date | null }): Promise<{ token: string; record: ApiToken }> {
+export async function createToken(props: {
+  userId: number;
+  name: string;
+  writeEnabled: boolean;
+  expiresAt?: Date | null;
+}): Promise<{ token: string; record: ApiToken }> {
   const token = PREFIX + randomBytes(24).toString('base64url');
   registerSecret(token);
   const record = await db().apiToken.create({
-    data: { userId: props.userId, name: props.name, writeEnabled: props.writeEnabled, expiresAt: props.expiresAt ?? null, tokenHash: hashToken(token), prefix: token.slice(0, PREFIX.length + 6) },
+    data: {
+      userId: props.userId,
+      name: props.name,
+      writeEnabled: props.writeEnabled,
+      expiresAt: props.expiresAt ?? null,
+      tokenHash: hashToken(token),
+      prefix: token.slice(0, PREFIX.length + 6),
+    },
   });
   return { token, record };
 }

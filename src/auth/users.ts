@@ -18,13 +18,21 @@ export async function authenticate(username: string, password: string): Promise<
 export async function ensureFirstAdmin(opts: { username: string; password?: string; env: string }): Promise<void> {
   if ((await db().user.count()) > 0) return;
   let password = opts.password;
-  if (password && password.length < 12) log.warn('ADMIN_PASSWORD is shorter than 12 characters; change the first admin\'s password after logging in', { username: opts.username });
+  if (password && password.length < 12)
+    log.warn("ADMIN_PASSWORD is shorter than 12 characters; change the first admin's password after logging in", {
+      username: opts.username,
+    });
   if (!password) {
-    if (opts.env === 'production') throw new Error('ADMIN_PASSWORD is required to create the first admin (no user exists yet)');
+    if (opts.env === 'production')
+      throw new Error('ADMIN_PASSWORD is required to create the first admin (no user exists yet)');
     password = randomBytes(12).toString('base64url');
     // Printed on purpose, once: the only way to learn a generated first password.
-    process.stdout.write(`\n  First admin created: username "${opts.username}", password "${password}"\n  (change it after logging in)\n\n`);
+    process.stdout.write(
+      `\n  First admin created: username "${opts.username}", password "${password}"\n  (change it after logging in)\n\n`,
+    );
   }
-  await db().user.create({ data: { username: opts.username, passwordHash: await hashPassword(password), role: 'admin' } });
+  await db().user.create({
+    data: { username: opts.username, passwordHash: await hashPassword(password), role: 'admin' },
+  });
   log.info('first admin created', { username: opts.username });
 }

@@ -32,7 +32,9 @@ export const cidrOrAny = str.refine((v) => v === 'any' || parseCidr(v) !== null,
   error: 'expected an IPv4 CIDR or "any"',
 });
 export const mac = str.refine(isMac, { error: 'expected a MAC address such as 0c:20:12:ff:00:00' });
-export const community = str.refine(isCommunity, { error: 'expected a BGP community ASN:VALUE (0-65535 each), e.g. 65102:5000' });
+export const community = str.refine(isCommunity, {
+  error: 'expected a BGP community ASN:VALUE (0-65535 each), e.g. 65102:5000',
+});
 export const portRef = str.refine((v) => splitPortRef(v) !== null, {
   error: 'expected "<device>/<port>" with both parts non-empty, e.g. "leaf-01/E1/1"',
 });

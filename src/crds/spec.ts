@@ -7,7 +7,9 @@ export function text(value: unknown): string | null {
 
 /** The value when it is a mapping (not a list), else null. */
 export function mapping(value: unknown): Record<string, unknown> | null {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : null;
 }
 
 /** The value when it is a list, else an empty list. */

@@ -24,9 +24,7 @@ export interface DocumentCheck {
 }
 
 export type Classification =
-  | { type: 'kind'; kind: KindDef }
-  | { type: 'unserved'; message: string }
-  | { type: 'skip'; reason: string };
+  { type: 'kind'; kind: KindDef } | { type: 'unserved'; message: string } | { type: 'skip'; reason: string };
 
 const NAME_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const MAX_NAME_LENGTH = 253;
@@ -46,7 +44,9 @@ export function describeValue(value: unknown): string {
 
 function splitApiVersion(apiVersion: string): { group: string; version: string } {
   const slash = apiVersion.lastIndexOf('/');
-  return slash < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
+  return slash < 0
+    ? { group: '', version: apiVersion }
+    : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
 }
 
 /** Decides whether a parsed document is one of the 12 kinds, a retired or misplaced one (unserved), or not ours (skip). */
@@ -56,7 +56,12 @@ export function classify(doc: unknown): Classification {
   const kindName = typeof m.kind === 'string' ? m.kind : null;
   const apiVersion = typeof m.apiVersion === 'string' ? m.apiVersion : null;
   if (!kindName) {
-    return { type: 'skip', reason: apiVersion ? `the document has apiVersion ${apiVersion} but no kind` : 'the document has no apiVersion or kind (not a Kubernetes object)' };
+    return {
+      type: 'skip',
+      reason: apiVersion
+        ? `the document has apiVersion ${apiVersion} but no kind`
+        : 'the document has no apiVersion or kind (not a Kubernetes object)',
+    };
   }
   const known = kindByName(kindName);
   // A 12-kind document without apiVersion is still ours; validateDocument reports the missing field.
@@ -87,7 +92,8 @@ function zodIssues(error: z.ZodError, spec: Spec): Issue[] {
     let value: unknown = spec;
     for (const p of rel) value = (value as Record<string | number, unknown> | null | undefined)?.[p];
     if (value === undefined) return { path, message: `${dotted(path)} is required` };
-    if (value === null && iss.code === 'invalid_type') return { path, message: `${dotted(path)} is required, got null (an empty value)` };
+    if (value === null && iss.code === 'invalid_type')
+      return { path, message: `${dotted(path)} is required, got null (an empty value)` };
     return { path, message: `${dotted(path)}: ${iss.message}, got ${describeValue(value)}` };
   });
 }
@@ -97,7 +103,10 @@ function checkStringMap(meta: Record<string, unknown>, key: 'labels' | 'annotati
   if (value === undefined || value === null) return;
   const m = mapping(value);
   if (!m) {
-    errors.push({ path: ['metadata', key], message: `metadata.${key}: expected a mapping of strings, got ${describeValue(value)}` });
+    errors.push({
+      path: ['metadata', key],
+      message: `metadata.${key}: expected a mapping of strings, got ${describeValue(value)}`,
+    });
     return;
   }
   for (const [k, v] of Object.entries(m)) {
@@ -108,13 +117,22 @@ function checkStringMap(meta: Record<string, unknown>, key: 'labels' | 'annotati
   }
 }
 
-function checkEnvelope(doc: Record<string, unknown>, kind: KindDef, errors: Issue[]): { namespace: string; name: string } {
-  if (doc.apiVersion === undefined || doc.apiVersion === null) errors.push({ path: ['apiVersion'], message: 'apiVersion is required' });
+function checkEnvelope(
+  doc: Record<string, unknown>,
+  kind: KindDef,
+  errors: Issue[],
+): { namespace: string; name: string } {
+  if (doc.apiVersion === undefined || doc.apiVersion === null)
+    errors.push({ path: ['apiVersion'], message: 'apiVersion is required' });
   else if (doc.apiVersion !== kind.apiVersion) {
-    errors.push({ path: ['apiVersion'], message: `apiVersion: expected ${kind.apiVersion}, got ${describeValue(doc.apiVersion)}` });
+    errors.push({
+      path: ['apiVersion'],
+      message: `apiVersion: expected ${kind.apiVersion}, got ${describeValue(doc.apiVersion)}`,
+    });
   }
   if (doc.kind === undefined || doc.kind === null) errors.push({ path: ['kind'], message: 'kind is required' });
-  else if (doc.kind !== kind.kind) errors.push({ path: ['kind'], message: `kind: expected ${kind.kind}, got ${describeValue(doc.kind)}` });
+  else if (doc.kind !== kind.kind)
+    errors.push({ path: ['kind'], message: `kind: expected ${kind.kind}, got ${describeValue(doc.kind)}` });
 
   const meta = mapping(doc.metadata);
   if (!meta) {
@@ -130,11 +148,17 @@ function checkEnvelope(doc: Record<string, unknown>, kind: KindDef, errors: Issu
   if (rawName === undefined || rawName === null || rawName === '') {
     errors.push({ path: ['metadata', 'name'], message: 'metadata.name is required' });
   } else if (typeof rawName !== 'string') {
-    errors.push({ path: ['metadata', 'name'], message: `metadata.name: expected a string, got ${describeValue(rawName)}` });
+    errors.push({
+      path: ['metadata', 'name'],
+      message: `metadata.name: expected a string, got ${describeValue(rawName)}`,
+    });
   } else {
     name = rawName;
     if (rawName.length > MAX_NAME_LENGTH) {
-      errors.push({ path: ['metadata', 'name'], message: `metadata.name: expected at most ${MAX_NAME_LENGTH} characters, got ${rawName.length}` });
+      errors.push({
+        path: ['metadata', 'name'],
+        message: `metadata.name: expected at most ${MAX_NAME_LENGTH} characters, got ${rawName.length}`,
+      });
     } else if (!NAME_RE.test(rawName)) {
       errors.push({
         path: ['metadata', 'name'],
@@ -146,7 +170,10 @@ function checkEnvelope(doc: Record<string, unknown>, kind: KindDef, errors: Issu
   let namespace = 'default';
   if (rawNamespace !== undefined && rawNamespace !== null && rawNamespace !== '') {
     if (typeof rawNamespace !== 'string') {
-      errors.push({ path: ['metadata', 'namespace'], message: `metadata.namespace: expected a string, got ${describeValue(rawNamespace)}` });
+      errors.push({
+        path: ['metadata', 'namespace'],
+        message: `metadata.namespace: expected a string, got ${describeValue(rawNamespace)}`,
+      });
     } else if (rawNamespace !== 'default') {
       namespace = rawNamespace;
       errors.push({
@@ -165,7 +192,13 @@ export function validateDocument(doc: Record<string, unknown>, kind: KindDef): D
   const errors: Issue[] = [];
   const root = mapping(doc);
   if (!root) {
-    return { kind, namespace: 'default', name: '', spec: {}, errors: [{ path: [], message: `document: expected a mapping, got ${describeValue(doc)}` }] };
+    return {
+      kind,
+      namespace: 'default',
+      name: '',
+      spec: {},
+      errors: [{ path: [], message: `document: expected a mapping, got ${describeValue(doc)}` }],
+    };
   }
   const { namespace, name } = checkEnvelope(root, kind, errors);
 

@@ -74,7 +74,10 @@ interface SubnetInterval {
 }
 
 function listOthers(names: string[]): string {
-  const shown = names.slice(0, MAX_NAMED_OTHERS).map((n) => `"${n}"`).join(', ');
+  const shown = names
+    .slice(0, MAX_NAMED_OTHERS)
+    .map((n) => `"${n}"`)
+    .join(', ');
   return names.length > MAX_NAMED_OTHERS ? `${shown} and ${names.length - MAX_NAMED_OTHERS} more` : shown;
 }
 
@@ -114,7 +117,8 @@ export function crossValidate(input: CrossRecord[]): Map<string, Issue[]> {
         `"${record.name}" is ${record.name.length} characters; the fabric allows at most ${def.maxNameLength} for ${/^[AEIOU]/.test(def.kind) ? 'an' : 'a'} ${def.kind} (it becomes a VRF name)`,
       );
     }
-    if (record.kind === 'VPC' && record.name.startsWith('ext.')) w.add(key, ['metadata', 'name'], 'a VPC name must not start with "ext."');
+    if (record.kind === 'VPC' && record.name.startsWith('ext.'))
+      w.add(key, ['metadata', 'name'], 'a VPC name must not start with "ext."');
     for (const issue of def.lint?.(spec) ?? []) w.addIssue(key, issue);
 
     for (const ref of def.references(spec)) {
@@ -123,7 +127,11 @@ export function crossValidate(input: CrossRecord[]): Map<string, Issue[]> {
       const target = find(ref.kind, record.namespace, ref.name);
       if (!target) {
         if (DEFAULTED_NAMESPACE_KINDS.has(ref.kind) && ref.name === 'default' && !hasAny(ref.kind)) continue;
-        w.add(key, path, `${ref.kind} "${ref.name}"${ref.defaulted ? ' (the default)' : ''} is not defined in this fabric`);
+        w.add(
+          key,
+          path,
+          `${ref.kind} "${ref.name}"${ref.defaulted ? ' (the default)' : ''} is not defined in this fabric`,
+        );
       } else if (ref.subnet !== undefined && !(ref.subnet in (mapping(target.record.spec.subnets) ?? {}))) {
         w.add(key, path, `VPC "${ref.name}" has no subnet "${ref.subnet}"`);
       }
@@ -163,7 +171,11 @@ function checkPorts(records: CrossRecord[], w: Warnings, endpointsOf: EndpointsO
     if (names.length < 2) continue;
     for (const u of list) {
       const others = names.filter((n) => n !== u.conn.record.name);
-      w.add(u.conn.key, u.endpoint.path, `port ${u.endpoint.device}/${u.endpoint.port} is also used by Connection ${listOthers(others)}`);
+      w.add(
+        u.conn.key,
+        u.endpoint.path,
+        `port ${u.endpoint.device}/${u.endpoint.port} is also used by Connection ${listOthers(others)}`,
+      );
     }
   }
 }
@@ -181,7 +193,8 @@ function checkUnique(records: CrossRecord[], w: Warnings, endpointsOf: Endpoints
     if (!P2P_TYPES.has(connectionType(mapping(conn.record.spec) ?? {}))) continue;
     for (const e of endpointsOf(conn)) {
       const ip = e.ip ? e.ip.split('/')[0]! : null;
-      if (ip && parseIPv4(ip) !== null) claim('link-ip', ip, conn.key, `Connection "${conn.record.name}"`, [...e.path.slice(0, -1), 'ip'], `IP ${ip}`);
+      if (ip && parseIPv4(ip) !== null)
+        claim('link-ip', ip, conn.key, `Connection "${conn.record.name}"`, [...e.path.slice(0, -1), 'ip'], `IP ${ip}`);
     }
   }
   for (const r of records) {
@@ -189,17 +202,30 @@ function checkUnique(records: CrossRecord[], w: Warnings, endpointsOf: Endpoints
     const key = identityKey(r);
     const spec = mapping(r.spec) ?? {};
     const asn = num(spec.asn);
-    if (asn && spec.role !== 'spine') claim('asn', String(asn), key, `Switch "${r.name}"`, ['spec', 'asn'], `ASN ${asn}`);
+    if (asn && spec.role !== 'spine')
+      claim('asn', String(asn), key, `Switch "${r.name}"`, ['spec', 'asn'], `ASN ${asn}`);
     for (const field of ['ip', 'protocolIP', 'vtepIP'] as const) {
       const ip = text(spec[field])?.split('/')[0];
-      if (ip) claim(field === 'ip' ? 'mgmt-ip' : 'switch-ip', ip, key, `Switch "${r.name}"`, ['spec', field], `${field} ${ip}`);
+      if (ip)
+        claim(
+          field === 'ip' ? 'mgmt-ip' : 'switch-ip',
+          ip,
+          key,
+          `Switch "${r.name}"`,
+          ['spec', field],
+          `${field} ${ip}`,
+        );
     }
   }
   for (const list of owners.values()) {
     if (list.length < 2) continue;
     for (const owner of list) {
       const others = [...new Set(list.filter((o) => o !== owner).map((o) => o.name))];
-      w.add(owner.key, owner.path, `${owner.label} is also used by ${others.slice(0, MAX_NAMED_OTHERS).join(', ')}${others.length > MAX_NAMED_OTHERS ? ` and ${others.length - MAX_NAMED_OTHERS} more` : ''}`);
+      w.add(
+        owner.key,
+        owner.path,
+        `${owner.label} is also used by ${others.slice(0, MAX_NAMED_OTHERS).join(', ')}${others.length > MAX_NAMED_OTHERS ? ` and ${others.length - MAX_NAMED_OTHERS} more` : ''}`,
+      );
     }
   }
 }
@@ -230,21 +256,38 @@ function checkVpcs(records: CrossRecord[], w: Warnings, find: Find): void {
         if (!list) intervals.set(nsKey, (list = []));
         list.push({ start: c.start, end: c.end, key, vpc: r.name, subnet: s.name, cidr: s.subnet });
         if (ipnsSubnets && !ipnsSubnets.some((ns) => cidrContains(ns, c.start) && cidrContains(ns, c.end))) {
-          w.add(key, ['spec', 'subnets', s.name, 'subnet'], `${s.subnet} is not inside any subnet of IPv4Namespace "${ipns}"`);
+          w.add(
+            key,
+            ['spec', 'subnets', s.name, 'subnet'],
+            `${s.subnet} is not inside any subnet of IPv4Namespace "${ipns}"`,
+          );
         }
       }
       if (s.vlan === null || s.hostBGP) continue;
       if (ranges && !ranges.some((rg) => s.vlan! >= rg.from && s.vlan! <= rg.to)) {
-        w.add(key, ['spec', 'subnets', s.name, 'vlan'], `VLAN ${s.vlan} is outside the ranges of VLANNamespace "${vlanns}"`);
+        w.add(
+          key,
+          ['spec', 'subnets', s.name, 'vlan'],
+          `VLAN ${s.vlan} is outside the ranges of VLANNamespace "${vlanns}"`,
+        );
       }
       const vlanKey = `${r.namespace}/${vlanns}/${s.vlan}`;
       const first = vlans.get(vlanKey);
       if (!first) vlans.set(vlanKey, { key, vpc: r.name, subnet: s.name });
       else {
-        const where = (vpc: string, subnet: string, same: boolean) => (same ? `subnet "${subnet}" of this VPC` : `VPC "${vpc}" subnet "${subnet}"`);
+        const where = (vpc: string, subnet: string, same: boolean) =>
+          same ? `subnet "${subnet}" of this VPC` : `VPC "${vpc}" subnet "${subnet}"`;
         const same = first.key === key;
-        w.add(key, ['spec', 'subnets', s.name, 'vlan'], `VLAN ${s.vlan} is also used by ${where(first.vpc, first.subnet, same)} (VLANNamespace "${vlanns}")`);
-        w.add(first.key, ['spec', 'subnets', first.subnet, 'vlan'], `VLAN ${s.vlan} is also used by ${where(r.name, s.name, same)} (VLANNamespace "${vlanns}")`);
+        w.add(
+          key,
+          ['spec', 'subnets', s.name, 'vlan'],
+          `VLAN ${s.vlan} is also used by ${where(first.vpc, first.subnet, same)} (VLANNamespace "${vlanns}")`,
+        );
+        w.add(
+          first.key,
+          ['spec', 'subnets', first.subnet, 'vlan'],
+          `VLAN ${s.vlan} is also used by ${where(r.name, s.name, same)} (VLANNamespace "${vlanns}")`,
+        );
       }
     }
   }
@@ -255,10 +298,15 @@ function checkVpcs(records: CrossRecord[], w: Warnings, find: Find): void {
     for (const cur of list) {
       if (widest && cur.start <= widest.end) {
         const same = widest.key === cur.key;
-        const describe = (o: SubnetInterval) => (same ? `subnet "${o.subnet}" (${o.cidr}) of this VPC` : `VPC "${o.vpc}" subnet "${o.subnet}" (${o.cidr})`);
+        const describe = (o: SubnetInterval) =>
+          same ? `subnet "${o.subnet}" (${o.cidr}) of this VPC` : `VPC "${o.vpc}" subnet "${o.subnet}" (${o.cidr})`;
         const suffix = same ? '' : ` in IPv4Namespace "${ipns}"`;
         w.add(cur.key, ['spec', 'subnets', cur.subnet, 'subnet'], `${cur.cidr} overlaps ${describe(widest)}${suffix}`);
-        w.add(widest.key, ['spec', 'subnets', widest.subnet, 'subnet'], `${widest.cidr} overlaps ${describe(cur)}${suffix}`);
+        w.add(
+          widest.key,
+          ['spec', 'subnets', widest.subnet, 'subnet'],
+          `${widest.cidr} overlaps ${describe(cur)}${suffix}`,
+        );
       }
       if (!widest || cur.end > widest.end) widest = cur;
     }
@@ -279,26 +327,48 @@ function checkAttachments(records: CrossRecord[], w: Warnings, find: Find, endpo
       if (!target || !connName) continue;
       const pair = `${r.namespace}/${connName}/${target.vpc}/${target.subnet}`;
       const firstPair = pairs.get(pair);
-      if (firstPair) w.add(key, ['spec', 'subnet'], `VPCAttachment "${firstPair}" already attaches ${target.vpc}/${target.subnet} to Connection "${connName}"`);
+      if (firstPair)
+        w.add(
+          key,
+          ['spec', 'subnet'],
+          `VPCAttachment "${firstPair}" already attaches ${target.vpc}/${target.subnet} to Connection "${connName}"`,
+        );
       else pairs.set(pair, r.name);
       if (spec.nativeVLAN === true) {
         const firstNative = natives.get(`${r.namespace}/${connName}`);
-        if (firstNative) w.add(key, ['spec', 'nativeVLAN'], `Connection "${connName}" already has a native VLAN from VPCAttachment "${firstNative}"`);
+        if (firstNative)
+          w.add(
+            key,
+            ['spec', 'nativeVLAN'],
+            `Connection "${connName}" already has a native VLAN from VPCAttachment "${firstNative}"`,
+          );
         else natives.set(`${r.namespace}/${connName}`, r.name);
       }
       const conn = find('Connection', r.namespace, connName);
       if (conn) {
         const type = connectionType(mapping(conn.record.spec) ?? {});
         if (!ATTACHABLE_TYPES.has(type)) {
-          w.add(key, ['spec', 'connection'], `Connection "${connName}" is of type ${type ?? 'unknown'}; a VPC can only attach to unbundled, bundled or eslag connections`);
+          w.add(
+            key,
+            ['spec', 'connection'],
+            `Connection "${connName}" is of type ${type ?? 'unknown'}; a VPC can only attach to unbundled, bundled or eslag connections`,
+          );
         }
         const vpc = find('VPC', r.namespace, target.vpc);
         if (vpc) {
           const vlanns = vpcVlanNamespace(mapping(vpc.record.spec) ?? {});
-          for (const device of new Set(endpointsOf(conn).filter((e) => e.side === 'switch').map((e) => e.device))) {
+          for (const device of new Set(
+            endpointsOf(conn)
+              .filter((e) => e.side === 'switch')
+              .map((e) => e.device),
+          )) {
             const sw = find('Switch', r.namespace, device);
             if (sw && !switchVlanNamespaces(mapping(sw.record.spec) ?? {}).names.includes(vlanns)) {
-              w.add(key, ['spec', 'connection'], `Switch "${device}" does not list VLANNamespace "${vlanns}" used by VPC "${target.vpc}"`);
+              w.add(
+                key,
+                ['spec', 'connection'],
+                `Switch "${device}" does not list VLANNamespace "${vlanns}" used by VPC "${target.vpc}"`,
+              );
             }
           }
         }
@@ -309,10 +379,20 @@ function checkAttachments(records: CrossRecord[], w: Warnings, find: Find, endpo
       if (connName) {
         const conn = find('Connection', r.namespace, connName);
         const type = conn ? connectionType(mapping(conn.record.spec) ?? {}) : null;
-        if (conn && type !== 'external') w.add(key, ['spec', 'connection'], `Connection "${connName}" is of type ${type ?? 'unknown'}; an External attaches only to external connections`);
+        if (conn && type !== 'external')
+          w.add(
+            key,
+            ['spec', 'connection'],
+            `Connection "${connName}" is of type ${type ?? 'unknown'}; an External attaches only to external connections`,
+          );
         const vlanKey = `${r.namespace}/${connName}/${attachmentVlan(spec)}`;
         const first = extVlans.get(vlanKey);
-        if (first) w.add(key, ['spec'], `VLAN ${attachmentVlan(spec) || '0 (untagged)'} on Connection "${connName}" is already used by ExternalAttachment "${first}"`);
+        if (first)
+          w.add(
+            key,
+            ['spec'],
+            `VLAN ${attachmentVlan(spec) || '0 (untagged)'} on Connection "${connName}" is already used by ExternalAttachment "${first}"`,
+          );
         else extVlans.set(vlanKey, r.name);
       }
       const ext = extName ? find('External', r.namespace, extName) : undefined;
@@ -338,10 +418,18 @@ function checkPeerings(records: CrossRecord[], w: Warnings, find: Find): void {
       const sa = mapping(a.record.spec) ?? {};
       const sb = mapping(b.record.spec) ?? {};
       if (vpcIpv4Namespace(sa) !== vpcIpv4Namespace(sb)) {
-        w.add(key, ['spec', 'permit'], `VPCs "${a.record.name}" and "${b.record.name}" are in different IPv4Namespaces (${vpcIpv4Namespace(sa)}, ${vpcIpv4Namespace(sb)})`);
+        w.add(
+          key,
+          ['spec', 'permit'],
+          `VPCs "${a.record.name}" and "${b.record.name}" are in different IPv4Namespaces (${vpcIpv4Namespace(sa)}, ${vpcIpv4Namespace(sb)})`,
+        );
       }
       if (vpcVlanNamespace(sa) !== vpcVlanNamespace(sb)) {
-        w.add(key, ['spec', 'permit'], `VPCs "${a.record.name}" and "${b.record.name}" are in different VLANNamespaces (${vpcVlanNamespace(sa)}, ${vpcVlanNamespace(sb)})`);
+        w.add(
+          key,
+          ['spec', 'permit'],
+          `VPCs "${a.record.name}" and "${b.record.name}" are in different VLANNamespaces (${vpcVlanNamespace(sa)}, ${vpcVlanNamespace(sb)})`,
+        );
       }
     } else if (r.kind === 'ExternalPeering') {
       const permit = mapping(spec.permit);
@@ -350,7 +438,12 @@ function checkPeerings(records: CrossRecord[], w: Warnings, find: Find): void {
       if (!vpc || !ext) continue;
       const vpcNs = vpcIpv4Namespace(mapping(vpc.record.spec) ?? {});
       const extNs = text(mapping(ext.record.spec)?.ipv4Namespace) ?? 'default';
-      if (vpcNs !== extNs) w.add(key, ['spec', 'permit'], `VPC "${vpc.record.name}" (IPv4Namespace ${vpcNs}) and External "${ext.record.name}" (IPv4Namespace ${extNs}) must share an IPv4Namespace`);
+      if (vpcNs !== extNs)
+        w.add(
+          key,
+          ['spec', 'permit'],
+          `VPC "${vpc.record.name}" (IPv4Namespace ${vpcNs}) and External "${ext.record.name}" (IPv4Namespace ${extNs}) must share an IPv4Namespace`,
+        );
     }
   }
 }
@@ -361,7 +454,11 @@ function checkEslag(records: CrossRecord[], w: Warnings, find: Find, endpointsOf
     if (connectionType(mapping(conn.record.spec) ?? {}) !== 'eslag') continue;
     const groups = new Set<string>();
     let complete = true;
-    for (const device of new Set(endpointsOf(conn).filter((e) => e.side === 'switch').map((e) => e.device))) {
+    for (const device of new Set(
+      endpointsOf(conn)
+        .filter((e) => e.side === 'switch')
+        .map((e) => e.device),
+    )) {
       const sw = find('Switch', conn.record.namespace, device);
       if (!sw) {
         complete = false;
@@ -371,7 +468,11 @@ function checkEslag(records: CrossRecord[], w: Warnings, find: Find, endpointsOf
       groups.add(redundancy?.type === 'eslag' ? (text(redundancy.group) ?? '') : '');
     }
     if (complete && (groups.size !== 1 || groups.has(''))) {
-      w.add(conn.key, ['spec', 'eslag'], 'the switches of an eslag connection must share one redundancy group of type eslag');
+      w.add(
+        conn.key,
+        ['spec', 'eslag'],
+        'the switches of an eslag connection must share one redundancy group of type eslag',
+      );
     }
   }
 }

@@ -29,6 +29,17 @@ export function presentFabric(f: Fabric & { repository: Pick<GitRepository, 'id'
 
 /** What the change log keeps of a fabric. */
 export function fabricSnapshot(f: Fabric) {
-  const { name, description, status, repositoryId, gitopsDirectory, branch, prune, syncEnabled, syncIntervalSeconds } = f;
-  return { name, description, status, repositoryId, gitopsDirectory, branch, prune, enabled: syncEnabled, syncIntervalSeconds };
+  const { name, description, status, repositoryId, gitopsDirectory, branch, prune, syncEnabled, syncIntervalSeconds } =
+    f;
+  return {
+    name,
+    description,
+    status,
+    repositoryId,
+    gitopsDirectory,
+    branch,
+    prune,
+    enabled: syncEnabled,
+    syncIntervalSeconds,
+  };
 }

@@ -24,21 +24,33 @@ async function save<T>(work: Promise<T>, input: { name?: string; gitopsDirectory
         ? new Conflict(`a fabric named "${input.name}" already exists`)
         : new Conflict(`another fabric already uses directory "${input.gitopsDirectory || '/'}" of this repository`);
     }
-    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2003') throw new ValidationError({ repositoryId: 'no such repository' });
+    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2003')
+      throw new ValidationError({ repositoryId: 'no such repository' });
     throw err;
   });
 }
 
 function toData(input: FabricPatch) {
   const { enabled, gitopsDirectory, ...rest } = input;
-  return { ...rest, ...(enabled !== undefined && { syncEnabled: enabled }), ...(gitopsDirectory !== undefined && { gitopsDirectory: directory(gitopsDirectory) }) };
+  return {
+    ...rest,
+    ...(enabled !== undefined && { syncEnabled: enabled }),
+    ...(gitopsDirectory !== undefined && { gitopsDirectory: directory(gitopsDirectory) }),
+  };
 }
 
 /** Creates a fabric: a repository plus a normalised directory in it. */
 export async function createFabric(props: { input: FabricInput; user: Actor }): Promise<Fabric> {
   const data = toData(props.input) as FabricInput & { gitopsDirectory: string };
   const fabric = await save(db().fabric.create({ data: { ...data, branch: data.branch ?? null } }), data);
-  await recordChange({ user: props.user, action: 'create', objectType: 'Fabric', objectId: fabric.id, objectLabel: fabric.name, after: fabricSnapshot(fabric) });
+  await recordChange({
+    user: props.user,
+    action: 'create',
+    objectType: 'Fabric',
+    objectId: fabric.id,
+    objectLabel: fabric.name,
+    after: fabricSnapshot(fabric),
+  });
   return fabric;
 }
 
@@ -49,11 +61,32 @@ export async function updateFabric(props: { id: number; patch: FabricPatch; user
   const data = toData(props.patch);
   // What git holds for this fabric changed: the last synced commit no longer describes the
   // records, so the next sync does the full work and the fabric shows out of sync until then.
-  const source = { repositoryId: before.repositoryId, gitopsDirectory: before.gitopsDirectory, branch: before.branch, prune: before.prune };
-  const moved = (Object.keys(source) as (keyof typeof source)[]).some((k) => data[k] !== undefined && data[k] !== source[k]);
-  const reset = moved && before.lastSyncedCommit ? { lastSyncedCommit: null, ...(before.syncStatus === 'in_sync' && { syncStatus: 'out_of_sync' as const }) } : {};
-  const fabric = await save(db().fabric.update({ where: { id: props.id }, data: { ...data, ...reset } }), { name: data.name ?? before.name, gitopsDirectory: data.gitopsDirectory ?? before.gitopsDirectory });
-  await recordChange({ user: props.user, action: 'update', objectType: 'Fabric', objectId: fabric.id, objectLabel: fabric.name, before: fabricSnapshot(before), after: fabricSnapshot(fabric) });
+  const source = {
+    repositoryId: before.repositoryId,
+    gitopsDirectory: before.gitopsDirectory,
+    branch: before.branch,
+    prune: before.prune,
+  };
+  const moved = (Object.keys(source) as (keyof typeof source)[]).some(
+    (k) => data[k] !== undefined && data[k] !== source[k],
+  );
+  const reset =
+    moved && before.lastSyncedCommit
+      ? { lastSyncedCommit: null, ...(before.syncStatus === 'in_sync' && { syncStatus: 'out_of_sync' as const }) }
+      : {};
+  const fabric = await save(db().fabric.update({ where: { id: props.id }, data: { ...data, ...reset } }), {
+    name: data.name ?? before.name,
+    gitopsDirectory: data.gitopsDirectory ?? before.gitopsDirectory,
+  });
+  await recordChange({
+    user: props.user,
+    action: 'update',
+    objectType: 'Fabric',
+    objectId: fabric.id,
+    objectLabel: fabric.name,
+    before: fabricSnapshot(before),
+    after: fabricSnapshot(fabric),
+  });
   return fabric;
 }
 
@@ -64,5 +97,12 @@ export async function deleteFabric(props: { id: number; user: Actor }): Promise<
   const active = await db().syncRun.count({ where: { fabricId: fabric.id, status: 'running' } });
   if (active) throw new Conflict(`fabric "${fabric.name}" is syncing; wait for the run to finish`);
   await db().fabric.delete({ where: { id: fabric.id } });
-  await recordChange({ user: props.user, action: 'delete', objectType: 'Fabric', objectId: fabric.id, objectLabel: fabric.name, before: { ...fabricSnapshot(fabric), records: fabric.cachedCrdCount } });
+  await recordChange({
+    user: props.user,
+    action: 'delete',
+    objectType: 'Fabric',
+    objectId: fabric.id,
+    objectLabel: fabric.name,
+    before: { ...fabricSnapshot(fabric), records: fabric.cachedCrdCount },
+  });
 }

@@ -1,14 +1,19 @@
 import { z } from 'zod';
 import { checkBranchName } from '../gitops/url';
 
-const flag = z.preprocess((v) => (v === 'on' || v === 'true' ? true : v === 'false' || v === '' ? false : v), z.boolean());
+const flag = z.preprocess(
+  (v) => (v === 'on' || v === 'true' ? true : v === 'false' || v === '' ? false : v),
+  z.boolean(),
+);
 // An empty form field clears the value (null), an absent one keeps it (undefined).
 const branch = z.preprocess(
   (v) => (v === '' ? null : v),
   z
     .string()
     .trim()
-    .refine((b) => !checkBranchName(b), { error: (issue) => checkBranchName(String(issue.input)) ?? 'invalid branch name' })
+    .refine((b) => !checkBranchName(b), {
+      error: (issue) => checkBranchName(String(issue.input)) ?? 'invalid branch name',
+    })
     .nullable()
     .optional(),
 );
@@ -22,7 +27,16 @@ const fields = {
   branch,
   prune: flag,
   enabled: flag,
-  syncIntervalSeconds: z.preprocess((v) => (v === '' ? null : v), z.coerce.number().int().min(60, 'at least 60 seconds').max(86_400 * 7).nullable().optional()),
+  syncIntervalSeconds: z.preprocess(
+    (v) => (v === '' ? null : v),
+    z.coerce
+      .number()
+      .int()
+      .min(60, 'at least 60 seconds')
+      .max(86_400 * 7)
+      .nullable()
+      .optional(),
+  ),
 };
 
 /** Fabric create body (API and form). */

@@ -80,7 +80,8 @@ export async function lsRemote(opts: CommonOptions): Promise<{ head: string; bra
     const out = await git.raw(['ls-remote', '--symref', '--', opts.url, 'HEAD']);
     const symref = /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(out)?.[1];
     const head = /^([0-9a-f]{40,64})\tHEAD$/m.exec(out)?.[1];
-    if (!symref || !head) throw new GitError('branch_not_found', `${opts.url} has no default branch (is the repository empty?)`);
+    if (!symref || !head)
+      throw new GitError('branch_not_found', `${opts.url} has no default branch (is the repository empty?)`);
     return { head, branch: symref };
   });
 }
@@ -97,7 +98,10 @@ export async function shallowClone(opts: CommonOptions & { dir: string }): Promi
     try {
       log = await inClone.raw(['log', '-1', '--format=%H%x00%an <%ae>%x00%aI%x00%B']);
     } catch {
-      throw new GitError('branch_not_found', `${opts.url} has no commits on ${opts.branch ? `branch "${opts.branch}"` : 'its default branch'}`);
+      throw new GitError(
+        'branch_not_found',
+        `${opts.url} has no commits on ${opts.branch ? `branch "${opts.branch}"` : 'its default branch'}`,
+      );
     }
     const [sha = '', author = '', date = '', ...rest] = log.split('\0');
     const branch = opts.branch || (await inClone.raw(['symbolic-ref', '--short', 'HEAD'])).trim();
@@ -113,7 +117,17 @@ export async function fetchBranch(opts: CommonOptions & { gitDir: string; branch
   return withGit(opts, 'fetch', async (git, env) => {
     const inRepo = configured(resolve(opts.gitDir), env, git.signal, opts.timeoutMs);
     // No auto-gc: the blobs of the previous sync must stay until the next one has read them.
-    await inRepo.raw(['fetch', '--quiet', '--depth', '1', '--no-tags', '--no-auto-gc', '--', opts.url, `refs/heads/${opts.branch}`]);
+    await inRepo.raw([
+      'fetch',
+      '--quiet',
+      '--depth',
+      '1',
+      '--no-tags',
+      '--no-auto-gc',
+      '--',
+      opts.url,
+      `refs/heads/${opts.branch}`,
+    ]);
     const log = await inRepo.raw(['log', '-1', '--format=%H%x00%an <%ae>%x00%aI%x00%B', 'FETCH_HEAD']);
     const [sha = '', author = '', date = '', ...rest] = log.split('\0');
     return { sha: sha.trim(), author, date: new Date(date), message: rest.join('\0').trim(), branch: opts.branch };
@@ -123,12 +137,17 @@ export async function fetchBranch(opts: CommonOptions & { gitDir: string; branch
 type ChildEnv = Record<string, string>;
 type RunGit = SimpleGit & { signal: AbortSignal };
 
-async function withGit<T>(opts: CommonOptions & { dir?: string }, op: string, body: (git: RunGit, env: ChildEnv) => Promise<T>): Promise<T> {
+async function withGit<T>(
+  opts: CommonOptions & { dir?: string },
+  op: string,
+  body: (git: RunGit, env: ChildEnv) => Promise<T>,
+): Promise<T> {
   const secrets = secretsOf(opts.auth);
   const urlProblem = checkRepositoryUrl(opts.url, { allowInsecure: opts.allowInsecure ?? false });
   if (urlProblem) throw new GitError('unknown', safeMessage(`invalid repository URL: ${urlProblem}`, secrets));
   const branchProblem = opts.branch ? checkBranchName(opts.branch) : null;
-  if (branchProblem) throw new GitError('branch_not_found', safeMessage(`invalid branch "${opts.branch}": ${branchProblem}`, secrets));
+  if (branchProblem)
+    throw new GitError('branch_not_found', safeMessage(`invalid branch "${opts.branch}": ${branchProblem}`, secrets));
   if (!(opts.timeoutMs > 0)) throw new GitError('unknown', `git ${op}: timeoutMs must be a positive number`);
 
   const privateDir = await mkdtemp(join(opts.tmpDir ?? tmpdir(), 'hhfm-git-'));
@@ -141,7 +160,10 @@ async function withGit<T>(opts: CommonOptions & { dir?: string }, op: string, bo
   } catch (error) {
     if (error instanceof GitError) throw new GitError(error.kind, safeMessage(error.message, secrets));
     if (controller.signal.aborted) {
-      throw new GitError('timeout', safeMessage(`git ${op} of ${opts.url} timed out after ${formatSeconds(opts.timeoutMs)}`, secrets));
+      throw new GitError(
+        'timeout',
+        safeMessage(`git ${op} of ${opts.url} timed out after ${formatSeconds(opts.timeoutMs)}`, secrets),
+      );
     }
     throw classify(error, op, opts, secrets);
   } finally {
@@ -165,11 +187,18 @@ function configured(baseDir: string, env: ChildEnv, signal: AbortSignal, timeout
   return Object.assign(git, { signal });
 }
 
-async function prepareEnvironment(privateDir: string, auth: GitAuth, allowInsecure: boolean, timeoutMs: number): Promise<ChildEnv> {
+async function prepareEnvironment(
+  privateDir: string,
+  auth: GitAuth,
+  allowInsecure: boolean,
+  timeoutMs: number,
+): Promise<ChildEnv> {
   const home = join(privateDir, 'home');
   await mkdir(home, { mode: 0o700 });
   const knownHosts = join(privateDir, 'known_hosts');
-  await writeFile(knownHosts, auth.type === 'ssh_key' && auth.knownHosts ? normaliseNewlines(auth.knownHosts) : '', { mode: 0o600 });
+  await writeFile(knownHosts, auth.type === 'ssh_key' && auth.knownHosts ? normaliseNewlines(auth.knownHosts) : '', {
+    mode: 0o600,
+  });
 
   const env: ChildEnv = {
     PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
@@ -183,7 +212,17 @@ async function prepareEnvironment(privateDir: string, auth: GitAuth, allowInsecu
     // Refuses ext::, fd:: and friends even if a URL slipped past checkRepositoryUrl.
     GIT_ALLOW_PROTOCOL: allowInsecure ? 'https:ssh:http:git:file' : 'https:ssh',
   };
-  for (const name of ['http_proxy', 'https_proxy', 'no_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'ALL_PROXY', 'SSL_CERT_FILE', 'SSL_CERT_DIR']) {
+  for (const name of [
+    'http_proxy',
+    'https_proxy',
+    'no_proxy',
+    'HTTP_PROXY',
+    'HTTPS_PROXY',
+    'NO_PROXY',
+    'ALL_PROXY',
+    'SSL_CERT_FILE',
+    'SSL_CERT_DIR',
+  ]) {
     const value = process.env[name];
     if (value) env[name] = value;
   }
@@ -259,9 +298,18 @@ function secretsOf(auth: GitAuth): string[] {
 const PATTERNS: [GitFailureKind, RegExp][] = [
   ['branch_not_found', /Remote branch .* not found|couldn't find remote ref|not found in upstream/i],
   ['tls', /SSL|certificate|TLS|gnutls/i],
-  ['auth', /Authentication failed|could not read (Username|Password)|terminal prompts disabled|\b40[13]\b|Permission denied|Host key verification failed|invalid format|incorrect passphrase/i],
-  ['not_found', /Repository not found|does not appear to be a git repository|\b404\b|not found|does not exist|No such file or directory/i],
-  ['unreachable', /Could not resolve host|Connection refused|Failed to connect|Connection timed out|Network is unreachable|No route to host|Could not resolve hostname|Connection reset|Connection closed|unexpected disconnect|Empty reply/i],
+  [
+    'auth',
+    /Authentication failed|could not read (Username|Password)|terminal prompts disabled|\b40[13]\b|Permission denied|Host key verification failed|invalid format|incorrect passphrase/i,
+  ],
+  [
+    'not_found',
+    /Repository not found|does not appear to be a git repository|\b404\b|not found|does not exist|No such file or directory/i,
+  ],
+  [
+    'unreachable',
+    /Could not resolve host|Connection refused|Failed to connect|Connection timed out|Network is unreachable|No route to host|Could not resolve hostname|Connection reset|Connection closed|unexpected disconnect|Empty reply/i,
+  ],
 ];
 
 function classify(error: unknown, op: string, opts: CommonOptions, secrets: string[]): GitError {
@@ -291,7 +339,10 @@ function firstLineMatching(stderr: string, pattern: RegExp): string | undefined 
 }
 
 function lastFatalLine(stderr: string): string {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const fatal = lines.filter((l) => /^(fatal|error):/i.test(l)).pop() ?? lines.pop() ?? 'no output';
   return fatal.replace(/^(fatal|error):\s*/i, '').slice(0, 500);
 }

@@ -14,11 +14,21 @@ export interface TreeEntry {
   path: string;
 }
 
-const ENV = { PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin', GIT_CONFIG_NOSYSTEM: '1', HOME: '/nonexistent', LANG: 'C', LC_ALL: 'C' };
+const ENV = {
+  PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+  GIT_CONFIG_NOSYSTEM: '1',
+  HOME: '/nonexistent',
+  LANG: 'C',
+  LC_ALL: 'C',
+};
 
 function runGit(gitDir: string, args: string[], timeoutMs: number, input?: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', ['--git-dir', gitDir, ...args], { env: ENV, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], signal: AbortSignal.timeout(timeoutMs) });
+    const child = spawn('git', ['--git-dir', gitDir, ...args], {
+      env: ENV,
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout!.on('data', (c: Buffer) => out.push(c));
@@ -26,7 +36,12 @@ function runGit(gitDir: string, args: string[], timeoutMs: number, input?: strin
     child.on('error', (e) => reject(new Error(`git ${args[0]} in ${gitDir} failed: ${e.message}`)));
     child.on('close', (code) => {
       if (code === 0) resolve(Buffer.concat(out));
-      else reject(new Error(`git ${args[0]} in ${gitDir} exited with ${code}: ${Buffer.concat(err).toString().trim().slice(0, 500)}`));
+      else
+        reject(
+          new Error(
+            `git ${args[0]} in ${gitDir} exited with ${code}: ${Buffer.concat(err).toString().trim().slice(0, 500)}`,
+          ),
+        );
     });
     if (input !== undefined) {
       // git exiting early (a bad id) closes the pipe; its exit code tells what went wrong.
@@ -38,7 +53,11 @@ function runGit(gitDir: string, args: string[], timeoutMs: number, input?: strin
 
 /** Every entry under `path` (a directory ending in '/', or '' for the whole tree) of a commit, recursively. */
 export async function listTree(gitDir: string, rev: string, path: string, timeoutMs: number): Promise<TreeEntry[]> {
-  const out = await runGit(gitDir, ['ls-tree', '-r', '-l', '-z', '--full-tree', rev, '--', ...(path ? [path] : [])], timeoutMs);
+  const out = await runGit(
+    gitDir,
+    ['ls-tree', '-r', '-l', '-z', '--full-tree', rev, '--', ...(path ? [path] : [])],
+    timeoutMs,
+  );
   const entries: TreeEntry[] = [];
   for (const record of out.toString('utf8').split('\0')) {
     if (!record) continue;

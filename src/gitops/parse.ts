@@ -88,7 +88,11 @@ export function parseYamlText(text: string, opts: ParseOptions = {}): ParseResul
  * line; when there are any, the documents already handed out must be discarded, as
  * parseYamlFile does.
  */
-export function streamYamlFile(buf: Buffer, onDocument: (doc: ParsedDocument) => void, opts: ParseOptions = {}): ParseError[] {
+export function streamYamlFile(
+  buf: Buffer,
+  onDocument: (doc: ParsedDocument) => void,
+  opts: ParseOptions = {},
+): ParseError[] {
   let text: string;
   try {
     text = decodeUtf8(buf);
@@ -100,12 +104,18 @@ export function streamYamlFile(buf: Buffer, onDocument: (doc: ParsedDocument) =>
 }
 
 /** parseYamlText one document at a time; see streamYamlFile. */
-export function streamYamlText(text: string, onDocument: (doc: ParsedDocument) => void, opts: ParseOptions = {}): ParseError[] {
+export function streamYamlText(
+  text: string,
+  onDocument: (doc: ParsedDocument) => void,
+  opts: ParseOptions = {},
+): ParseError[] {
   const maxAliasCount = opts.maxAliasCount ?? 100;
   const maxDepth = opts.maxDepth ?? 100;
   const lineCounter = new LineCounter();
   const lineAtOffset = (offset: number): number => lineCounter.linePos(offset).line;
-  const tooDeep = (offset: number): ParseError[] => [{ line: lineAtOffset(offset), message: `document nested too deeply (more than ${maxDepth} levels)` }];
+  const tooDeep = (offset: number): ParseError[] => [
+    { line: lineAtOffset(offset), message: `document nested too deeply (more than ${maxDepth} levels)` },
+  ];
 
   const errors: ParseError[] = [];
   let index = 0;
@@ -132,7 +142,10 @@ export function streamYamlText(text: string, onDocument: (doc: ParsedDocument) =
     if (value === null || value === undefined) return;
     const nestedTooDeep = valueDepthExceeds(value, maxDepth);
     if (nestedTooDeep) {
-      errors.push({ line: lineAtOffset(contents.range[0]), message: `document nested too deeply (more than ${maxDepth} levels)` });
+      errors.push({
+        line: lineAtOffset(contents.range[0]),
+        message: `document nested too deeply (more than ${maxDepth} levels)`,
+      });
       return;
     }
     onDocument({
@@ -148,7 +161,13 @@ export function streamYamlText(text: string, onDocument: (doc: ParsedDocument) =
   // does a composer that overflows its stack (at line 1, unless a later document is too deep).
   let deepAt: number | null = null;
   let composerOverflowed = false;
-  const composer = new Composer({ version: '1.2', schema: 'core', uniqueKeys: true, merge: false, prettyErrors: false });
+  const composer = new Composer({
+    version: '1.2',
+    schema: 'core',
+    uniqueKeys: true,
+    merge: false,
+    prettyErrors: false,
+  });
   const compose = (docs: Iterable<Document.Parsed>): void => {
     let composed: Document.Parsed[];
     try {
@@ -182,7 +201,8 @@ export function streamYamlText(text: string, onDocument: (doc: ParsedDocument) =
 
 function aliasMessage(error: unknown, maxAliasCount: number): string {
   const text = error instanceof Error ? error.message : String(error);
-  if (/alias count/i.test(text)) return `too many aliases: the document expands more than ${maxAliasCount} aliases (a YAML bomb?)`;
+  if (/alias count/i.test(text))
+    return `too many aliases: the document expands more than ${maxAliasCount} aliases (a YAML bomb?)`;
   if (/Unresolved alias/i.test(text)) return `YAML error: ${firstLine(text)}`;
   if (error instanceof RangeError) return 'document nested too deeply';
   return `YAML error: ${firstLine(text)}`;

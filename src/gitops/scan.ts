@@ -41,7 +41,11 @@ export const DEFAULT_SCAN_LIMITS: ScanLimits = {
 const YAML_FILE = /\.ya?ml$/i;
 
 /** Lists every *.yaml / *.yml under `gitopsDirectory` (normalised, relative) of the clone, sorted by path. */
-export async function scanDirectory(cloneRoot: string, gitopsDirectory: string, limits: Partial<ScanLimits> = {}): Promise<ScanResult> {
+export async function scanDirectory(
+  cloneRoot: string,
+  gitopsDirectory: string,
+  limits: Partial<ScanLimits> = {},
+): Promise<ScanResult> {
   const max = { ...DEFAULT_SCAN_LIMITS, ...limits };
   const root = await realpath(cloneRoot);
   const problems: ScanProblem[] = [];
@@ -62,7 +66,13 @@ export async function scanDirectory(cloneRoot: string, gitopsDirectory: string, 
   }
   const where = locate(root, start);
   if (where !== 'inside') {
-    problems.push({ path: shownDir, message: where === 'git' ? 'the gitops directory points into .git' : 'the gitops directory resolves outside the repository' });
+    problems.push({
+      path: shownDir,
+      message:
+        where === 'git'
+          ? 'the gitops directory points into .git'
+          : 'the gitops directory resolves outside the repository',
+    });
     return result(true, true);
   }
   if (!(await stat(start)).isDirectory()) {
@@ -81,7 +91,10 @@ export async function scanDirectory(cloneRoot: string, gitopsDirectory: string, 
     try {
       entries = await readdir(dir.real, { withFileTypes: true });
     } catch (error) {
-      problems.push({ path: dir.shown || '.', message: `cannot read directory: ${(error as NodeJS.ErrnoException).code ?? 'error'}` });
+      problems.push({
+        path: dir.shown || '.',
+        message: `cannot read directory: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+      });
       continue;
     }
     for (const entry of entries) {
@@ -99,7 +112,10 @@ export async function scanDirectory(cloneRoot: string, gitopsDirectory: string, 
         if (!targetStat || (!targetStat.isDirectory() && !looksYaml)) continue;
         const place = locate(root, target);
         if (place !== 'inside') {
-          problems.push({ path: shown, message: place === 'git' ? 'symlink points into .git' : 'symlink points outside the repository' });
+          problems.push({
+            path: shown,
+            message: place === 'git' ? 'symlink points into .git' : 'symlink points outside the repository',
+          });
           continue;
         }
         real = target;
@@ -118,16 +134,25 @@ export async function scanDirectory(cloneRoot: string, gitopsDirectory: string, 
       }
       if (!info.isFile() || !looksYaml) continue;
       if (info.size > max.maxFileBytes) {
-        problems.push({ path: shown, message: `file is ${formatBytes(info.size)}, over the ${formatBytes(max.maxFileBytes)} limit` });
+        problems.push({
+          path: shown,
+          message: `file is ${formatBytes(info.size)}, over the ${formatBytes(max.maxFileBytes)} limit`,
+        });
         continue;
       }
       if (files.length >= max.maxFiles) {
-        problems.push({ path: shownDir, message: `more than ${max.maxFiles} YAML files under the directory; the scan stopped there` });
+        problems.push({
+          path: shownDir,
+          message: `more than ${max.maxFiles} YAML files under the directory; the scan stopped there`,
+        });
         complete = false;
         break walk;
       }
       if (totalBytes + info.size > max.maxTotalBytes) {
-        problems.push({ path: shownDir, message: `the YAML files under the directory exceed ${formatBytes(max.maxTotalBytes)} in total; the scan stopped there` });
+        problems.push({
+          path: shownDir,
+          message: `the YAML files under the directory exceed ${formatBytes(max.maxTotalBytes)} in total; the scan stopped there`,
+        });
         complete = false;
         break walk;
       }

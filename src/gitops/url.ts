@@ -12,7 +12,8 @@ export function checkRepositoryUrl(url: string, opts: { allowInsecure: boolean }
   if (url.length > MAX_URL_LENGTH) return `URL is longer than ${MAX_URL_LENGTH} characters`;
   if (/[\s\u0000-\u001f\u007f]/.test(url)) return 'URL must not contain spaces or control characters';
   if (url.startsWith('-')) return "URL must not start with '-'";
-  if (/^[a-z0-9+.-]*::/i.test(url)) return 'transport helper URLs (such as ext:: or fd::) are not allowed; use https:// or ssh://';
+  if (/^[a-z0-9+.-]*::/i.test(url))
+    return 'transport helper URLs (such as ext:: or fd::) are not allowed; use https:// or ssh://';
   if (url.includes('\\')) return 'URL must not contain backslashes';
 
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
@@ -34,11 +35,13 @@ export function checkRepositoryUrl(url: string, opts: { allowInsecure: boolean }
       if (!opts.allowInsecure) return `http:// URLs are not allowed (unencrypted); use https://, or ${INSECURE_HINT}`;
       return checkHostAndCredentials(parsed, 'http');
     case 'git':
-      if (!opts.allowInsecure) return `git:// URLs are not allowed (unauthenticated and unencrypted); use https:// or ssh://, or ${INSECURE_HINT}`;
+      if (!opts.allowInsecure)
+        return `git:// URLs are not allowed (unauthenticated and unencrypted); use https:// or ssh://, or ${INSECURE_HINT}`;
       return checkHost(parsed);
     case 'file':
       if (!opts.allowInsecure) return `file:// URLs are not allowed; use https:// or ssh://, or ${INSECURE_HINT}`;
-      if (parsed.host !== '' && parsed.host !== 'localhost') return 'file:// URL must not name a host (use file:///absolute/path)';
+      if (parsed.host !== '' && parsed.host !== 'localhost')
+        return 'file:// URL must not name a host (use file:///absolute/path)';
       if (parsed.username || parsed.password) return 'URL must not contain credentials';
       return null;
     default:
@@ -52,7 +55,8 @@ function checkScpLike(url: string, opts: { allowInsecure: boolean }): string | n
       ? 'local paths are not allowed; write them as file:///absolute/path'
       : 'local paths are not allowed; use https:// or ssh://';
   }
-  if (/^[^@/]*:[^@/]*@[^@/:]+:/.test(url)) return 'ssh URL must not contain a password; use an SSH key in the repository credentials';
+  if (/^[^@/]*:[^@/]*@[^@/:]+:/.test(url))
+    return 'ssh URL must not contain a password; use an SSH key in the repository credentials';
   const match = SCP_LIKE.exec(url);
   if (!match) return `"${url}" is not a git URL; use https://host/path or ssh://git@host/path`;
   const [, user, host] = match;
@@ -84,8 +88,15 @@ export function checkBranchName(branch: string): string | null {
   if (/[\s\u0000-\u001f\u007f~^:?*[\\]/.test(branch)) {
     return 'branch name must not contain spaces, control characters or any of ~ ^ : ? * [ \\';
   }
-  if (branch.includes('..') || branch.includes('@{') || branch.includes('//')) return "branch name must not contain '..', '@{' or '//'";
-  if (branch === '@' || branch.startsWith('/') || branch.endsWith('/') || branch.endsWith('.') || branch.endsWith('.lock')) {
+  if (branch.includes('..') || branch.includes('@{') || branch.includes('//'))
+    return "branch name must not contain '..', '@{' or '//'";
+  if (
+    branch === '@' ||
+    branch.startsWith('/') ||
+    branch.endsWith('/') ||
+    branch.endsWith('.') ||
+    branch.endsWith('.lock')
+  ) {
     return "branch name must not be '@', start or end with '/', or end with '.' or '.lock'";
   }
   if (branch.split('/').some((part) => part.startsWith('.'))) return "branch name components must not start with '.'";

@@ -18,10 +18,18 @@ import { processSyncJob } from './syncFabric';
 const HEAP_GROWING_PERCENT = 20;
 
 /** Starts the job processors (explicit registry: one processor per queue) and the maintenance schedule. */
-export async function startWorkers(opts: { concurrency?: number; lockDuration?: number; stalledInterval?: number } = {}): Promise<{ close(): Promise<void> }> {
+export async function startWorkers(
+  opts: { concurrency?: number; lockDuration?: number; stalledInterval?: number } = {},
+): Promise<{ close(): Promise<void> }> {
   setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   const connection = createRedis({ forWorker: true });
-  const common = { connection, prefix: bullPrefix(), lockDuration: opts.lockDuration ?? 60_000, stalledInterval: opts.stalledInterval ?? 30_000, maxStalledCount: 1 };
+  const common = {
+    connection,
+    prefix: bullPrefix(),
+    lockDuration: opts.lockDuration ?? 60_000,
+    stalledInterval: opts.stalledInterval ?? 30_000,
+    maxStalledCount: 1,
+  };
   const workers = [
     new Worker(SYNC_QUEUE, processSyncJob, { ...common, concurrency: opts.concurrency ?? config().workerConcurrency }),
     new Worker(MAINTENANCE_QUEUE, processMaintenanceJob, { ...common, concurrency: 1 }),
@@ -43,7 +51,11 @@ export async function startWorkers(opts: { concurrency?: number; lockDuration?: 
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   // A run left by a worker that died while no other worker was up is finished now.
   await recoverRuns().catch((err) => log.warn('run recovery failed', { err }));
-  await maintenance().upsertJobScheduler('every-minute', { every: MAINTENANCE_EVERY_MS }, { name: 'maintenance', opts: { removeOnComplete: 10, removeOnFail: 10 } });
+  await maintenance().upsertJobScheduler(
+    'every-minute',
+    { every: MAINTENANCE_EVERY_MS },
+    { name: 'maintenance', opts: { removeOnComplete: 10, removeOnFail: 10 } },
+  );
   // Bundled now rather than during the first large sync (it never fails: null means the slow way).
   void parseThreadScript();
   log.info('worker started', { queues: workers.map((w) => w.name), concurrency: workers[0]!.opts.concurrency });

@@ -7,7 +7,10 @@ import { recordOrderSql, recordWhereSql, resolveKind, type RecordQuery, type Rec
  * batch after the other, so 100,000 specs never sit in memory at once. Reading ids first also
  * keeps any sort order correct, which a keyset on a computed jsonb expression would not.
  */
-export async function* iterateRecords(query: Omit<RecordQuery, 'page' | 'perPage'>, batchSize = 1000): AsyncGenerator<RecordRow[]> {
+export async function* iterateRecords(
+  query: Omit<RecordQuery, 'page' | 'perPage'>,
+  batchSize = 1000,
+): AsyncGenerator<RecordRow[]> {
   const kind = resolveKind(query.kind);
   const ids = await db().$queryRaw<{ id: number }[]>`
     SELECT r.id FROM "CrdRecord" r JOIN "Fabric" f ON f.id = r."fabricId"
@@ -23,4 +26,3 @@ export async function* iterateRecords(query: Omit<RecordQuery, 'page' | 'perPage
     yield batch.flatMap((id) => byId.get(id) ?? []);
   }
 }
-

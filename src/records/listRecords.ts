@@ -55,7 +55,10 @@ const BASE_SORTS: Record<string, string> = {
 export function resolveKind(kind: string | undefined): KindDef | undefined {
   if (!kind) return undefined;
   const k = findKind(kind);
-  if (!k) throw new ValidationError({ kind: `unknown kind "${kind}"; use one of the 12 kinds (e.g. VPC) or its plural (vpcs)` });
+  if (!k)
+    throw new ValidationError({
+      kind: `unknown kind "${kind}"; use one of the 12 kinds (e.g. VPC) or its plural (vpcs)`,
+    });
   return k;
 }
 
@@ -70,14 +73,19 @@ function where(query: RecordQuery, kind: KindDef | undefined): Prisma.Sql {
     // Which kinds match the text is known without the database (records are of the catalogue's
     // kinds), so the name alone is searched, through its trigram index.
     const needle = query.q.toLowerCase();
-    const kindsMatching = (kind ? [kind] : kinds).filter((k) => k.kind.toLowerCase().includes(needle)).map((k) => k.kind);
+    const kindsMatching = (kind ? [kind] : kinds)
+      .filter((k) => k.kind.toLowerCase().includes(needle))
+      .map((k) => k.kind);
     if (!kindsMatching.length) parts.push(Prisma.sql`r.name ILIKE ${like}`);
     else if (!kind) parts.push(Prisma.sql`(r.name ILIKE ${like} OR r.kind = ANY(${kindsMatching}::text[]))`);
   }
   for (const [key, value] of Object.entries(query.filters ?? {})) {
     if (!value) continue;
     const filter = kind?.filters.find((f) => f.key === key);
-    if (!filter) throw new ValidationError({ [key]: `unknown filter "${key}"${kind ? ` for ${kind.kind}` : '; choose a kind first'}` });
+    if (!filter)
+      throw new ValidationError({
+        [key]: `unknown filter "${key}"${kind ? ` for ${kind.kind}` : '; choose a kind first'}`,
+      });
     // filter.sql is a constant of the catalogue, never user input; `spec` can only mean r.spec here.
     parts.push(Prisma.sql`(${Prisma.raw(filter.sql)}) = ${value}`);
   }
@@ -106,7 +114,9 @@ const totals = new LruCache<number>(5_000);
 const pages = new LruCache<RecordRow[]>(20_000, (rows) => rows.length + 1);
 
 /** One page of records with the total that matches, filtered and sorted in SQL. */
-export async function listRecords(query: RecordQuery): Promise<{ items: RecordRow[]; total: number; page: number; perPage: number; kind?: KindDef }> {
+export async function listRecords(
+  query: RecordQuery,
+): Promise<{ items: RecordRow[]; total: number; page: number; perPage: number; kind?: KindDef }> {
   const kind = resolveKind(query.kind);
   const perPage = Math.min(Math.max(query.perPage ?? 50, 1), 1000);
   const page = Math.max(query.page ?? 1, 1);
@@ -118,10 +128,14 @@ export async function listRecords(query: RecordQuery): Promise<{ items: RecordRo
     pages.get(pageKey) ??
       queryRows<RecordRow>(Prisma.sql`
         SELECT ${COLUMNS} FROM "CrdRecord" r JOIN "Fabric" f ON f.id = r."fabricId"
-        ${w} ${order} LIMIT ${perPage} OFFSET ${(page - 1) * perPage}`).then((rows) => (pages.set(pageKey, rows), rows)),
+        ${w} ${order} LIMIT ${perPage} OFFSET ${(page - 1) * perPage}`).then(
+        (rows) => (pages.set(pageKey, rows), rows),
+      ),
     totals.get(filterKey) ??
       // Every record has its fabric (a required, cascading key): the count needs no join.
-      queryRows<{ n: number }>(Prisma.sql`SELECT count(*)::int AS n FROM "CrdRecord" r ${w}`).then(([row]) => (totals.set(filterKey, row!.n), row!.n)),
+      queryRows<{ n: number }>(Prisma.sql`SELECT count(*)::int AS n FROM "CrdRecord" r ${w}`).then(
+        ([row]) => (totals.set(filterKey, row!.n), row!.n),
+      ),
   ]);
   return { items, total, page, perPage, kind };
 }

@@ -40,7 +40,9 @@ export interface PortConnection {
   peers: string;
 }
 
-type RecordWithFabric = CrdRecord & { fabric: { id: number; name: string; repository: { id: number; name: string; url: string } } };
+type RecordWithFabric = CrdRecord & {
+  fabric: { id: number; name: string; repository: { id: number; name: string; url: string } };
+};
 
 export interface HistoryEntry {
   id: number;
@@ -51,7 +53,11 @@ export interface HistoryEntry {
 
 async function referencesOut(record: RecordWithFabric, kind: KindDef): Promise<ReferenceOut[]> {
   const refs = kind.references(record.spec as Spec);
-  const inCatalogue = [...new Map(refs.filter((r) => kindByName(r.kind)).map((r) => [`${r.kind}/${r.name}`, { kind: r.kind, name: r.name }])).values()];
+  const inCatalogue = [
+    ...new Map(
+      refs.filter((r) => kindByName(r.kind)).map((r) => [`${r.kind}/${r.name}`, { kind: r.kind, name: r.name }]),
+    ).values(),
+  ];
   const found = inCatalogue.length
     ? await queryRows<{ id: number; kind: string; name: string }>(Prisma.sql`
         SELECT r.id, r.kind, r.name FROM "CrdRecord" r
@@ -62,11 +68,22 @@ async function referencesOut(record: RecordWithFabric, kind: KindDef): Promise<R
   return refs.map((r) => {
     const target = kindByName(r.kind);
     const targetId = ids.get(`${r.kind}/${r.name}`) ?? null;
-    return { kind: r.kind, name: r.name, field: r.field, subnet: r.subnet, defaulted: !!r.defaulted, slug: target?.slug ?? null, targetId, missing: !!target && targetId === null };
+    return {
+      kind: r.kind,
+      name: r.name,
+      field: r.field,
+      subnet: r.subnet,
+      defaulted: !!r.defaulted,
+      slug: target?.slug ?? null,
+      targetId,
+      missing: !!target && targetId === null,
+    };
   });
 }
 
-async function referencesIn(record: RecordWithFabric): Promise<{ items: (ReferenceIn & { spec: Spec })[]; total: number }> {
+async function referencesIn(
+  record: RecordWithFabric,
+): Promise<{ items: (ReferenceIn & { spec: Spec })[]; total: number }> {
   const ref = `${record.kind}/${record.name}`;
   const rows = await queryRows<{ id: number; kind: string; name: string; spec: Spec }>(Prisma.sql`
     SELECT id, kind, name, spec FROM "CrdRecord"
@@ -74,26 +91,42 @@ async function referencesIn(record: RecordWithFabric): Promise<{ items: (Referen
     ORDER BY kind, name LIMIT ${MAX_REFERENCES_IN + 1}`);
   const total =
     rows.length > MAX_REFERENCES_IN
-      ? (await queryRows<{ n: number }>(Prisma.sql`SELECT count(*)::int AS n FROM "CrdRecord" WHERE "fabricId" = ${record.fabricId} AND refs @> ARRAY[${ref}]::text[]`))[0]!.n
+      ? (
+          await queryRows<{ n: number }>(
+            Prisma.sql`SELECT count(*)::int AS n FROM "CrdRecord" WHERE "fabricId" = ${record.fabricId} AND refs @> ARRAY[${ref}]::text[]`,
+          )
+        )[0]!.n
       : rows.length;
   const items = rows.slice(0, MAX_REFERENCES_IN).flatMap((r) => {
     const k = kindByName(r.kind);
     if (!k) return [];
-    const fields = [...new Set(k.references(r.spec).filter((x) => x.kind === record.kind && x.name === record.name).map((x) => x.field))];
+    const fields = [
+      ...new Set(
+        k
+          .references(r.spec)
+          .filter((x) => x.kind === record.kind && x.name === record.name)
+          .map((x) => x.field),
+      ),
+    ];
     return [{ id: r.id, kind: r.kind, slug: k.slug, name: r.name, fields, spec: r.spec }];
   });
   return { items, total };
 }
 
 /** The ports of a Switch or Server with the Connection that uses each, from the connections that reference it. */
-function portConnections(record: RecordWithFabric, incoming: (ReferenceIn & { spec: Spec })[]): PortConnection[] | null {
+function portConnections(
+  record: RecordWithFabric,
+  incoming: (ReferenceIn & { spec: Spec })[],
+): PortConnection[] | null {
   const side = record.kind === 'Switch' ? 'switch' : record.kind === 'Server' ? 'server' : null;
   if (!side) return null;
   const rows = incoming
     .filter((r) => r.kind === 'Connection')
     .flatMap((c) => {
       const endpoints = connectionEndpoints(c.spec);
-      const peers = [...new Set(endpoints.filter((e) => !(e.side === side && e.device === record.name)).map((e) => e.device))].join(', ');
+      const peers = [
+        ...new Set(endpoints.filter((e) => !(e.side === side && e.device === record.name)).map((e) => e.device)),
+      ].join(', ');
       return endpoints
         .filter((e) => e.side === side && e.device === record.name)
         .map((e) => ({ port: e.port, connectionId: c.id, connection: c.name, type: connectionType(c.spec), peers }));
@@ -137,7 +170,12 @@ export async function loadRecordDetail(kind: KindDef, id: number) {
       path: record.sourcePath,
       line: record.sourceLine,
       commit: record.sourceCommit,
-      href: sourceFileUrl({ repositoryUrl: repository.url, commit: record.sourceCommit, path: record.sourcePath, line: record.sourceLine }),
+      href: sourceFileUrl({
+        repositoryUrl: repository.url,
+        commit: record.sourceCommit,
+        path: record.sourcePath,
+        line: record.sourceLine,
+      }),
     },
   };
 }

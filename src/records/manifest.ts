@@ -7,7 +7,12 @@ export interface Manifest {
   spec: Record<string, unknown>;
 }
 
-type ManifestSource = Pick<Manifest, 'apiVersion' | 'kind' | 'spec'> & { name: string; namespace: string; labels: unknown; annotations: unknown };
+type ManifestSource = Pick<Manifest, 'apiVersion' | 'kind' | 'spec'> & {
+  name: string;
+  namespace: string;
+  labels: unknown;
+  annotations: unknown;
+};
 
 function stringMap(value: unknown): Record<string, string> | undefined {
   if (!value || typeof value !== 'object' || Array.isArray(value) || Object.keys(value).length === 0) return undefined;

@@ -22,10 +22,14 @@ export function repositoryWebUrl(cloneUrl: string): string | null {
     host = url.host.toLowerCase();
     path = url.pathname;
     // Over ssh only the well-known hosts say where their web pages are; any https host is taken as one.
-    if (url.protocol === 'ssh:' ? !KNOWN_SSH_HOSTS.has(url.hostname.toLowerCase()) : url.protocol !== 'https:') return null;
+    if (url.protocol === 'ssh:' ? !KNOWN_SSH_HOSTS.has(url.hostname.toLowerCase()) : url.protocol !== 'https:')
+      return null;
     if (url.protocol === 'ssh:') host = url.hostname.toLowerCase();
   }
-  const clean = path.replace(/^\/+/, '').replace(/\/+$/, '').replace(/\.git$/, '');
+  const clean = path
+    .replace(/^\/+/, '')
+    .replace(/\/+$/, '')
+    .replace(/\.git$/, '');
   if (!clean) return null;
   return `https://${host}/${clean}`;
 }
@@ -35,7 +39,12 @@ export function repositoryWebUrl(cloneUrl: string): string | null {
  * (GitHub, Gitea, Forgejo and most others) or `<base>/-/blob/…` (GitLab). Null when the
  * repository has no known web address or the commit is not a sha.
  */
-export function sourceFileUrl(props: { repositoryUrl: string; commit: string; path: string; line?: number | null }): string | null {
+export function sourceFileUrl(props: {
+  repositoryUrl: string;
+  commit: string;
+  path: string;
+  line?: number | null;
+}): string | null {
   const base = repositoryWebUrl(props.repositoryUrl);
   if (!base || !/^[0-9a-f]{7,64}$/i.test(props.commit) || !props.path) return null;
   const blob = new URL(base).hostname === 'gitlab.com' ? '/-/blob/' : '/blob/';

@@ -3,7 +3,9 @@ import type { GitAuth } from '../gitops/git';
 import { decryptSecret } from '../secrets/crypto';
 
 /** The credentials git needs for a repository, decrypted at the last moment. */
-export function gitAuthFor(repo: Pick<GitRepository, 'authType' | 'username' | 'encryptedSecret' | 'knownHosts'>): GitAuth {
+export function gitAuthFor(
+  repo: Pick<GitRepository, 'authType' | 'username' | 'encryptedSecret' | 'knownHosts'>,
+): GitAuth {
   const secret = repo.encryptedSecret ? decryptSecret(repo.encryptedSecret) : '';
   switch (repo.authType) {
     case 'none':

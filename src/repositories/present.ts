@@ -24,5 +24,13 @@ export function presentRepository(r: GitRepository & { fabrics?: Pick<Fabric, 'i
 
 /** What the change log keeps of a repository. */
 export function repositorySnapshot(r: GitRepository) {
-  return { name: r.name, url: r.url, authType: r.authType, username: r.username, hasCredentials: !!r.encryptedSecret, defaultBranch: r.defaultBranch, timeoutSeconds: r.timeoutSeconds };
+  return {
+    name: r.name,
+    url: r.url,
+    authType: r.authType,
+    username: r.username,
+    hasCredentials: !!r.encryptedSecret,
+    defaultBranch: r.defaultBranch,
+    timeoutSeconds: r.timeoutSeconds,
+  };
 }

@@ -16,16 +16,26 @@ function check(r: { url: string; authType: string; username?: string | null; has
   const urlProblem = checkRepositoryUrl(r.url, { allowInsecure: config().allowInsecureGit });
   if (urlProblem) fields.url = urlProblem;
   const ssh = /^ssh:\/\//.test(r.url) || /^[\w.-]+@[\w.-]+:/.test(r.url);
-  if (!fields.url && r.authType === 'ssh_key' && !ssh) fields.url = 'SSH key authentication needs an ssh:// or user@host:path URL';
-  if (!fields.url && (r.authType === 'token' || r.authType === 'basic') && ssh) fields.url = `${r.authType} authentication needs an https:// URL`;
-  if (r.authType === 'basic' && !r.username) fields.username = 'a username is required for username and password authentication';
-  if (r.authType !== 'none' && !r.hasSecret) fields.secret = r.authType === 'ssh_key' ? 'a private key is required' : r.authType === 'token' ? 'a token is required' : 'a password is required';
+  if (!fields.url && r.authType === 'ssh_key' && !ssh)
+    fields.url = 'SSH key authentication needs an ssh:// or user@host:path URL';
+  if (!fields.url && (r.authType === 'token' || r.authType === 'basic') && ssh)
+    fields.url = `${r.authType} authentication needs an https:// URL`;
+  if (r.authType === 'basic' && !r.username)
+    fields.username = 'a username is required for username and password authentication';
+  if (r.authType !== 'none' && !r.hasSecret)
+    fields.secret =
+      r.authType === 'ssh_key'
+        ? 'a private key is required'
+        : r.authType === 'token'
+          ? 'a token is required'
+          : 'a password is required';
   if (Object.keys(fields).length) throw new ValidationError(fields);
 }
 
 function uniqueName<T>(name: string, work: Promise<T>): Promise<T> {
   return work.catch((err) => {
-    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') throw new Conflict(`a repository named "${name}" already exists`);
+    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002')
+      throw new Conflict(`a repository named "${name}" already exists`);
     throw err;
   });
 }
@@ -38,15 +48,30 @@ export async function createRepository(props: { input: RepositoryInput; user: Ac
   const repo = await uniqueName(
     rest.name,
     db().gitRepository.create({
-      data: { ...rest, username: rest.username ?? null, encryptedSecret: rest.authType !== 'none' && secret ? encryptSecret(secret) : null },
+      data: {
+        ...rest,
+        username: rest.username ?? null,
+        encryptedSecret: rest.authType !== 'none' && secret ? encryptSecret(secret) : null,
+      },
     }),
   );
-  await recordChange({ user: props.user, action: 'create', objectType: 'GitRepository', objectId: repo.id, objectLabel: repo.name, after: repositorySnapshot(repo) });
+  await recordChange({
+    user: props.user,
+    action: 'create',
+    objectType: 'GitRepository',
+    objectId: repo.id,
+    objectLabel: repo.name,
+    after: repositorySnapshot(repo),
+  });
   return repo;
 }
 
 /** Updates a repository; an absent secret keeps the stored one, a changed URL or secret resets the connection status. */
-export async function updateRepository(props: { id: number; patch: RepositoryPatch; user: Actor }): Promise<GitRepository> {
+export async function updateRepository(props: {
+  id: number;
+  patch: RepositoryPatch;
+  user: Actor;
+}): Promise<GitRepository> {
   const before = await db().gitRepository.findUnique({ where: { id: props.id } });
   if (!before) throw new NotFound('repository');
   const { secret, clearSecret, ...rest } = props.patch;
@@ -54,9 +79,14 @@ export async function updateRepository(props: { id: number; patch: RepositoryPat
   const merged = { ...before, ...rest };
   const authChanged = rest.authType !== undefined && rest.authType !== before.authType;
   const keepSecret = !clearSecret && !authChanged && merged.authType !== 'none';
-  const encryptedSecret = merged.authType === 'none' ? null : secret ? encryptSecret(secret) : keepSecret ? before.encryptedSecret : null;
+  const encryptedSecret =
+    merged.authType === 'none' ? null : secret ? encryptSecret(secret) : keepSecret ? before.encryptedSecret : null;
   check({ url: merged.url, authType: merged.authType, username: merged.username, hasSecret: !!encryptedSecret });
-  const reachChanged = merged.url !== before.url || encryptedSecret !== before.encryptedSecret || merged.username !== before.username || authChanged;
+  const reachChanged =
+    merged.url !== before.url ||
+    encryptedSecret !== before.encryptedSecret ||
+    merged.username !== before.username ||
+    authChanged;
   const repo = await uniqueName(
     merged.name,
     db().gitRepository.update({
@@ -64,22 +94,48 @@ export async function updateRepository(props: { id: number; patch: RepositoryPat
       data: {
         ...rest,
         encryptedSecret,
-        ...(reachChanged && { connectionStatus: 'pending', validationError: null, lastValidatedAt: null, remoteHead: null }),
+        ...(reachChanged && {
+          connectionStatus: 'pending',
+          validationError: null,
+          lastValidatedAt: null,
+          remoteHead: null,
+        }),
       },
     }),
   );
-  await recordChange({ user: props.user, action: 'update', objectType: 'GitRepository', objectId: repo.id, objectLabel: repo.name, before: repositorySnapshot(before), after: repositorySnapshot(repo) });
+  await recordChange({
+    user: props.user,
+    action: 'update',
+    objectType: 'GitRepository',
+    objectId: repo.id,
+    objectLabel: repo.name,
+    before: repositorySnapshot(before),
+    after: repositorySnapshot(repo),
+  });
   return repo;
 }
 
 /** Deletes a repository unless fabrics use it (409 naming them). */
 export async function deleteRepository(props: { id: number; user: Actor }): Promise<void> {
-  const repo = await db().gitRepository.findUnique({ where: { id: props.id }, include: { fabrics: { select: { id: true, name: true } } } });
+  const repo = await db().gitRepository.findUnique({
+    where: { id: props.id },
+    include: { fabrics: { select: { id: true, name: true } } },
+  });
   if (!repo) throw new NotFound('repository');
   if (repo.fabrics.length) {
     const names = repo.fabrics.map((f) => f.name).join(', ');
-    throw new Conflict(`repository "${repo.name}" is used by ${repo.fabrics.length} fabric${repo.fabrics.length > 1 ? 's' : ''} (${names}); delete or move them first`, { fabrics: repo.fabrics });
+    throw new Conflict(
+      `repository "${repo.name}" is used by ${repo.fabrics.length} fabric${repo.fabrics.length > 1 ? 's' : ''} (${names}); delete or move them first`,
+      { fabrics: repo.fabrics },
+    );
   }
   await db().gitRepository.delete({ where: { id: props.id } });
-  await recordChange({ user: props.user, action: 'delete', objectType: 'GitRepository', objectId: repo.id, objectLabel: repo.name, before: repositorySnapshot(repo) });
+  await recordChange({
+    user: props.user,
+    action: 'delete',
+    objectType: 'GitRepository',
+    objectId: repo.id,
+    objectLabel: repo.name,
+    before: repositorySnapshot(repo),
+  });
 }

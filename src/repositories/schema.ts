@@ -4,7 +4,10 @@ import { checkBranchName } from '../gitops/url';
 export const AUTH_TYPES = ['none', 'token', 'basic', 'ssh_key'] as const;
 
 const optionalText = (max: number) =>
-  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v), z.string().max(max).optional());
+  z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v),
+    z.string().max(max).optional(),
+  );
 
 const fields = {
   name: z.string().trim().min(1, 'a name is required').max(100),
@@ -16,7 +19,14 @@ const fields = {
   // Empty or null: follow the remote's default branch (its HEAD).
   defaultBranch: z.preprocess(
     (v) => (v === '' ? null : v),
-    z.string().trim().refine((b) => !checkBranchName(b), { error: (issue) => checkBranchName(String(issue.input)) ?? 'invalid branch name' }).nullable().optional(),
+    z
+      .string()
+      .trim()
+      .refine((b) => !checkBranchName(b), {
+        error: (issue) => checkBranchName(String(issue.input)) ?? 'invalid branch name',
+      })
+      .nullable()
+      .optional(),
   ),
   timeoutSeconds: z.coerce.number().int().min(1).max(3600).optional(),
 };

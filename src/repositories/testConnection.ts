@@ -30,7 +30,11 @@ export async function testConnection(props: { id: number }): Promise<GitReposito
     return { ...connected, headBranch: branch };
   } catch (err) {
     const message = redactText(err instanceof GitError ? err.message : `unexpected error: ${(err as Error).message}`);
-    log.warn('repository connection failed', { repository: repo.name, kind: err instanceof GitError ? err.kind : 'unknown', error: message });
+    log.warn('repository connection failed', {
+      repository: repo.name,
+      kind: err instanceof GitError ? err.kind : 'unknown',
+      error: message,
+    });
     const failed = await db().gitRepository.update({
       where: { id: repo.id },
       data: { connectionStatus: 'failed', lastValidatedAt: new Date(), validationError: message, remoteHead: null },

@@ -16,7 +16,9 @@ export function encryptSecret(plain: string, keys: Buffer[] = config().secretKey
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-  return [keyId(key), iv, cipher.getAuthTag(), data].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join(':');
+  return [keyId(key), iv, cipher.getAuthTag(), data]
+    .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
+    .join(':');
 }
 
 /** The key id an envelope was sealed with. */
@@ -29,7 +31,9 @@ export function decryptSecret(envelope: string, keys: Buffer[] = config().secret
   const [id, iv, tag, data] = envelope.split(':');
   const key = keys.find((k) => keyId(k) === id);
   if (!key || !iv || !tag || data === undefined) {
-    throw new Error(`cannot decrypt a stored secret: its key ${id ?? '?'} is not among SECRET_KEY and SECRET_KEYS_PREVIOUS`);
+    throw new Error(
+      `cannot decrypt a stored secret: its key ${id ?? '?'} is not among SECRET_KEY and SECRET_KEYS_PREVIOUS`,
+    );
   }
   const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
   decipher.setAuthTag(Buffer.from(tag, 'base64url'));

@@ -36,7 +36,10 @@ export function redact<T>(value: T, depth = 0, keys = true): T {
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1, keys)) as T;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    out[k] = keys && SENSITIVE_KEY.test(k) && v !== null && v !== undefined && typeof v !== 'boolean' ? MASK : redact(v, depth + 1, keys);
+    out[k] =
+      keys && SENSITIVE_KEY.test(k) && v !== null && v !== undefined && typeof v !== 'boolean'
+        ? MASK
+        : redact(v, depth + 1, keys);
   }
   return out as T;
 }

@@ -126,7 +126,11 @@ export async function countRecords(tx: Tx, fabricId: number): Promise<ApplyResul
 export async function applyPlan(tx: Tx, p: ApplyProps): Promise<ApplyResult> {
   const updateIds = p.plan.update.map((u) => u.stored.id);
   await recordUpdatesBefore(tx, p, updateIds);
-  await remove(tx, p, p.plan.delete.map((s) => s.id));
+  await remove(
+    tx,
+    p,
+    p.plan.delete.map((s) => s.id),
+  );
   await upsert(tx, p, [...p.plan.create, ...p.plan.update.map((u) => u.desired)]);
   await touch(tx, p, p.plan.unchanged);
   if (updateIds.length) {

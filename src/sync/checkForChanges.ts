@@ -21,10 +21,19 @@ export async function checkForChanges(now = new Date()): Promise<{ checked: numb
     if (!heads.has(cacheKey)) {
       heads.set(
         cacheKey,
-        lsRemote({ url: repo.url, auth: gitAuthFor(repo), branch, timeoutMs: Math.min(repo.timeoutSeconds * 1000, config().gitTimeoutMs), allowInsecure: config().allowInsecureGit })
+        lsRemote({
+          url: repo.url,
+          auth: gitAuthFor(repo),
+          branch,
+          timeoutMs: Math.min(repo.timeoutSeconds * 1000, config().gitTimeoutMs),
+          allowInsecure: config().allowInsecureGit,
+        })
           .then((r) => r.head)
           .catch((err) => {
-            log.warn('checking for changes failed', { repository: repo.name, error: err instanceof GitError ? err.message : String(err) });
+            log.warn('checking for changes failed', {
+              repository: repo.name,
+              error: err instanceof GitError ? err.message : String(err),
+            });
             return null;
           }),
       );
@@ -36,7 +45,9 @@ export async function checkForChanges(now = new Date()): Promise<{ checked: numb
       where: { id: fabric.id },
       data: { remoteHead: head, ...(moved && fabric.syncStatus === 'in_sync' && { syncStatus: 'out_of_sync' }) },
     });
-    const due = fabric.syncIntervalSeconds && (!fabric.lastSyncedAt || now.getTime() - fabric.lastSyncedAt.getTime() >= fabric.syncIntervalSeconds * 1000);
+    const due =
+      fabric.syncIntervalSeconds &&
+      (!fabric.lastSyncedAt || now.getTime() - fabric.lastSyncedAt.getTime() >= fabric.syncIntervalSeconds * 1000);
     if (fabric.syncIntervalSeconds && (due || moved)) {
       const { created } = await startSync({ fabricId: fabric.id, trigger: 'schedule', user: null });
       if (created) scheduled++;

@@ -11,7 +11,14 @@ import { join } from 'node:path';
 import { GitError, fetchBranch, shallowClone, type CloneResult, type GitAuth } from '../gitops/git';
 import { listTree, markBare, readBlobs } from '../gitops/objects';
 import { scanTree } from '../gitops/scan';
-import { forgetDeletedFabrics, forgetFabric, keepFabric, keptFabric, type KeptFabric, type KeptFile } from './keptFabrics';
+import {
+  forgetDeletedFabrics,
+  forgetFabric,
+  keepFabric,
+  keptFabric,
+  type KeptFabric,
+  type KeptFile,
+} from './keptFabrics';
 import { combineOutcomes, readDesiredState, type DesiredState } from './readDesiredState';
 import { readOutcomes, startParseThreads } from './readOutcomes';
 
@@ -65,8 +72,18 @@ export async function fetchDesiredState(props: FetchProps): Promise<Fetched> {
 
 async function readIncrementally(props: FetchProps, entry: KeptFabric): Promise<Fetched | null> {
   const branch = props.branch ?? entry.branch;
-  const commit = await fetchBranch({ url: props.url, auth: props.auth, branch, gitDir: entry.gitDir, timeoutMs: props.timeoutMs, allowInsecure: props.allowInsecure });
-  const scanned = scanTree(await listTree(entry.gitDir, commit.sha, props.gitopsDirectory, props.timeoutMs), props.gitopsDirectory);
+  const commit = await fetchBranch({
+    url: props.url,
+    auth: props.auth,
+    branch,
+    gitDir: entry.gitDir,
+    timeoutMs: props.timeoutMs,
+    allowInsecure: props.allowInsecure,
+  });
+  const scanned = scanTree(
+    await listTree(entry.gitDir, commit.sha, props.gitopsDirectory, props.timeoutMs),
+    props.gitopsDirectory,
+  );
   if (!scanned) return null;
   await props.onCommit(commit);
   const changed = scanned.filter((f) => entry.files.get(f.path)?.sha !== f.sha);
@@ -79,7 +96,11 @@ async function readIncrementally(props: FetchProps, entry: KeptFabric): Promise<
   props.onFile(0, changed.length);
   const blobs = await readBlobs(entry.gitDir, [...new Set(changed.map((f) => f.sha))], props.timeoutMs);
   // Many changed files (a change spread over every file) are parsed on threads, as a full read is.
-  const read = await readOutcomes('', changed.map((f) => ({ path: f.path, size: f.size, content: blobs.get(f.sha)! })), props.onFile);
+  const read = await readOutcomes(
+    '',
+    changed.map((f) => ({ path: f.path, size: f.size, content: blobs.get(f.sha)! })),
+    props.onFile,
+  );
   blobs.clear();
   const changedOutcomes = new Map(read.map((o) => [o.path, o]));
   const files = new Map<string, KeptFile>();
@@ -96,7 +117,8 @@ async function readIncrementally(props: FetchProps, entry: KeptFabric): Promise<
     commit,
     state,
     incremental: true,
-    keep: () => keepFabric({ fabricId: props.fabricId, url: props.url, branch, gitDir: entry.gitDir, commit: commit.sha, files }),
+    keep: () =>
+      keepFabric({ fabricId: props.fabricId, url: props.url, branch, gitDir: entry.gitDir, commit: commit.sha, files }),
     settled: Promise.resolve(),
   };
 }
@@ -112,9 +134,21 @@ async function readFully(props: FetchProps): Promise<Fetched> {
   let state: DesiredState;
   let commit: CloneResult;
   try {
-    commit = await shallowClone({ url: props.url, auth: props.auth, branch: props.branch, dir: clone, timeoutMs: props.timeoutMs, allowInsecure: props.allowInsecure });
+    commit = await shallowClone({
+      url: props.url,
+      auth: props.auth,
+      branch: props.branch,
+      dir: clone,
+      timeoutMs: props.timeoutMs,
+      allowInsecure: props.allowInsecure,
+    });
     await props.onCommit(commit);
-    state = await readDesiredState({ cloneRoot: clone, gitopsDirectory: props.gitopsDirectory, onFile: props.onFile, threads });
+    state = await readDesiredState({
+      cloneRoot: clone,
+      gitopsDirectory: props.gitopsDirectory,
+      onFile: props.onFile,
+      threads,
+    });
   } finally {
     await (await threads)?.terminate();
   }
@@ -129,7 +163,10 @@ async function readFully(props: FetchProps): Promise<Fetched> {
     settled,
     async keep() {
       try {
-        const scanned = scanTree(await listTree(gitDir, commit.sha, props.gitopsDirectory, props.timeoutMs), props.gitopsDirectory);
+        const scanned = scanTree(
+          await listTree(gitDir, commit.sha, props.gitopsDirectory, props.timeoutMs),
+          props.gitopsDirectory,
+        );
         // Kept only when the tree listing finds exactly the files the scan found.
         if (!scanned || scanned.length !== state.outcomes.size || scanned.some((f) => !state.outcomes.has(f.path))) {
           await forgetFabric(props.fabricId);
@@ -137,7 +174,14 @@ async function readFully(props: FetchProps): Promise<Fetched> {
         }
         await markBare(gitDir, props.timeoutMs);
         const files = new Map(scanned.map((f) => [f.path, { sha: f.sha, outcome: state.outcomes.get(f.path)! }]));
-        await keepFabric({ fabricId: props.fabricId, url: props.url, branch: commit.branch, gitDir, commit: commit.sha, files });
+        await keepFabric({
+          fabricId: props.fabricId,
+          url: props.url,
+          branch: commit.branch,
+          gitDir,
+          commit: commit.sha,
+          files,
+        });
       } catch {
         await forgetFabric(props.fabricId);
       }

@@ -28,7 +28,9 @@ const identity = (kind: string, namespace: string, name: string) => `${kind}/${n
 
 function stringMap(v: unknown): Record<string, string> {
   if (!v || typeof v !== 'object' || Array.isArray(v)) return {};
-  return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, typeof x === 'string' ? x : JSON.stringify(x)]));
+  return Object.fromEntries(
+    Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, typeof x === 'string' ? x : JSON.stringify(x)]),
+  );
 }
 
 function readDocument(doc: ParsedDocument, file: FileOutcome): void {
@@ -41,7 +43,14 @@ function readDocument(doc: ParsedDocument, file: FileOutcome): void {
     return;
   }
   const meta = (value as { metadata?: { name?: unknown; namespace?: unknown } }).metadata;
-  const heldKey = typeof meta?.name === 'string' && c.type === 'kind' ? identity(c.kind.kind, typeof meta.namespace === 'string' && meta.namespace ? meta.namespace : 'default', meta.name) : undefined;
+  const heldKey =
+    typeof meta?.name === 'string' && c.type === 'kind'
+      ? identity(
+          c.kind.kind,
+          typeof meta.namespace === 'string' && meta.namespace ? meta.namespace : 'default',
+          meta.name,
+        )
+      : undefined;
   if (c.type === 'unserved') {
     file.invalidCount++;
     file.errors.push({ line: doc.line, message: c.message });
@@ -52,21 +61,48 @@ function readDocument(doc: ParsedDocument, file: FileOutcome): void {
   const check = validateDocument(value as Record<string, unknown>, c.kind);
   if (check.errors.length) {
     file.invalidCount++;
-    for (const e of check.errors) file.errors.push({ line: doc.lineOf(e.path), message: describe(c.kind.kind, check.name, e) });
+    for (const e of check.errors)
+      file.errors.push({ line: doc.lineOf(e.path), message: describe(c.kind.kind, check.name, e) });
     if (heldKey) file.held.push(heldKey);
     return;
   }
   const record = value as { apiVersion: string; metadata: { labels?: unknown; annotations?: unknown } };
   const labels = stringMap(record.metadata.labels);
   const annotations = stringMap(record.metadata.annotations);
-  const desired = { kind: c.kind.kind, apiVersion: record.apiVersion, namespace: check.namespace, name: check.name, spec: check.spec, labels, annotations };
+  const desired = {
+    kind: c.kind.kind,
+    apiVersion: record.apiVersion,
+    namespace: check.namespace,
+    name: check.name,
+    spec: check.spec,
+    labels,
+    annotations,
+  };
   const refs = [...new Set(c.kind.references(check.spec).map((r) => `${r.kind}/${r.name}`))];
-  file.candidates.push({ ...desired, key: identity(desired.kind, desired.namespace, desired.name), path: file.path, line: doc.line, contentHash: contentHash(desired), refs, warnings: [] });
+  file.candidates.push({
+    ...desired,
+    key: identity(desired.kind, desired.namespace, desired.name),
+    path: file.path,
+    line: doc.line,
+    contentHash: contentHash(desired),
+    refs,
+    warnings: [],
+  });
 }
 
 /** Parses, classifies and validates one file on its own. */
 export function readFileOutcome(path: string, content: Buffer): FileOutcome {
-  const file: FileOutcome = { path, documents: 0, failed: false, errors: [], skipped: [], candidates: [], held: [], skippedCount: 0, invalidCount: 0 };
+  const file: FileOutcome = {
+    path,
+    documents: 0,
+    failed: false,
+    errors: [],
+    skipped: [],
+    candidates: [],
+    held: [],
+    skippedCount: 0,
+    invalidCount: 0,
+  };
   // Each document is validated as soon as it is parsed, so that its syntax tree goes before the
   // next one is built. What a later syntax error makes void is dropped below; an exception of
   // the validation counts only if the file parses, as when validation ran after parsing.
@@ -84,7 +120,17 @@ export function readFileOutcome(path: string, content: Buffer): FileOutcome {
   });
   if (errors.length) {
     // A file that does not parse is applied not at all: its records stay as they were.
-    return { path, documents: 0, failed: true, errors, skipped: [], candidates: [], held: [], skippedCount: 0, invalidCount: 0 };
+    return {
+      path,
+      documents: 0,
+      failed: true,
+      errors,
+      skipped: [],
+      candidates: [],
+      held: [],
+      skippedCount: 0,
+      invalidCount: 0,
+    };
   }
   if (failure) throw failure.error;
   return file;

@@ -13,7 +13,9 @@ interface Job {
 
 async function postOutcomes({ cloneRoot, files }: Job): Promise<void> {
   for (const { path, content } of files) {
-    const bytes = content ? Buffer.from(content.buffer, content.byteOffset, content.byteLength) : await readFile(join(cloneRoot, path));
+    const bytes = content
+      ? Buffer.from(content.buffer, content.byteOffset, content.byteLength)
+      : await readFile(join(cloneRoot, path));
     parentPort!.postMessage(readFileOutcome(path, bytes));
   }
 }

@@ -19,7 +19,9 @@ let bundled: Promise<string | null> | undefined;
 /** The parse thread's code as one script, or null when it could not be bundled; made once per process. */
 export function parseThreadScript(): Promise<string | null> {
   bundled ??= bundleParseThread().catch((err: unknown) => {
-    log.warn('could not bundle the parse thread; parse threads will load tsx (slower to start)', { error: (err as Error).message });
+    log.warn('could not bundle the parse thread; parse threads will load tsx (slower to start)', {
+      error: (err as Error).message,
+    });
     return null;
   });
   return bundled;

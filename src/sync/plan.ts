@@ -55,7 +55,10 @@ export interface Plan {
 }
 
 function sameWarnings(stored: StoredRecord, desired: DesiredRecord): boolean {
-  return (stored.validationState === 'warning') === desired.warnings.length > 0 && JSON.stringify(stored.validationMessages) === JSON.stringify(desired.warnings);
+  return (
+    (stored.validationState === 'warning') === desired.warnings.length > 0 &&
+    JSON.stringify(stored.validationMessages) === JSON.stringify(desired.warnings)
+  );
 }
 
 /** Desired vs stored by identity and content hash: create, update, unchanged, delete. */
@@ -80,7 +83,8 @@ export function plan(input: PlanInput): Plan {
     if (desiredKeys.has(s.key)) continue;
     if (!input.prune) result.kept.push({ stored: s, reason: 'prune is off for this fabric' });
     else if (input.heldKeys.has(s.key)) result.kept.push({ stored: s, reason: 'its document in git has errors' });
-    else if (input.failedPaths.has(s.sourcePath)) result.kept.push({ stored: s, reason: `its file ${s.sourcePath} could not be read` });
+    else if (input.failedPaths.has(s.sourcePath))
+      result.kept.push({ stored: s, reason: `its file ${s.sourcePath} could not be read` });
     else result.delete.push(s);
   }
 

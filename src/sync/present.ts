@@ -35,7 +35,9 @@ export function presentSyncRun(r: SyncRun & { requestedBy?: Pick<User, 'username
 }
 
 /** The per-file results of a run that have errors, without loading the others. */
-export async function filesWithErrors(syncRunId: number): Promise<{ path: string; errors: { line: number; message: string }[] }[]> {
+export async function filesWithErrors(
+  syncRunId: number,
+): Promise<{ path: string; errors: { line: number; message: string }[] }[]> {
   const [row] = await db().$queryRaw<{ files: { path: string; errors: { line: number; message: string }[] }[] }[]>`
     SELECT jsonb_path_query_array(files, '$[*] ? (@.errors.size() > 0)') AS files FROM "SyncRun" WHERE id = ${syncRunId}`;
   return row?.files ?? [];

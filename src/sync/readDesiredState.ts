@@ -43,7 +43,8 @@ export async function readDesiredState(props: {
   const scan = await scanDirectory(props.cloneRoot, props.gitopsDirectory);
   const outcomes = await readOutcomes(props.cloneRoot, scan.files, props.onFile, { started: props.threads });
   const problems: string[] = [];
-  if (scan.directoryMissing) problems.push(`directory "${props.gitopsDirectory || '/'}" does not exist in the repository at this commit`);
+  if (scan.directoryMissing)
+    problems.push(`directory "${props.gitopsDirectory || '/'}" does not exist in the repository at this commit`);
   return combineOutcomes(outcomes, { problems, failedFiles: scan.problems, complete: scan.complete });
 }
 
@@ -61,13 +62,27 @@ export function combineOutcomes(
   const heldKeys = new Set<string>();
   const failedPaths = new Set<string>();
   for (const p of scan.failedFiles) {
-    files.push({ path: p.path, documents: 0, status: 'failed', errors: [{ line: 0, message: p.message }], warnings: [], skipped: [] });
+    files.push({
+      path: p.path,
+      documents: 0,
+      status: 'failed',
+      errors: [{ line: 0, message: p.message }],
+      warnings: [],
+      skipped: [],
+    });
     failedPaths.add(p.path);
   }
   const fileByPath = new Map<string, FileResult>();
   const byKey = new Map<string, { record: DesiredRecord; file: FileResult }[]>();
   for (const o of outcomes) {
-    const file: FileResult = { path: o.path, documents: o.documents, status: o.failed ? 'failed' : 'ok', errors: [...o.errors], warnings: [], skipped: [...o.skipped] };
+    const file: FileResult = {
+      path: o.path,
+      documents: o.documents,
+      status: o.failed ? 'failed' : 'ok',
+      errors: [...o.errors],
+      warnings: [],
+      skipped: [...o.skipped],
+    };
     files.push(file);
     fileByPath.set(o.path, file);
     if (o.failed) failedPaths.add(o.path);
@@ -93,7 +108,11 @@ export function combineOutcomes(
     heldKeys.add(key);
     counts.invalid += list.length;
     const places = list.map((c) => `${c.record.path}:${c.record.line}`).join(' and ');
-    for (const { record: c, file } of list) file.errors.push({ line: c.line, message: `${c.kind} ${c.namespace}/${c.name} is defined more than once (${places}); none of them is applied` });
+    for (const { record: c, file } of list)
+      file.errors.push({
+        line: c.line,
+        message: `${c.kind} ${c.namespace}/${c.name} is defined more than once (${places}); none of them is applied`,
+      });
   }
 
   const warnings = crossValidate(desired);
@@ -101,8 +120,20 @@ export function combineOutcomes(
     const w = warnings.get(d.key);
     if (!w?.length) continue;
     desired[i] = { ...d, warnings: w.map((issue) => ({ line: d.line, message: issue.message })) };
-    fileByPath.get(d.path)?.warnings.push(...w.map((issue) => ({ line: d.line, message: `${d.kind} ${d.name}: ${issue.message}` })));
+    fileByPath
+      .get(d.path)
+      ?.warnings.push(...w.map((issue) => ({ line: d.line, message: `${d.kind} ${d.name}: ${issue.message}` })));
   }
-  for (const f of files) if (f.status === 'ok') f.status = f.errors.length ? 'errors' : f.warnings.length ? 'warnings' : 'ok';
-  return { files, desired, heldKeys, failedPaths, counts, problems: scan.problems, complete: scan.complete, outcomes: new Map(outcomes.map((o) => [o.path, o])) };
+  for (const f of files)
+    if (f.status === 'ok') f.status = f.errors.length ? 'errors' : f.warnings.length ? 'warnings' : 'ok';
+  return {
+    files,
+    desired,
+    heldKeys,
+    failedPaths,
+    counts,
+    problems: scan.problems,
+    complete: scan.complete,
+    outcomes: new Map(outcomes.map((o) => [o.path, o])),
+  };
 }

@@ -62,7 +62,10 @@ export async function startParseThreads(script?: string | null): Promise<Started
     const started = { worker: newThread(code), failure: null as Error | null };
     // Until it is given work, a failure is only noted: the work then goes elsewhere.
     started.worker.on('error', (err) => (started.failure ??= err));
-    started.worker.on('exit', (exitCode) => (started.failure ??= new Error(`parse thread exited with ${exitCode} before it was given work`)));
+    started.worker.on(
+      'exit',
+      (exitCode) => (started.failure ??= new Error(`parse thread exited with ${exitCode} before it was given work`)),
+    );
     return started;
   });
   return { workers, terminate: () => Promise.all(workers.map((w) => w.worker.terminate())).then(() => {}) };
@@ -71,7 +74,9 @@ export async function startParseThreads(script?: string | null): Promise<Started
 function newThread(code: string | null, workerData?: unknown, transferList?: ArrayBuffer[]): Worker {
   const options = { workerData, transferList, resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB } };
   // The bundled script needs no loader: the process's own (tsx's `--import`) is not passed on.
-  return code ? new Worker(code, { ...options, eval: true, execArgv: [] }) : new Worker(new URL('./parseThread.mjs', import.meta.url), options);
+  return code
+    ? new Worker(code, { ...options, eval: true, execArgv: [] })
+    : new Worker(new URL('./parseThread.mjs', import.meta.url), options);
 }
 
 /**
@@ -90,7 +95,11 @@ export async function readInThreads(
   const code = started ? null : script === undefined ? await parseThreadScript() : script;
   const count = started ? Math.min(threads, started.workers.length) : threads;
   // Largest files first, each to the least loaded thread.
-  const shares = Array.from({ length: count }, () => ({ bytes: 0, files: [] as { path: string; content?: Uint8Array }[], transfer: [] as ArrayBuffer[] }));
+  const shares = Array.from({ length: count }, () => ({
+    bytes: 0,
+    files: [] as { path: string; content?: Uint8Array }[],
+    transfer: [] as ArrayBuffer[],
+  }));
   for (const f of [...files].sort((a, b) => b.size - a.size)) {
     const share = shares.reduce((min, s) => (s.bytes < min.bytes ? s : min));
     share.bytes += f.size;
@@ -118,7 +127,13 @@ export async function readInThreads(
               onFile?.(byPath.size, files.length);
             });
             worker.on('error', reject);
-            worker.on('exit', (exitCode) => (exitCode === 0 && received === share.files.length ? resolve() : reject(new Error(`parse thread exited with ${exitCode} after ${received} of ${share.files.length} files`))));
+            worker.on('exit', (exitCode) =>
+              exitCode === 0 && received === share.files.length
+                ? resolve()
+                : reject(
+                    new Error(`parse thread exited with ${exitCode} after ${received} of ${share.files.length} files`),
+                  ),
+            );
             if (waiting) worker.postMessage(job, share.transfer);
           }),
       ),

@@ -6,15 +6,29 @@ import { redactText } from '../secrets/redact';
 export const ACTIVE_STATUSES = ['queued', 'running'] as const;
 
 /** Marks a run failed (nothing applied) and puts the fabric in "error", keeping its last good commit. */
-export async function finishFailed(syncRunId: number, error: string, extra: Prisma.SyncRunUpdateInput = {}): Promise<void> {
+export async function finishFailed(
+  syncRunId: number,
+  error: string,
+  extra: Prisma.SyncRunUpdateInput = {},
+): Promise<void> {
   const message = redactText(error);
-  const run = await db().syncRun.findUnique({ where: { id: syncRunId }, select: { startedAt: true, queuedAt: true, fabricId: true, status: true } });
+  const run = await db().syncRun.findUnique({
+    where: { id: syncRunId },
+    select: { startedAt: true, queuedAt: true, fabricId: true, status: true },
+  });
   if (!run || !ACTIVE_STATUSES.includes(run.status as (typeof ACTIVE_STATUSES)[number])) return;
   const finishedAt = new Date();
   await db().$transaction([
     db().syncRun.update({
       where: { id: syncRunId },
-      data: { ...extra, status: 'failed', stage: 'done', error: message, finishedAt, durationMs: finishedAt.getTime() - (run.startedAt ?? run.queuedAt).getTime() },
+      data: {
+        ...extra,
+        status: 'failed',
+        stage: 'done',
+        error: message,
+        finishedAt,
+        durationMs: finishedAt.getTime() - (run.startedAt ?? run.queuedAt).getTime(),
+      },
     }),
     db().fabric.update({ where: { id: run.fabricId }, data: { syncStatus: 'error', lastSyncError: message } }),
   ]);
@@ -45,11 +59,15 @@ export class Progress {
   async advance(done: number, total: number): Promise<void> {
     if (Date.now() - this.lastWrite < 250 && done < total) return;
     this.lastWrite = Date.now();
-    await db().syncRun.update({ where: { id: this.syncRunId }, data: { progressDone: done, progressTotal: total, heartbeatAt: new Date() } });
+    await db().syncRun.update({
+      where: { id: this.syncRunId },
+      data: { progressDone: done, progressTotal: total, heartbeatAt: new Date() },
+    });
   }
 
   /** Ends the current stage's timing. */
   close(): void {
-    if (this.stage !== 'queued' && !this.stages.some((s) => s.stage === this.stage)) this.stages.push({ stage: this.stage, ms: Date.now() - this.stageStarted });
+    if (this.stage !== 'queued' && !this.stages.some((s) => s.stage === this.stage))
+      this.stages.push({ stage: this.stage, ms: Date.now() - this.stageStarted });
   }
 }

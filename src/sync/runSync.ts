@@ -33,7 +33,10 @@ export async function runSync(syncRunId: number, opts: { finalAttempt: boolean }
   const repo = fabric.repository;
   const startedAt = run.startedAt ?? new Date();
   await db().$transaction([
-    db().syncRun.update({ where: { id: run.id }, data: { status: 'running', startedAt, attempts: { increment: 1 }, heartbeatAt: new Date(), error: null } }),
+    db().syncRun.update({
+      where: { id: run.id },
+      data: { status: 'running', startedAt, attempts: { increment: 1 }, heartbeatAt: new Date(), error: null },
+    }),
     db().fabric.update({ where: { id: fabric.id }, data: { syncStatus: 'syncing' } }),
   ]);
   const progress = new Progress(run.id);
@@ -49,21 +52,37 @@ export async function runSync(syncRunId: number, opts: { finalAttempt: boolean }
     let remoteBranch: string | undefined;
     if (!run.force && fabric.lastSyncedCommit) {
       // Same commit as the last good sync: no parsing, no writing.
-      const { head, branch: headBranch } = await lsRemote({ url: repo.url, auth, branch, timeoutMs, allowInsecure: config().allowInsecureGit });
+      const { head, branch: headBranch } = await lsRemote({
+        url: repo.url,
+        auth,
+        branch,
+        timeoutMs,
+        allowInsecure: config().allowInsecureGit,
+      });
       remoteBranch = headBranch;
       if (head === fabric.lastSyncedCommit) {
-        const last = await db().syncRun.findFirst({ where: { fabricId: fabric.id, commitSha: head, status: { in: ['succeeded', 'partial'] } }, orderBy: { id: 'desc' } });
+        const last = await db().syncRun.findFirst({
+          where: { fabricId: fabric.id, commitSha: head, status: { in: ['succeeded', 'partial'] } },
+          orderBy: { id: 'desc' },
+        });
         progress.close();
-        await finish(run.id, fabric.id, startedAt, progress, {
-          status: 'succeeded',
-          commitSha: head,
-          commitMessage: last?.commitMessage,
-          commitAuthor: last?.commitAuthor,
-          commitDate: last?.commitDate,
-          unchangedCount: fabric.cachedCrdCount,
-          error: null,
-          files: [],
-        }, { syncStatus: 'in_sync', lastSyncedAt: new Date(), remoteHead: head, lastAttemptedCommit: head });
+        await finish(
+          run.id,
+          fabric.id,
+          startedAt,
+          progress,
+          {
+            status: 'succeeded',
+            commitSha: head,
+            commitMessage: last?.commitMessage,
+            commitAuthor: last?.commitAuthor,
+            commitDate: last?.commitDate,
+            unchangedCount: fabric.cachedCrdCount,
+            error: null,
+            files: [],
+          },
+          { syncStatus: 'in_sync', lastSyncedAt: new Date(), remoteHead: head, lastAttemptedCommit: head },
+        );
         return;
       }
     }
@@ -81,9 +100,17 @@ export async function runSync(syncRunId: number, opts: { finalAttempt: boolean }
         await db().$transaction([
           db().syncRun.update({
             where: { id: run.id },
-            data: { commitSha: commit.sha, commitMessage: commit.message.slice(0, 2000), commitAuthor: commit.author, commitDate: commit.date },
+            data: {
+              commitSha: commit.sha,
+              commitMessage: commit.message.slice(0, 2000),
+              commitAuthor: commit.author,
+              commitDate: commit.date,
+            },
           }),
-          db().fabric.update({ where: { id: fabric.id }, data: { lastAttemptedCommit: commit.sha, remoteHead: commit.sha } }),
+          db().fabric.update({
+            where: { id: fabric.id },
+            data: { lastAttemptedCommit: commit.sha, remoteHead: commit.sha },
+          }),
         ]);
         await progress.enter('parsing');
       },
@@ -93,7 +120,9 @@ export async function runSync(syncRunId: number, opts: { finalAttempt: boolean }
 
     await progress.enter('planning');
     // Straight on the pool: Prisma took about a second to hand over 50,000 rows.
-    const stored = await queryRows<Omit<StoredRecord, 'key'> & { kind: string; namespace: string; name: string }>(Prisma.sql`
+    const stored = await queryRows<
+      Omit<StoredRecord, 'key'> & { kind: string; namespace: string; name: string }
+    >(Prisma.sql`
       SELECT id, kind, namespace, name, "contentHash", "sourcePath", "sourceLine", "validationState"::text AS "validationState", "validationMessages"
       FROM "CrdRecord" WHERE "fabricId" = ${fabric.id}`);
     const thePlan = plan({
@@ -122,7 +151,14 @@ export async function runSync(syncRunId: number, opts: { finalAttempt: boolean }
     const hasErrors = state.problems.length > 0 || state.files.some((f) => f.errors.length > 0);
     const error = hasErrors ? summary(state) : null;
     await inTransaction(async (tx) => {
-      await applyPlan(tx, { fabricId: fabric.id, syncRunId: run.id, commit: commit.sha, actorLabel, userId: run.requestedById, plan: thePlan });
+      await applyPlan(tx, {
+        fabricId: fabric.id,
+        syncRunId: run.id,
+        commit: commit.sha,
+        actorLabel,
+        userId: run.requestedById,
+        plan: thePlan,
+      });
       progress.close();
       const finishedAt = new Date();
       await tx.syncRun.update({
@@ -155,14 +191,31 @@ export async function runSync(syncRunId: number, opts: { finalAttempt: boolean }
         },
       });
     });
-    await fetched.keep().catch((err) => log.warn('could not keep the clone for the next sync', { syncRunId: run.id, error: (err as Error).message }));
-    log.info('sync finished', { syncRunId: run.id, fabric: fabric.name, commit: commit.sha, incremental: fetched.incremental, created: thePlan.create.length, updated: thePlan.update.length, deleted: thePlan.delete.length });
+    await fetched
+      .keep()
+      .catch((err) =>
+        log.warn('could not keep the clone for the next sync', { syncRunId: run.id, error: (err as Error).message }),
+      );
+    log.info('sync finished', {
+      syncRunId: run.id,
+      fabric: fabric.name,
+      commit: commit.sha,
+      incremental: fetched.incremental,
+      created: thePlan.create.length,
+      updated: thePlan.update.length,
+      deleted: thePlan.delete.length,
+    });
   } catch (err) {
     const transient = (err instanceof GitError && err.transient) || isConnectionError(err);
     const message = redactText(err instanceof GitError ? err.message : `sync failed: ${(err as Error).message}`);
     if (transient && !opts.finalAttempt) {
       log.warn('sync attempt failed; will retry', { syncRunId: run.id, error: message });
-      await db().syncRun.update({ where: { id: run.id }, data: { status: 'queued', stage: 'queued', error: `${message} (retrying)` } }).catch(() => {});
+      await db()
+        .syncRun.update({
+          where: { id: run.id },
+          data: { status: 'queued', stage: 'queued', error: `${message} (retrying)` },
+        })
+        .catch(() => {});
       throw new TransientSyncError(message);
     }
     log.error('sync failed', { syncRunId: run.id, fabric: fabric.name, error: message });
@@ -177,14 +230,21 @@ export async function runSync(syncRunId: number, opts: { finalAttempt: boolean }
 function summary(state: DesiredState): string {
   const failed = state.files.filter((f) => f.errors.length);
   const errors = failed.reduce((n, f) => n + f.errors.length, 0);
-  return [...state.problems, failed.length && `${errors} error${errors > 1 ? 's' : ''} in ${failed.length} file${failed.length > 1 ? 's' : ''}; the rest was applied`]
+  return [
+    ...state.problems,
+    failed.length &&
+      `${errors} error${errors > 1 ? 's' : ''} in ${failed.length} file${failed.length > 1 ? 's' : ''}; the rest was applied`,
+  ]
     .filter(Boolean)
     .join('; ');
 }
 
 function isConnectionError(err: unknown): boolean {
   const code = (err as { code?: string })?.code ?? '';
-  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'P1001', 'P1017', '57P01'].includes(code) || /connection (terminated|closed|refused)|Connection terminated/i.test(String((err as Error)?.message));
+  return (
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'P1001', 'P1017', '57P01'].includes(code) ||
+    /connection (terminated|closed|refused)|Connection terminated/i.test(String((err as Error)?.message))
+  );
 }
 
 async function finish(
@@ -197,7 +257,16 @@ async function finish(
 ): Promise<void> {
   const finishedAt = new Date();
   await db().$transaction([
-    db().syncRun.update({ where: { id: syncRunId }, data: { ...data, stage: 'done', stages: progress.stages, finishedAt, durationMs: finishedAt.getTime() - startedAt.getTime() } }),
+    db().syncRun.update({
+      where: { id: syncRunId },
+      data: {
+        ...data,
+        stage: 'done',
+        stages: progress.stages,
+        finishedAt,
+        durationMs: finishedAt.getTime() - startedAt.getTime(),
+      },
+    }),
     db().fabric.update({ where: { id: fabricId }, data: fabricData }),
   ]);
 }

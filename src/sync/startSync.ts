@@ -18,12 +18,22 @@ export async function startSync(props: {
 }): Promise<{ run: SyncRun; created: boolean }> {
   const { run, created } = await db().$transaction(async (tx) => {
     // The row lock serialises concurrent requests for the same fabric.
-    const locked = await tx.$queryRaw<{ id: number }[]>`SELECT id FROM "Fabric" WHERE id = ${props.fabricId} FOR UPDATE`;
+    const locked = await tx.$queryRaw<
+      { id: number }[]
+    >`SELECT id FROM "Fabric" WHERE id = ${props.fabricId} FOR UPDATE`;
     if (!locked.length) throw new NotFound('fabric');
-    const active = await tx.syncRun.findFirst({ where: { fabricId: props.fabricId, status: { in: ['queued', 'running'] } }, orderBy: { id: 'desc' } });
+    const active = await tx.syncRun.findFirst({
+      where: { fabricId: props.fabricId, status: { in: ['queued', 'running'] } },
+      orderBy: { id: 'desc' },
+    });
     if (active) return { run: active, created: false };
     const run = await tx.syncRun.create({
-      data: { fabricId: props.fabricId, trigger: props.trigger, requestedById: props.user?.id ?? null, force: props.force ?? false },
+      data: {
+        fabricId: props.fabricId,
+        trigger: props.trigger,
+        requestedById: props.user?.id ?? null,
+        force: props.force ?? false,
+      },
     });
     await tx.fabric.update({ where: { id: props.fabricId }, data: { syncStatus: 'queued', lastSyncRunId: run.id } });
     return { run, created: true };
@@ -34,7 +44,13 @@ export async function startSync(props: {
     const job = await queue().add(
       'sync',
       { syncRunId: run.id },
-      { jobId: `run-${run.id}`, attempts: SYNC_ATTEMPTS, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000, removeOnFail: 5000 },
+      {
+        jobId: `run-${run.id}`,
+        attempts: SYNC_ATTEMPTS,
+        backoff: { type: 'exponential', delay: 2000 },
+        removeOnComplete: 1000,
+        removeOnFail: 5000,
+      },
     );
     const updated = await db().syncRun.update({ where: { id: run.id }, data: { jobId: job.id ?? null } });
     log.info('sync queued', { syncRunId: run.id, fabricId: props.fabricId, trigger: props.trigger });

@@ -47,7 +47,10 @@ export function createApp(): express.Express {
       strictTransportSecurity: config().env === 'production',
     }),
   );
-  app.use('/static/tabler', express.static(join(ROOT, 'node_modules/@tabler/core/dist'), { maxAge: '7d', index: false }));
+  app.use(
+    '/static/tabler',
+    express.static(join(ROOT, 'node_modules/@tabler/core/dist'), { maxAge: '7d', index: false }),
+  );
   app.use('/static', express.static(join(ROOT, 'public'), { maxAge: '1h', index: false }));
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
   app.use(express.json({ limit: '1mb' }));

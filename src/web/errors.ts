@@ -38,7 +38,10 @@ export class Conflict extends HttpError {
 export class ValidationError extends HttpError {
   constructor(
     readonly fields: Record<string, string>,
-    message = 'invalid input: ' + Object.entries(fields).map(([f, m]) => `${f}: ${m}`).join('; '),
+    message = 'invalid input: ' +
+      Object.entries(fields)
+        .map(([f, m]) => `${f}: ${m}`)
+        .join('; '),
   ) {
     super(400, 'validation_error', message, { fields });
   }

@@ -29,7 +29,12 @@ export function csvLine(values: (string | number | null | undefined)[]): string 
 
 /** A file name safe for Content-Disposition: letters, digits, dot, dash and underscore. */
 export function downloadName(parts: (string | undefined)[], format: ExportFormat): string {
-  const base = parts.filter(Boolean).join('-').replace(/[^\w.-]+/g, '_').slice(0, 100) || 'export';
+  const base =
+    parts
+      .filter(Boolean)
+      .join('-')
+      .replace(/[^\w.-]+/g, '_')
+      .slice(0, 100) || 'export';
   return `${base}.${format}`;
 }
 
@@ -46,7 +51,10 @@ function drainedOrClosed(res: Response): Promise<void> {
 }
 
 /** Sends `chunks` as a download, waiting for the client whenever its buffer is full. */
-export async function streamDownload(res: Response, props: { format: ExportFormat; filename: string; chunks: AsyncIterable<string> }): Promise<void> {
+export async function streamDownload(
+  res: Response,
+  props: { format: ExportFormat; filename: string; chunks: AsyncIterable<string> },
+): Promise<void> {
   res.status(200);
   res.setHeader('Content-Type', CONTENT_TYPES[props.format]);
   res.setHeader('Content-Disposition', `attachment; filename="${props.filename}"`);
@@ -59,7 +67,12 @@ export async function streamDownload(res: Response, props: { format: ExportForma
 }
 
 /** The text of a records export, batch by batch: CSV of the list's columns, multi-document YAML manifests, or a JSON array of API records. */
-export async function* recordExportChunks(format: ExportFormat, spec: ListSpec, kind: KindDef | undefined, batches: AsyncIterable<RecordRow[]>): AsyncGenerator<string> {
+export async function* recordExportChunks(
+  format: ExportFormat,
+  spec: ListSpec,
+  kind: KindDef | undefined,
+  batches: AsyncIterable<RecordRow[]>,
+): AsyncGenerator<string> {
   let first = true;
   if (format === 'csv') yield csvLine(spec.columns.map((c) => c.label));
   if (format === 'json') yield '[';

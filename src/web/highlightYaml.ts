@@ -8,7 +8,8 @@ function span(cls: string, text: string): string {
   return text ? `<span class="${cls}">${escapeHtml(text)}</span>` : '';
 }
 
-const NUMBER_OR_CONSTANT = /^(?:[-+]?(?:\d[\d_]*)(?:\.\d*)?(?:[eE][-+]?\d+)?|0x[0-9a-fA-F]+|0o[0-7]+|true|false|null|~|\.inf|-\.inf|\.nan)$/;
+const NUMBER_OR_CONSTANT =
+  /^(?:[-+]?(?:\d[\d_]*)(?:\.\d*)?(?:[eE][-+]?\d+)?|0x[0-9a-fA-F]+|0o[0-7]+|true|false|null|~|\.inf|-\.inf|\.nan)$/;
 
 function scalar(value: string): string {
   const trimmed = value.trimEnd();
@@ -39,7 +40,8 @@ function keyEnd(text: string): number {
 function highlightLine(line: string, blockIndent: { value: number | null }): string {
   const indent = /^ */.exec(line)![0].length;
   if (blockIndent.value !== null) {
-    if (line.trim() === '' || indent > blockIndent.value) return escapeHtml(line.slice(0, indent)) + span('yaml-str', line.slice(indent));
+    if (line.trim() === '' || indent > blockIndent.value)
+      return escapeHtml(line.slice(0, indent)) + span('yaml-str', line.slice(indent));
     blockIndent.value = null;
   }
   let out = escapeHtml(line.slice(0, indent));
@@ -54,7 +56,12 @@ function highlightLine(line: string, blockIndent: { value: number | null }): str
   const value = text.slice(end + 1);
   // A block scalar (`|`, `|-`, `>`) continues on the lines indented deeper than its key.
   if (/^ [|>][-+]?\d*\s*$/.test(value)) blockIndent.value = line.length - text.length;
-  return out + span('yaml-key', text.slice(0, end)) + ':' + (value.startsWith(' ') ? ' ' + scalar(value.slice(1)) : escapeHtml(value));
+  return (
+    out +
+    span('yaml-key', text.slice(0, end)) +
+    ':' +
+    (value.startsWith(' ') ? ' ' + scalar(value.slice(1)) : escapeHtml(value))
+  );
 }
 
 /** The YAML text as HTML with keys, strings, numbers and comments in yaml-* spans; all text escaped. */

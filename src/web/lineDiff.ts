@@ -15,7 +15,11 @@ export interface DiffLine {
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]));
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
+    );
   }
   return value;
 }
@@ -32,7 +36,10 @@ function middle(a: string[], b: string[]): ('same' | 'add' | 'del')[] {
   const lcs = new Uint32Array((a.length + 1) * width);
   for (let i = a.length - 1; i >= 0; i--) {
     for (let j = b.length - 1; j >= 0; j--) {
-      lcs[i * width + j] = a[i] === b[j] ? lcs[(i + 1) * width + j + 1]! + 1 : Math.max(lcs[(i + 1) * width + j]!, lcs[i * width + j + 1]!);
+      lcs[i * width + j] =
+        a[i] === b[j]
+          ? lcs[(i + 1) * width + j + 1]! + 1
+          : Math.max(lcs[(i + 1) * width + j]!, lcs[i * width + j + 1]!);
     }
   }
   const ops: ('same' | 'add' | 'del')[] = [];
@@ -40,7 +47,8 @@ function middle(a: string[], b: string[]): ('same' | 'add' | 'del')[] {
   while (i < a.length || j < b.length) {
     if (i < a.length && j < b.length && a[i] === b[j]) [ops[ops.length], i, j] = ['same', i + 1, j + 1];
     // Removals before additions, as in a unified diff.
-    else if (i < a.length && (j === b.length || lcs[(i + 1) * width + j]! >= lcs[i * width + j + 1]!)) [ops[ops.length], i] = ['del', i + 1];
+    else if (i < a.length && (j === b.length || lcs[(i + 1) * width + j]! >= lcs[i * width + j + 1]!))
+      [ops[ops.length], i] = ['del', i + 1];
     else [ops[ops.length], j] = ['add', j + 1];
   }
   return ops;
@@ -51,7 +59,12 @@ export function diffLines(before: string[], after: string[]): DiffLine[] {
   let head = 0;
   while (head < before.length && head < after.length && before[head] === after[head]) head++;
   let tail = 0;
-  while (tail < before.length - head && tail < after.length - head && before[before.length - 1 - tail] === after[after.length - 1 - tail]) tail++;
+  while (
+    tail < before.length - head &&
+    tail < after.length - head &&
+    before[before.length - 1 - tail] === after[after.length - 1 - tail]
+  )
+    tail++;
   const ops = [
     ...Array<'same'>(head).fill('same'),
     ...middle(before.slice(head, before.length - tail), after.slice(head, after.length - tail)),

@@ -121,7 +121,8 @@ export function visibleColumns(spec: ListSpec, user: Pick<User, 'preferences'> |
 /** Saves the user's columns for a list (unknown keys dropped); `null` goes back to the defaults. */
 export async function saveColumns(userId: number, spec: ListSpec, columns: string[] | null): Promise<void> {
   if (columns === null) {
-    await db().$executeRaw`UPDATE "User" SET preferences = preferences #- ARRAY['columns', ${spec.key}]::text[] WHERE id = ${userId}`;
+    await db()
+      .$executeRaw`UPDATE "User" SET preferences = preferences #- ARRAY['columns', ${spec.key}]::text[] WHERE id = ${userId}`;
     return;
   }
   const known = spec.columns.filter((c) => c.required || columns.includes(c.key)).map((c) => c.key);
@@ -186,7 +187,8 @@ export function buildListView(props: ListViewProps) {
       const label = props.chipLabels?.[f.key] ?? f.choices?.find((c) => c.value === value)?.label ?? value;
       return { key: f.key, label: f.label, value: label, removeHref: link({ [f.key]: undefined, page: undefined }) };
     });
-  if (query.q) chips.unshift({ key: 'q', label: 'Search', value: query.q, removeHref: link({ q: undefined, page: undefined }) });
+  if (query.q)
+    chips.unshift({ key: 'q', label: 'Search', value: query.q, removeHref: link({ q: undefined, page: undefined }) });
 
   const exportParams = { ...params, page: undefined, perPage: undefined };
   return {
@@ -202,19 +204,35 @@ export function buildListView(props: ListViewProps) {
     page: query.page,
     pages,
     outOfRange,
-    prevHref: query.page > 1 ? link({ page: query.page > 2 ? String(Math.min(query.page - 1, pages)) : undefined }) : null,
+    prevHref:
+      query.page > 1 ? link({ page: query.page > 2 ? String(Math.min(query.page - 1, pages)) : undefined }) : null,
     nextHref: query.page < pages ? link({ page: String(query.page + 1) }) : null,
     lastHref: link({ page: pages > 1 ? String(pages) : undefined }),
     pageLinks,
-    perPageLinks: PER_PAGE_CHOICES.map((n) => ({ value: n, current: n === query.perPage, href: link({ perPage: n === DEFAULT_PER_PAGE ? undefined : String(n), page: undefined }) })),
+    perPageLinks: PER_PAGE_CHOICES.map((n) => ({
+      value: n,
+      current: n === query.perPage,
+      href: link({ perPage: n === DEFAULT_PER_PAGE ? undefined : String(n), page: undefined }),
+    })),
     columns,
-    chooser: spec.columns.map((c) => ({ key: c.key, label: c.label, checked: shown.has(c.key), required: !!c.required })),
+    chooser: spec.columns.map((c) => ({
+      key: c.key,
+      label: c.label,
+      checked: shown.has(c.key),
+      required: !!c.required,
+    })),
     filters: spec.filters.map((f) => ({ ...f, value: query.filters[f.key] ?? '' })),
     chips,
     resetHref: href(path, { perPage: params.perPage }, anchor),
     /** Kept by the search and filter form, which sends the rest itself. */
-    keep: Object.entries({ sort: params.sort, perPage: params.perPage }).filter(([, v]) => v).map(([name, value]) => ({ name, value })),
-    exports: spec.exports.map((format) => ({ format, label: format.toUpperCase(), href: href(path, { ...exportParams, export: format }) })),
+    keep: Object.entries({ sort: params.sort, perPage: params.perPage })
+      .filter(([, v]) => v)
+      .map(([name, value]) => ({ name, value })),
+    exports: spec.exports.map((format) => ({
+      format,
+      label: format.toUpperCase(),
+      href: href(path, { ...exportParams, export: format }),
+    })),
     searchPlaceholder: spec.searchPlaceholder ?? 'Search',
     /** This page's own address, for the column chooser to come back to. */
     self: link({}),

@@ -6,14 +6,27 @@ import { ProvisionInput } from './routes/tokens';
 
 // Generated from the zod schemas that validate the requests, so the document cannot drift from them.
 
-const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' });
+const json = (schema: z.ZodType) =>
+  z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' });
 const body = (schema: z.ZodType) => ({ required: true, content: { 'application/json': { schema: json(schema) } } });
 const ok = (description: string, status = '200') => ({ [status]: { description }, ...errors });
 const errors = {
-  '400': { description: 'invalid input', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
-  '401': { description: 'not authenticated', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
-  '403': { description: 'not allowed for this role or token', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
-  '404': { description: 'not found', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+  '400': {
+    description: 'invalid input',
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+  },
+  '401': {
+    description: 'not authenticated',
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+  },
+  '403': {
+    description: 'not allowed for this role or token',
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+  },
+  '404': {
+    description: 'not found',
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+  },
 };
 const id = [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }];
 const paging = [
@@ -35,32 +48,75 @@ export function openApiDocument() {
     security: [{ bearer: [] }, { session: [] }],
     components: {
       securitySchemes: {
-        bearer: { type: 'http', scheme: 'bearer', description: 'An API token from /admin/tokens or POST /tokens/provision' },
-        session: { type: 'apiKey', in: 'cookie', name: 'hhfm.sid', description: 'The browser session; state-changing calls need the X-CSRF-Token header' },
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'An API token from /admin/tokens or POST /tokens/provision',
+        },
+        session: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'hhfm.sid',
+          description: 'The browser session; state-changing calls need the X-CSRF-Token header',
+        },
       },
       schemas: {
         Error: {
           type: 'object',
-          properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} }, required: ['code', 'message'] } },
+          properties: {
+            error: {
+              type: 'object',
+              properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} },
+              required: ['code', 'message'],
+            },
+          },
         },
       },
     },
     paths: {
       '/me': { get: { summary: 'The caller: username and role', responses: ok('the caller') } },
-      '/tokens/provision': { post: { summary: 'Trade a username and password for a token', security: [], requestBody: body(ProvisionInput), responses: ok('the new token (shown once)', '201') } },
+      '/tokens/provision': {
+        post: {
+          summary: 'Trade a username and password for a token',
+          security: [],
+          requestBody: body(ProvisionInput),
+          responses: ok('the new token (shown once)', '201'),
+        },
+      },
       '/repositories': {
-        get: { summary: 'Repositories (secrets never returned)', parameters: paging, responses: ok('{items, total, page, perPage}') },
-        post: { summary: 'Create a repository (admin)', requestBody: body(RepositoryInput), responses: { ...ok('the repository', '201'), '409': { description: 'name taken' } } },
+        get: {
+          summary: 'Repositories (secrets never returned)',
+          parameters: paging,
+          responses: ok('{items, total, page, perPage}'),
+        },
+        post: {
+          summary: 'Create a repository (admin)',
+          requestBody: body(RepositoryInput),
+          responses: { ...ok('the repository', '201'), '409': { description: 'name taken' } },
+        },
       },
       '/repositories/{id}': {
         get: { parameters: id, responses: ok('the repository') },
         patch: { parameters: id, requestBody: body(RepositoryPatch), responses: ok('the repository') },
-        delete: { parameters: id, responses: { '204': { description: 'deleted' }, '409': { description: 'used by fabrics' }, ...errors } },
+        delete: {
+          parameters: id,
+          responses: { '204': { description: 'deleted' }, '409': { description: 'used by fabrics' }, ...errors },
+        },
       },
-      '/repositories/{id}/test': { post: { summary: 'git ls-remote with the stored credentials', parameters: id, responses: ok('{connectionStatus, lastValidatedAt, validationError, head}') } },
+      '/repositories/{id}/test': {
+        post: {
+          summary: 'git ls-remote with the stored credentials',
+          parameters: id,
+          responses: ok('{connectionStatus, lastValidatedAt, validationError, head}'),
+        },
+      },
       '/fabrics': {
         get: { parameters: paging, responses: ok('{items, total, page, perPage}') },
-        post: { summary: 'Create a fabric (admin)', requestBody: body(FabricInput), responses: { ...ok('the fabric', '201'), '409': { description: 'name or directory taken' } } },
+        post: {
+          summary: 'Create a fabric (admin)',
+          requestBody: body(FabricInput),
+          responses: { ...ok('the fabric', '201'), '409': { description: 'name or directory taken' } },
+        },
       },
       '/fabrics/{id}': {
         get: { parameters: id, responses: ok('the fabric with status, counts per kind, last sync') },
@@ -68,10 +124,22 @@ export function openApiDocument() {
         delete: { parameters: id, responses: { '204': { description: 'deleted with its records' }, ...errors } },
       },
       '/fabrics/{id}/sync': {
-        post: { summary: 'Queue a sync (operator); returns the active run when one exists', parameters: id, requestBody: { ...body(SyncInput), required: false }, responses: ok('{syncRunId, jobId, status}', '202') },
+        post: {
+          summary: 'Queue a sync (operator); returns the active run when one exists',
+          parameters: id,
+          requestBody: { ...body(SyncInput), required: false },
+          responses: ok('{syncRunId, jobId, status}', '202'),
+        },
       },
-      '/sync-runs': { get: { parameters: [...paging, { name: 'fabric', in: 'query', schema: { type: 'integer' } }], responses: ok('{items, total, page, perPage}') } },
-      '/sync-runs/{id}': { get: { parameters: id, responses: ok('status, stage, progress, commit, counts, per-file results') } },
+      '/sync-runs': {
+        get: {
+          parameters: [...paging, { name: 'fabric', in: 'query', schema: { type: 'integer' } }],
+          responses: ok('{items, total, page, perPage}'),
+        },
+      },
+      '/sync-runs/{id}': {
+        get: { parameters: id, responses: ok('status, stage, progress, commit, counts, per-file results') },
+      },
       '/crds': {
         get: {
           summary: 'Records; kind-specific filters (e.g. type=fabric for Connection) are extra query parameters',

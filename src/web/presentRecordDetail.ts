@@ -24,7 +24,10 @@ export function presentRecordDetail(d: RecordDetail) {
     yaml,
     // Safe to print unescaped: highlightYaml escapes every piece of text it wraps.
     yamlHtml: highlightYaml(yaml),
-    referencesOut: d.referencesOut.map((r) => ({ ...r, href: r.slug && r.targetId ? `/crds/${r.slug}/${r.targetId}` : null })),
+    referencesOut: d.referencesOut.map((r) => ({
+      ...r,
+      href: r.slug && r.targetId ? `/crds/${r.slug}/${r.targetId}` : null,
+    })),
     referencesIn: d.referencesIn.map((r) => ({ ...r, href: `/crds/${r.slug}/${r.id}` })),
     referencesInTotal: d.referencesInTotal,
     portConnections: d.portConnections?.map((p) => ({ ...p, href: `/crds/connections/${p.connectionId}` })) ?? null,

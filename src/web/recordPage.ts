@@ -22,7 +22,9 @@ export interface RecordPage {
 const pages = new LruCache<RecordPage>(500);
 
 function renderView(app: Application, view: string, context: object): Promise<string> {
-  return new Promise((resolve, reject) => app.render(view, context, (err, html) => (err ? reject(err) : resolve(html))));
+  return new Promise((resolve, reject) =>
+    app.render(view, context, (err, html) => (err ? reject(err) : resolve(html))),
+  );
 }
 
 /** The page of the record `id` of this kind, or null when there is none. */
@@ -38,7 +40,11 @@ export async function recordPage(app: Application, kind: KindDef, id: number): P
   const detail = await loadRecordDetail(kind, id);
   if (!detail) return null;
   const context = { kind, ...presentRecordDetail(detail) };
-  const page = { record: { name: detail.record.name }, fabric: context.fabric, body: await renderView(app, 'crds/_detailBody.njk', context) };
+  const page = {
+    record: { name: detail.record.name },
+    fabric: context.fabric,
+    body: await renderView(app, 'crds/_detailBody.njk', context),
+  };
   pages.set(key, page);
   return page;
 }

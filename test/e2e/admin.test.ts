@@ -38,11 +38,23 @@ describe('the admin sets up a repository and a fabric in the browser', async () 
     const secret = page.getByLabel('Secret', { exact: true });
     const knownHosts = page.getByLabel('Known hosts');
     expect(await page.getByLabel('Authentication').inputValue()).toBe('none');
-    expect([await username.isVisible(), await secret.isVisible(), await knownHosts.isVisible()]).toEqual([false, false, false]);
+    expect([await username.isVisible(), await secret.isVisible(), await knownHosts.isVisible()]).toEqual([
+      false,
+      false,
+      false,
+    ]);
     await page.getByLabel('Authentication').selectOption({ label: 'SSH key' });
-    expect([await username.isVisible(), await secret.isVisible(), await knownHosts.isVisible()]).toEqual([false, true, true]);
+    expect([await username.isVisible(), await secret.isVisible(), await knownHosts.isVisible()]).toEqual([
+      false,
+      true,
+      true,
+    ]);
     await page.getByLabel('Authentication').selectOption({ label: 'Username and password' });
-    expect([await username.isVisible(), await secret.isVisible(), await knownHosts.isVisible()]).toEqual([true, true, false]);
+    expect([await username.isVisible(), await secret.isVisible(), await knownHosts.isVisible()]).toEqual([
+      true,
+      true,
+      false,
+    ]);
   });
 
   it('adds the repository with a username and password, and never shows the password again', async () => {
@@ -53,7 +65,10 @@ describe('the admin sets up a repository and a fabric in the browser', async () 
     await page.getByLabel('Secret', { exact: true }).fill(harness.password);
     await Promise.all([page.waitForURL(/\/repositories\/\d+$/), page.getByRole('button', { name: 'Create' }).click()]);
     repositoryPath = new URL(page.url()).pathname;
-    await page.getByRole('alert').filter({ hasText: `Repository ${repoName} created` }).waitFor();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: `Repository ${repoName} created` })
+      .waitFor();
     expect(await page.getByTestId('connection-status').innerText()).toBe('Not tested');
     expect(await page.locator('.attributes').first().innerText()).toContain('Stored (encrypted, write-only)');
     await expectNoSecret('the new repository page');
@@ -61,12 +76,20 @@ describe('the admin sets up a repository and a fabric in the browser', async () 
 
   it('tests the connection and shows the green Connected badge', async () => {
     const { page } = admin;
-    await Promise.all([page.waitForURL(`**${repositoryPath}`), page.getByRole('button', { name: 'Test connection' }).click()]);
+    await Promise.all([
+      page.waitForURL(`**${repositoryPath}`),
+      page.getByRole('button', { name: 'Test connection' }).click(),
+    ]);
     await page.getByRole('alert').filter({ hasText: 'Connected: main is at' }).waitFor();
     const badge = page.getByTestId('connection-status').locator('.badge');
     expect(await badge.innerText()).toBe('Connected');
     expect(await badge.getAttribute('class')).toContain('bg-green-lt');
-    expect(await page.locator('code').filter({ hasText: /^[0-9a-f]{40}$/ }).count()).toBe(1);
+    expect(
+      await page
+        .locator('code')
+        .filter({ hasText: /^[0-9a-f]{40}$/ })
+        .count(),
+    ).toBe(1);
     await expectNoSecret('the tested repository page');
     await screenshot(page, 'repository');
   });
@@ -81,7 +104,10 @@ describe('the admin sets up a repository and a fabric in the browser', async () 
     expect(await page.getByLabel('Username', { exact: true }).inputValue()).toBe('gituser');
     await expectNoSecret('the repository form');
     await Promise.all([page.waitForURL(`**${repositoryPath}`), page.getByRole('button', { name: 'Save' }).click()]);
-    await Promise.all([page.waitForURL(`**${repositoryPath}`), page.getByRole('button', { name: 'Test connection' }).click()]);
+    await Promise.all([
+      page.waitForURL(`**${repositoryPath}`),
+      page.getByRole('button', { name: 'Test connection' }).click(),
+    ]);
     expect(await page.getByTestId('connection-status').innerText()).toBe('Connected');
     const api = await page.request.get(`/api/v1${repositoryPath}`);
     expect(api.status()).toBe(200);
@@ -98,7 +124,10 @@ describe('the admin sets up a repository and a fabric in the browser', async () 
     await page.getByLabel('GitOps directory').fill(DIR);
     await page.getByLabel('Name', { exact: true }).fill(fabricName);
     await Promise.all([page.waitForURL(/\/fabrics\/\d+$/), page.getByLabel('Name', { exact: true }).press('Enter')]);
-    await page.getByRole('alert').filter({ hasText: `Fabric ${fabricName} created` }).waitFor();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: `Fabric ${fabricName} created` })
+      .waitFor();
     expect(await page.getByTestId('sync-status').innerText()).toContain('Never synced');
     expect(await page.locator('.attributes').filter({ hasText: 'Directory' }).innerText()).toContain(DIR);
     await expectNoSecret('the fabric page');
@@ -130,11 +159,16 @@ describe('the admin sets up a repository and a fabric in the browser', async () 
     await page.getByLabel('Username', { exact: true }).fill('gituser');
     await page.getByLabel('Secret', { exact: true }).fill(wrong);
     await Promise.all([page.waitForURL(/\/repositories\/\d+$/), page.getByRole('button', { name: 'Create' }).click()]);
-    await Promise.all([page.waitForURL(/\/repositories\/\d+$/), page.getByRole('button', { name: 'Test connection' }).click()]);
+    await Promise.all([
+      page.waitForURL(/\/repositories\/\d+$/),
+      page.getByRole('button', { name: 'Test connection' }).click(),
+    ]);
     const badge = page.getByTestId('connection-status').locator('.badge');
     expect(await badge.innerText()).toBe('Failed');
     expect(await badge.getAttribute('class')).toContain('bg-red-lt');
-    expect(await page.locator('.attributes').filter({ hasText: 'Last error' }).locator('.text-danger').innerText()).not.toBe('');
+    expect(
+      await page.locator('.attributes').filter({ hasText: 'Last error' }).locator('.text-danger').innerText(),
+    ).not.toBe('');
     expect(await page.content()).not.toContain(wrong);
   });
 

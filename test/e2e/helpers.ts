@@ -15,7 +15,16 @@ import { useSyncHarness } from '../helpers/sync';
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const RESULTS = resolve(import.meta.dirname, '../../test-results');
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** A person's browser session: its page and everything that went wrong in the console. */
 export interface Person {
@@ -56,7 +65,11 @@ export async function useBrowserApp(opts: { worker?: boolean } = {}) {
     harness,
     /** A new browser context logged in as a new user of the role, through the real login form. */
     async person(role: Role): Promise<Person> {
-      const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+      const context = await browser.newContext({
+        baseURL: baseUrl,
+        viewport: { width: 1440, height: 900 },
+        acceptDownloads: true,
+      });
       context.setDefaultTimeout(10_000);
       contexts.push(context);
       const page = await context.newPage();
@@ -75,7 +88,9 @@ export function watchConsole(page: Page): string[] {
     const source = message.location().url;
     // Chromium asks for /favicon.ico by itself; the app serves no icon, which is not a fault of a page.
     if (new URL(source || page.url()).pathname === '/favicon.ico') return;
-    problems.push(`${page.url()}: console error: ${message.text()}${source && source !== page.url() ? ` (${source})` : ''}`);
+    problems.push(
+      `${page.url()}: console error: ${message.text()}${source && source !== page.url() ? ` (${source})` : ''}`,
+    );
   });
   page.on('pageerror', (error) => problems.push(`${page.url()}: uncaught ${error.name}: ${error.message}`));
   return problems;
@@ -112,7 +127,13 @@ export async function tabTo(page: Page, selector: string, maxPresses = 80): Prom
   await page.locator('body').focus();
   for (let i = 1; i <= maxPresses; i++) {
     await page.keyboard.press('Tab');
-    if (await page.locator(selector).first().evaluate((el) => el === el.ownerDocument.activeElement)) return i;
+    if (
+      await page
+        .locator(selector)
+        .first()
+        .evaluate((el) => el === el.ownerDocument.activeElement)
+    )
+      return i;
   }
   return null;
 }

@@ -35,7 +35,10 @@ describe('the operator syncs the seed fabric and watches it in the browser', asy
     });
     page.on('load', () => loads++);
     await Promise.all([page.waitForURL(`**/fabrics/${fabric.id}`), page.keyboard.press('Enter')]);
-    const flash = await page.getByRole('alert').filter({ hasText: /Sync run #\d+ queued/ }).innerText();
+    const flash = await page
+      .getByRole('alert')
+      .filter({ hasText: /Sync run #\d+ queued/ })
+      .innerText();
     runId = Number(/#(\d+)/.exec(flash)![1]);
   });
 
@@ -68,7 +71,9 @@ describe('the operator syncs the seed fabric and watches it in the browser', asy
     expect(await result.locator('.badge').innerText()).toBe('Partial');
     const text = await result.innerText();
     expect(text).toContain(`run #${runId}`);
-    expect(text).toMatch(/\b46 created, 0 updated, 0 unchanged, 0 deleted, 0 skipped, 2 invalid — 3 files, 48 documents/);
+    expect(text).toMatch(
+      /\b46 created, 0 updated, 0 unchanged, 0 deleted, 0 skipped, 2 invalid — 3 files, 48 documents/,
+    );
     expect(text).toContain('v1: prepop and two test VPCs');
     const errors = await result.locator('li').allInnerTexts();
     expect(errors).toHaveLength(2);
@@ -83,12 +88,21 @@ describe('the operator syncs the seed fabric and watches it in the browser', asy
   it('shows the counts per kind, linking to the filtered lists', async () => {
     const { page } = operator;
     const counts: Record<string, string> = {};
-    for (const kind of ['Connection', 'Server', 'Switch', 'SwitchGroup', 'VPC']) counts[kind] = await page.locator(`td[data-kind="${kind}"]`).innerText();
+    for (const kind of ['Connection', 'Server', 'Switch', 'SwitchGroup', 'VPC'])
+      counts[kind] = await page.locator(`td[data-kind="${kind}"]`).innerText();
     expect(counts).toEqual({ Connection: '26', Server: '10', Switch: '7', SwitchGroup: '3', VPC: '0' });
-    const link = page.locator('.card').filter({ has: page.getByRole('heading', { name: 'Records by kind' }) }).getByRole('link', { name: 'Connections' });
+    const link = page
+      .locator('.card')
+      .filter({ has: page.getByRole('heading', { name: 'Records by kind' }) })
+      .getByRole('link', { name: 'Connections' });
     expect(await link.getAttribute('href')).toBe(`/crds/connections?fabric=${fabric.id}`);
     const history = page.locator('.card').filter({ has: page.getByRole('heading', { name: 'Sync history' }) });
-    expect(await history.getByRole('row').filter({ hasText: `#${runId}` }).innerText()).toContain(operator.user.username);
+    expect(
+      await history
+        .getByRole('row')
+        .filter({ hasText: `#${runId}` })
+        .innerText(),
+    ).toContain(operator.user.username);
     await screenshot(page, 'fabric');
   });
 
@@ -101,18 +115,27 @@ describe('the operator syncs the seed fabric and watches it in the browser', asy
 
   it('shows the run page with stages and their timings, per-file results and the created records', async () => {
     const { page } = operator;
-    await page.getByTestId('last-result').getByRole('link', { name: `run #${runId}` }).click();
+    await page
+      .getByTestId('last-result')
+      .getByRole('link', { name: `run #${runId}` })
+      .click();
     await page.waitForURL(`**/sync-runs/${runId}`);
     expect(await page.getByTestId('run-status').innerText()).toBe('Partial');
     const run = page.locator('.card').filter({ has: page.getByRole('heading', { name: 'Run', exact: true }) });
     expect(await run.innerText()).toContain(`${operator.user.username} (manual)`);
 
-    const stages = page.locator('.card').filter({ has: page.getByRole('heading', { name: 'Stages' }) }).getByRole('row');
+    const stages = page
+      .locator('.card')
+      .filter({ has: page.getByRole('heading', { name: 'Stages' }) })
+      .getByRole('row');
     const stageRows = await stages.allInnerTexts();
     expect(stageRows.length).toBeGreaterThanOrEqual(3);
     for (const row of stageRows) expect(row).toMatch(/^\w[\w -]*\s+\d+(\.\d)? (ms|s)$/);
 
-    const files = page.locator('.card').filter({ has: page.getByRole('heading', { name: 'Files' }) }).locator('tbody tr');
+    const files = page
+      .locator('.card')
+      .filter({ has: page.getByRole('heading', { name: 'Files' }) })
+      .locator('tbody tr');
     expect(await files.count()).toBe(3);
     const prepop = files.filter({ hasText: `${DIR}prepop.yaml` });
     expect(await prepop.locator('td').nth(1).innerText()).toBe('46');
@@ -120,13 +143,20 @@ describe('the operator syncs the seed fabric and watches it in the browser', asy
     // A long list of warnings is folded; opening it shows each with its line.
     const warnings = prepop.locator('details');
     const count = Number(/^(\d+) warnings$/.exec(await warnings.locator('summary').innerText())![1]);
-    expect(await warnings.locator('.text-warning', { hasText: /^line \d+: / }).first().isVisible()).toBe(false);
+    expect(
+      await warnings
+        .locator('.text-warning', { hasText: /^line \d+: / })
+        .first()
+        .isVisible(),
+    ).toBe(false);
     await warnings.locator('summary').click();
     expect(await warnings.locator('div.text-warning', { hasText: /^line \d+: / }).count()).toBe(count);
     expect(await warnings.locator('div.text-warning').first().isVisible()).toBe(true);
     for (const name of ['test-vpc.yaml', 'test-vpc-2.yaml']) {
       const row = files.filter({ has: page.locator('code', { hasText: new RegExp(`^${DIR}${name}$`) }) });
-      expect(await row.locator('.text-danger').innerText()).toMatch(/^line \d+: VPC default\/test-vpc is defined more than once/);
+      expect(await row.locator('.text-danger').innerText()).toMatch(
+        /^line \d+: VPC default\/test-vpc is defined more than once/,
+      );
     }
 
     const changes = page.locator('.card').filter({ has: page.getByRole('heading', { name: /^Changes/ }) });

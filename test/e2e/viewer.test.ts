@@ -63,7 +63,13 @@ describe('the viewer browses the synced seed fabric', async () => {
     await search.fill('leaf-05');
     const url = await navigate(page, () => search.press('Enter'));
     expect(url.searchParams.get('q')).toBe('leaf-05');
-    expect(await listNames(page)).toEqual(['leaf-05--vpc-loopback', 'server-09--unbundled--leaf-05', 'server-10--bundled--leaf-05', 'spine-01--fabric--leaf-05', 'spine-02--fabric--leaf-05']);
+    expect(await listNames(page)).toEqual([
+      'leaf-05--vpc-loopback',
+      'server-09--unbundled--leaf-05',
+      'server-10--bundled--leaf-05',
+      'spine-01--fabric--leaf-05',
+      'spine-02--fabric--leaf-05',
+    ]);
     expect(await listCount(page)).toBe('Showing 1–5 of 5');
     expect(await page.getByTestId('filter-chips').innerText()).toContain('Search: leaf-05');
     await navigate(page, () => page.getByRole('link', { name: 'Remove filter Search' }).click());
@@ -111,7 +117,9 @@ describe('the viewer browses the synced seed fabric', async () => {
     await navigate(page, () => perPage.getByRole('link', { name: '25', exact: true }).click());
     expect(await listCount(page)).toBe('Showing 1–25 of 26');
     const firstPage = await listNames(page);
-    const url = await navigate(page, () => page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Next' }).click());
+    const url = await navigate(page, () =>
+      page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Next' }).click(),
+    );
     expect(url.searchParams.get('page')).toBe('2');
     expect(url.searchParams.get('perPage')).toBe('25');
     expect(await listCount(page)).toBe('Showing 26–26 of 26');
@@ -125,7 +133,9 @@ describe('the viewer browses the synced seed fabric', async () => {
     await page.goto('/crds/connections?q=server-05');
     await navigate(page, () => page.getByRole('link', { name: 'server-05--eslag--leaf-03--leaf-04' }).click());
     expect(new URL(page.url()).pathname).toMatch(/^\/crds\/connections\/\d+$/);
-    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Connection server-05--eslag--leaf-03--leaf-04');
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe(
+      'Connection server-05--eslag--leaf-03--leaf-04',
+    );
     const endpoints = await page.locator('[data-panel="endpoints"]').innerText();
     for (const device of ['server-05', 'leaf-03', 'leaf-04']) expect(endpoints).toContain(device);
     const references = await page.getByTestId('references-out').innerText();
@@ -142,14 +152,21 @@ describe('the viewer browses the synced seed fabric', async () => {
     const { page } = viewer;
     await page.goto(`/crds/connections?type=fabric&fabric=${fabric.id}`);
     await page.locator('summary', { hasText: 'Export' }).click();
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /^YAML/ }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: /^YAML/ }).click(),
+    ]);
     expect(download.suggestedFilename()).toMatch(/\.yaml$/);
     const text = await readFile((await download.path())!, 'utf8');
     const docs = parseAllDocuments(text).map((d) => d.toJS() as Record<string, any>);
     expect(docs).toHaveLength(10);
     for (const doc of docs) {
       expect(Object.keys(doc)).toEqual(['apiVersion', 'kind', 'metadata', 'spec']);
-      expect(doc).toMatchObject({ apiVersion: 'wiring.githedgehog.com/v1beta1', kind: 'Connection', metadata: { namespace: 'default' } });
+      expect(doc).toMatchObject({
+        apiVersion: 'wiring.githedgehog.com/v1beta1',
+        kind: 'Connection',
+        metadata: { namespace: 'default' },
+      });
       expect(Object.keys(doc.spec)).toEqual(['fabric']);
     }
   });
@@ -163,7 +180,8 @@ describe('the viewer browses the synced seed fabric', async () => {
     expect(await page.getByRole('link', { name: 'Edit' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Delete' }).count()).toBe(0);
     await page.goto(`/repositories/${repo.id}`);
-    for (const name of ['Test connection', 'Delete']) expect(await page.getByRole('button', { name }).count(), name).toBe(0);
+    for (const name of ['Test connection', 'Delete'])
+      expect(await page.getByRole('button', { name }).count(), name).toBe(0);
     for (const name of ['Edit', 'Add a fabric']) expect(await page.getByRole('link', { name }).count(), name).toBe(0);
     await page.goto('/repositories');
     expect(await page.getByRole('link', { name: 'Add a repository' }).count()).toBe(0);
@@ -179,16 +197,33 @@ describe('the viewer browses the synced seed fabric', async () => {
       sync: await page.request.post(`/fabrics/${fabric.id}/sync`, { form }),
       editFabric: await page.request.post(`/fabrics/${fabric.id}`, { form: { ...form, name: 'renamed' } }),
       deleteFabric: await page.request.post(`/fabrics/${fabric.id}/delete`, { form }),
-      addRepository: await page.request.post('/repositories', { form: { ...form, name: 'x', url: 'https://example.com/x.git', authType: 'none' } }),
+      addRepository: await page.request.post('/repositories', {
+        form: { ...form, name: 'x', url: 'https://example.com/x.git', authType: 'none' },
+      }),
       testRepository: await page.request.post(`/repositories/${repo.id}/test`, { form }),
-      apiSync: await page.request.post(`/api/v1/fabrics/${fabric.id}/sync`, { headers: { 'X-CSRF-Token': csrf }, data: {} }),
+      apiSync: await page.request.post(`/api/v1/fabrics/${fabric.id}/sync`, {
+        headers: { 'X-CSRF-Token': csrf },
+        data: {},
+      }),
       newRepositoryForm: await page.request.get('/repositories/new'),
       users: await page.request.get('/admin/users'),
     };
     const statuses = Object.fromEntries(Object.entries(attempts).map(([k, r]) => [k, r.status()]));
-    expect(statuses).toEqual({ sync: 403, editFabric: 403, deleteFabric: 403, addRepository: 403, testRepository: 403, apiSync: 403, newRepositoryForm: 403, users: 403 });
+    expect(statuses).toEqual({
+      sync: 403,
+      editFabric: 403,
+      deleteFabric: 403,
+      addRepository: 403,
+      testRepository: 403,
+      apiSync: 403,
+      newRepositoryForm: 403,
+      users: 403,
+    });
     expect((await attempts.apiSync.json()).error.code).toBe('forbidden');
-    expect((await harness.api.get(`/fabrics/${fabric.id}`)).body).toMatchObject({ name: fabric.name, lastSyncRunId: run.id });
+    expect((await harness.api.get(`/fabrics/${fabric.id}`)).body).toMatchObject({
+      name: fabric.name,
+      lastSyncRunId: run.id,
+    });
   });
 
   it('reads the change log and a change', async () => {
@@ -199,7 +234,9 @@ describe('the viewer browses the synced seed fabric', async () => {
     await page.goto(`/changes?syncRun=${run.id}&objectType=VPC`);
     expect(await listCount(page)).toBe('Showing 1–2 of 2');
     await navigate(page, () => page.locator('table[data-list] tbody tr td:first-child a').first().click());
-    expect(await page.getByRole('heading', { level: 1 }).innerText()).toMatch(/^Change #\d+: created VPC default\/test-vpc/);
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toMatch(
+      /^Change #\d+: created VPC default\/test-vpc/,
+    );
     expect(await page.locator('.attributes tr', { hasText: 'Action' }).locator('td').innerText()).toBe('Created');
     expect(await page.getByTestId('diff').innerText()).toContain('"apiVersion": "vpc.githedgehog.com/v1beta1"');
     // The snapshot text must stand out from the green of an added line (Tabler draws <pre> light on dark).
@@ -214,7 +251,9 @@ describe('the viewer browses the synced seed fabric', async () => {
 
 /** The position of a list column in the table header. */
 async function columnIndex(page: Page, key: string): Promise<number> {
-  const keys = await page.locator('table[data-list] thead th').evaluateAll((ths) => ths.map((th) => th.getAttribute('data-column')));
+  const keys = await page
+    .locator('table[data-list] thead th')
+    .evaluateAll((ths) => ths.map((th) => th.getAttribute('data-column')));
   const index = keys.indexOf(key);
   if (index === -1) throw new Error(`no column "${key}" in the list; columns: ${keys.join(', ')}`);
   return index;
@@ -225,7 +264,8 @@ function textContrast(element: Locator): Promise<number> {
   // The page's own globals, reached through the element: the project compiles without the DOM library.
   return element.evaluate((el) => {
     const doc = el.ownerDocument;
-    const style = (node: unknown) => doc.defaultView.getComputedStyle(node) as { color: string; backgroundColor: string };
+    const style = (node: unknown) =>
+      doc.defaultView.getComputedStyle(node) as { color: string; backgroundColor: string };
     const canvas = doc.createElement('canvas');
     canvas.width = canvas.height = 1;
     const ctx = canvas.getContext('2d', { willReadFrequently: true });

@@ -43,8 +43,13 @@ export async function useTestEnvironment(overrides: Record<string, string> = {})
   setLogSink((line) => logLines.push(line));
 
   afterAll(async () => {
-    const keys = await redis().keys(`${cfg.redisPrefix}:*`).catch(() => []);
-    if (keys.length) await redis().del(...keys).catch(() => {});
+    const keys = await redis()
+      .keys(`${cfg.redisPrefix}:*`)
+      .catch(() => []);
+    if (keys.length)
+      await redis()
+        .del(...keys)
+        .catch(() => {});
     await closeQueues();
     await closeRedis();
     await closeDb();

@@ -5,7 +5,16 @@ import type TestAgent from 'supertest/lib/agent';
 import { hashPassword } from '../../src/auth/passwords';
 import { createToken } from '../../src/auth/tokens';
 import { countRecords } from '../../src/sync/apply';
-import { db, type CrdRecord, type Fabric, type GitRepository, type Prisma, type Role, type SyncRun, type User } from '../../src/db';
+import {
+  db,
+  type CrdRecord,
+  type Fabric,
+  type GitRepository,
+  type Prisma,
+  type Role,
+  type SyncRun,
+  type User,
+} from '../../src/db';
 
 export const PASSWORD = 'correct horse battery staple';
 let hashed: Promise<string> | undefined;
@@ -19,7 +28,12 @@ export function unique(prefix: string): string {
 export async function buildUser(props: { role?: Role; username?: string; disabled?: boolean } = {}): Promise<User> {
   hashed ??= hashPassword(PASSWORD);
   return db().user.create({
-    data: { username: props.username ?? unique(props.role ?? 'viewer'), role: props.role ?? 'viewer', disabled: props.disabled ?? false, passwordHash: await hashed },
+    data: {
+      username: props.username ?? unique(props.role ?? 'viewer'),
+      role: props.role ?? 'viewer',
+      disabled: props.disabled ?? false,
+      passwordHash: await hashed,
+    },
   });
 }
 
@@ -48,21 +62,30 @@ export async function signInAs(app: Express, role: Role): Promise<SignedIn> {
   const user = await buildUser({ role });
   const agent = request.agent(app);
   const login = await agent.get('/login');
-  const res = await agent.post('/login').type('form').send({ username: user.username, password: PASSWORD, _csrf: csrfFrom(login.text) });
+  const res = await agent
+    .post('/login')
+    .type('form')
+    .send({ username: user.username, password: PASSWORD, _csrf: csrfFrom(login.text) });
   if (res.status !== 302) throw new Error(`login failed: ${res.status} ${res.text.slice(0, 200)}`);
   const home = await agent.get('/');
   return { agent, user, csrf: csrfFrom(home.text) };
 }
 
 /** A repository row (no remote behind it unless `url` points at one). */
-export async function buildRepository(props: Partial<Prisma.GitRepositoryUncheckedCreateInput> = {}): Promise<GitRepository> {
-  return db().gitRepository.create({ data: { name: unique('repo'), url: 'https://git.example.com/fabric.git', ...props } });
+export async function buildRepository(
+  props: Partial<Prisma.GitRepositoryUncheckedCreateInput> = {},
+): Promise<GitRepository> {
+  return db().gitRepository.create({
+    data: { name: unique('repo'), url: 'https://git.example.com/fabric.git', ...props },
+  });
 }
 
 /** A fabric, with a new repository unless one is given. */
 export async function buildFabric(props: Partial<Prisma.FabricUncheckedCreateInput> = {}): Promise<Fabric> {
   const repositoryId = props.repositoryId ?? (await buildRepository()).id;
-  return db().fabric.create({ data: { name: unique('fabric'), gitopsDirectory: `${unique('dir')}/`, ...props, repositoryId } });
+  return db().fabric.create({
+    data: { name: unique('fabric'), gitopsDirectory: `${unique('dir')}/`, ...props, repositoryId },
+  });
 }
 
 /** A CRD record of a kind (SwitchGroup by default), with a new fabric unless one is given; written as a sync writes it (with its fabric's counts). */
@@ -70,7 +93,17 @@ export async function buildRecord(props: Partial<Prisma.CrdRecordUncheckedCreate
   const fabricId = props.fabricId ?? (await buildFabric()).id;
   return db().$transaction(async (tx) => {
     const record = await tx.crdRecord.create({
-      data: { kind: 'SwitchGroup', apiVersion: 'wiring.githedgehog.com/v1beta1', name: unique('sg'), sourcePath: 'records.yaml', sourceLine: 1, sourceCommit: '0'.repeat(40), contentHash: unique('hash'), ...props, fabricId },
+      data: {
+        kind: 'SwitchGroup',
+        apiVersion: 'wiring.githedgehog.com/v1beta1',
+        name: unique('sg'),
+        sourcePath: 'records.yaml',
+        sourceLine: 1,
+        sourceCommit: '0'.repeat(40),
+        contentHash: unique('hash'),
+        ...props,
+        fabricId,
+      },
     });
     await countRecords(tx, fabricId);
     return record;
@@ -80,5 +113,7 @@ export async function buildRecord(props: Partial<Prisma.CrdRecordUncheckedCreate
 /** A finished sync run, with a new fabric unless one is given. */
 export async function buildSyncRun(props: Partial<Prisma.SyncRunUncheckedCreateInput> = {}): Promise<SyncRun> {
   const fabricId = props.fabricId ?? (await buildFabric()).id;
-  return db().syncRun.create({ data: { status: 'succeeded', stage: 'done', finishedAt: new Date(), ...props, fabricId } });
+  return db().syncRun.create({
+    data: { status: 'succeeded', stage: 'done', finishedAt: new Date(), ...props, fabricId },
+  });
 }

@@ -24,7 +24,12 @@ export interface GitServer {
 export type FileContent = string | Buffer | null | { symlink: string };
 
 /** Starts a git smart-HTTP server on 127.0.0.1 serving the bare repositories under `root`. */
-export async function startGitServer(opts: { username: string; password: string; root?: string; hang?: boolean }): Promise<GitServer> {
+export async function startGitServer(opts: {
+  username: string;
+  password: string;
+  root?: string;
+  hang?: boolean;
+}): Promise<GitServer> {
   const root = opts.root ?? (await mkdtemp(join(tmpdir(), 'hhfm-gitserver-')));
   const ownsRoot = opts.root === undefined;
   const expected = `Basic ${Buffer.from(`${opts.username}:${opts.password}`).toString('base64')}`;
@@ -119,7 +124,16 @@ function serveCgi(root: string, user: string, req: IncomingMessage, res: ServerR
 }
 
 const GIT_ENV = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' };
-const IDENTITY = ['-c', 'user.name=Test Author', '-c', 'user.email=author@example.com', '-c', 'commit.gpgsign=false', '-c', 'init.defaultBranch=main'];
+const IDENTITY = [
+  '-c',
+  'user.name=Test Author',
+  '-c',
+  'user.email=author@example.com',
+  '-c',
+  'commit.gpgsign=false',
+  '-c',
+  'init.defaultBranch=main',
+];
 
 async function git(args: string[], cwd?: string): Promise<string> {
   const { stdout } = await run('git', [...IDENTITY, ...args], { cwd, env: GIT_ENV, maxBuffer: 64 * 1024 * 1024 });
@@ -163,13 +177,21 @@ export async function commitDirectory(
   });
 }
 
-async function withWorkTree(bareRepoPath: string, message: string, branch: string | undefined, change: (work: string) => Promise<void>): Promise<string> {
+async function withWorkTree(
+  bareRepoPath: string,
+  message: string,
+  branch: string | undefined,
+  change: (work: string) => Promise<void>,
+): Promise<string> {
   const work = await mkdtemp(join(tmpdir(), 'hhfm-worktree-'));
   try {
     await git(['clone', '--quiet', bareRepoPath, work]);
     const target = branch ?? (await git(['symbolic-ref', '--short', 'HEAD'], work)).trim();
     const exists = (await git(['ls-remote', '--heads', 'origin', `refs/heads/${target}`], work)).trim() !== '';
-    const hasCommits = await git(['rev-parse', '--verify', '--quiet', 'HEAD'], work).then(() => true, () => false);
+    const hasCommits = await git(['rev-parse', '--verify', '--quiet', 'HEAD'], work).then(
+      () => true,
+      () => false,
+    );
     if (exists) await git(['checkout', '--quiet', target], work);
     else if (hasCommits) await git(['checkout', '--quiet', '-B', target], work);
     else await git(['symbolic-ref', 'HEAD', `refs/heads/${target}`], work);

@@ -6,7 +6,14 @@ const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgresql://postgres@
 
 /** One migrated template database per migration set; test files clone it (CREATE DATABASE … TEMPLATE). */
 export default async function setup({ provide }: { provide: (key: string, value: unknown) => void }): Promise<void> {
-  const hash = createHash('sha256').update(readMigrations().map((m) => m.name + m.checksum).join()).digest('hex').slice(0, 10);
+  const hash = createHash('sha256')
+    .update(
+      readMigrations()
+        .map((m) => m.name + m.checksum)
+        .join(),
+    )
+    .digest('hex')
+    .slice(0, 10);
   const template = `hhfm_test_template_${hash}`;
   const admin = new pg.Client({ connectionString: ADMIN_URL });
   await admin.connect();

@@ -19,12 +19,7 @@ export interface FixtureDocument {
   line: number;
 }
 
-const SOURCES = [
-  'seed-fabric-1/v2-e40d5442/gitops/hedgehog/fabric-1/raw',
-  'corpus/demo-gitops/master',
-  'corpus/docs',
-];
-
+const SOURCES = ['seed-fabric-1/v2-e40d5442/gitops/hedgehog/fabric-1/raw', 'corpus/demo-gitops/master', 'corpus/docs'];
 
 let cached: FixtureDocument[] | undefined;
 
@@ -42,7 +37,16 @@ export function fixtureDocuments(): FixtureDocument[] {
       const key = `${c.kind.kind}/${check.name}`;
       if (check.errors.length || seen.has(key)) continue;
       const meta = value.metadata as { labels?: Record<string, string>; annotations?: Record<string, string> };
-      seen.set(key, { kind: c.kind, apiVersion: String(value.apiVersion), name: check.name, spec: check.spec, labels: meta.labels ?? {}, annotations: meta.annotations ?? {}, path: relative(FIXTURES, file), line: doc.line });
+      seen.set(key, {
+        kind: c.kind,
+        apiVersion: String(value.apiVersion),
+        name: check.name,
+        spec: check.spec,
+        labels: meta.labels ?? {},
+        annotations: meta.annotations ?? {},
+        path: relative(FIXTURES, file),
+        line: doc.line,
+      });
     }
   }
   cached = [...seen.values()];
@@ -50,7 +54,11 @@ export function fixtureDocuments(): FixtureDocument[] {
 }
 
 /** The row a sync would store for a document (refs computed by the catalogue). */
-export function recordData(fabricId: number, d: FixtureDocument, overrides: Partial<Prisma.CrdRecordCreateManyInput> = {}): Prisma.CrdRecordCreateManyInput {
+export function recordData(
+  fabricId: number,
+  d: FixtureDocument,
+  overrides: Partial<Prisma.CrdRecordCreateManyInput> = {},
+): Prisma.CrdRecordCreateManyInput {
   return {
     fabricId,
     kind: d.kind.kind,
@@ -77,5 +85,8 @@ export async function seedRecords(rows: Prisma.CrdRecordCreateManyInput[]): Prom
     await tx.crdRecord.createMany({ data: rows });
     for (const id of fabricIds) await countRecords(tx, id);
   });
-  return db().crdRecord.findMany({ where: { fabricId: { in: fabricIds }, OR: rows.map((r) => ({ fabricId: r.fabricId, kind: r.kind, name: r.name })) }, orderBy: { id: 'asc' } });
+  return db().crdRecord.findMany({
+    where: { fabricId: { in: fabricIds }, OR: rows.map((r) => ({ fabricId: r.fabricId, kind: r.kind, name: r.name })) },
+    orderBy: { id: 'asc' },
+  });
 }

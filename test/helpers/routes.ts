@@ -34,6 +34,10 @@ export function routeTable(): RouteRow[] {
 export const isApiRoute = (path: string): boolean => path.startsWith('/api/');
 
 /** Fills `:name` parameters from `values` (falling back to `fallback`), e.g. `/fabrics/:id` -> `/fabrics/12`. */
-export function fillPath(path: string, values: (param: string, path: string) => string | number | undefined, fallback = '1'): string {
+export function fillPath(
+  path: string,
+  values: (param: string, path: string) => string | number | undefined,
+  fallback = '1',
+): string {
   return path.replace(/:(\w+)/g, (_m, name: string) => String(values(name, path) ?? fallback));
 }

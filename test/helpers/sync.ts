@@ -23,8 +23,10 @@ export async function useSyncHarness(app: Express, opts: { worker?: boolean } = 
   });
   const api = {
     get: (path: string) => request(app).get(`/api/v1${path}`).set('Authorization', `Bearer ${token}`),
-    post: (path: string, body: object = {}) => request(app).post(`/api/v1${path}`).set('Authorization', `Bearer ${token}`).send(body),
-    patch: (path: string, body: object) => request(app).patch(`/api/v1${path}`).set('Authorization', `Bearer ${token}`).send(body),
+    post: (path: string, body: object = {}) =>
+      request(app).post(`/api/v1${path}`).set('Authorization', `Bearer ${token}`).send(body),
+    patch: (path: string, body: object) =>
+      request(app).patch(`/api/v1${path}`).set('Authorization', `Bearer ${token}`).send(body),
     delete: (path: string) => request(app).delete(`/api/v1${path}`).set('Authorization', `Bearer ${token}`),
   };
   return {
@@ -36,12 +38,24 @@ export async function useSyncHarness(app: Express, opts: { worker?: boolean } = 
     /** A new bare repository on the server and its registered Repository (basic auth). */
     async repository(name = `repo-${randomBytes(3).toString('hex')}`) {
       const bare = await createBareRepo(server.root, name);
-      const res = await api.post('/repositories', { name, url: server.url(name), authType: 'basic', username: 'gituser', secret: password, defaultBranch: 'main' });
+      const res = await api.post('/repositories', {
+        name,
+        url: server.url(name),
+        authType: 'basic',
+        username: 'gituser',
+        secret: password,
+        defaultBranch: 'main',
+      });
       if (res.status !== 201) throw new Error(`repository: ${res.status} ${JSON.stringify(res.body)}`);
       return { bare, id: res.body.id as number, name };
     },
     async fabric(repositoryId: number, gitopsDirectory: string, extra: object = {}) {
-      const res = await api.post('/fabrics', { name: `fabric-${randomBytes(3).toString('hex')}`, repositoryId, gitopsDirectory, ...extra });
+      const res = await api.post('/fabrics', {
+        name: `fabric-${randomBytes(3).toString('hex')}`,
+        repositoryId,
+        gitopsDirectory,
+        ...extra,
+      });
       if (res.status !== 201) throw new Error(`fabric: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body as { id: number; name: string };
     },

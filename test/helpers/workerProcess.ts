@@ -32,7 +32,10 @@ export function envFor(cfg: Config, extra: Record<string, string> = {}): Record<
     REDIS_URL: cfg.redisUrl,
     REDIS_PREFIX: cfg.redisPrefix,
     SECRET_KEY: cfg.secretKeys[0]!.toString('base64'),
-    SECRET_KEYS_PREVIOUS: cfg.secretKeys.slice(1).map((k) => k.toString('base64')).join(','),
+    SECRET_KEYS_PREVIOUS: cfg.secretKeys
+      .slice(1)
+      .map((k) => k.toString('base64'))
+      .join(','),
     SESSION_SECRET: cfg.sessionSecret,
     ALLOW_INSECURE_GIT: String(cfg.allowInsecureGit),
     GIT_TIMEOUT_SECONDS: String(cfg.gitTimeoutMs / 1000),
@@ -42,9 +45,21 @@ export function envFor(cfg: Config, extra: Record<string, string> = {}): Record<
 }
 
 /** Starts a worker child with the configuration `cfg`; resolves once it has printed "ready". */
-export async function spawnWorker(cfg: Config, opts: { extraEnv?: Record<string, string>; lockDuration?: number; stalledInterval?: number } = {}): Promise<WorkerChild> {
-  const env = envFor(cfg, { WORKER_LOCK_MS: String(opts.lockDuration ?? 3000), WORKER_STALLED_MS: String(opts.stalledInterval ?? 1000), ...opts.extraEnv });
-  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function spawnWorker(
+  cfg: Config,
+  opts: { extraEnv?: Record<string, string>; lockDuration?: number; stalledInterval?: number } = {},
+): Promise<WorkerChild> {
+  const env = envFor(cfg, {
+    WORKER_LOCK_MS: String(opts.lockDuration ?? 3000),
+    WORKER_STALLED_MS: String(opts.stalledInterval ?? 1000),
+    ...opts.extraEnv,
+  });
+  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY], {
+    cwd: ROOT,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const output: string[] = [];
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const ready = new Promise<void>((resolve, reject) => {
@@ -54,7 +69,9 @@ export async function spawnWorker(cfg: Config, opts: { extraEnv?: Record<string,
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    void exited.then((code) => reject(new Error(`worker child exited (${code}) before it was ready:\n${output.join('').slice(-2000)}`)));
+    void exited.then((code) =>
+      reject(new Error(`worker child exited (${code}) before it was ready:\n${output.join('').slice(-2000)}`)),
+    );
   });
   const timeout = setTimeout(() => child.kill('SIGKILL'), 30_000);
   try {
@@ -91,7 +108,11 @@ async function main(): Promise<void> {
   process.stdout.write('ready\n');
   process.on('SIGTERM', () => {
     void workers.close().then(async () => {
-      const [{ closeQueues }, { closeDb }, { closeRedis }] = await Promise.all([import('../../src/jobs/queues'), import('../../src/db'), import('../../src/redis')]);
+      const [{ closeQueues }, { closeDb }, { closeRedis }] = await Promise.all([
+        import('../../src/jobs/queues'),
+        import('../../src/db'),
+        import('../../src/redis'),
+      ]);
       await closeQueues();
       await Promise.all([closeDb(), closeRedis()]);
       process.exit(0);

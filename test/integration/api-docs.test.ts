@@ -14,7 +14,19 @@ describe('GET /api/v1/openapi.json', () => {
     expect(res.status).toBe(200);
     expect(res.body.openapi).toBe('3.0.3');
     expect(Object.keys(res.body.paths)).toEqual(
-      expect.arrayContaining(['/repositories', '/repositories/{id}', '/repositories/{id}/test', '/fabrics', '/fabrics/{id}', '/fabrics/{id}/sync', '/sync-runs/{id}', '/crds', '/crds/{id}', '/tokens/provision', '/me']),
+      expect.arrayContaining([
+        '/repositories',
+        '/repositories/{id}',
+        '/repositories/{id}/test',
+        '/fabrics',
+        '/fabrics/{id}',
+        '/fabrics/{id}/sync',
+        '/sync-runs/{id}',
+        '/crds',
+        '/crds/{id}',
+        '/tokens/provision',
+        '/me',
+      ]),
     );
   });
 
@@ -24,7 +36,9 @@ describe('GET /api/v1/openapi.json', () => {
     expect(repo.properties.authType.enum).toEqual([...AUTH_TYPES]);
     expect(repo.required).toEqual(expect.arrayContaining(['name', 'url']));
     const fabric = body.paths['/fabrics'].post.requestBody.content['application/json'].schema;
-    expect(Object.keys(fabric.properties)).toEqual(expect.arrayContaining(['name', 'repositoryId', 'gitopsDirectory', 'branch', 'prune', 'enabled']));
+    expect(Object.keys(fabric.properties)).toEqual(
+      expect.arrayContaining(['name', 'repositoryId', 'gitopsDirectory', 'branch', 'prune', 'enabled']),
+    );
     const crdParams = body.paths['/crds'].get.parameters.map((p: { name: string }) => p.name);
     expect(crdParams).toEqual(expect.arrayContaining(['kind', 'fabric', 'namespace', 'q', 'page', 'perPage', 'sort']));
   });

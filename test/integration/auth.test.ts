@@ -29,7 +29,10 @@ describe('login and logout', () => {
     const agent = request.agent(app);
     const form = await agent.get('/login');
     const before = sessionCookie(form)!.split(';')[0];
-    const res = await agent.post('/login').type('form').send({ username: user.username, password: PASSWORD, _csrf: csrfFrom(form.text), next: '/admin/tokens' });
+    const res = await agent
+      .post('/login')
+      .type('form')
+      .send({ username: user.username, password: PASSWORD, _csrf: csrfFrom(form.text), next: '/admin/tokens' });
     expect(res.status).toBe(302);
     expect(res.headers.location).toBe('/admin/tokens');
     const cookie = sessionCookie(res)!;
@@ -39,7 +42,10 @@ describe('login and logout', () => {
     const home = await agent.get('/');
     expect(home.status).toBe(200);
     expect(home.text).toContain(user.username);
-    const out = await agent.post('/logout').type('form').send({ _csrf: csrfFrom(home.text) });
+    const out = await agent
+      .post('/logout')
+      .type('form')
+      .send({ _csrf: csrfFrom(home.text) });
     expect(out.headers.location).toBe('/login');
     expect((await agent.get('/')).status).toBe(302);
   });
@@ -48,9 +54,15 @@ describe('login and logout', () => {
     const user = await buildUser({ disabled: true });
     const agent = request.agent(app);
     const form = await agent.get('/login');
-    const wrong = await agent.post('/login').type('form').send({ username: user.username, password: 'nope', _csrf: csrfFrom(form.text) });
+    const wrong = await agent
+      .post('/login')
+      .type('form')
+      .send({ username: user.username, password: 'nope', _csrf: csrfFrom(form.text) });
     expect(wrong.status).toBe(401);
-    const disabled = await agent.post('/login').type('form').send({ username: user.username, password: PASSWORD, _csrf: csrfFrom(form.text) });
+    const disabled = await agent
+      .post('/login')
+      .type('form')
+      .send({ username: user.username, password: PASSWORD, _csrf: csrfFrom(form.text) });
     expect(disabled.status).toBe(401);
     expect(disabled.text).toContain('Wrong username or password, or the account is disabled.');
   });
@@ -70,10 +82,17 @@ describe('login and logout', () => {
     const form = await agent.get('/login');
     const csrf = csrfFrom(form.text);
     const statuses: number[] = [];
-    for (let i = 0; i < 11; i++) statuses.push((await agent.post('/login').type('form').send({ username: user.username, password: 'bad', _csrf: csrf })).status);
+    for (let i = 0; i < 11; i++)
+      statuses.push(
+        (await agent.post('/login').type('form').send({ username: user.username, password: 'bad', _csrf: csrf }))
+          .status,
+      );
     expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
     expect(statuses[10]).toBe(429);
-    const right = await agent.post('/login').type('form').send({ username: user.username, password: PASSWORD, _csrf: csrf });
+    const right = await agent
+      .post('/login')
+      .type('form')
+      .send({ username: user.username, password: PASSWORD, _csrf: csrf });
     expect(right.status).toBe(429);
   });
 
@@ -81,7 +100,10 @@ describe('login and logout', () => {
     const user = await buildUser();
     const agent = request.agent(app);
     const form = await agent.get('/login');
-    const res = await agent.post('/login').type('form').send({ username: user.username, password: PASSWORD, _csrf: csrfFrom(form.text), next: '//evil.example/' });
+    const res = await agent
+      .post('/login')
+      .type('form')
+      .send({ username: user.username, password: PASSWORD, _csrf: csrfFrom(form.text), next: '//evil.example/' });
     expect(res.headers.location).toBe('/');
   });
 });
@@ -92,7 +114,10 @@ describe('CSRF on session requests', () => {
     const without = await agent.post('/api/v1/repositories').send({ name: 'x', url: 'https://example.com/x.git' });
     expect(without.status).toBe(403);
     expect(without.body.error.code).toBe('csrf_failed');
-    const withHeader = await agent.post('/api/v1/repositories').set('X-CSRF-Token', csrf).send({ name: 'csrf-ok', url: 'https://example.com/x.git' });
+    const withHeader = await agent
+      .post('/api/v1/repositories')
+      .set('X-CSRF-Token', csrf)
+      .send({ name: 'csrf-ok', url: 'https://example.com/x.git' });
     expect(withHeader.status).toBe(201);
   });
 });
@@ -104,7 +129,9 @@ describe('API tokens', () => {
   });
 
   it('provisions a token with a password, and /me answers who holds it', async () => {
-    const res = await request(app).post('/api/v1/tokens/provision').send({ username: admin.username, password: PASSWORD, name: 'ci' });
+    const res = await request(app)
+      .post('/api/v1/tokens/provision')
+      .send({ username: admin.username, password: PASSWORD, name: 'ci' });
     expect(res.status).toBe(201);
     expect(res.body.token).toMatch(/^hhfm_/);
     const me = await request(app).get('/api/v1/me').set('Authorization', `Bearer ${res.body.token}`);
@@ -117,7 +144,9 @@ describe('API tokens', () => {
   });
 
   it('answers a wrong password with 401 JSON', async () => {
-    const res = await request(app).post('/api/v1/tokens/provision').send({ username: admin.username, password: 'wrong' });
+    const res = await request(app)
+      .post('/api/v1/tokens/provision')
+      .send({ username: admin.username, password: 'wrong' });
     expect(res.status).toBe(401);
     expect(res.body.error.code).toBe('unauthorized');
   });
@@ -126,7 +155,10 @@ describe('API tokens', () => {
     expect((await request(app).get('/api/v1/me').set('Authorization', 'Bearer hhfm_nope')).status).toBe(401);
     const { token, user } = await tokenFor('admin', false);
     expect((await request(app).get('/api/v1/fabrics').set('Authorization', `Bearer ${token}`)).status).toBe(200);
-    const write = await request(app).post('/api/v1/repositories').set('Authorization', `Bearer ${token}`).send({ name: 'ro', url: 'https://example.com/x.git' });
+    const write = await request(app)
+      .post('/api/v1/repositories')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ name: 'ro', url: 'https://example.com/x.git' });
     expect(write.status).toBe(403);
     expect(write.body.error.message).toBe('this API token is read-only');
     await db().apiToken.updateMany({ where: { userId: user.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
@@ -154,26 +186,42 @@ describe('roles', () => {
   it('gives a viewer 403 on admin pages and on state-changing routes', async () => {
     const { agent, csrf } = await signInAs(app, 'viewer');
     expect((await agent.get('/admin/users')).status).toBe(403);
-    expect((await agent.post('/admin/users').type('form').send({ _csrf: csrf, username: 'x', password: 'y'.repeat(12), role: 'admin' })).status).toBe(403);
+    expect(
+      (
+        await agent
+          .post('/admin/users')
+          .type('form')
+          .send({ _csrf: csrf, username: 'x', password: 'y'.repeat(12), role: 'admin' })
+      ).status,
+    ).toBe(403);
     expect((await agent.post('/api/v1/fabrics').set('X-CSRF-Token', csrf).send({})).status).toBe(403);
   });
 
   it('lets an admin create a user, change the role and disable the user', async () => {
     const { agent, csrf } = await signInAs(app, 'admin');
-    const res = await agent.post('/admin/users').type('form').send({ _csrf: csrf, username: 'new-operator', password: 'a-long-password', role: 'operator' });
+    const res = await agent
+      .post('/admin/users')
+      .type('form')
+      .send({ _csrf: csrf, username: 'new-operator', password: 'a-long-password', role: 'operator' });
     expect(res.status).toBe(302);
     const user = await db().user.findUniqueOrThrow({ where: { username: 'new-operator' } });
     expect(user.role).toBe('operator');
     expect(user.passwordHash).toMatch(/^\$argon2id\$/);
     await agent.post(`/admin/users/${user.id}`).type('form').send({ _csrf: csrf, role: 'viewer', disabled: 'on' });
-    expect(await db().user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({ role: 'viewer', disabled: true });
+    expect(await db().user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({
+      role: 'viewer',
+      disabled: true,
+    });
     const page = await agent.get('/admin/users');
     expect(page.text).toContain('User new-operator updated.');
   });
 
   it('shows a form error next to the field for a short password', async () => {
     const { agent, csrf } = await signInAs(app, 'admin');
-    const res = await agent.post('/admin/users').type('form').send({ _csrf: csrf, username: 'shorty', password: 'short', role: 'viewer' });
+    const res = await agent
+      .post('/admin/users')
+      .type('form')
+      .send({ _csrf: csrf, username: 'shorty', password: 'short', role: 'viewer' });
     expect(res.status).toBe(400);
     expect(res.text).toContain('at least 12 characters');
     expect(res.text).not.toContain('value="short"');

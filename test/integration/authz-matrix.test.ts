@@ -6,7 +6,17 @@ import { kindByName } from '../../src/crds';
 import type { Role } from '../../src/db';
 import { createApp } from '../../src/web/app';
 import { useTestEnvironment } from '../helpers/env';
-import { buildFabric, buildRecord, buildRepository, buildSyncRun, buildUser, csrfFrom, signInAs, tokenFor, type SignedIn } from '../helpers/factories';
+import {
+  buildFabric,
+  buildRecord,
+  buildRepository,
+  buildSyncRun,
+  buildUser,
+  csrfFrom,
+  signInAs,
+  tokenFor,
+  type SignedIn,
+} from '../helpers/factories';
 import { fillPath, isApiRoute, routeTable, type RouteRow } from '../helpers/routes';
 
 // Every route of the route table × every role, with the status the PERMISSIONS table implies.
@@ -23,7 +33,8 @@ const ROLES: Role[] = ['viewer', 'operator', 'admin'];
 /** What the route's declared permission means for this caller; throws for a route without a rule. */
 function expectation(route: RouteRow, who: Who): Expectation {
   const { permission } = route;
-  if (!permission) throw new Error(`${route.method} ${route.path} declares no permission: guard it with can(), signedIn or open`);
+  if (!permission)
+    throw new Error(`${route.method} ${route.path} declares no permission: guard it with can(), signedIn or open`);
   if (permission === 'public') return 'allowed';
   if (who === 'anonymous') return 'login';
   if (permission === 'signed-in') return 'allowed';
@@ -60,7 +71,14 @@ beforeAll(async () => {
   const record = await buildRecord({ fabricId: fabric.id });
   const run = await buildSyncRun({ fabricId: fabric.id });
   const target = await buildUser({ role: 'viewer' });
-  ids = { fabrics: fabric.id, repositories: repository.id, 'sync-runs': run.id, crds: record.id, users: target.id, kind: kindByName(record.kind)!.slug };
+  ids = {
+    fabrics: fabric.id,
+    repositories: repository.id,
+    'sync-runs': run.id,
+    crds: record.id,
+    users: target.id,
+    kind: kindByName(record.kind)!.slug,
+  };
 });
 
 /** Real ids for `:id` (by the area the path names) and `:kind`. */
@@ -84,7 +102,9 @@ async function call(route: RouteRow, who: Who): Promise<request.Response> {
     // A visitor's form carries the CSRF token of its pre-login session, as the login form does.
     const agent = request.agent(app);
     const form = await agent.get('/login');
-    return agent[method](path).type('form').send({ _csrf: csrfFrom(form.text) });
+    return agent[method](path)
+      .type('form')
+      .send({ _csrf: csrfFrom(form.text) });
   }
   if (api) {
     const req = request(app)[method](path).set('Authorization', `Bearer ${callers[who].token}`);
@@ -121,7 +141,8 @@ describe.each(WHO)('as %s', (who) => {
         // The login form answers a wrong password with 401; the guard's own 401 says "authentication required".
         if (res.status === 401) expect(res.text, where).not.toMatch(/authentication required/);
         expect(res.status, where).toBeLessThan(500);
-        if (!isApiRoute(route.path) && route.method === 'GET' && res.status === 302) expect(res.headers.location, where).not.toMatch(/^\/login/);
+        if (!isApiRoute(route.path) && route.method === 'GET' && res.status === 302)
+          expect(res.headers.location, where).not.toMatch(/^\/login/);
       }
     });
   }
@@ -135,17 +156,26 @@ describe('the matrix', () => {
   });
 
   it('refuses a route whose permission the table does not know', () => {
-    expect(() => expectation({ method: 'GET', path: '/x', permission: undefined }, 'admin')).toThrow(/declares no permission/);
-    expect(() => expectation({ method: 'GET', path: '/x', permission: 'anything' }, 'admin')).toThrow(/unknown permission/);
+    expect(() => expectation({ method: 'GET', path: '/x', permission: undefined }, 'admin')).toThrow(
+      /declares no permission/,
+    );
+    expect(() => expectation({ method: 'GET', path: '/x', permission: 'anything' }, 'admin')).toThrow(
+      /unknown permission/,
+    );
   });
 
   // Pinned independently of what routes declare: a write route declared with a read permission fails here.
   it('lets a viewer change only its own tokens and session, and an operator also start syncs', () => {
-    const writes = ROUTES.filter((r) => r.method !== 'GET' && r.permission !== 'public' && r.permission !== 'signed-in');
-    const allowedWrites = (role: Role) => writes.filter((r) => expectation(r, role) === 'allowed').map((r) => r.permission);
+    const writes = ROUTES.filter(
+      (r) => r.method !== 'GET' && r.permission !== 'public' && r.permission !== 'signed-in',
+    );
+    const allowedWrites = (role: Role) =>
+      writes.filter((r) => expectation(r, role) === 'allowed').map((r) => r.permission);
     expect(new Set(allowedWrites('viewer'))).toEqual(new Set(['token:add', 'token:delete']));
     expect(new Set(allowedWrites('operator'))).toEqual(new Set(['token:add', 'token:delete', 'fabric:sync']));
-    for (const r of writes.filter((w) => /^(repository|user|fabric):(add|change|delete|test)$/.test(w.permission ?? ''))) {
+    for (const r of writes.filter((w) =>
+      /^(repository|user|fabric):(add|change|delete|test)$/.test(w.permission ?? ''),
+    )) {
       expect(expectation(r, 'operator'), `${r.method} ${r.path}`).toBe('forbidden');
     }
   });

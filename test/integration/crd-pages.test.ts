@@ -30,12 +30,18 @@ beforeAll(async () => {
   bulk = await buildFabric({ repositoryId: repository.id, name: unique('bulk') });
   const docs = fixtureDocuments();
   const seeded = await seedRecords(docs.map((d) => recordData(main.id, d)));
-  for (const k of kinds) samples.set(k.kind, seeded.find((r) => r.kind === k.kind)!);
+  for (const k of kinds)
+    samples.set(
+      k.kind,
+      seeded.find((r) => r.kind === k.kind)!,
+    );
   // 30 records of every kind in a second fabric: one page of 25 and a second page of 5.
   await seedRecords(
     kinds.flatMap((k) => {
       const d = docs.find((x) => x.kind === k)!;
-      return Array.from({ length: 30 }, (_, i) => recordData(bulk.id, d, { name: `${k.slug.slice(0, 6)}-bulk-${String(i + 1).padStart(2, '0')}` }));
+      return Array.from({ length: 30 }, (_, i) =>
+        recordData(bulk.id, d, { name: `${k.slug.slice(0, 6)}-bulk-${String(i + 1).padStart(2, '0')}` }),
+      );
     }),
   );
   viewer = await signInAs(app, 'viewer');
@@ -64,7 +70,9 @@ describe.each(kinds.map((k) => [k.kind, k] as [string, KindDef]))('the %s pages'
 
   it('narrows the list with each catalogue filter', async () => {
     for (const f of kind.filters) {
-      const [row] = await db().$queryRaw<{ v: string | null }[]>`SELECT (${Prisma.raw(f.sql)}) AS v FROM "CrdRecord" WHERE id = ${sample().id}`;
+      const [row] = await db().$queryRaw<
+        { v: string | null }[]
+      >`SELECT (${Prisma.raw(f.sql)}) AS v FROM "CrdRecord" WHERE id = ${sample().id}`;
       if (row?.v) {
         const hit = await list(`?fabric=${main.id}&${f.key}=${encodeURIComponent(row.v)}`);
         expect(hit.status, f.key).toBe(200);
@@ -84,7 +92,10 @@ describe.each(kinds.map((k) => [k.kind, k] as [string, KindDef]))('the %s pages'
         const res = await list(`?fabric=${bulk.id}&sort=${sort}`);
         expect(res.status, sort).toBe(200);
         expect(count(res.text), sort).toBe('Showing 1–30 of 30');
-        if (!c.hidden) expect(res.text).toContain(`aria-sort="${sort.startsWith('-') ? 'descending' : 'ascending'}" data-column="${c.key}"`);
+        if (!c.hidden)
+          expect(res.text).toContain(
+            `aria-sort="${sort.startsWith('-') ? 'descending' : 'ascending'}" data-column="${c.key}"`,
+          );
       }
     }
   });
@@ -108,9 +119,14 @@ describe.each(kinds.map((k) => [k.kind, k] as [string, KindDef]))('the %s pages'
       expect(res.text).toContain(`data-panel="${p.key}"`);
       expect(res.text).toContain(`<h2 class="card-title">${p.title}</h2>`);
     }
-    const out = res.text.slice(res.text.indexOf('data-testid="references-out"'), res.text.indexOf('data-testid="references-in"'));
+    const out = res.text.slice(
+      res.text.indexOf('data-testid="references-out"'),
+      res.text.indexOf('data-testid="references-in"'),
+    );
     for (const ref of kind.references(r.spec as Spec)) expect(out).toContain(ref.name);
-    expect(res.text).toContain(`https://github.com/example/fabric-gitops/blob/${r.sourceCommit}/${r.sourcePath}#L${r.sourceLine}`);
+    expect(res.text).toContain(
+      `https://github.com/example/fabric-gitops/blob/${r.sourceCommit}/${r.sourcePath}#L${r.sourceLine}`,
+    );
     expect(res.text).toContain('data-copy="#record-yaml"');
     expect(res.text).toContain('<span class="yaml-key">apiVersion</span>');
   });
@@ -139,7 +155,9 @@ describe.each(kinds.map((k) => [k.kind, k] as [string, KindDef]))('the %s pages'
       expect(Object.keys(d).sort()).toEqual(['apiVersion', 'kind', 'metadata', 'spec']);
       expect(d.kind).toBe(kind.kind);
       expect(d.apiVersion).toBe(kind.apiVersion);
-      expect(Object.keys(d.metadata!).every((k) => ['name', 'namespace', 'labels', 'annotations'].includes(k))).toBe(true);
+      expect(Object.keys(d.metadata!).every((k) => ['name', 'namespace', 'labels', 'annotations'].includes(k))).toBe(
+        true,
+      );
     }
 
     const json = await list(`?fabric=${bulk.id}&export=json&sort=-name`);
@@ -185,7 +203,10 @@ describe('record references', () => {
   it('lists the connections on a switch port and the records that refer to it', async () => {
     const sw = await db().crdRecord.findFirstOrThrow({ where: { fabricId: main.id, kind: 'Switch', name: 'leaf-01' } });
     const res = await viewer.agent.get(`/crds/switches/${sw.id}`);
-    const ports = res.text.slice(res.text.indexOf('data-panel="port-connections"'), res.text.indexOf('data-testid="references-out"'));
+    const ports = res.text.slice(
+      res.text.indexOf('data-panel="port-connections"'),
+      res.text.indexOf('data-testid="references-out"'),
+    );
     expect(ports).toContain('<code>E1/5</code></td><td><a href="/crds/connections/');
     expect(ports).toContain('server-01--mclag--leaf-01--leaf-02');
     const incoming = res.text.slice(res.text.indexOf('data-testid="references-in"'), res.text.indexOf('data-copy='));
@@ -195,7 +216,13 @@ describe('record references', () => {
 
   it('warns about a reference to a missing record and shows kinds outside the catalogue as text', async () => {
     const d = fixtureDocuments().find((x) => x.kind.kind === 'VPCAttachment')!;
-    const [att] = await seedRecords([recordData(main.id, d, { name: unique('att'), spec: { subnet: 'ghost-vpc/default', connection: 'ghost-conn' }, refs: ['VPC/ghost-vpc', 'Connection/ghost-conn'] })]);
+    const [att] = await seedRecords([
+      recordData(main.id, d, {
+        name: unique('att'),
+        spec: { subnet: 'ghost-vpc/default', connection: 'ghost-conn' },
+        refs: ['VPC/ghost-vpc', 'Connection/ghost-conn'],
+      }),
+    ]);
     const res = await viewer.agent.get(`/crds/vpcattachments/${att!.id}`);
     expect(res.text).toContain('title="No VPC named ghost-vpc in fabric');
     expect(res.text).toContain('title="No Connection named ghost-conn in fabric');
@@ -210,7 +237,11 @@ describe('escaping', () => {
     const name = unique('hostile');
     const [r] = await seedRecords([
       {
-        ...recordData(main.id, fixtureDocuments().find((x) => x.kind.kind === 'Switch')!, { name }),
+        ...recordData(
+          main.id,
+          fixtureDocuments().find((x) => x.kind.kind === 'Switch')!,
+          { name },
+        ),
         spec: { role: 'server-leaf', description: HOSTILE },
         labels: { evil: HOSTILE },
         annotations: { [`note`]: `"><img src=x onerror=alert(1)>` },
@@ -219,7 +250,16 @@ describe('escaping', () => {
       },
     ]);
     const change = await db().changeRecord.create({
-      data: { actorLabel: HOSTILE, action: 'update', objectType: 'Switch', objectId: r!.id, objectLabel: `default/${name}${HOSTILE}`, fabricId: main.id, before: { spec: { description: 'old' } }, after: { spec: { description: HOSTILE } } },
+      data: {
+        actorLabel: HOSTILE,
+        action: 'update',
+        objectType: 'Switch',
+        objectId: r!.id,
+        objectLabel: `default/${name}${HOSTILE}`,
+        fabricId: main.id,
+        before: { spec: { description: 'old' } },
+        after: { spec: { description: HOSTILE } },
+      },
     });
     const pages = await Promise.all([
       viewer.agent.get(`/crds/switches?q=${name}`),
@@ -244,7 +284,12 @@ describe('the column chooser', () => {
     const save = await alice.agent
       .post('/preferences/columns')
       .type('form')
-      .send({ _csrf: alice.csrf, list: 'crd:Switch', columns: ['role', 'asn', 'bogus'], next: '/crds/switches?perPage=25' });
+      .send({
+        _csrf: alice.csrf,
+        list: 'crd:Switch',
+        columns: ['role', 'asn', 'bogus'],
+        next: '/crds/switches?perPage=25',
+      });
     expect(save.status).toBe(302);
     expect(save.headers.location).toBe('/crds/switches?perPage=25');
     const mine = await alice.agent.get('/crds/switches');
@@ -255,7 +300,10 @@ describe('the column chooser', () => {
     const stored = await db().user.findUniqueOrThrow({ where: { id: alice.user.id } });
     expect(stored.preferences).toEqual({ columns: { 'crd:Switch': ['name', 'role', 'asn'] } });
 
-    await alice.agent.post('/preferences/columns').type('form').send({ _csrf: alice.csrf, list: 'crd:Switch', reset: '1', next: '/crds/switches' });
+    await alice.agent
+      .post('/preferences/columns')
+      .type('form')
+      .send({ _csrf: alice.csrf, list: 'crd:Switch', reset: '1', next: '/crds/switches' });
     expect((await alice.agent.get('/crds/switches')).text).toContain('data-column="profile"');
   });
 
@@ -263,7 +311,10 @@ describe('the column chooser', () => {
     const bad = await viewer.agent.post('/preferences/columns').type('form').send({ _csrf: viewer.csrf, list: 'nope' });
     expect(bad.status).toBe(400);
     expect((await viewer.agent.post('/preferences/columns').type('form').send({ list: 'changes' })).status).toBe(403);
-    const offsite = await viewer.agent.post('/preferences/columns').type('form').send({ _csrf: viewer.csrf, list: 'changes', columns: 'time', next: '//evil.example/' });
+    const offsite = await viewer.agent
+      .post('/preferences/columns')
+      .type('form')
+      .send({ _csrf: viewer.csrf, list: 'changes', columns: 'time', next: '//evil.example/' });
     expect(offsite.headers.location).toBe('/');
   });
 });

@@ -14,7 +14,13 @@ describe('repository and fabric pages', async () => {
   const admin = await signInAs(app, 'admin');
 
   it('creates a repository from the form, never echoing the secret, and shows field errors beside the fields', async () => {
-    const bad = await admin.agent.post('/repositories').type('form').send({ _csrf: admin.csrf, name: 'form-repo', url: 'https://u:p@example.com/r.git', authType: 'basic', secret: 'form-secret-123' });
+    const bad = await admin.agent.post('/repositories').type('form').send({
+      _csrf: admin.csrf,
+      name: 'form-repo',
+      url: 'https://u:p@example.com/r.git',
+      authType: 'basic',
+      secret: 'form-secret-123',
+    });
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('must not contain credentials');
     expect(bad.text).toContain('a username is required');
@@ -25,7 +31,18 @@ describe('repository and fabric pages', async () => {
     const { createBareRepo } = await import('../helpers/gitServer');
     await createBareRepo(h.server.root, 'form-repo');
     await commitDirectory(bare, `${SEED}/v1-735989ad`, '', 'v1');
-    const ok = await admin.agent.post('/repositories').type('form').send({ _csrf: admin.csrf, name: 'form-repo', url: h.server.url('form-repo'), authType: 'basic', username: 'gituser', secret: h.password, defaultBranch: 'main' });
+    const ok = await admin.agent
+      .post('/repositories')
+      .type('form')
+      .send({
+        _csrf: admin.csrf,
+        name: 'form-repo',
+        url: h.server.url('form-repo'),
+        authType: 'basic',
+        username: 'gituser',
+        secret: h.password,
+        defaultBranch: 'main',
+      });
     expect(ok.status).toBe(302);
     const repo = await db().gitRepository.findUniqueOrThrow({ where: { name: 'form-repo' } });
     const tested = await admin.agent.post(`/repositories/${repo.id}/test`).type('form').send({ _csrf: admin.csrf });
@@ -39,10 +56,20 @@ describe('repository and fabric pages', async () => {
 
   it('creates a fabric from the form and shows the result of a partial sync with file, line and counts', async () => {
     const repo = await db().gitRepository.findUniqueOrThrow({ where: { name: 'form-repo' } });
-    const bad = await admin.agent.post('/fabrics').type('form').send({ _csrf: admin.csrf, name: 'form-fabric', repositoryId: repo.id, gitopsDirectory: '../etc' });
+    const bad = await admin.agent
+      .post('/fabrics')
+      .type('form')
+      .send({ _csrf: admin.csrf, name: 'form-fabric', repositoryId: repo.id, gitopsDirectory: '../etc' });
     expect(bad.status).toBe(400);
     expect(bad.text).toMatch(/is-invalid[\s\S]*\.\./);
-    const created = await admin.agent.post('/fabrics').type('form').send({ _csrf: admin.csrf, name: 'form-fabric', repositoryId: repo.id, gitopsDirectory: 'gitops/hedgehog/fabric-1', prune: 'on', enabled: 'on' });
+    const created = await admin.agent.post('/fabrics').type('form').send({
+      _csrf: admin.csrf,
+      name: 'form-fabric',
+      repositoryId: repo.id,
+      gitopsDirectory: 'gitops/hedgehog/fabric-1',
+      prune: 'on',
+      enabled: 'on',
+    });
     expect(created.status).toBe(302);
     const fabric = await db().fabric.findUniqueOrThrow({ where: { name: 'form-fabric' } });
     expect(fabric.gitopsDirectory).toBe('gitops/hedgehog/fabric-1/');
@@ -85,6 +112,8 @@ describe('repository and fabric pages', async () => {
     expect(page.text).not.toContain('data-testid="sync-button"');
     expect(page.text).not.toContain(`/fabrics/${fabric.id}/edit`);
     expect(page.text).not.toContain(`/fabrics/${fabric.id}/delete`);
-    expect((await viewer.agent.post(`/fabrics/${fabric.id}/sync`).type('form').send({ _csrf: viewer.csrf })).status).toBe(403);
+    expect(
+      (await viewer.agent.post(`/fabrics/${fabric.id}/sync`).type('form').send({ _csrf: viewer.csrf })).status,
+    ).toBe(403);
   });
 });

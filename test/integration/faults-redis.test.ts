@@ -19,14 +19,36 @@ import { freePort } from '../helpers/net';
 // never restarted). It runs with the settings docs/SECURITY.md asks for: appendonly yes and
 // maxmemory-policy noeviction.
 
-
 const port = await freePort();
 const dataDir = await mkdtemp(join(tmpdir(), 'hhfm-redis-'));
 let server: ChildProcess | undefined;
 
 async function startRedis(): Promise<void> {
-  server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--maxmemory-policy', 'noeviction', '--dir', dataDir], { stdio: 'ignore' });
-  const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  server = spawn(
+    'redis-server',
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'yes',
+      '--maxmemory-policy',
+      'noeviction',
+      '--dir',
+      dataDir,
+    ],
+    { stdio: 'ignore' },
+  );
+  const probe = new Redis({
+    port,
+    host: '127.0.0.1',
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   probe.on('error', () => undefined);
   for (let i = 0; ; i++) {
     try {
@@ -123,7 +145,8 @@ describe('Redis restarted while jobs are queued', () => {
         expect(run.status).toBe('failed');
         expect(run.error).toMatch(/the job was lost .*start the sync again/);
       }
-      for (const id of fabricIds) expect((await db().fabric.findUniqueOrThrow({ where: { id } })).syncStatus).toBe('error');
+      for (const id of fabricIds)
+        expect((await db().fabric.findUniqueOrThrow({ where: { id } })).syncStatus).toBe('error');
       const again = await Promise.all((await queueSyncs(fabricIds)).map((id) => waitForRun(id, 60_000)));
       expect(again.map((r) => r.status)).toEqual(['succeeded', 'succeeded']);
     } finally {

@@ -41,7 +41,14 @@ await commitFiles(template, files, 'a large fabric');
 async function bigFabric(): Promise<{ id: number; repositoryId: number }> {
   const name = `big-${randomBytes(3).toString('hex')}`;
   await cp(template, join(h.server.root, `${name}.git`), { recursive: true });
-  const repo = await h.api.post('/repositories', { name, url: h.server.url(name), authType: 'basic', username: 'gituser', secret: h.password, defaultBranch: 'main' });
+  const repo = await h.api.post('/repositories', {
+    name,
+    url: h.server.url(name),
+    authType: 'basic',
+    username: 'gituser',
+    secret: h.password,
+    defaultBranch: 'main',
+  });
   expect(repo.status).toBe(201);
   const fabric = await h.fabric(repo.body.id, DIR);
   return { id: fabric.id, repositoryId: repo.body.id };
@@ -59,7 +66,8 @@ async function waitForStage(runId: number, stage: string, timeoutMs = 60_000): P
   for (;;) {
     const run = await db().syncRun.findUniqueOrThrow({ where: { id: runId } });
     if (run.stage === stage) return run;
-    if (run.status !== 'queued' && run.status !== 'running') throw new Error(`run ${runId} ended (${run.status}) before stage ${stage}`);
+    if (run.status !== 'queued' && run.status !== 'running')
+      throw new Error(`run ${runId} ended (${run.status}) before stage ${stage}`);
     if (Date.now() > deadline) throw new Error(`run ${runId} never reached ${stage} (at ${run.stage})`);
     await new Promise((r) => setTimeout(r, 5));
   }
@@ -98,7 +106,10 @@ async function expectRecovery(fabricId: number, runId: number): Promise<SyncRun>
     const next = await waitForRun(await requestSync(fabricId), 90_000);
     expect(next.status, next.error ?? '').toBe('succeeded');
     expect(await expectConsistent(fabricId)).toBe(FULL);
-    expect(await db().fabric.findUniqueOrThrow({ where: { id: fabricId } })).toMatchObject({ syncStatus: 'in_sync', cachedCrdCount: FULL });
+    expect(await db().fabric.findUniqueOrThrow({ where: { id: fabricId } })).toMatchObject({
+      syncStatus: 'in_sync',
+      cachedCrdCount: FULL,
+    });
     return run;
   });
 }
@@ -114,7 +125,9 @@ describe('a worker killed with SIGKILL', () => {
       worker.kill();
       await worker.exited;
 
-      const rows = await expectConsistent(fabric.id).catch(async () => db().crdRecord.count({ where: { fabricId: fabric.id } }));
+      const rows = await expectConsistent(fabric.id).catch(async () =>
+        db().crdRecord.count({ where: { fabricId: fabric.id } }),
+      );
       expect([0, FULL]).toContain(rows);
       const fabricRow = await db().fabric.findUniqueOrThrow({ where: { id: fabric.id } });
       expect(fabricRow.cachedCrdCount).toBe(rows);
@@ -135,7 +148,10 @@ describe('the Postgres connection cut during apply', () => {
     await waitForStage(runId, 'applying');
     const admin = new pg.Client({ connectionString: cfg.databaseUrl });
     await admin.connect();
-    const killed = await admin.query('SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = $1', [appName]);
+    const killed = await admin.query(
+      'SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = $1',
+      [appName],
+    );
     await admin.end();
     expect(killed.rowCount).toBeGreaterThan(0);
 
@@ -153,11 +169,15 @@ describe('the Postgres connection cut during apply', () => {
 });
 
 describe('a git remote that hangs or is down', () => {
-
   it('fails the connection test with a timeout within the repository timeout', async () => {
     const hanging = await startGitServer({ username: 'u', password: 'p', hang: true });
     try {
-      const repo = await h.api.post('/repositories', { name: `hang-${randomBytes(3).toString('hex')}`, url: hanging.url('x'), authType: 'none', timeoutSeconds: 2 });
+      const repo = await h.api.post('/repositories', {
+        name: `hang-${randomBytes(3).toString('hex')}`,
+        url: hanging.url('x'),
+        authType: 'none',
+        timeoutSeconds: 2,
+      });
       expect(repo.status).toBe(201);
       const started = Date.now();
       const res = await h.api.post(`/repositories/${repo.body.id}/test`);
@@ -174,7 +194,12 @@ describe('a git remote that hangs or is down', () => {
 
   it('fails the connection test at once when nothing listens, naming the host', async () => {
     const port = await freePort();
-    const repo = await h.api.post('/repositories', { name: `down-${randomBytes(3).toString('hex')}`, url: `http://127.0.0.1:${port}/x.git`, authType: 'none', timeoutSeconds: 2 });
+    const repo = await h.api.post('/repositories', {
+      name: `down-${randomBytes(3).toString('hex')}`,
+      url: `http://127.0.0.1:${port}/x.git`,
+      authType: 'none',
+      timeoutSeconds: 2,
+    });
     const started = Date.now();
     const res = await h.api.post(`/repositories/${repo.body.id}/test`);
     expect(Date.now() - started).toBeLessThan(4000);
@@ -204,7 +229,15 @@ describe('concurrent requests', () => {
 
   it('syncs two fabrics of one repository at once, each exactly its own directory', async () => {
     const repo = await h.repository();
-    await commitFiles(repo.bare, { 'a/groups.yaml': manyDocuments(1500, 'shared'), 'b/groups.yaml': manyDocuments(2500, 'shared'), 'b/more.yaml': manyDocuments(10, 'only-b') }, 'two fabrics');
+    await commitFiles(
+      repo.bare,
+      {
+        'a/groups.yaml': manyDocuments(1500, 'shared'),
+        'b/groups.yaml': manyDocuments(2500, 'shared'),
+        'b/more.yaml': manyDocuments(10, 'only-b'),
+      },
+      'two fabrics',
+    );
     const a = await h.fabric(repo.id, 'a/');
     const b = await h.fabric(repo.id, 'b/');
     const [runA, runB] = await withInProcessWorker(async () => {
@@ -217,7 +250,11 @@ describe('concurrent requests', () => {
     expect(runB!.startedAt!.getTime()).toBeLessThan(runA!.finishedAt!.getTime());
     expect(await expectConsistent(a.id)).toBe(1500);
     expect(await expectConsistent(b.id)).toBe(2510);
-    expect(await db().crdRecord.count({ where: { fabricId: a.id, NOT: { sourcePath: { startsWith: 'a/' } } } })).toBe(0);
-    expect(await db().crdRecord.count({ where: { fabricId: b.id, NOT: { sourcePath: { startsWith: 'b/' } } } })).toBe(0);
+    expect(await db().crdRecord.count({ where: { fabricId: a.id, NOT: { sourcePath: { startsWith: 'a/' } } } })).toBe(
+      0,
+    );
+    expect(await db().crdRecord.count({ where: { fabricId: b.id, NOT: { sourcePath: { startsWith: 'b/' } } } })).toBe(
+      0,
+    );
   });
 });

@@ -28,12 +28,15 @@ async function caught(promise: Promise<unknown>): Promise<GitError> {
   return error as GitError;
 }
 
-
 beforeAll(async () => {
   server = await startGitServer({ username: USERNAME, password: PASSWORD });
   bare = await createBareRepo(server.root, 'hedgehog/gitops');
   firstSha = await commitFiles(bare, { 'gitops/hedgehog/fabric-1/vpc.yaml': 'kind: VPC\n' }, 'Add fabric-1');
-  headSha = await commitFiles(bare, { 'gitops/hedgehog/fabric-1/vpc-2.yaml': 'kind: VPC\n' }, 'Add a second VPC\n\nWith a body.');
+  headSha = await commitFiles(
+    bare,
+    { 'gitops/hedgehog/fabric-1/vpc-2.yaml': 'kind: VPC\n' },
+    'Add a second VPC\n\nWith a body.',
+  );
   await commitFiles(bare, { 'only-on-dev.yaml': 'a: 1\n' }, 'Dev work', { branch: 'dev' });
 });
 
@@ -53,7 +56,12 @@ afterEach(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-const base = () => ({ url: server.url('hedgehog/gitops'), timeoutMs: 15_000, allowInsecure: true, tmpDir: privateParent });
+const base = () => ({
+  url: server.url('hedgehog/gitops'),
+  timeoutMs: 15_000,
+  allowInsecure: true,
+  tmpDir: privateParent,
+});
 
 describe('shallowClone', () => {
   it('clones the default branch over authenticated smart HTTP and reports the commit', async () => {
@@ -86,7 +94,12 @@ describe('shallowClone', () => {
   it('uses x-access-token as the default username for tokens', async () => {
     const tokenServer = await startGitServer({ username: 'x-access-token', password: PASSWORD, root: server.root });
     try {
-      const result = await shallowClone({ ...base(), url: tokenServer.url('hedgehog/gitops'), auth: { type: 'token', token: PASSWORD }, dir: join(work, 'clone') });
+      const result = await shallowClone({
+        ...base(),
+        url: tokenServer.url('hedgehog/gitops'),
+        auth: { type: 'token', token: PASSWORD },
+        dir: join(work, 'clone'),
+      });
       expect(result.sha).toBe(headSha);
     } finally {
       await tokenServer.close();
@@ -94,10 +107,18 @@ describe('shallowClone', () => {
   });
 
   it('fails with kind auth on a wrong password, and the password appears nowhere in the error', async () => {
-    const error = await caught(shallowClone({ ...base(), auth: { type: 'basic', username: USERNAME, password: WRONG }, dir: join(work, 'clone') }));
+    const error = await caught(
+      shallowClone({
+        ...base(),
+        auth: { type: 'basic', username: USERNAME, password: WRONG },
+        dir: join(work, 'clone'),
+      }),
+    );
     expect(error.kind).toBe('auth');
     expect(error.transient).toBe(false);
-    expect(error.message).toBe(`authentication failed for ${server.url('hedgehog/gitops')} (check the username and secret)`);
+    expect(error.message).toBe(
+      `authentication failed for ${server.url('hedgehog/gitops')} (check the username and secret)`,
+    );
     const everything = `${error.message}\n${error.stack}\n${JSON.stringify(error)}\n${String(error.cause ?? '')}`;
     for (const form of [WRONG, encodeURIComponent(WRONG), Buffer.from(`${USERNAME}:${WRONG}`).toString('base64')]) {
       expect(everything).not.toContain(form);
@@ -110,7 +131,9 @@ describe('shallowClone', () => {
   });
 
   it('fails with kind not_found for an unknown repository', async () => {
-    const error = await caught(shallowClone({ ...base(), url: server.url('no/such-repo'), auth: good, dir: join(work, 'clone') }));
+    const error = await caught(
+      shallowClone({ ...base(), url: server.url('no/such-repo'), auth: good, dir: join(work, 'clone') }),
+    );
     expect(error.kind).toBe('not_found');
     expect(error.message).toMatch(/^repository not found at http:\/\/127\.0\.0\.1:\d+\/no\/such-repo\.git/);
   });
@@ -123,17 +146,23 @@ describe('shallowClone', () => {
 
   it('fails with kind unreachable, transient, when nothing listens', async () => {
     const port = await freePort();
-    const error = await caught(shallowClone({ ...base(), url: `http://127.0.0.1:${port}/x.git`, auth: good, dir: join(work, 'clone') }));
+    const error = await caught(
+      shallowClone({ ...base(), url: `http://127.0.0.1:${port}/x.git`, auth: good, dir: join(work, 'clone') }),
+    );
     expect(error.kind).toBe('unreachable');
     expect(error.transient).toBe(true);
-    expect(error.message).toMatch(new RegExp(`^cannot reach 127\\.0\\.0\\.1:${port}: .*(Failed to connect|Couldn't connect)`));
+    expect(error.message).toMatch(
+      new RegExp(`^cannot reach 127\\.0\\.0\\.1:${port}: .*(Failed to connect|Couldn't connect)`),
+    );
   });
 
   it('fails with kind timeout within the given time when the server never answers', async () => {
     const hanging = await startGitServer({ username: USERNAME, password: PASSWORD, hang: true });
     try {
       const started = Date.now();
-      const error = await caught(shallowClone({ ...base(), url: hanging.url('x'), auth: good, timeoutMs: 1500, dir: join(work, 'clone') }));
+      const error = await caught(
+        shallowClone({ ...base(), url: hanging.url('x'), auth: good, timeoutMs: 1500, dir: join(work, 'clone') }),
+      );
       const elapsed = Date.now() - started;
       expect(error.kind).toBe('timeout');
       expect(error.transient).toBe(true);
@@ -147,23 +176,34 @@ describe('shallowClone', () => {
   });
 
   it('clones a local bare repository through file:// when insecure URLs are allowed', async () => {
-    const result = await shallowClone({ ...base(), url: `file://${bare}`, auth: { type: 'none' }, dir: join(work, 'clone') });
+    const result = await shallowClone({
+      ...base(),
+      url: `file://${bare}`,
+      auth: { type: 'none' },
+      dir: join(work, 'clone'),
+    });
     expect(result.sha).toBe(headSha);
   });
 
   it('refuses file:// and http:// unless insecure URLs are allowed', async () => {
     for (const url of [`file://${bare}`, server.url('hedgehog/gitops')]) {
-      const error = await caught(shallowClone({ ...base(), url, allowInsecure: false, auth: { type: 'none' }, dir: join(work, 'clone') }));
+      const error = await caught(
+        shallowClone({ ...base(), url, allowInsecure: false, auth: { type: 'none' }, dir: join(work, 'clone') }),
+      );
       expect(error.message).toMatch(/^invalid repository URL: .*not allowed/);
     }
   });
 
   it('refuses credentials in the URL and option-like branches before running git', async () => {
     const withCredentials = server.url('hedgehog/gitops').replace('http://', `http://${USERNAME}:${PASSWORD}@`);
-    const error = await caught(shallowClone({ ...base(), url: withCredentials, auth: { type: 'none' }, dir: join(work, 'clone') }));
+    const error = await caught(
+      shallowClone({ ...base(), url: withCredentials, auth: { type: 'none' }, dir: join(work, 'clone') }),
+    );
     expect(error.message).toMatch(/must not contain credentials/);
     expect(error.message).not.toContain(PASSWORD);
-    const injected = await caught(shallowClone({ ...base(), auth: good, branch: '--upload-pack=touch /tmp/pwned', dir: join(work, 'clone') }));
+    const injected = await caught(
+      shallowClone({ ...base(), auth: good, branch: '--upload-pack=touch /tmp/pwned', dir: join(work, 'clone') }),
+    );
     expect(injected.message).toMatch(/invalid branch/);
   });
 });
@@ -228,18 +268,32 @@ describe('lsRemote', () => {
     expect(recorded).toContain('ARGV -c credential.helper=');
     expect(recorded).toContain('ls-remote');
     expect(recorded).toContain('HHFM_GIT_PASSWORD');
-    for (const form of [PASSWORD, encodeURIComponent(PASSWORD), Buffer.from(`${USERNAME}:${PASSWORD}`).toString('base64')]) {
+    for (const form of [
+      PASSWORD,
+      encodeURIComponent(PASSWORD),
+      Buffer.from(`${USERNAME}:${PASSWORD}`).toString('base64'),
+    ]) {
       expect(recorded).not.toContain(form);
     }
   });
 });
 
 describe('ssh_key auth', () => {
-  const key = ['-----BEGIN OPENSSH PRIVATE KEY-----', 'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW', '-----END OPENSSH PRIVATE KEY-----'].join('\r\n');
+  const key = [
+    '-----BEGIN OPENSSH PRIVATE KEY-----',
+    'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW',
+    '-----END OPENSSH PRIVATE KEY-----',
+  ].join('\r\n');
 
   it('removes the key file afterwards and keeps the key out of the error', async () => {
     const port = await freePort();
-    const error = await caught(lsRemote({ ...base(), url: `ssh://git@127.0.0.1:${port}/org/repo.git`, auth: { type: 'ssh_key', privateKey: key, passphrase: 'key-passphrase-123' } }));
+    const error = await caught(
+      lsRemote({
+        ...base(),
+        url: `ssh://git@127.0.0.1:${port}/org/repo.git`,
+        auth: { type: 'ssh_key', privateKey: key, passphrase: 'key-passphrase-123' },
+      }),
+    );
     expect(error.kind).toBe('unreachable');
     expect(error.message).toMatch(/Connection refused/);
     expect(error.message).not.toContain('b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ');

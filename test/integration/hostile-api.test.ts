@@ -17,8 +17,10 @@ await useTestEnvironment({ ALLOW_INSECURE_GIT: 'false' });
 const app = createApp();
 const { token } = await tokenFor('admin');
 const api = {
-  post: (path: string, body: object) => request(app).post(`/api/v1${path}`).set('Authorization', `Bearer ${token}`).send(body),
-  patch: (path: string, body: object) => request(app).patch(`/api/v1${path}`).set('Authorization', `Bearer ${token}`).send(body),
+  post: (path: string, body: object) =>
+    request(app).post(`/api/v1${path}`).set('Authorization', `Bearer ${token}`).send(body),
+  patch: (path: string, body: object) =>
+    request(app).patch(`/api/v1${path}`).set('Authorization', `Bearer ${token}`).send(body),
 };
 // Created by the shell if any URL reached a transport helper or an ssh ProxyCommand.
 const PWNED = join(tmpdir(), `hhfm-pwned-${randomBytes(4).toString('hex')}`);
@@ -59,9 +61,14 @@ describe('repository URLs', () => {
       expect(res.status, url).toBe(400);
       expect(res.body.error.details.fields.url, url).toMatch(message);
     }
-    expect((await db().gitRepository.findUniqueOrThrow({ where: { id: repo.id } })).url).toBe('https://github.com/org/repo.git');
+    expect((await db().gitRepository.findUniqueOrThrow({ where: { id: repo.id } })).url).toBe(
+      'https://github.com/org/repo.git',
+    );
     const admin = await signInAs(app, 'admin');
-    const form = await admin.agent.post('/repositories').type('form').send({ _csrf: admin.csrf, name: 'form-ext', url: `ext::${PWNED}`, authType: 'none' });
+    const form = await admin.agent
+      .post('/repositories')
+      .type('form')
+      .send({ _csrf: admin.csrf, name: 'form-ext', url: `ext::${PWNED}`, authType: 'none' });
     expect(form.status).toBe(400);
     expect(form.text).toContain('transport helper URLs (such as ext:: or fd::) are not allowed');
   });
@@ -78,17 +85,42 @@ describe('repository URLs', () => {
   });
 
   it('refuses branch names that git would read as options', async () => {
-    for (const branch of ['--upload-pack=touch /tmp/x', '--upload-pack=/usr/bin/touch', '-b', 'a..b', 'main;rm -rf /', 'x.lock']) {
-      const repo = await api.post('/repositories', { name: `br-${randomBytes(3).toString('hex')}`, url: 'https://github.com/org/repo.git', defaultBranch: branch });
+    for (const branch of [
+      '--upload-pack=touch /tmp/x',
+      '--upload-pack=/usr/bin/touch',
+      '-b',
+      'a..b',
+      'main;rm -rf /',
+      'x.lock',
+    ]) {
+      const repo = await api.post('/repositories', {
+        name: `br-${randomBytes(3).toString('hex')}`,
+        url: 'https://github.com/org/repo.git',
+        defaultBranch: branch,
+      });
       expect(repo.status, branch).toBe(400);
       expect(repo.body.error.details.fields.defaultBranch, branch).toBeTruthy();
     }
-    const dots = await api.post('/repositories', { name: 'dots', url: 'https://github.com/org/repo.git', defaultBranch: 'a..b' });
+    const dots = await api.post('/repositories', {
+      name: 'dots',
+      url: 'https://github.com/org/repo.git',
+      defaultBranch: 'a..b',
+    });
     expect(dots.body.error.details.fields.defaultBranch).toBe("branch name must not contain '..', '@{' or '//'");
     const repo = await buildRepository();
-    const fabricDots = await api.post('/fabrics', { name: 'dots-branch', repositoryId: repo.id, gitopsDirectory: 'x/', branch: 'release/v1.lock' });
+    const fabricDots = await api.post('/fabrics', {
+      name: 'dots-branch',
+      repositoryId: repo.id,
+      gitopsDirectory: 'x/',
+      branch: 'release/v1.lock',
+    });
     expect(fabricDots.body.error.details.fields.branch).toMatch(/end with '\.' or '\.lock'/);
-    const fabric = await api.post('/fabrics', { name: 'opt-branch', repositoryId: repo.id, gitopsDirectory: 'x/', branch: '--upload-pack=touch /tmp/x' });
+    const fabric = await api.post('/fabrics', {
+      name: 'opt-branch',
+      repositoryId: repo.id,
+      gitopsDirectory: 'x/',
+      branch: '--upload-pack=touch /tmp/x',
+    });
     expect(fabric.status).toBe(400);
     expect(fabric.body.error.details.fields.branch).toMatch(/must not start with '-'|a branch name/);
   });
@@ -113,7 +145,11 @@ describe('gitops directories', () => {
 
   it.each(BAD_DIRS)('refuses %j with a message on the gitopsDirectory field', async (gitopsDirectory, message) => {
     const repo = await buildRepository();
-    const res = await api.post('/fabrics', { name: `dir-${randomBytes(3).toString('hex')}`, repositoryId: repo.id, gitopsDirectory });
+    const res = await api.post('/fabrics', {
+      name: `dir-${randomBytes(3).toString('hex')}`,
+      repositoryId: repo.id,
+      gitopsDirectory,
+    });
     expect(res.status).toBe(400);
     expect(res.body.error.details.fields.gitopsDirectory).toMatch(message);
     expect(res.body.error.details.fields.gitopsDirectory).toContain('gitops directory');
@@ -121,14 +157,23 @@ describe('gitops directories', () => {
 
   it('refuses them on update and in the form too, and normalises harmless spellings', async () => {
     const repo = await buildRepository();
-    const created = await api.post('/fabrics', { name: `ok-${randomBytes(3).toString('hex')}`, repositoryId: repo.id, gitopsDirectory: './gitops//fabric-1' });
+    const created = await api.post('/fabrics', {
+      name: `ok-${randomBytes(3).toString('hex')}`,
+      repositoryId: repo.id,
+      gitopsDirectory: './gitops//fabric-1',
+    });
     expect(created.status).toBe(201);
     expect(created.body.gitopsDirectory).toBe('gitops/fabric-1/');
     const patched = await api.patch(`/fabrics/${created.body.id}`, { gitopsDirectory: '../../etc' });
     expect(patched.status).toBe(400);
-    expect((await db().fabric.findUniqueOrThrow({ where: { id: created.body.id } })).gitopsDirectory).toBe('gitops/fabric-1/');
+    expect((await db().fabric.findUniqueOrThrow({ where: { id: created.body.id } })).gitopsDirectory).toBe(
+      'gitops/fabric-1/',
+    );
     const admin = await signInAs(app, 'admin');
-    const form = await admin.agent.post('/fabrics').type('form').send({ _csrf: admin.csrf, name: 'form-dir', repositoryId: repo.id, gitopsDirectory: '/etc' });
+    const form = await admin.agent
+      .post('/fabrics')
+      .type('form')
+      .send({ _csrf: admin.csrf, name: 'form-dir', repositoryId: repo.id, gitopsDirectory: '/etc' });
     expect(form.status).toBe(400);
     expect(form.text).toContain('must be relative to the repository root');
   });
@@ -137,14 +182,29 @@ describe('gitops directories', () => {
 describe('hostile request bodies', () => {
   it('answers a 10,000-level nested JSON body, an oversized body and broken JSON with 4xx, and stays up', async () => {
     const deep = '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000);
-    const nested = await request(app).post('/api/v1/fabrics').set('Authorization', `Bearer ${token}`).set('Content-Type', 'application/json').send(deep);
+    const nested = await request(app)
+      .post('/api/v1/fabrics')
+      .set('Authorization', `Bearer ${token}`)
+      .set('Content-Type', 'application/json')
+      .send(deep);
     expect(nested.status).toBe(400);
-    const big = await request(app).post('/api/v1/fabrics').set('Authorization', `Bearer ${token}`).set('Content-Type', 'application/json').send(`{"name":"${'x'.repeat(2 * 1024 * 1024)}"}`);
+    const big = await request(app)
+      .post('/api/v1/fabrics')
+      .set('Authorization', `Bearer ${token}`)
+      .set('Content-Type', 'application/json')
+      .send(`{"name":"${'x'.repeat(2 * 1024 * 1024)}"}`);
     expect(big.status).toBe(413);
     expect(big.body.error.code).toBe('too_large');
-    const broken = await request(app).post('/api/v1/fabrics').set('Authorization', `Bearer ${token}`).set('Content-Type', 'application/json').send('{"name": ');
+    const broken = await request(app)
+      .post('/api/v1/fabrics')
+      .set('Authorization', `Bearer ${token}`)
+      .set('Content-Type', 'application/json')
+      .send('{"name": ');
     expect(broken.status).toBe(400);
-    const proto = await api.post('/fabrics', JSON.parse('{"__proto__": {"admin": true}, "name": "proto", "repositoryId": "x"}'));
+    const proto = await api.post(
+      '/fabrics',
+      JSON.parse('{"__proto__": {"admin": true}, "name": "proto", "repositoryId": "x"}'),
+    );
     expect(proto.status).toBe(400);
     expect(({} as Record<string, unknown>).admin).toBeUndefined();
     expect((await request(app).get('/healthz')).status).toBe(200);
@@ -155,10 +215,24 @@ describe('hostile request bodies', () => {
     const repo = await api.post('/repositories', { name, url: 'https://github.com/org/repo.git' });
     expect(repo.status).toBe(201);
     expect(repo.body.name).toBe(name);
-    const fabric = await api.post('/fabrics', { name: `<b onmouseover=alert(1)>f</b>`, description: "<iframe src='//evil'></iframe>", repositoryId: repo.body.id, gitopsDirectory: 'x/' });
+    const fabric = await api.post('/fabrics', {
+      name: `<b onmouseover=alert(1)>f</b>`,
+      description: "<iframe src='//evil'></iframe>",
+      repositoryId: repo.body.id,
+      gitopsDirectory: 'x/',
+    });
     expect(fabric.status).toBe(201);
     const admin = await signInAs(app, 'admin');
-    for (const path of ['/', '/repositories', `/repositories/${repo.body.id}`, `/repositories/${repo.body.id}/edit`, '/fabrics', `/fabrics/${fabric.body.id}`, `/fabrics/${fabric.body.id}/edit`, '/changes']) {
+    for (const path of [
+      '/',
+      '/repositories',
+      `/repositories/${repo.body.id}`,
+      `/repositories/${repo.body.id}/edit`,
+      '/fabrics',
+      `/fabrics/${fabric.body.id}`,
+      `/fabrics/${fabric.body.id}/edit`,
+      '/changes',
+    ]) {
       const page = await admin.agent.get(path);
       expect(page.status, path).toBe(200);
       expect(page.text, path).not.toContain("<script>alert('repo')</script>");

@@ -3,7 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { kindByName } from '../../src/crds';
 import { db } from '../../src/db';
 import { createApp } from '../../src/web/app';
-import { binaryFile, bomAndCrlf, deeplyNested, fixture, hugeYaml, invalidUtf8, manyDocuments, RAW_MARKERS } from '../fixtures/hostile';
+import {
+  binaryFile,
+  bomAndCrlf,
+  deeplyNested,
+  fixture,
+  hugeYaml,
+  invalidUtf8,
+  manyDocuments,
+  RAW_MARKERS,
+} from '../fixtures/hostile';
 import { useTestEnvironment } from '../helpers/env';
 import { signInAs } from '../helpers/factories';
 import { commitFiles, type FileContent } from '../helpers/gitServer';
@@ -30,7 +39,11 @@ const CASES: Record<string, Record<string, FileContent>> = {
   many: { 'many.yaml': manyDocuments(10_000) },
   utf8: { 'latin1.yaml': invalidUtf8() },
   windows: { 'windows.yaml': bomAndCrlf() },
-  symlink: { 'passwd.yaml': { symlink: '/etc/passwd' }, etc: { symlink: '/etc' }, 'up.yaml': { symlink: '../../../../../../etc/hostname' } },
+  symlink: {
+    'passwd.yaml': { symlink: '/etc/passwd' },
+    etc: { symlink: '/etc' },
+    'up.yaml': { symlink: '../../../../../../etc/hostname' },
+  },
   names: { 'hostile-names.yaml': fixture('hostile-names.yaml') },
 };
 
@@ -43,9 +56,19 @@ for (const [dir, entries] of Object.entries(CASES)) {
 await commitFiles(repo.bare, files, COMMIT_MESSAGE);
 // The 50 MB file lives in a repository of its own, so that the other fabrics' clones stay small.
 const hugeRepo = await h.repository();
-await commitFiles(hugeRepo.bare, { 'huge/good.yaml': fixture('good.yaml'), 'huge/huge.yaml': hugeYaml() }, 'a 50 MB file');
+await commitFiles(
+  hugeRepo.bare,
+  { 'huge/good.yaml': fixture('good.yaml'), 'huge/huge.yaml': hugeYaml() },
+  'a 50 MB file',
+);
 
-type Run = { id: number; status: string; durationMs: number; counts: Record<string, number>; files: { path: string; status: string; errors: { line: number; message: string }[] }[] };
+type Run = {
+  id: number;
+  status: string;
+  durationMs: number;
+  counts: Record<string, number>;
+  files: { path: string; status: string; errors: { line: number; message: string }[] }[];
+};
 const fabrics: Record<string, { id: number }> = {};
 const runs: Record<string, Run> = {};
 
@@ -57,7 +80,12 @@ async function syncCase(dir: string, repositoryId = repo.id, name?: string): Pro
 
 /** good.yaml's two records are in the fabric: nothing else was lost. */
 async function expectNeighbourApplied(dir: string): Promise<void> {
-  const names = (await db().crdRecord.findMany({ where: { fabricId: fabrics[dir]!.id, name: { in: ['good-1', 'good-vpc'] } }, select: { name: true } })).map((r) => r.name);
+  const names = (
+    await db().crdRecord.findMany({
+      where: { fabricId: fabrics[dir]!.id, name: { in: ['good-1', 'good-vpc'] } },
+      select: { name: true },
+    })
+  ).map((r) => r.name);
   expect(names.sort()).toEqual(['good-1', 'good-vpc']);
 }
 
@@ -164,7 +192,12 @@ describe('hostile text on every page', () => {
     const fabricId = fabrics.names!.id;
     const vpc = await db().crdRecord.findFirstOrThrow({ where: { fabricId, kind: 'VPC', name: 'xss-vpc' } });
     const change = await db().changeRecord.findFirstOrThrow({ where: { objectId: vpc.id, objectType: 'VPC' } });
-    const ids: Record<string, number | string> = { fabrics: fabricId, repositories: repo.id, 'sync-runs': runs.names!.id, changes: change.id };
+    const ids: Record<string, number | string> = {
+      fabrics: fabricId,
+      repositories: repo.id,
+      'sync-runs': runs.names!.id,
+      changes: change.id,
+    };
     const pages = routeTable().filter((r) => r.method === 'GET' && !isApiRoute(r.path) && r.permission !== 'public');
     const shown: Record<string, string> = {};
     for (const route of pages) {
@@ -180,7 +213,13 @@ describe('hostile text on every page', () => {
       expect(res.text, path).not.toMatch(/<script>alert|<img src=x onerror/);
       shown[route.path] = res.text;
     }
-    const escaped = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+    const escaped = (s: string) =>
+      s
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;');
     // The run page shows the commit message and the errors quoting the invalid names.
     expect(shown['/sync-runs/:id']).toContain(escaped("<script>alert('commit')</script>"));
     expect(shown['/sync-runs/:id']).toContain(escaped("<script>alert('name')</script>"));

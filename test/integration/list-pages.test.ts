@@ -19,7 +19,9 @@ function count(html: string): string {
 }
 
 function render(view: string, context: object): Promise<string> {
-  return new Promise((resolve, reject) => app.render(view, context, (err, html) => (err ? reject(err) : resolve(html))));
+  return new Promise((resolve, reject) =>
+    app.render(view, context, (err, html) => (err ? reject(err) : resolve(html))),
+  );
 }
 
 beforeAll(async () => {
@@ -37,13 +39,53 @@ describe('the change log', () => {
     fabric = await buildFabric();
     alice = await buildUser({ username: unique('alice') });
     run = await buildSyncRun({ fabricId: fabric.id, requestedById: alice.id });
-    const base = { syncRunId: run.id, fabricId: fabric.id, userId: alice.id, actorLabel: `sync run #${run.id} (requested by ${alice.username})`, objectType: 'Switch' };
-    await db().changeRecord.create({ data: { ...base, action: 'create', objectId: 1, objectLabel: `default/${label}-new`, after: { spec: { role: 'spine' } } } });
-    update = await db().changeRecord.create({
-      data: { ...base, action: 'update', objectId: 2, objectLabel: `default/${label}`, before: { spec: { role: 'spine', description: 'old text' } }, after: { spec: { role: 'spine', description: 'new text' } } },
+    const base = {
+      syncRunId: run.id,
+      fabricId: fabric.id,
+      userId: alice.id,
+      actorLabel: `sync run #${run.id} (requested by ${alice.username})`,
+      objectType: 'Switch',
+    };
+    await db().changeRecord.create({
+      data: {
+        ...base,
+        action: 'create',
+        objectId: 1,
+        objectLabel: `default/${label}-new`,
+        after: { spec: { role: 'spine' } },
+      },
     });
-    await db().changeRecord.create({ data: { ...base, action: 'delete', objectId: 3, objectLabel: `default/${label}-gone`, before: { spec: { role: 'server-leaf' } } } });
-    await db().changeRecord.create({ data: { actorLabel: 'admin', action: 'update', objectType: 'Fabric', objectId: fabric.id, objectLabel: fabric.name, fabricId: fabric.id, before: { prune: true }, after: { prune: false } } });
+    update = await db().changeRecord.create({
+      data: {
+        ...base,
+        action: 'update',
+        objectId: 2,
+        objectLabel: `default/${label}`,
+        before: { spec: { role: 'spine', description: 'old text' } },
+        after: { spec: { role: 'spine', description: 'new text' } },
+      },
+    });
+    await db().changeRecord.create({
+      data: {
+        ...base,
+        action: 'delete',
+        objectId: 3,
+        objectLabel: `default/${label}-gone`,
+        before: { spec: { role: 'server-leaf' } },
+      },
+    });
+    await db().changeRecord.create({
+      data: {
+        actorLabel: 'admin',
+        action: 'update',
+        objectType: 'Fabric',
+        objectId: fabric.id,
+        objectLabel: fabric.name,
+        fabricId: fabric.id,
+        before: { prune: true },
+        after: { prune: false },
+      },
+    });
   });
 
   it('filters by sync run, action, type, user and fabric, and searches the object label', async () => {
@@ -71,7 +113,8 @@ describe('the change log', () => {
     const first = await viewer.agent.get(`/changes?fabric=${fabric.id}`);
     expect(first.text.indexOf(fabric.name)).toBeLessThan(first.text.indexOf(`${label}-gone`));
     for (const c of changeListSpec([], []).columns.filter((x) => x.sortable)) {
-      for (const sort of [c.key, `-${c.key}`]) expect((await viewer.agent.get(`/changes?fabric=${fabric.id}&sort=${sort}`)).status, sort).toBe(200);
+      for (const sort of [c.key, `-${c.key}`])
+        expect((await viewer.agent.get(`/changes?fabric=${fabric.id}&sort=${sort}`)).status, sort).toBe(200);
     }
   });
 
@@ -90,15 +133,24 @@ describe('the change log', () => {
 describe('the sync-run list', () => {
   it('filters, searches, sorts and pages the runs', async () => {
     const fabric = await buildFabric();
-    for (let i = 0; i < 27; i++) await buildSyncRun({ fabricId: fabric.id, status: i === 0 ? 'failed' : 'succeeded', commitSha: `${i === 0 ? 'feed' : 'abcd'}${String(i).padStart(36, '0')}`, commitMessage: `change ${i}` });
+    for (let i = 0; i < 27; i++)
+      await buildSyncRun({
+        fabricId: fabric.id,
+        status: i === 0 ? 'failed' : 'succeeded',
+        commitSha: `${i === 0 ? 'feed' : 'abcd'}${String(i).padStart(36, '0')}`,
+        commitMessage: `change ${i}`,
+      });
     const page = await viewer.agent.get(`/sync-runs?fabric=${fabric.id}&perPage=25`);
     expect(page.status).toBe(200);
     expect(count(page.text)).toBe('Showing 1–25 of 27');
     expect(page.text).toContain('rel="next"');
-    expect(count((await viewer.agent.get(`/sync-runs?fabric=${fabric.id}&status=failed`)).text)).toBe('Showing 1–1 of 1');
+    expect(count((await viewer.agent.get(`/sync-runs?fabric=${fabric.id}&status=failed`)).text)).toBe(
+      'Showing 1–1 of 1',
+    );
     expect(count((await viewer.agent.get(`/sync-runs?fabric=${fabric.id}&q=feed`)).text)).toBe('Showing 1–1 of 1');
     for (const c of syncRunListSpec([]).columns.filter((x) => x.sortable)) {
-      for (const sort of [c.key, `-${c.key}`]) expect((await viewer.agent.get(`/sync-runs?fabric=${fabric.id}&sort=${sort}`)).status, sort).toBe(200);
+      for (const sort of [c.key, `-${c.key}`])
+        expect((await viewer.agent.get(`/sync-runs?fabric=${fabric.id}&sort=${sort}`)).status, sort).toBe(200);
     }
   });
 });
@@ -112,7 +164,9 @@ describe('the fabric records table', () => {
     await seedRecords(
       kinds.flatMap((k) => {
         const d = docs.find((x) => x.kind === k)!;
-        return Array.from({ length: 30 }, (_, i) => recordData(fabric.id, d, { name: `${k.slug.slice(0, 6)}-${String(i + 1).padStart(2, '0')}` }));
+        return Array.from({ length: 30 }, (_, i) =>
+          recordData(fabric.id, d, { name: `${k.slug.slice(0, 6)}-${String(i + 1).padStart(2, '0')}` }),
+        );
       }),
     );
   });
@@ -121,10 +175,25 @@ describe('the fabric records table', () => {
     const user = await buildUser();
     const table = await fabricRecordsTable(fabric.id, { kind: 'vpcs', perPage: '25' }, user);
     const kindCounts = kinds.map((kind) => ({ kind, count: 30 }));
-    const html = await render('fabrics/_records.njk', { fabric: { ...fabric, cachedCrdCount: 360 }, kindCounts, fabricRecords: table, csrfToken: 'token' });
+    const html = await render('fabrics/_records.njk', {
+      fabric: { ...fabric, cachedCrdCount: 360 },
+      kindCounts,
+      fabricRecords: table,
+      csrfToken: 'token',
+    });
     expect(count(html)).toBe('Showing 1–25 of 30');
     const headers = [...html.matchAll(/<th[^>]*data-column="(\w+)"/g)].map((m) => m[1]);
-    expect(headers).toEqual(['name', 'namespace', 'subnets', 'vlans', 'ipv4Namespace', 'vlanNamespace', 'mode', 'validation', 'updated']);
+    expect(headers).toEqual([
+      'name',
+      'namespace',
+      'subnets',
+      'vlans',
+      'ipv4Namespace',
+      'vlanNamespace',
+      'mode',
+      'validation',
+      'updated',
+    ]);
     expect(html).toContain(`href="/fabrics/${fabric.id}?kind=VPC&amp;perPage=25&amp;page=2#records" rel="next"`);
     expect(html).toContain(`<a class="nav-link active" href="/fabrics/${fabric.id}?kind=VPC#records">VPCs`);
     expect(html).toContain(`<option value="VPC" selected>VPC</option>`);

@@ -26,10 +26,16 @@ async function freshDatabase(name: string): Promise<string> {
  * trailing commas dropped, because column order is not a difference (as for Prisma's own drift check).
  */
 function schemaOf(url: string): string {
-  const dump = execFileSync('pg_dump', ['--schema-only', '--no-owner', '--no-privileges', '--exclude-table=_prisma_migrations', url], { encoding: 'utf8' });
+  const dump = execFileSync(
+    'pg_dump',
+    ['--schema-only', '--no-owner', '--no-privileges', '--exclude-table=_prisma_migrations', url],
+    { encoding: 'utf8' },
+  );
   return dump
     .split('\n')
-    .filter((l) => l && !l.startsWith('--') && !l.startsWith('SET ') && !l.includes('set_config') && !l.startsWith('\\'))
+    .filter(
+      (l) => l && !l.startsWith('--') && !l.startsWith('SET ') && !l.includes('set_config') && !l.startsWith('\\'),
+    )
     .map((l) => l.replace(/,$/, ''))
     .sort()
     .join('\n');

@@ -28,7 +28,12 @@ async function page(path: string): Promise<string> {
 describe('pages kept between requests', () => {
   it('show a sync, a rename and a deletion at once', async () => {
     const repo = await harness.repository();
-    await commitFiles(repo.bare, { 'fabric/leaf-01.yaml': sw('leaf-01', 'first words'), 'fabric/leaf-02.yaml': sw('leaf-02', 'two') }, 'v1', { branch: 'main' });
+    await commitFiles(
+      repo.bare,
+      { 'fabric/leaf-01.yaml': sw('leaf-01', 'first words'), 'fabric/leaf-02.yaml': sw('leaf-02', 'two') },
+      'v1',
+      { branch: 'main' },
+    );
     const fabric = await harness.fabric(repo.id, 'fabric/');
     expect((await harness.sync(fabric.id)).status).toBe('succeeded');
 
@@ -45,8 +50,18 @@ describe('pages kept between requests', () => {
     expect(await page(detail)).toContain('first words');
 
     // A sync that edits one switch, removes one and adds 30.
-    const added = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`fabric/new-${i}.yaml`, sw(`leaf-${String(i + 10).padStart(2, '0')}`, 'new')]));
-    await commitFiles(repo.bare, { 'fabric/leaf-01.yaml': sw('leaf-01', 'second words'), 'fabric/leaf-02.yaml': null, ...added }, 'v2', { branch: 'main' });
+    const added = Object.fromEntries(
+      Array.from({ length: 30 }, (_, i) => [
+        `fabric/new-${i}.yaml`,
+        sw(`leaf-${String(i + 10).padStart(2, '0')}`, 'new'),
+      ]),
+    );
+    await commitFiles(
+      repo.bare,
+      { 'fabric/leaf-01.yaml': sw('leaf-01', 'second words'), 'fabric/leaf-02.yaml': null, ...added },
+      'v2',
+      { branch: 'main' },
+    );
     expect((await harness.sync(fabric.id)).status).toBe('succeeded');
     const after = await page(list);
     expect(count(after)).toBe('Showing 1–31 of 31');

@@ -12,7 +12,6 @@ const TSX = resolve('node_modules/.bin/tsx');
 const children: ChildProcessWithoutNullStreams[] = [];
 const databases: string[] = [];
 
-
 /** Runs `tsx src/main.ts <role>` in a fresh directory with a fresh database name. */
 async function start(role: string, env: Record<string, string> = {}) {
   const port = await freePort();
@@ -22,7 +21,15 @@ async function start(role: string, env: Record<string, string> = {}) {
   url.pathname = `/${dbName}`;
   const child = spawn(TSX, [MAIN, role], {
     cwd: mkdtempSync(join(tmpdir(), 'hhfm-proc-')),
-    env: { PATH: process.env.PATH!, HOME: process.env.HOME!, PORT: String(port), DATABASE_URL: url.toString(), REDIS_PREFIX: `hhfm_proc_${port}`, LOG_LEVEL: 'info', ...env },
+    env: {
+      PATH: process.env.PATH!,
+      HOME: process.env.HOME!,
+      PORT: String(port),
+      DATABASE_URL: url.toString(),
+      REDIS_PREFIX: `hhfm_proc_${port}`,
+      LOG_LEVEL: 'info',
+      ...env,
+    },
   });
   children.push(child);
   let output = '';
@@ -79,7 +86,10 @@ describe('npm start (web and worker in one process)', () => {
     expect((await fetch(`${p.base}/readyz`)).status).toBe(200);
     expect(p.output()).toContain('worker started');
     // The generated password is printed once, on purpose; it reaches no JSON log line.
-    const jsonLines = p.output().split('\n').filter((l) => l.startsWith('{'));
+    const jsonLines = p
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{'));
     expect(jsonLines.length).toBeGreaterThan(0);
     expect(jsonLines.join('\n')).not.toContain(match![1]!);
 
@@ -88,11 +98,19 @@ describe('npm start (web and worker in one process)', () => {
   });
 
   it('answers /readyz 503 naming Redis when Redis is down, and keeps running', async () => {
-    const p = await start('web', { NODE_ENV: 'development', REDIS_URL: 'redis://127.0.0.1:1', ADMIN_PASSWORD: 'admin' });
+    const p = await start('web', {
+      NODE_ENV: 'development',
+      REDIS_URL: 'redis://127.0.0.1:1',
+      ADMIN_PASSWORD: 'admin',
+    });
     await waitFor(`${p.base}/healthz`);
     const ready = await fetch(`${p.base}/readyz`);
     expect(ready.status).toBe(503);
-    expect(await ready.json()).toMatchObject({ status: 'unavailable', message: 'not reachable: redis', checks: { postgres: 'ok' } });
+    expect(await ready.json()).toMatchObject({
+      status: 'unavailable',
+      message: 'not reachable: redis',
+      checks: { postgres: 'ok' },
+    });
     expect((await fetch(`${p.base}/healthz`)).status).toBe(200);
     expect(p.child.exitCode).toBeNull();
   });
@@ -100,11 +118,29 @@ describe('npm start (web and worker in one process)', () => {
   it('stays up when Redis stops after start, answers /readyz 503, and is ready again when Redis is back', async () => {
     const redisPort = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'hhfm-redis-'));
-    const redisUp = () => execFileSync('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'yes', '--dir', dir]);
+    const redisUp = () =>
+      execFileSync('redis-server', [
+        '--port',
+        String(redisPort),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--daemonize',
+        'yes',
+        '--dir',
+        dir,
+      ]);
     const redisDown = () => execFileSync('redis-cli', ['-p', String(redisPort), 'shutdown', 'nosave']);
     redisUp();
     try {
-      const p = await start('all', { NODE_ENV: 'development', REDIS_URL: `redis://127.0.0.1:${redisPort}`, ADMIN_PASSWORD: 'admin-password' });
+      const p = await start('all', {
+        NODE_ENV: 'development',
+        REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+        ADMIN_PASSWORD: 'admin-password',
+      });
       await waitFor(`${p.base}/healthz`);
       expect((await fetch(`${p.base}/readyz`)).status).toBe(200);
       redisDown();
@@ -115,7 +151,8 @@ describe('npm start (web and worker in one process)', () => {
       expect(p.child.exitCode).toBeNull();
       redisUp();
       const deadline = Date.now() + 15_000;
-      while ((await fetch(`${p.base}/readyz`)).status !== 200 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 300));
+      while ((await fetch(`${p.base}/readyz`)).status !== 200 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 300));
       expect((await fetch(`${p.base}/readyz`)).status).toBe(200);
       expect(p.child.exitCode).toBeNull();
     } finally {
@@ -136,7 +173,8 @@ describe('npm start (web and worker in one process)', () => {
 });
 
 describe('npm run start:web with WEB_CONCURRENCY', () => {
-  const pids = (output: string) => [...output.matchAll(/"msg":"web process listening","pid":(\d+)/g)].map((m) => Number(m[1]));
+  const pids = (output: string) =>
+    [...output.matchAll(/"msg":"web process listening","pid":(\d+)/g)].map((m) => Number(m[1]));
   const alive = (pid: number) => {
     try {
       process.kill(pid, 0);
@@ -150,7 +188,8 @@ describe('npm run start:web with WEB_CONCURRENCY', () => {
     const p = await start('web', { NODE_ENV: 'development', ADMIN_PASSWORD: 'admin-password', WEB_CONCURRENCY: '2' });
     expect((await waitFor(`${p.base}/login`)).status).toBe(200);
     const deadline = Date.now() + 30_000;
-    while (!p.output().includes('"msg":"web listening"') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    while (!p.output().includes('"msg":"web listening"') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
     expect(p.output()).toContain('"processes":2');
     const first = pids(p.output());
     expect(new Set(first).size).toBe(2);

@@ -15,9 +15,20 @@ const h = await useSyncHarness(app);
 
 describe('POST /api/v1/repositories', () => {
   it('creates a repository whose secret is never returned', async () => {
-    const res = await h.api.post('/repositories', { name: 'with-token', url: 'https://git.example.com/org/repo.git', authType: 'token', secret: 'tok-1234567890' });
+    const res = await h.api.post('/repositories', {
+      name: 'with-token',
+      url: 'https://git.example.com/org/repo.git',
+      authType: 'token',
+      secret: 'tok-1234567890',
+    });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ name: 'with-token', authType: 'token', hasCredentials: true, connectionStatus: 'pending', fabrics: [] });
+    expect(res.body).toMatchObject({
+      name: 'with-token',
+      authType: 'token',
+      hasCredentials: true,
+      connectionStatus: 'pending',
+      fabrics: [],
+    });
     expect(JSON.stringify(res.body)).not.toContain('tok-1234567890');
     const stored = await db().gitRepository.findUniqueOrThrow({ where: { id: res.body.id } });
     expect(stored.encryptedSecret).not.toContain('tok-1234567890');
@@ -36,9 +47,16 @@ describe('POST /api/v1/repositories', () => {
   });
 
   it('requires the credentials the auth type needs', async () => {
-    const res = await h.api.post('/repositories', { name: 'no-secret', url: 'https://git.example.com/r.git', authType: 'basic' });
+    const res = await h.api.post('/repositories', {
+      name: 'no-secret',
+      url: 'https://git.example.com/r.git',
+      authType: 'basic',
+    });
     expect(res.status).toBe(400);
-    expect(res.body.error.details.fields).toEqual({ username: expect.stringMatching(/username is required/), secret: 'a password is required' });
+    expect(res.body.error.details.fields).toEqual({
+      username: expect.stringMatching(/username is required/),
+      secret: 'a password is required',
+    });
   });
 
   it('answers 409 for a taken name', async () => {
@@ -77,16 +95,34 @@ describe('fabrics', () => {
     ['/etc/hedgehog', /absolute|relative/i],
   ])('refuses the gitops directory %s', async (dir, message) => {
     const repo = await h.repository();
-    const res = await h.api.post('/fabrics', { name: `f-${Math.random()}`, repositoryId: repo.id, gitopsDirectory: dir });
+    const res = await h.api.post('/fabrics', {
+      name: `f-${Math.random()}`,
+      repositoryId: repo.id,
+      gitopsDirectory: dir,
+    });
     expect(res.status).toBe(400);
     expect(res.body.error.details.fields.gitopsDirectory).toMatch(message);
   });
 
   it('normalises the directory and refuses a second fabric on the same one', async () => {
     const repo = await h.repository();
-    const first = await h.api.post('/fabrics', { name: 'norm-1', repositoryId: repo.id, gitopsDirectory: './gitops/hedgehog/fabric-1' });
-    expect(first.body).toMatchObject({ gitopsDirectory: 'gitops/hedgehog/fabric-1/', prune: true, enabled: true, syncStatus: 'never_synced', countsByKind: {} });
-    const second = await h.api.post('/fabrics', { name: 'norm-2', repositoryId: repo.id, gitopsDirectory: 'gitops/hedgehog/fabric-1/' });
+    const first = await h.api.post('/fabrics', {
+      name: 'norm-1',
+      repositoryId: repo.id,
+      gitopsDirectory: './gitops/hedgehog/fabric-1',
+    });
+    expect(first.body).toMatchObject({
+      gitopsDirectory: 'gitops/hedgehog/fabric-1/',
+      prune: true,
+      enabled: true,
+      syncStatus: 'never_synced',
+      countsByKind: {},
+    });
+    const second = await h.api.post('/fabrics', {
+      name: 'norm-2',
+      repositoryId: repo.id,
+      gitopsDirectory: 'gitops/hedgehog/fabric-1/',
+    });
     expect(second.status).toBe(409);
     expect(second.body.error.message).toMatch(/already uses directory/);
   });
@@ -108,9 +144,17 @@ describe('fabrics', () => {
     const operator = await tokenFor('operator');
     const repo = await h.repository();
     const fabric = await h.fabric(repo.id, 'x/');
-    expect((await request(app).post(`/api/v1/fabrics/${fabric.id}/sync`).set('Authorization', `Bearer ${viewer.token}`)).status).toBe(403);
-    expect((await request(app).post('/api/v1/fabrics').set('Authorization', `Bearer ${operator.token}`).send({})).status).toBe(403);
-    expect((await request(app).post(`/api/v1/fabrics/${fabric.id}/sync`).set('Authorization', `Bearer ${operator.token}`)).status).toBe(202);
+    expect(
+      (await request(app).post(`/api/v1/fabrics/${fabric.id}/sync`).set('Authorization', `Bearer ${viewer.token}`))
+        .status,
+    ).toBe(403);
+    expect(
+      (await request(app).post('/api/v1/fabrics').set('Authorization', `Bearer ${operator.token}`).send({})).status,
+    ).toBe(403);
+    expect(
+      (await request(app).post(`/api/v1/fabrics/${fabric.id}/sync`).set('Authorization', `Bearer ${operator.token}`))
+        .status,
+    ).toBe(202);
   });
 });
 
@@ -120,7 +164,13 @@ describe('a repository without a default branch', () => {
     const bare = await createBareRepo(h.server.root, name);
     await commitDirectory(bare, `${SEED}/v1-735989ad`, '', 'v1', { branch: 'master' });
     execFileSync('git', ['--git-dir', bare, 'symbolic-ref', 'HEAD', 'refs/heads/master']);
-    const repo = await h.api.post('/repositories', { name, url: h.server.url(name), authType: 'basic', username: 'gituser', secret: h.password });
+    const repo = await h.api.post('/repositories', {
+      name,
+      url: h.server.url(name),
+      authType: 'basic',
+      username: 'gituser',
+      secret: h.password,
+    });
     expect(repo.body.defaultBranch).toBeNull();
     const test = await h.api.post(`/repositories/${repo.body.id}/test`);
     expect(test.body.connectionStatus).toBe('connected');
@@ -150,9 +200,18 @@ describe('a wrong password', () => {
     expect(run.status).toBe('failed');
     expect(run.error).toMatch(/authentication failed/i);
     expect(run.attempts).toBe(1);
-    outputs.push(JSON.stringify(run), JSON.stringify((await h.api.get(`/repositories/${repo.id}`)).body), JSON.stringify((await h.api.get(`/fabrics/${fabric.id}`)).body));
+    outputs.push(
+      JSON.stringify(run),
+      JSON.stringify((await h.api.get(`/repositories/${repo.id}`)).body),
+      JSON.stringify((await h.api.get(`/fabrics/${fabric.id}`)).body),
+    );
 
-    const forms = [wrong, Buffer.from(wrong).toString('base64'), encodeURIComponent(wrong), Buffer.from(`gituser:${wrong}`).toString('base64')];
+    const forms = [
+      wrong,
+      Buffer.from(wrong).toString('base64'),
+      encodeURIComponent(wrong),
+      Buffer.from(`gituser:${wrong}`).toString('base64'),
+    ];
     const redisKeys = await redis().keys(`${config().redisPrefix}:*`);
     const redisDump: string[] = [...redisKeys];
     for (const k of redisKeys) {
@@ -163,7 +222,9 @@ describe('a wrong password', () => {
     }
     const client = new pg.Client({ connectionString: config().databaseUrl });
     await client.connect();
-    const tables = (await client.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`)).rows.map((r) => r.tablename as string);
+    const tables = (await client.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`)).rows.map(
+      (r) => r.tablename as string,
+    );
     const dbDump: string[] = [];
     for (const t of tables) dbDump.push(JSON.stringify((await client.query(`SELECT * FROM "${t}"`)).rows));
     await client.end();

@@ -43,7 +43,9 @@ app.use((req, res, next) => {
   (res as unknown as { end: unknown }).end = (chunk: unknown, ...rest: unknown[]) => {
     const b = toBuffer(chunk);
     if (b) chunks.push(b);
-    responses.push(`${req.method} ${req.originalUrl} -> ${res.statusCode}\n${JSON.stringify(res.getHeaders())}\n${Buffer.concat(chunks).toString('utf8')}`);
+    responses.push(
+      `${req.method} ${req.originalUrl} -> ${res.statusCode}\n${JSON.stringify(res.getHeaders())}\n${Buffer.concat(chunks).toString('utf8')}`,
+    );
     return end(chunk, ...rest);
   };
   next();
@@ -68,7 +70,8 @@ afterAll(async () => {
 function forms(secret: string, username?: string): string[] {
   const out = [secret, Buffer.from(secret).toString('base64'), encodeURIComponent(secret)];
   if (username) out.push(Buffer.from(`${username}:${secret}`).toString('base64'));
-  for (const line of secret.split('\n')) if (line.length >= 16 && !line.startsWith('-----')) out.push(line, encodeURIComponent(line));
+  for (const line of secret.split('\n'))
+    if (line.length >= 16 && !line.startsWith('-----')) out.push(line, encodeURIComponent(line));
   return [...new Set(out)];
 }
 const NEEDLES: [string, string[]][] = [
@@ -87,8 +90,12 @@ function hits(haystack: string, where: string): string[] {
   return found;
 }
 
-
-const ids = { repositories: [] as number[], fabrics: [] as number[], 'sync-runs': [] as number[], crds: [] as number[] };
+const ids = {
+  repositories: [] as number[],
+  fabrics: [] as number[],
+  'sync-runs': [] as number[],
+  crds: [] as number[],
+};
 
 describe('every flow with a secret', () => {
   it('creates, tests, syncs and edits repositories of every auth type', async () => {
@@ -99,18 +106,49 @@ describe('every flow with a secret', () => {
     const basic = await h.repository();
     await commitFiles(basic.bare, { 'fab/good.yaml': content }, 'basic content');
     // token: through the API, against a server that wants x-access-token and the token
-    const tokenRepo = await h.api.post('/repositories', { name: `token-${randomBytes(3).toString('hex')}`, url: tokenServer.url(basic.name), authType: 'token', secret: TOKEN });
+    const tokenRepo = await h.api.post('/repositories', {
+      name: `token-${randomBytes(3).toString('hex')}`,
+      url: tokenServer.url(basic.name),
+      authType: 'token',
+      secret: TOKEN,
+    });
     expect(tokenRepo.status).toBe(201);
     expect(JSON.stringify(tokenRepo.body)).toContain('"hasCredentials":true');
     // ssh: through the form; nothing listens, so the failure path
-    const sshForm = await admin.agent.post('/repositories').type('form').send({ _csrf: admin.csrf, name: `ssh-${randomBytes(3).toString('hex')}`, url: `ssh://git@127.0.0.1:${await freePort()}/fabric.git`, authType: 'ssh_key', secret: PRIVATE_KEY });
+    const sshForm = await admin.agent
+      .post('/repositories')
+      .type('form')
+      .send({
+        _csrf: admin.csrf,
+        name: `ssh-${randomBytes(3).toString('hex')}`,
+        url: `ssh://git@127.0.0.1:${await freePort()}/fabric.git`,
+        authType: 'ssh_key',
+        secret: PRIVATE_KEY,
+      });
     expect(sshForm.status).toBe(302);
     const sshId = Number(/\/repositories\/(\d+)/.exec(String(sshForm.headers.location))![1]);
     // basic through the form too, then a form that fails validation with a secret in it
-    const formRepo = await admin.agent.post('/repositories').type('form').send({ _csrf: admin.csrf, name: `form-${randomBytes(3).toString('hex')}`, url: h.server.url(basic.name), authType: 'basic', username: 'gituser', secret: h.password });
+    const formRepo = await admin.agent
+      .post('/repositories')
+      .type('form')
+      .send({
+        _csrf: admin.csrf,
+        name: `form-${randomBytes(3).toString('hex')}`,
+        url: h.server.url(basic.name),
+        authType: 'basic',
+        username: 'gituser',
+        secret: h.password,
+      });
     expect(formRepo.status).toBe(302);
     const formId = Number(/\/repositories\/(\d+)/.exec(String(formRepo.headers.location))![1]);
-    const badForm = await admin.agent.post('/repositories').type('form').send({ _csrf: admin.csrf, name: '', url: 'ftp://example.com/x', authType: 'basic', username: 'gituser', secret: WRONG });
+    const badForm = await admin.agent.post('/repositories').type('form').send({
+      _csrf: admin.csrf,
+      name: '',
+      url: 'ftp://example.com/x',
+      authType: 'basic',
+      username: 'gituser',
+      secret: WRONG,
+    });
     expect(badForm.status).toBe(400);
     ids.repositories.push(basic.id, tokenRepo.body.id, sshId, formId);
 
@@ -120,8 +158,12 @@ describe('every flow with a secret', () => {
     const ssh = await h.api.post(`/repositories/${sshId}/test`);
     expect(ssh.body.connectionStatus).toBe('failed');
     expect(ssh.body.validationError).toMatch(/cannot reach/);
-    expect((await admin.agent.post(`/repositories/${formId}/test`).type('form').send({ _csrf: admin.csrf })).status).toBe(302);
-    expect((await admin.agent.post(`/repositories/${sshId}/test`).type('form').send({ _csrf: admin.csrf })).status).toBe(302);
+    expect(
+      (await admin.agent.post(`/repositories/${formId}/test`).type('form').send({ _csrf: admin.csrf })).status,
+    ).toBe(302);
+    expect(
+      (await admin.agent.post(`/repositories/${sshId}/test`).type('form').send({ _csrf: admin.csrf })).status,
+    ).toBe(302);
     await admin.agent.get(`/repositories/${sshId}`);
 
     // syncs: success (basic, token), failure (ssh, retried then failed; and a wrong password)
@@ -144,11 +186,33 @@ describe('every flow with a secret', () => {
     expect(failed.error).toMatch(/authentication failed/);
     ids['sync-runs'].push(failed.id);
     expect((await h.api.patch(`/repositories/${basic.id}`, { name: `${basic.name}-renamed` })).status).toBe(200);
-    const edit = await admin.agent.post(`/repositories/${basic.id}`).type('form').send({ _csrf: admin.csrf, name: `${basic.name}-renamed`, url: h.server.url(basic.name), authType: 'basic', username: 'gituser', secret: h.password });
+    const edit = await admin.agent
+      .post(`/repositories/${basic.id}`)
+      .type('form')
+      .send({
+        _csrf: admin.csrf,
+        name: `${basic.name}-renamed`,
+        url: h.server.url(basic.name),
+        authType: 'basic',
+        username: 'gituser',
+        secret: h.password,
+      });
     expect(edit.status).toBe(302);
-    const keep = await admin.agent.post(`/repositories/${tokenRepo.body.id}`).type('form').send({ _csrf: admin.csrf, name: tokenRepo.body.name, url: tokenServer.url(basic.name), authType: 'token', secret: '' });
+    const keep = await admin.agent
+      .post(`/repositories/${tokenRepo.body.id}`)
+      .type('form')
+      .send({
+        _csrf: admin.csrf,
+        name: tokenRepo.body.name,
+        url: tokenServer.url(basic.name),
+        authType: 'token',
+        secret: '',
+      });
     expect(keep.status).toBe(302);
-    const badEdit = await admin.agent.post(`/repositories/${formId}`).type('form').send({ _csrf: admin.csrf, name: 'x', url: 'not a url', authType: 'basic', username: 'gituser', secret: WRONG });
+    const badEdit = await admin.agent
+      .post(`/repositories/${formId}`)
+      .type('form')
+      .send({ _csrf: admin.csrf, name: 'x', url: 'not a url', authType: 'basic', username: 'gituser', secret: WRONG });
     expect(badEdit.status).toBe(400);
     expect((await h.api.post(`/repositories/${basic.id}/test`)).body.connectionStatus).toBe('connected');
     const again = await h.sync(basicFabric.id, { force: true });
@@ -164,12 +228,25 @@ describe('every flow with a secret', () => {
 
   it('answers errors without echoing a secret', async () => {
     const admin = await signInAs(app, 'admin');
-    const withUrlPassword = await h.api.post('/repositories', { name: 'in-url', url: `https://gituser:${URL_PASSWORD}@git.example.com/x.git`, authType: 'none' });
+    const withUrlPassword = await h.api.post('/repositories', {
+      name: 'in-url',
+      url: `https://gituser:${URL_PASSWORD}@git.example.com/x.git`,
+      authType: 'none',
+    });
     expect(withUrlPassword.status).toBe(400);
     expect(withUrlPassword.body.error.details.fields.url).toMatch(/must not contain credentials/);
-    const badJson = await request(app).post('/api/v1/repositories').set('Authorization', `Bearer ${h.token}`).set('Content-Type', 'application/json').send(`{"secret": "${WRONG}", oops`);
+    const badJson = await request(app)
+      .post('/api/v1/repositories')
+      .set('Authorization', `Bearer ${h.token}`)
+      .set('Content-Type', 'application/json')
+      .send(`{"secret": "${WRONG}", oops`);
     expect(badJson.status).toBe(400);
-    const unknownAuth = await h.api.post('/repositories', { name: 'x', url: 'https://git.example.com/x.git', authType: 'kerberos', secret: WRONG });
+    const unknownAuth = await h.api.post('/repositories', {
+      name: 'x',
+      url: 'https://git.example.com/x.git',
+      authType: 'kerberos',
+      secret: WRONG,
+    });
     expect(unknownAuth.status).toBe(400);
     const tooLong = await h.api.patch(`/repositories/${ids.repositories[0]}`, { secret: WRONG.repeat(2000) });
     expect(tooLong.status).toBe(400);
@@ -189,7 +266,9 @@ describe('every flow with a secret', () => {
       const candidates = route.path.includes(':') && area ? ids[area] : [0];
       for (const id of candidates) {
         const path = fillPath(route.path, (param) => (param === 'kind' ? kindByName('SwitchGroup')!.slug : id));
-        const variants = route.path.includes(':') ? [path] : [path, `${path}?export=csv`, `${path}?export=json`, `${path}?export=yaml`, `${path}?format=csv`];
+        const variants = route.path.includes(':')
+          ? [path]
+          : [path, `${path}?export=csv`, `${path}?export=json`, `${path}?export=yaml`, `${path}?format=csv`];
         for (const url of variants) {
           const res = isApiRoute(route.path) ? await h.api.get(url.replace('/api/v1', '')) : await admin.agent.get(url);
           expect(res.status, `${url}: ${res.text.slice(0, 200)}`).toBeLessThan(500);
@@ -227,13 +306,19 @@ describe('after every flow', () => {
     for (const key of keys) {
       const type = await r.type(key);
       const value =
-        type === 'string' ? await r.get(key)
-        : type === 'hash' ? JSON.stringify(await r.hgetall(key))
-        : type === 'list' ? JSON.stringify(await r.lrange(key, 0, -1))
-        : type === 'set' ? JSON.stringify(await r.smembers(key))
-        : type === 'zset' ? JSON.stringify(await r.zrange(key, 0, -1, 'WITHSCORES'))
-        : type === 'stream' ? JSON.stringify(await r.xrange(key, '-', '+'))
-        : '';
+        type === 'string'
+          ? await r.get(key)
+          : type === 'hash'
+            ? JSON.stringify(await r.hgetall(key))
+            : type === 'list'
+              ? JSON.stringify(await r.lrange(key, 0, -1))
+              : type === 'set'
+                ? JSON.stringify(await r.smembers(key))
+                : type === 'zset'
+                  ? JSON.stringify(await r.zrange(key, 0, -1, 'WITHSCORES'))
+                  : type === 'stream'
+                    ? JSON.stringify(await r.xrange(key, '-', '+'))
+                    : '';
       found.push(...hits(`${key}\n${value}`, `redis ${type} ${key}`));
     }
     expect(found).toEqual([]);
@@ -251,7 +336,9 @@ describe('after every flow', () => {
       const found: string[] = [];
       let values = 0;
       for (const { table_name, column_name } of columns) {
-        const { rows } = await client.query<{ v: string | null }>(`SELECT "${column_name}"::text AS v FROM "${table_name}"`);
+        const { rows } = await client.query<{ v: string | null }>(
+          `SELECT "${column_name}"::text AS v FROM "${table_name}"`,
+        );
         for (const { v } of rows) {
           if (v === null) continue;
           values++;
@@ -260,7 +347,11 @@ describe('after every flow', () => {
       }
       expect(values).toBeGreaterThan(50);
       expect(found).toEqual([]);
-      const envelopes = (await client.query<{ e: string }>(`SELECT "encryptedSecret" AS e FROM "GitRepository" WHERE "encryptedSecret" IS NOT NULL`)).rows;
+      const envelopes = (
+        await client.query<{ e: string }>(
+          `SELECT "encryptedSecret" AS e FROM "GitRepository" WHERE "encryptedSecret" IS NOT NULL`,
+        )
+      ).rows;
       expect(envelopes.length).toBeGreaterThanOrEqual(4);
       for (const { e } of envelopes) expect(e).toMatch(/^[0-9a-f]{12}:[\w-]+:[\w-]+:[\w-]+$/);
     } finally {

@@ -6,7 +6,17 @@ import { db } from '../../src/db';
 import { key, redis } from '../../src/redis';
 import { createApp } from '../../src/web/app';
 import { useTestEnvironment } from '../helpers/env';
-import { buildFabric, buildRecord, buildRepository, buildSyncRun, buildUser, csrfFrom, PASSWORD, signInAs, tokenFor } from '../helpers/factories';
+import {
+  buildFabric,
+  buildRecord,
+  buildRepository,
+  buildSyncRun,
+  buildUser,
+  csrfFrom,
+  PASSWORD,
+  signInAs,
+  tokenFor,
+} from '../helpers/factories';
 import { fillPath, isApiRoute, routeTable } from '../helpers/routes';
 
 // Web security beyond test/integration/auth.test.ts: CSRF on pages and on every write of the
@@ -30,7 +40,10 @@ describe('CSRF', () => {
     const repo = await buildRepository();
     const body = { name: 'csrf-fabric', repositoryId: repo.id, gitopsDirectory: 'x/' };
     for (const _csrf of [undefined, 'x'.repeat(admin.csrf.length), other.csrf]) {
-      const res = await admin.agent.post('/fabrics').type('form').send({ ...body, ...(_csrf && { _csrf }) });
+      const res = await admin.agent
+        .post('/fabrics')
+        .type('form')
+        .send({ ...body, ...(_csrf && { _csrf }) });
       expect(res.status).toBe(403);
       expect(res.text).toContain('missing or invalid CSRF token');
     }
@@ -38,7 +51,14 @@ describe('CSRF', () => {
     // Logging a user out is a state change too.
     expect((await admin.agent.post('/logout').type('form').send({})).status).toBe(403);
     expect((await admin.agent.get('/')).status).toBe(200);
-    expect((await admin.agent.post('/fabrics').type('form').send({ ...body, _csrf: admin.csrf })).status).toBe(302);
+    expect(
+      (
+        await admin.agent
+          .post('/fabrics')
+          .type('form')
+          .send({ ...body, _csrf: admin.csrf })
+      ).status,
+    ).toBe(302);
   });
 
   it('refuses every write method of the session API without the header', async () => {
@@ -54,8 +74,14 @@ describe('CSRF', () => {
       expect(res.status).toBe(403);
       expect(res.body.error.code).toBe('csrf_failed');
     }
-    expect(await db().fabric.findUniqueOrThrow({ where: { id: fabric.id } })).toMatchObject({ description: '', syncStatus: 'never_synced' });
-    const ok = await admin.agent.patch(`/api/v1/fabrics/${fabric.id}`).set('X-CSRF-Token', admin.csrf).send({ description: 'changed' });
+    expect(await db().fabric.findUniqueOrThrow({ where: { id: fabric.id } })).toMatchObject({
+      description: '',
+      syncStatus: 'never_synced',
+    });
+    const ok = await admin.agent
+      .patch(`/api/v1/fabrics/${fabric.id}`)
+      .set('X-CSRF-Token', admin.csrf)
+      .send({ description: 'changed' });
     expect(ok.status).toBe(200);
   });
 });
@@ -67,7 +93,11 @@ describe('sessions', () => {
     const form = await attacker.get('/login');
     const fixed = cookieOf(form)!.split(';')[0]!;
     // The victim logs in with the attacker's cookie.
-    const login = await request(app).post('/login').set('Cookie', fixed).type('form').send({ username: user.username, password: PASSWORD, _csrf: csrfFrom(form.text) });
+    const login = await request(app)
+      .post('/login')
+      .set('Cookie', fixed)
+      .type('form')
+      .send({ username: user.username, password: PASSWORD, _csrf: csrfFrom(form.text) });
     expect(login.status).toBe(302);
     expect(cookieOf(login)!.split(';')[0]).not.toBe(fixed);
     const replay = await request(app).get('/fabrics').set('Cookie', fixed);
@@ -78,11 +108,16 @@ describe('sessions', () => {
   it('ends the session on the server at logout, and for a user disabled meanwhile', async () => {
     const viewer = await signInAs(app, 'viewer');
     const home = await viewer.agent.get('/');
-    const cookie = (viewer.agent as unknown as { jar: { getCookie(name: string, opts: object): { toValueString(): string } } }).jar
+    const cookie = (
+      viewer.agent as unknown as { jar: { getCookie(name: string, opts: object): { toValueString(): string } } }
+    ).jar
       .getCookie('hhfm.sid', { domain: '127.0.0.1', path: '/', secure: false, script: false })
       .toValueString();
     expect((await request(app).get('/').set('Cookie', cookie)).status).toBe(200);
-    await viewer.agent.post('/logout').type('form').send({ _csrf: csrfFrom(home.text) });
+    await viewer.agent
+      .post('/logout')
+      .type('form')
+      .send({ _csrf: csrfFrom(home.text) });
     expect((await request(app).get('/').set('Cookie', cookie)).status).toBe(302);
 
     const other = await signInAs(app, 'operator');
@@ -97,7 +132,12 @@ describe('cookie flags', () => {
     const user = await buildUser();
     const form = await request(target).get('/login').set(headers);
     // By hand: a cookie jar would not send a Secure cookie over the test's plain http.
-    const res = await request(target).post('/login').set(headers).set('Cookie', cookieOf(form)!.split(';')[0]!).type('form').send({ username: user.username, password: PASSWORD, _csrf: csrfFrom(form.text) });
+    const res = await request(target)
+      .post('/login')
+      .set(headers)
+      .set('Cookie', cookieOf(form)!.split(';')[0]!)
+      .type('form')
+      .send({ username: user.username, password: PASSWORD, _csrf: csrfFrom(form.text) });
     expect(res.status).toBe(302);
     return cookieOf(res)!;
   }
@@ -128,7 +168,13 @@ describe('cookie flags', () => {
 describe('security headers', () => {
   function directives(res: request.Response): Map<string, string[]> {
     const csp = String(res.headers['content-security-policy'] ?? '');
-    return new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).filter((d) => d[0]).map(([name, ...values]) => [name!, values]));
+    return new Map(
+      csp
+        .split(';')
+        .map((d) => d.trim().split(/\s+/))
+        .filter((d) => d[0])
+        .map(([name, ...values]) => [name!, values]),
+    );
   }
 
   it('sends a strict CSP and the other headers on pages, API answers, errors and static files', async () => {
@@ -150,9 +196,12 @@ describe('security headers', () => {
       expect(csp.get('object-src'), what).toEqual(["'none'"]);
       expect(csp.get('base-uri'), what).toEqual(["'self'"]);
       expect(csp.get('form-action'), what).toEqual(["'self'"]);
-      for (const [name, values] of csp) expect(values.join(' '), `${what} ${name}`).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
+      for (const [name, values] of csp)
+        expect(values.join(' '), `${what} ${name}`).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
       expect(res.headers['x-content-type-options'], what).toBe('nosniff');
-      expect(res.headers['referrer-policy'], what).toMatch(/^(no-referrer|same-origin|strict-origin(-when-cross-origin)?)$/);
+      expect(res.headers['referrer-policy'], what).toMatch(
+        /^(no-referrer|same-origin|strict-origin(-when-cross-origin)?)$/,
+      );
       expect(res.headers['x-frame-options'], what).toMatch(/^(DENY|SAMEORIGIN)$/);
       expect(res.headers['cross-origin-opener-policy'], what).toBe('same-origin');
       expect(res.headers['x-powered-by'], what).toBeUndefined();
@@ -163,12 +212,24 @@ describe('security headers', () => {
     const admin = await signInAs(app, 'admin');
     const fabric = await buildFabric();
     const record = await buildRecord({ fabricId: fabric.id });
-    const run = await buildSyncRun({ fabricId: fabric.id, status: 'partial', files: [{ path: 'a.yaml', documents: 1, status: 'errors', errors: [{ line: 1, message: 'bad' }], warnings: [] }] });
-    const ids: Record<string, number> = { fabrics: fabric.id, repositories: fabric.repositoryId, 'sync-runs': run.id, crds: record.id, users: admin.user.id };
+    const run = await buildSyncRun({
+      fabricId: fabric.id,
+      status: 'partial',
+      files: [{ path: 'a.yaml', documents: 1, status: 'errors', errors: [{ line: 1, message: 'bad' }], warnings: [] }],
+    });
+    const ids: Record<string, number> = {
+      fabrics: fabric.id,
+      repositories: fabric.repositoryId,
+      'sync-runs': run.id,
+      crds: record.id,
+      users: admin.user.id,
+    };
     const pages = routeTable().filter((r) => r.method === 'GET' && !isApiRoute(r.path) && r.permission !== 'public');
     expect(pages.length).toBeGreaterThan(8);
     for (const route of pages) {
-      const path = fillPath(route.path, (param, p) => (param === 'kind' ? 'switchgroups' : ids[Object.keys(ids).find((a) => p.includes(`/${a}/`)) ?? '']));
+      const path = fillPath(route.path, (param, p) =>
+        param === 'kind' ? 'switchgroups' : ids[Object.keys(ids).find((a) => p.includes(`/${a}/`)) ?? ''],
+      );
       const res = await admin.agent.get(path);
       if (!String(res.headers['content-type']).includes('html')) continue;
       const scripts = [...res.text.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)];
@@ -192,19 +253,38 @@ describe('login rate limiting', () => {
     const csrf = csrfFrom((await agent.get('/login')).text);
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) {
-      statuses.push((await agent.post('/login').set('X-Forwarded-For', ip).type('form').send({ username: `nobody-${i}`, password: 'x', _csrf: csrf })).status);
+      statuses.push(
+        (
+          await agent
+            .post('/login')
+            .set('X-Forwarded-For', ip)
+            .type('form')
+            .send({ username: `nobody-${i}`, password: 'x', _csrf: csrf })
+        ).status,
+      );
     }
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
     const user = await buildUser();
-    const blocked = await agent.post('/login').set('X-Forwarded-For', ip).type('form').send({ username: user.username, password: PASSWORD, _csrf: csrf });
+    const blocked = await agent
+      .post('/login')
+      .set('X-Forwarded-For', ip)
+      .type('form')
+      .send({ username: user.username, password: PASSWORD, _csrf: csrf });
     expect(blocked.status).toBe(429);
     expect(blocked.text).toMatch(/too many attempts; try again in \d+ s/);
     // The token-provisioning endpoint shares the limit, and says when to come back.
-    const provision = await request(app).post('/api/v1/tokens/provision').set('X-Forwarded-For', ip).send({ username: user.username, password: PASSWORD });
+    const provision = await request(app)
+      .post('/api/v1/tokens/provision')
+      .set('X-Forwarded-For', ip)
+      .send({ username: user.username, password: PASSWORD });
     expect(provision.status).toBe(429);
     expect(Number(provision.headers['retry-after'])).toBeGreaterThan(0);
     expect(provision.body.error.code).toBe('rate_limited');
-    const elsewhere = await agent.post('/login').set('X-Forwarded-For', newIp()).type('form').send({ username: user.username, password: PASSWORD, _csrf: csrf });
+    const elsewhere = await agent
+      .post('/login')
+      .set('X-Forwarded-For', newIp())
+      .type('form')
+      .send({ username: user.username, password: PASSWORD, _csrf: csrf });
     expect(elsewhere.status).toBe(302);
   });
 
@@ -215,11 +295,27 @@ describe('login rate limiting', () => {
     await redis().set(pair, 9, 'EX', 900);
     const agent = request.agent(app);
     const csrf = csrfFrom((await agent.get('/login')).text);
-    expect((await agent.post('/login').set('X-Forwarded-For', ip).type('form').send({ username: user.username, password: PASSWORD, _csrf: csrf })).status).toBe(302);
+    expect(
+      (
+        await agent
+          .post('/login')
+          .set('X-Forwarded-For', ip)
+          .type('form')
+          .send({ username: user.username, password: PASSWORD, _csrf: csrf })
+      ).status,
+    ).toBe(302);
     expect(await redis().get(pair)).toBeNull();
     const fresh = request.agent(app);
     const csrf2 = csrfFrom((await fresh.get('/login')).text);
-    expect((await fresh.post('/login').set('X-Forwarded-For', ip).type('form').send({ username: user.username, password: 'bad', _csrf: csrf2 })).status).toBe(401);
+    expect(
+      (
+        await fresh
+          .post('/login')
+          .set('X-Forwarded-For', ip)
+          .type('form')
+          .send({ username: user.username, password: 'bad', _csrf: csrf2 })
+      ).status,
+    ).toBe(401);
     expect(await redis().get(pair)).toBe('1');
   });
 });
@@ -245,25 +341,51 @@ describe('API tokens', () => {
 
   it('refuses an expired token on writes as on reads', async () => {
     const user = await buildUser({ role: 'admin' });
-    const { token } = await createToken({ userId: user.id, name: 'short', writeEnabled: true, expiresAt: new Date(Date.now() + 60_000) });
+    const { token } = await createToken({
+      userId: user.id,
+      name: 'short',
+      writeEnabled: true,
+      expiresAt: new Date(Date.now() + 60_000),
+    });
     const fabric = await buildFabric();
-    expect((await request(app).patch(`/api/v1/fabrics/${fabric.id}`).set('Authorization', `Bearer ${token}`).send({ description: 'a' })).status).toBe(200);
+    expect(
+      (
+        await request(app)
+          .patch(`/api/v1/fabrics/${fabric.id}`)
+          .set('Authorization', `Bearer ${token}`)
+          .send({ description: 'a' })
+      ).status,
+    ).toBe(200);
     await db().apiToken.updateMany({ where: { userId: user.id }, data: { expiresAt: new Date(Date.now() - 1) } });
-    expect((await request(app).patch(`/api/v1/fabrics/${fabric.id}`).set('Authorization', `Bearer ${token}`).send({ description: 'b' })).status).toBe(401);
+    expect(
+      (
+        await request(app)
+          .patch(`/api/v1/fabrics/${fabric.id}`)
+          .set('Authorization', `Bearer ${token}`)
+          .send({ description: 'b' })
+      ).status,
+    ).toBe(401);
     expect((await db().fabric.findUniqueOrThrow({ where: { id: fabric.id } })).description).toBe('a');
   });
 
   it('refuses a read-only token on every write route of the API, admin or not', async () => {
     const { token } = await tokenFor('admin', false);
     const fabric = await buildFabric();
-    const writes = routeTable().filter((r) => isApiRoute(r.path) && r.method !== 'GET' && /^\w+:\w+$/.test(r.permission ?? ''));
+    const writes = routeTable().filter(
+      (r) => isApiRoute(r.path) && r.method !== 'GET' && /^\w+:\w+$/.test(r.permission ?? ''),
+    );
     expect(writes.length).toBeGreaterThan(6);
     for (const route of writes) {
-      const path = fillPath(route.path, (_p, p) => (p.includes('/fabrics/') ? fabric.id : p.includes('/repositories/') ? fabric.repositoryId : undefined));
-      const res = await request(app)[route.method.toLowerCase() as 'post'](path).set('Authorization', `Bearer ${token}`).send({});
+      const path = fillPath(route.path, (_p, p) =>
+        p.includes('/fabrics/') ? fabric.id : p.includes('/repositories/') ? fabric.repositoryId : undefined,
+      );
+      const method = route.method.toLowerCase() as 'post';
+      const res = await request(app)[method](path).set('Authorization', `Bearer ${token}`).send({});
       expect(res.status, `${route.method} ${route.path}`).toBe(403);
       expect(res.body.error.message, `${route.method} ${route.path}`).toBe('this API token is read-only');
     }
-    expect((await request(app).get(`/api/v1/fabrics/${fabric.id}`).set('Authorization', `Bearer ${token}`)).status).toBe(200);
+    expect(
+      (await request(app).get(`/api/v1/fabrics/${fabric.id}`).set('Authorization', `Bearer ${token}`)).status,
+    ).toBe(200);
   });
 });

@@ -14,7 +14,11 @@ const desired = (name: string, over: Partial<DesiredRecord> = {}): DesiredRecord
   namespace: 'default',
   name,
   // Quotes, backslashes, unicode and nesting: the rows travel as one JSON text.
-  spec: { subnets: { 'sub-1': { subnet: '10.0.1.0/24', vlan: 1001, dhcp: { enable: true } } }, note: 'a "quoted" \\ é ✓', list: [1, 'two', null] },
+  spec: {
+    subnets: { 'sub-1': { subnet: '10.0.1.0/24', vlan: 1001, dhcp: { enable: true } } },
+    note: 'a "quoted" \\ é ✓',
+    list: [1, 'two', null],
+  },
   labels: { team: 'net' },
   annotations: { 'example.com/a': 'x,y' },
   path: 'vpcs.yaml',
@@ -29,20 +33,36 @@ async function apply(fabricId: number, records: DesiredRecord[]) {
   const run = await buildSyncRun({ fabricId });
   const stored = await db().crdRecord.findMany({ where: { fabricId } });
   const thePlan = plan({
-    stored: stored.map((s) => ({ ...s, key: `${s.kind}/${s.namespace}/${s.name}`, validationState: s.validationState as 'valid' | 'warning' })),
+    stored: stored.map((s) => ({
+      ...s,
+      key: `${s.kind}/${s.namespace}/${s.name}`,
+      validationState: s.validationState as 'valid' | 'warning',
+    })),
     desired: records,
     heldKeys: new Set(),
     failedPaths: new Set(),
     prune: true,
   });
-  const result = await inTransaction((tx) => applyPlan(tx, { fabricId, syncRunId: run.id, commit: 'c'.repeat(40), actorLabel: `sync run #${run.id}`, userId: null, plan: thePlan }));
+  const result = await inTransaction((tx) =>
+    applyPlan(tx, {
+      fabricId,
+      syncRunId: run.id,
+      commit: 'c'.repeat(40),
+      actorLabel: `sync run #${run.id}`,
+      userId: null,
+      plan: thePlan,
+    }),
+  );
   return { run, result };
 }
 
 describe('applyPlan', () => {
   it('writes every column of created records and one create change record each, with the content after', async () => {
     const fabric = await buildFabric();
-    const records = [desired('vpc-1'), desired('vpc-2', { warnings: [{ line: 7, message: 'IPv4Namespace "x" is not defined' }], refs: [] })];
+    const records = [
+      desired('vpc-1'),
+      desired('vpc-2', { warnings: [{ line: 7, message: 'IPv4Namespace "x" is not defined' }], refs: [] }),
+    ];
     const { run, result } = await apply(fabric.id, records);
     expect(result).toEqual({ countsByKind: { VPC: 2 }, total: 2 });
     const rows = await db().crdRecord.findMany({ where: { fabricId: fabric.id }, orderBy: { name: 'asc' } });
@@ -70,7 +90,18 @@ describe('applyPlan', () => {
       })),
     );
     const changes = await db().changeRecord.findMany({ where: { syncRunId: run.id }, orderBy: { objectLabel: 'asc' } });
-    expect(changes.map((c) => ({ action: c.action, objectType: c.objectType, objectId: c.objectId, objectLabel: c.objectLabel, fabricId: c.fabricId, before: c.before, after: c.after, actorLabel: c.actorLabel }))).toEqual(
+    expect(
+      changes.map((c) => ({
+        action: c.action,
+        objectType: c.objectType,
+        objectId: c.objectId,
+        objectLabel: c.objectLabel,
+        fabricId: c.fabricId,
+        before: c.before,
+        after: c.after,
+        actorLabel: c.actorLabel,
+      })),
+    ).toEqual(
       rows.map((r) => ({
         action: 'create',
         objectType: 'VPC',

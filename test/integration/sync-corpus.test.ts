@@ -45,7 +45,10 @@ describe('the whole corpus, each directory a fabric', () => {
     const by = Object.fromEntries(CASES.map((c) => [c.dir, c]));
     // head: 53 documents (.hnp/ is a dot-directory); 21 carry the retired v1alpha2 and the two
     // managed copies of one VPC collide: 23 invalid; a ConfigMap and a GitOpsTest are skipped.
-    expect(by['gitops-test-1/head/']).toMatchObject({ status: 'partial', counts: { files: 53, documents: 53, created: 28, skipped: 2, invalid: 23 } });
+    expect(by['gitops-test-1/head/']).toMatchObject({
+      status: 'partial',
+      counts: { files: 53, documents: 53, created: 28, skipped: 2, invalid: 23 },
+    });
     // normalized: 49 one-resource files; 48 records and the ConfigMap skipped.
     expect(by['gitops-test-1/normalized-735af759/']).toMatchObject({
       status: 'succeeded',
@@ -55,11 +58,19 @@ describe('the whole corpus, each directory a fabric', () => {
     // history: prepop.yaml (46) plus 9 versions of test-vpc that all share one name.
     expect(by['gitops-test-1/history/']).toMatchObject({ counts: { documents: 55, created: 46, invalid: 9 } });
     // demo-gitops env-1: multi-document files, a commented-out file with no document.
-    expect(by['demo-gitops/master/env-1/']).toMatchObject({ status: 'succeeded', counts: { files: 4, documents: 9, created: 9, invalid: 0 } });
+    expect(by['demo-gitops/master/env-1/']).toMatchObject({
+      status: 'succeeded',
+      counts: { files: 4, documents: 9, created: 9, invalid: 0 },
+    });
     // ema/test-demo: env-1 and env-3 define the same VPCs and peering: each copy is an error.
-    expect(by['demo-gitops/ema-test-demo/']).toMatchObject({ counts: { documents: 16, created: 8, invalid: 8 }, records: { VPCAttachment: 6, ExternalPeering: 2 } });
+    expect(by['demo-gitops/ema-test-demo/']).toMatchObject({
+      counts: { documents: 16, created: 8, invalid: 8 },
+      records: { VPCAttachment: 6, ExternalPeering: 2 },
+    });
     // The 2024 v1alpha2 state: every document is refused with the version to use.
-    expect(by['demo-gitops/history-e98516f-v1alpha2/']).toMatchObject({ counts: { documents: 17, created: 0, invalid: 17 } });
+    expect(by['demo-gitops/history-e98516f-v1alpha2/']).toMatchObject({
+      counts: { documents: 17, created: 0, invalid: 17 },
+    });
     // docs: 96 documents; Gateway, GatewayPeering and fabricator kinds skipped; templates invalid.
     expect(by['docs/']).toMatchObject({ counts: { files: 70, documents: 96, created: 49, skipped: 25, invalid: 22 } });
     // 2023 samples (v1alpha2), CRD definitions and exported Agents: nothing applies, nothing crashes.
@@ -68,15 +79,23 @@ describe('the whole corpus, each directory a fabric', () => {
   });
 
   it('names the version to use for a retired apiVersion, with file and line', async () => {
-    const run = await db().syncRun.findFirstOrThrow({ where: { fabric: { gitopsDirectory: 'demo-gitops/history-e98516f-v1alpha2/' } }, omit: { files: false } });
-    const errors = (run.files as { path: string; errors: { line: number; message: string }[] }[]).flatMap((f) => f.errors);
+    const run = await db().syncRun.findFirstOrThrow({
+      where: { fabric: { gitopsDirectory: 'demo-gitops/history-e98516f-v1alpha2/' } },
+      omit: { files: false },
+    });
+    const errors = (run.files as { path: string; errors: { line: number; message: string }[] }[]).flatMap(
+      (f) => f.errors,
+    );
     expect(errors.length).toBeGreaterThan(0);
     expect(errors[0]!.message).toMatch(/v1alpha2.*vpc\.githedgehog\.com\/v1beta1/);
     expect(errors.every((e) => e.line > 0)).toBe(true);
   });
 
   it('lists skipped documents with their kind and reason', async () => {
-    const run = await db().syncRun.findFirstOrThrow({ where: { fabric: { gitopsDirectory: 'gitops-test-1/normalized-735af759/' } }, omit: { files: false } });
+    const run = await db().syncRun.findFirstOrThrow({
+      where: { fabric: { gitopsDirectory: 'gitops-test-1/normalized-735af759/' } },
+      omit: { files: false },
+    });
     const skipped = (run.files as { skipped: { kind: string; reason: string }[] }[]).flatMap((f) => f.skipped);
     expect(skipped).toEqual([expect.objectContaining({ kind: 'ConfigMap' })]);
   });

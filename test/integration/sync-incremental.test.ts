@@ -53,7 +53,12 @@ async function read(force: boolean, n: number): Promise<Fetched> {
 /** The state as the plan and the report see it. */
 function comparable(f: Fetched) {
   const { outcomes: _outcomes, ...state } = f.state;
-  return { commit: f.commit.sha, ...state, heldKeys: [...state.heldKeys].sort(), failedPaths: [...state.failedPaths].sort() };
+  return {
+    commit: f.commit.sha,
+    ...state,
+    heldKeys: [...state.heldKeys].sort(),
+    failedPaths: [...state.failedPaths].sort(),
+  };
 }
 
 beforeAll(async () => {
@@ -78,15 +83,20 @@ describe('fetchDesiredState', () => {
   }
 
   it('reads a fabric in full the first time', async () => {
-    await commitFiles(bare, {
-      [`${DIR}switches.yaml`]: `${switchYaml('leaf-01')}---\n${switchYaml('leaf-02')}`,
-      [`${DIR}servers/s1.yaml`]: server('server-01'),
-      [`${DIR}vpcs.yaml`]: vpc('vpc-1', '10.0.1.0/24'),
-      [`${DIR}broken.yaml`]: 'kind: [unclosed\n',
-      [`${DIR}config.yaml`]: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n',
-      [`${DIR}.hnp/manifest.yaml`]: '{}',
-      'README.md': 'not yaml',
-    }, 'v1', { branch: 'main' });
+    await commitFiles(
+      bare,
+      {
+        [`${DIR}switches.yaml`]: `${switchYaml('leaf-01')}---\n${switchYaml('leaf-02')}`,
+        [`${DIR}servers/s1.yaml`]: server('server-01'),
+        [`${DIR}vpcs.yaml`]: vpc('vpc-1', '10.0.1.0/24'),
+        [`${DIR}broken.yaml`]: 'kind: [unclosed\n',
+        [`${DIR}config.yaml`]: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n',
+        [`${DIR}.hnp/manifest.yaml`]: '{}',
+        'README.md': 'not yaml',
+      },
+      'v1',
+      { branch: 'main' },
+    );
     const first = await read(false, 0);
     expect(first.incremental).toBe(false);
     expect(first.state.counts).toEqual({ files: 5, documents: 5, skipped: 1, invalid: 0 });
@@ -94,12 +104,17 @@ describe('fetchDesiredState', () => {
   });
 
   it('parses only changed files and gives the state a full read gives: edits, additions, deletions, fixes', async () => {
-    await commitFiles(bare, {
-      [`${DIR}vpcs.yaml`]: `${vpc('vpc-1', '10.0.2.0/24')}---\n${vpc('vpc-2', '10.0.2.0/25')}`,
-      [`${DIR}servers/s2.yaml`]: server('server-02'),
-      [`${DIR}broken.yaml`]: switchYaml('leaf-03'),
-      [`${DIR}config.yaml`]: null,
-    }, 'v2', { branch: 'main' });
+    await commitFiles(
+      bare,
+      {
+        [`${DIR}vpcs.yaml`]: `${vpc('vpc-1', '10.0.2.0/24')}---\n${vpc('vpc-2', '10.0.2.0/25')}`,
+        [`${DIR}servers/s2.yaml`]: server('server-02'),
+        [`${DIR}broken.yaml`]: switchYaml('leaf-03'),
+        [`${DIR}config.yaml`]: null,
+      },
+      'v2',
+      { branch: 'main' },
+    );
     const quick = await expectSameAsFullRead(true);
     // The two VPCs overlap: a cross-file warning computed on the whole set.
     expect(quick.state.desired.filter((d) => d.kind === 'VPC' && d.warnings.length)).toHaveLength(2);
@@ -118,7 +133,12 @@ describe('fetchDesiredState', () => {
   });
 
   it('goes back to parsing only changes once the symlink is gone', async () => {
-    await commitFiles(bare, { [`${DIR}linked.yaml`]: null, [`${DIR}switches.yaml`]: switchYaml('leaf-01', '\n  description: moved') }, 'v5', { branch: 'main' });
+    await commitFiles(
+      bare,
+      { [`${DIR}linked.yaml`]: null, [`${DIR}switches.yaml`]: switchYaml('leaf-01', '\n  description: moved') },
+      'v5',
+      { branch: 'main' },
+    );
     await read(true, 50).then((f) => f.keep());
     await commitFiles(bare, { [`${DIR}servers/s3.yaml`]: server('server-03') }, 'v6', { branch: 'main' });
     await expectSameAsFullRead(true);

@@ -28,7 +28,16 @@ describe('syncing the seed fabric (fixtures/README.md)', async () => {
   it('v1: 46 records, one duplicate error naming both files, status partial', async () => {
     v1 = await h.sync(fabric.id);
     expect(v1.status).toBe('partial');
-    expect(v1.counts).toEqual({ files: 3, documents: 48, created: 46, updated: 0, unchanged: 0, deleted: 0, skipped: 0, invalid: 2 });
+    expect(v1.counts).toEqual({
+      files: 3,
+      documents: 48,
+      created: 46,
+      updated: 0,
+      unchanged: 0,
+      deleted: 0,
+      skipped: 0,
+      invalid: 2,
+    });
     const errors = v1.files.flatMap((f: any) => f.errors.map((e: any) => ({ path: f.path, ...e })));
     expect(errors).toHaveLength(2);
     for (const e of errors) {
@@ -53,13 +62,23 @@ describe('syncing the seed fabric (fixtures/README.md)', async () => {
     }
     const byPlural = await h.api.get(`/crds?kind=switches&fabric=${fabric.id}&perPage=2&sort=name`);
     expect(byPlural.body).toMatchObject({ total: 7, page: 1, perPage: 2 });
-    expect(byPlural.body.items[0]).toMatchObject({ kind: 'Switch', apiVersion: 'wiring.githedgehog.com/v1beta1', namespace: 'default', source: { path: `${DIR}prepop.yaml`, commit: v1.commit.sha } });
+    expect(byPlural.body.items[0]).toMatchObject({
+      kind: 'Switch',
+      apiVersion: 'wiring.githedgehog.com/v1beta1',
+      namespace: 'default',
+      source: { path: `${DIR}prepop.yaml`, commit: v1.commit.sha },
+    });
   });
 
   it('records a change for every created record, attributed to the run and its requester', async () => {
     const changes = await db().changeRecord.findMany({ where: { syncRunId: v1.id } });
     expect(changes).toHaveLength(46);
-    expect(changes.every((c) => c.action === 'create' && c.userId === h.user.id && c.actorLabel.includes(`sync run #${v1.id}`) && c.after)).toBe(true);
+    expect(
+      changes.every(
+        (c) =>
+          c.action === 'create' && c.userId === h.user.id && c.actorLabel.includes(`sync run #${v1.id}`) && c.after,
+      ),
+    ).toBe(true);
   });
 
   it('v2: 48 records, 2 created, 46 unchanged, 0 deleted; moved files refresh the source path', async () => {
@@ -86,7 +105,14 @@ describe('syncing the seed fabric (fixtures/README.md)', async () => {
   });
 
   it('updates a changed record with a before/after change record', async () => {
-    await commitFiles(repo.bare, { [`${DIR}raw/test-vpc-2.yaml`]: 'apiVersion: vpc.githedgehog.com/v1beta1\nkind: VPC\nmetadata:\n  name: test-vpc-2\nspec:\n  subnets:\n    default:\n      subnet: 10.0.9.0/24\n      vlan: 1009\n' }, 'change test-vpc-2');
+    await commitFiles(
+      repo.bare,
+      {
+        [`${DIR}raw/test-vpc-2.yaml`]:
+          'apiVersion: vpc.githedgehog.com/v1beta1\nkind: VPC\nmetadata:\n  name: test-vpc-2\nspec:\n  subnets:\n    default:\n      subnet: 10.0.9.0/24\n      vlan: 1009\n',
+      },
+      'change test-vpc-2',
+    );
     const run = await h.sync(fabric.id);
     expect(run.counts).toMatchObject({ created: 0, updated: 1, unchanged: 47, deleted: 0 });
     const change = await db().changeRecord.findFirstOrThrow({ where: { syncRunId: run.id } });
@@ -105,7 +131,11 @@ describe('syncing the seed fabric (fixtures/README.md)', async () => {
   });
 
   it('deletes nothing when the directory is emptied, and says why', async () => {
-    await commitFiles(repo.bare, { [`${DIR}raw/prepop.yaml`]: null, [`${DIR}raw/test-vpc.yaml`]: null }, 'empty the directory');
+    await commitFiles(
+      repo.bare,
+      { [`${DIR}raw/prepop.yaml`]: null, [`${DIR}raw/test-vpc.yaml`]: null },
+      'empty the directory',
+    );
     const run = await h.sync(fabric.id);
     expect(run.status).toBe('failed');
     expect(run.error).toMatch(/nothing was applied: the scan found no valid document while the fabric has 47 records/);
@@ -119,7 +149,14 @@ describe('syncing the seed fabric (fixtures/README.md)', async () => {
   it('keeps the records of a file that no longer parses, and reports file and line', async () => {
     await commitDirectory(repo.bare, `${SEED}/v2-e40d5442`, '', 'restore', { replaceAll: true });
     expect((await h.sync(fabric.id)).status).toBe('succeeded');
-    await commitFiles(repo.bare, { [`${DIR}raw/test-vpc.yaml`]: 'apiVersion: vpc.githedgehog.com/v1beta1\nkind: VPC\nmetadata:\n  name: test-vpc\nspec: [unclosed\n' }, 'break test-vpc.yaml');
+    await commitFiles(
+      repo.bare,
+      {
+        [`${DIR}raw/test-vpc.yaml`]:
+          'apiVersion: vpc.githedgehog.com/v1beta1\nkind: VPC\nmetadata:\n  name: test-vpc\nspec: [unclosed\n',
+      },
+      'break test-vpc.yaml',
+    );
     const run = await h.sync(fabric.id);
     expect(run.status).toBe('partial');
     const broken = run.files.find((f: any) => f.path === `${DIR}raw/test-vpc.yaml`);

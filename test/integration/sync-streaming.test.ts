@@ -4,14 +4,22 @@ import { describe, expect, it } from 'vitest';
 import { parseYamlText, streamYamlText, type ParsedDocument } from '../../src/gitops/parse';
 import { readFileOutcome } from '../../src/sync/fileOutcome';
 
-const vpc = (name: string, extra = '') => `apiVersion: vpc.githedgehog.com/v1beta1\nkind: VPC\nmetadata:\n  name: ${name}\nspec:\n  subnets:\n    default:\n      subnet: 10.0.1.0/24\n      vlan: 1001\n${extra}`;
+const vpc = (name: string, extra = '') =>
+  `apiVersion: vpc.githedgehog.com/v1beta1\nkind: VPC\nmetadata:\n  name: ${name}\nspec:\n  subnets:\n    default:\n      subnet: 10.0.1.0/24\n      vlan: 1001\n${extra}`;
 const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}\n`;
 
 describe('one document at a time', () => {
   it('a syntax error after valid and invalid documents fails the whole file, with only the syntax error', () => {
     const text = [vpc('vpc-1'), vpc('vpc-2', '  bogus: [1\n'), 'a: b\n  c: d\n'].join('---\n');
     const outcome = readFileOutcome('f.yaml', Buffer.from(text));
-    expect(outcome).toMatchObject({ failed: true, documents: 0, candidates: [], held: [], skipped: [], invalidCount: 0 });
+    expect(outcome).toMatchObject({
+      failed: true,
+      documents: 0,
+      candidates: [],
+      held: [],
+      skipped: [],
+      invalidCount: 0,
+    });
     expect(outcome.errors).toEqual(parseYamlText(text).errors);
     expect(outcome.errors.length).toBeGreaterThan(0);
   });
@@ -32,7 +40,9 @@ describe('one document at a time', () => {
     expect(streamYamlText(text, (d) => seen.push(d))).toEqual([]);
     const whole = parseYamlText(text).documents;
     expect(seen.map((d) => [d.index, d.line, d.value])).toEqual(whole.map((d) => [d.index, d.line, d.value]));
-    expect(seen[1]!.lineOf(['spec', 'subnets', 'default', 'vlan'])).toBe(whole[1]!.lineOf(['spec', 'subnets', 'default', 'vlan']));
+    expect(seen[1]!.lineOf(['spec', 'subnets', 'default', 'vlan'])).toBe(
+      whole[1]!.lineOf(['spec', 'subnets', 'default', 'vlan']),
+    );
     expect(readFileOutcome('f.yaml', Buffer.from(text)).candidates.map((c) => [c.name, c.line])).toEqual([
       ['vpc-1', seen[0]!.line],
       ['vpc-2', seen[1]!.line],

@@ -40,7 +40,9 @@ describe('readOutcomes', () => {
     let at = 0;
     const inMemory = scan.files.map((f) => ({ ...f, content: all.subarray(at, (at += f.size)) }));
     expect(await readInThreads('/nowhere', inMemory, 2)).toEqual(here);
-    expect(await readOutcomes('/nowhere', inMemory, undefined, { minBytesForThreads: Number.POSITIVE_INFINITY })).toEqual(here);
+    expect(
+      await readOutcomes('/nowhere', inMemory, undefined, { minBytesForThreads: Number.POSITIVE_INFINITY }),
+    ).toEqual(here);
     expect(all.subarray(0, 16).length).toBe(16);
   });
 
@@ -51,9 +53,13 @@ describe('readOutcomes', () => {
     expect(started.workers.length).toBeGreaterThanOrEqual(2);
     expect(await readInThreads(CORPUS, scan.files, 2, undefined, undefined, started)).toEqual(here);
     await started.terminate();
-    const withContents = await Promise.all(scan.files.map(async (f) => ({ ...f, content: await readFile(join(CORPUS, f.path)) })));
+    const withContents = await Promise.all(
+      scan.files.map(async (f) => ({ ...f, content: await readFile(join(CORPUS, f.path)) })),
+    );
     const again = startParseThreads();
-    expect(await readOutcomes('/nowhere', withContents, undefined, { minBytesForThreads: 0, started: again })).toEqual(here);
+    expect(await readOutcomes('/nowhere', withContents, undefined, { minBytesForThreads: 0, started: again })).toEqual(
+      here,
+    );
     await (await again)?.terminate();
   });
 
@@ -63,9 +69,13 @@ describe('readOutcomes', () => {
     const broken = startParseThreads('throw new Error("this thread cannot start")');
     // Let them fail before they are given work.
     await new Promise((resolve) => setTimeout(resolve, 200));
-    await expect(readInThreads(CORPUS, scan.files, 2, undefined, undefined, (await broken)!)).rejects.toThrow('cannot start');
+    await expect(readInThreads(CORPUS, scan.files, 2, undefined, undefined, (await broken)!)).rejects.toThrow(
+      'cannot start',
+    );
     const failing = startParseThreads('throw new Error("this thread cannot start")');
-    expect(await readOutcomes(CORPUS, scan.files, undefined, { minBytesForThreads: 0, started: failing })).toEqual(here);
+    expect(await readOutcomes(CORPUS, scan.files, undefined, { minBytesForThreads: 0, started: failing })).toEqual(
+      here,
+    );
     await (await failing)?.terminate();
   });
 });

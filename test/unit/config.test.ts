@@ -35,13 +35,24 @@ describe('loadConfig', () => {
   });
 
   it('refuses to start in production without explicit secrets', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' }, dir())).toThrow(/SECRET_KEY .*required[\s\S]*SESSION_SECRET .*required/);
+    expect(() => loadConfig({ NODE_ENV: 'production' }, dir())).toThrow(
+      /SECRET_KEY .*required[\s\S]*SESSION_SECRET .*required/,
+    );
   });
 
   it('accepts explicit secrets and older keys for decryption', () => {
     const key = Buffer.alloc(32, 1).toString('base64');
     const old = Buffer.alloc(32, 2).toString('hex');
-    const c = loadConfig({ NODE_ENV: 'production', SECRET_KEY: key, SECRET_KEYS_PREVIOUS: old, SESSION_SECRET: 'x'.repeat(40), ALLOW_INSECURE_GIT: 'true' }, dir());
+    const c = loadConfig(
+      {
+        NODE_ENV: 'production',
+        SECRET_KEY: key,
+        SECRET_KEYS_PREVIOUS: old,
+        SESSION_SECRET: 'x'.repeat(40),
+        ALLOW_INSECURE_GIT: 'true',
+      },
+      dir(),
+    );
     expect(c.secretKeys.map((k) => k[0])).toEqual([1, 2]);
     expect(c.allowInsecureGit).toBe(true);
   });

@@ -15,7 +15,6 @@ import { classify, validateDocument } from '../../src/crds/validate';
 
 import { FIXTURES, yamlFiles } from '../helpers/fixtures';
 
-
 /** Valid specs of the 12 kinds found in the given files, by `${kind}/${name}`. */
 function loadSpecs(files: string[]): Map<string, Spec> {
   const specs = new Map<string, Spec>();
@@ -120,7 +119,10 @@ describe('list columns on the fixture documents', () => {
       vlanNamespace: 'default',
       mode: 'l2vni',
     });
-    expect(columnValues('VPC', spec(demo, 'VPC/demo-vpc-3'))).toMatchObject({ subnets: '10.30.131.0/24, 10.30.132.0/24', vlans: '1131, 1132' });
+    expect(columnValues('VPC', spec(demo, 'VPC/demo-vpc-3'))).toMatchObject({
+      subnets: '10.30.131.0/24, 10.30.132.0/24',
+      vlans: '1131, 1132',
+    });
   });
 
   it('describes Connections of several types', () => {
@@ -136,7 +138,10 @@ describe('list columns on the fixture documents', () => {
       peers: null,
       links: 4,
     });
-    expect(columnValues('Connection', spec(docs, 'Connection/spine-01--gateway--gateway-1'))).toMatchObject({ type: 'gateway', peers: 'gateway-1' });
+    expect(columnValues('Connection', spec(docs, 'Connection/spine-01--gateway--gateway-1'))).toMatchObject({
+      type: 'gateway',
+      peers: 'gateway-1',
+    });
   });
 
   it('describes a Switch', () => {
@@ -149,19 +154,36 @@ describe('list columns on the fixture documents', () => {
       redundancy: 'mclag',
       description: 'VS-01 MCLAG 1',
     });
-    expect(columnValues('Switch', spec(docs, 'Switch/s5248-01'))).toMatchObject({ asn: 65101, ip: '172.30.0.8/21', groups: 'some-group, eslag-1' });
+    expect(columnValues('Switch', spec(docs, 'Switch/s5248-01'))).toMatchObject({
+      asn: 65101,
+      ip: '172.30.0.8/21',
+      groups: 'some-group, eslag-1',
+    });
   });
 
   it('describes the VPC and External kinds of the docs and demo', () => {
-    expect(columnValues('VPCAttachment', spec(demo, 'VPCAttachment/demo-vpc-3--server-3--unbundled--as7326-01'))).toEqual({
+    expect(
+      columnValues('VPCAttachment', spec(demo, 'VPCAttachment/demo-vpc-3--server-3--unbundled--as7326-01')),
+    ).toEqual({
       vpc: 'demo-vpc-3',
       subnet: 'subnet-1',
       connection: 'server-3--unbundled--as7326-01',
       nativeVLAN: 'no',
     });
-    expect(columnValues('VPCPeering', spec(demo, 'VPCPeering/demo-vpc-1--demo-vpc-2'))).toEqual({ vpc1: 'demo-vpc-1', vpc2: 'demo-vpc-2', rules: 1 });
-    expect(columnValues('External', spec(docs, 'External/static-edge'))).toMatchObject({ mode: 'static', ipv4Namespace: 'default', prefixes: '0.0.0.0/0' });
-    expect(columnValues('External', spec(docs, 'External/bgp-edge'))).toMatchObject({ mode: 'bgp', inboundCommunity: '65102:5000' });
+    expect(columnValues('VPCPeering', spec(demo, 'VPCPeering/demo-vpc-1--demo-vpc-2'))).toEqual({
+      vpc1: 'demo-vpc-1',
+      vpc2: 'demo-vpc-2',
+      rules: 1,
+    });
+    expect(columnValues('External', spec(docs, 'External/static-edge'))).toMatchObject({
+      mode: 'static',
+      ipv4Namespace: 'default',
+      prefixes: '0.0.0.0/0',
+    });
+    expect(columnValues('External', spec(docs, 'External/bgp-edge'))).toMatchObject({
+      mode: 'bgp',
+      inboundCommunity: '65102:5000',
+    });
     expect(columnValues('ExternalAttachment', spec(docs, 'ExternalAttachment/switch-border--bgp-edge'))).toMatchObject({
       external: 'bgp-edge',
       mode: 'bgp',
@@ -174,7 +196,10 @@ describe('list columns on the fixture documents', () => {
       external: 'bgp-edge',
       prefixes: '0.0.0.0/0',
     });
-    expect(columnValues('VLANNamespace', spec(docs, 'VLANNamespace/default'))).toEqual({ ranges: '1000-2999', size: 2000 });
+    expect(columnValues('VLANNamespace', spec(docs, 'VLANNamespace/default'))).toEqual({
+      ranges: '1000-2999',
+      size: 2000,
+    });
     expect(columnValues('IPv4Namespace', spec(docs, 'IPv4Namespace/ipns-2'))).toEqual({ subnets: '10.0.0.0/16' });
   });
 });
@@ -184,8 +209,24 @@ describe('connectionEndpoints', () => {
     const s = spec(docs, 'Connection/spine-01--fabric--leaf-01');
     expect(connectionType(s)).toBe('fabric');
     expect(connectionEndpoints(s).slice(0, 2)).toEqual([
-      { device: 'spine-01', port: 'E1/1/1', side: 'switch', field: 'spec.fabric.links[0].spine.port', path: ['spec', 'fabric', 'links', 0, 'spine', 'port'], link: 0, ip: null },
-      { device: 'leaf-01', port: 'E1/8', side: 'switch', field: 'spec.fabric.links[0].leaf.port', path: ['spec', 'fabric', 'links', 0, 'leaf', 'port'], link: 0, ip: null },
+      {
+        device: 'spine-01',
+        port: 'E1/1/1',
+        side: 'switch',
+        field: 'spec.fabric.links[0].spine.port',
+        path: ['spec', 'fabric', 'links', 0, 'spine', 'port'],
+        link: 0,
+        ip: null,
+      },
+      {
+        device: 'leaf-01',
+        port: 'E1/8',
+        side: 'switch',
+        field: 'spec.fabric.links[0].leaf.port',
+        path: ['spec', 'fabric', 'links', 0, 'leaf', 'port'],
+        link: 0,
+        ip: null,
+      },
     ]);
   });
 
@@ -195,7 +236,10 @@ describe('connectionEndpoints', () => {
       ['server', 'server-03'],
       ['switch', 'leaf-01'],
     ]);
-    expect(connectionEndpoints(spec(docs, 'Connection/spine-01--gateway--gateway-1')).map((e) => e.side)).toEqual(['switch', 'gateway']);
+    expect(connectionEndpoints(spec(docs, 'Connection/spine-01--gateway--gateway-1')).map((e) => e.side)).toEqual([
+      'switch',
+      'gateway',
+    ]);
     expect(connectionEndpoints(spec(docs, 'Connection/s5248-03--external--5835'))).toHaveLength(1);
     expect(connectionEndpoints(spec(prepop, 'Connection/leaf-01--mclag-domain--leaf-02'))).toHaveLength(8);
   });
@@ -203,7 +247,9 @@ describe('connectionEndpoints', () => {
 
 describe('references', () => {
   it('points a VPCAttachment at its VPC subnet and Connection', () => {
-    expect(kindByName('VPCAttachment')!.references({ subnet: 'vpc-1', connection: 'server-01--unbundled--leaf-01' })).toEqual([
+    expect(
+      kindByName('VPCAttachment')!.references({ subnet: 'vpc-1', connection: 'server-01--unbundled--leaf-01' }),
+    ).toEqual([
       { kind: 'VPC', name: 'vpc-1', field: 'spec.subnet', subnet: 'default' },
       { kind: 'Connection', name: 'server-01--unbundled--leaf-01', field: 'spec.connection' },
     ]);
@@ -220,7 +266,11 @@ describe('references', () => {
       { kind: 'VLANNamespace', name: 'default', field: 'spec.vlanNamespace', defaulted: true },
     ]);
     const refs = kindByName('Switch')!.references(spec(prepop, 'Switch/leaf-03'));
-    expect(refs.map((r) => `${r.kind}/${r.name}`)).toEqual(['SwitchProfile/vs', 'SwitchGroup/eslag-1', 'VLANNamespace/default']);
+    expect(refs.map((r) => `${r.kind}/${r.name}`)).toEqual([
+      'SwitchProfile/vs',
+      'SwitchGroup/eslag-1',
+      'VLANNamespace/default',
+    ]);
   });
 });
 
@@ -232,6 +282,8 @@ describe('detail panels', () => {
       { link: 1, device: 'leaf-01', port: 'E1/7', side: 'switch', ip: null },
     ]);
     const vpc = kindByName('VPC')!.panels!(spec(seedVpc, 'VPC/test-vpc'));
-    expect(vpc[0]!.rows).toEqual([{ name: 'test-subnet', subnet: '10.0.1.0/24', gateway: '10.0.1.1', vlan: 1001, dhcp: false }]);
+    expect(vpc[0]!.rows).toEqual([
+      { name: 'test-subnet', subnet: '10.0.1.0/24', gateway: '10.0.1.1', vlan: 1001, dhcp: false },
+    ]);
   });
 });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { cidrsOverlap, formatIPv4, isCanonicalCidr, isCommunity, isMac, parseCidr, parseIPv4 } from '../../src/crds/net';
+import {
+  cidrsOverlap,
+  formatIPv4,
+  isCanonicalCidr,
+  isCommunity,
+  isMac,
+  parseCidr,
+  parseIPv4,
+} from '../../src/crds/net';
 import { portKey, splitPortRef } from '../../src/crds/ports';
 import { dotted, undotted } from '../../src/crds/spec';
 

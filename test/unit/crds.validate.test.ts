@@ -7,7 +7,6 @@ import { classify, validateDocument } from '../../src/crds/validate';
 import { FIXTURES, yamlFiles } from '../helpers/fixtures';
 const SEED = `${FIXTURES}/seed-fabric-1`;
 
-
 /** Every non-empty document of a file that parses cleanly. */
 function documents(file: string): unknown[] {
   return parseAllDocuments(readFileSync(file, 'utf8'))
@@ -23,7 +22,11 @@ function kind(name: string): KindDef {
 }
 
 /** A minimal valid document of a kind, with spec overrides. */
-function doc(kindName: string, spec: unknown, metadata: Record<string, unknown> = { name: 'x-1' }): Record<string, unknown> {
+function doc(
+  kindName: string,
+  spec: unknown,
+  metadata: Record<string, unknown> = { name: 'x-1' },
+): Record<string, unknown> {
   return { apiVersion: kind(kindName).apiVersion, kind: kindName, metadata, spec };
 }
 
@@ -52,7 +55,15 @@ describe('validateDocument on the seed fabric', () => {
         }
       }
       expect(counts).toEqual({ SwitchGroup: 3, Switch: 7, Server: 10, Connection: 26, VPC: 2 });
-      expect(types).toEqual({ fabric: 10, vpcLoopback: 5, unbundled: 3, bundled: 3, eslag: 2, mclag: 2, mclagDomain: 1 });
+      expect(types).toEqual({
+        fabric: 10,
+        vpcLoopback: 5,
+        unbundled: 3,
+        bundled: 3,
+        eslag: 2,
+        mclag: 2,
+        mclagDomain: 1,
+      });
     });
   }
 });
@@ -123,7 +134,9 @@ describe('classify', () => {
   });
 
   it('skips other Hedgehog kinds with a reason', () => {
-    expect(classify({ apiVersion: 'gateway.githedgehog.com/v1alpha1', kind: 'Gateway', metadata: { name: 'g' } })).toEqual({
+    expect(
+      classify({ apiVersion: 'gateway.githedgehog.com/v1alpha1', kind: 'Gateway', metadata: { name: 'g' } }),
+    ).toEqual({
       type: 'skip',
       reason: 'Gateway (gateway.githedgehog.com/v1alpha1) is not one of the 12 managed kinds',
     });
@@ -132,8 +145,14 @@ describe('classify', () => {
   });
 
   it('skips documents that are not Hedgehog objects', () => {
-    expect(classify({ apiVersion: 'v1', kind: 'ConfigMap' })).toMatchObject({ type: 'skip', reason: expect.stringContaining('ConfigMap') });
-    expect(classify({ resources: ['a.yaml'] })).toMatchObject({ type: 'skip', reason: expect.stringContaining('no apiVersion or kind') });
+    expect(classify({ apiVersion: 'v1', kind: 'ConfigMap' })).toMatchObject({
+      type: 'skip',
+      reason: expect.stringContaining('ConfigMap'),
+    });
+    expect(classify({ resources: ['a.yaml'] })).toMatchObject({
+      type: 'skip',
+      reason: expect.stringContaining('no apiVersion or kind'),
+    });
     expect(classify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization' }).type).toBe('skip');
     expect(classify(['a', 'b'])).toMatchObject({ type: 'skip', reason: expect.stringContaining('a list') });
     expect(classify({ apiVersion: 'test.io/v1', kind: 'Server' }).type).toBe('skip');
@@ -143,7 +162,8 @@ describe('classify', () => {
     const value = { kind: 'VPC', metadata: { name: 'v' }, spec: {} };
     const c = classify(value);
     expect(c.type).toBe('kind');
-    if (c.type === 'kind') expect(validateDocument(value, c.kind).errors.map((e) => e.message)).toContain('apiVersion is required');
+    if (c.type === 'kind')
+      expect(validateDocument(value, c.kind).errors.map((e) => e.message)).toContain('apiVersion is required');
   });
 });
 
@@ -165,14 +185,18 @@ describe('validateDocument errors', () => {
     const [error] = validateDocument(doc('Server', {}, { name: 'Bad_Name' }), kind('Server')).errors;
     expect(error?.path).toEqual(['metadata', 'name']);
     expect(error?.message).toMatch(/^metadata\.name: "Bad_Name" is not a valid name/);
-    expect(messages('Server', doc('Server', {}, { name: 'a'.repeat(254) }))).toEqual(['metadata.name: expected at most 253 characters, got 254']);
+    expect(messages('Server', doc('Server', {}, { name: 'a'.repeat(254) }))).toEqual([
+      'metadata.name: expected at most 253 characters, got 254',
+    ]);
     expect(messages('Server', doc('Server', {}, { name: 'rack-1.server-01' }))).toEqual([]);
   });
 
   it('accepts an absent or empty namespace as default and rejects any other', () => {
     expect(validateDocument(doc('Server', {}, { name: 's', namespace: '' }), kind('Server')).namespace).toBe('default');
     const check = validateDocument(doc('Server', {}, { name: 's', namespace: 'fab' }), kind('Server'));
-    expect(check.errors.map((e) => e.message)).toEqual(['metadata.namespace: only the "default" namespace is supported by the fabric, got "fab"']);
+    expect(check.errors.map((e) => e.message)).toEqual([
+      'metadata.namespace: only the "default" namespace is supported by the fabric, got "fab"',
+    ]);
   });
 
   it('rejects a Connection with two types', () => {
@@ -180,12 +204,18 @@ describe('validateDocument errors', () => {
       unbundled: { link: { server: { port: 'server-01/enp2s1' }, switch: { port: 'leaf-01/E1/1' } } },
       bundled: { links: [{ server: { port: 'server-01/enp2s2' }, switch: { port: 'leaf-01/E1/2' } }] },
     };
-    expect(messages('Connection', doc('Connection', spec))).toEqual(['spec: expected exactly one connection type, found 2: unbundled, bundled']);
+    expect(messages('Connection', doc('Connection', spec))).toEqual([
+      'spec: expected exactly one connection type, found 2: unbundled, bundled',
+    ]);
   });
 
   it('rejects a Connection with no or an unknown type', () => {
-    expect(messages('Connection', doc('Connection', {}))[0]).toMatch(/^spec: expected exactly one connection type \(unbundled, .*\), found none$/);
-    expect(messages('Connection', doc('Connection', { management: { link: {} } }))[0]).toContain('found unknown connection type "management"');
+    expect(messages('Connection', doc('Connection', {}))[0]).toMatch(
+      /^spec: expected exactly one connection type \(unbundled, .*\), found none$/,
+    );
+    expect(messages('Connection', doc('Connection', { management: { link: {} } }))[0]).toContain(
+      'found unknown connection type "management"',
+    );
   });
 
   it('rejects a port reference without a device or port', () => {
@@ -218,51 +248,97 @@ describe('validateDocument errors', () => {
   });
 
   it('rejects a bad fabric link IP, an unknown role and a wrong field type', () => {
-    const conn = { fabric: { links: [{ spine: { port: 'spine-01/E1/1', ip: '172.30.128.0' }, leaf: { port: 'leaf-01/E1/1' } }] } };
+    const conn = {
+      fabric: { links: [{ spine: { port: 'spine-01/E1/1', ip: '172.30.128.0' }, leaf: { port: 'leaf-01/E1/1' } }] },
+    };
     expect(messages('Connection', doc('Connection', conn))).toEqual([
       'spec.fabric.links[0].spine.ip: expected an IPv4 CIDR such as 10.0.1.0/24, got "172.30.128.0"',
     ]);
-    expect(messages('Switch', doc('Switch', { role: 'leaf' }))[0]).toContain('spec.role: expected "spine", "server-leaf"');
-    expect(messages('Switch', doc('Switch', { role: 'spine', groups: 'a' }))).toEqual(['spec.groups: expected a list, got "a"']);
+    expect(messages('Switch', doc('Switch', { role: 'leaf' }))[0]).toContain(
+      'spec.role: expected "spine", "server-leaf"',
+    );
+    expect(messages('Switch', doc('Switch', { role: 'spine', groups: 'a' }))).toEqual([
+      'spec.groups: expected a list, got "a"',
+    ]);
     expect(messages('Switch', doc('Switch', {}))).toEqual(['spec.role is required']);
   });
 
   it('rejects VLANNamespace ranges out of range or reversed', () => {
-    expect(messages('VLANNamespace', doc('VLANNamespace', { ranges: [{ from: 0, to: 10 }, { from: 200, to: 100 }] }))).toEqual([
-      'spec.ranges[0].from: expected a VLAN 1-4094, got 0',
-    ]);
+    expect(
+      messages(
+        'VLANNamespace',
+        doc('VLANNamespace', {
+          ranges: [
+            { from: 0, to: 10 },
+            { from: 200, to: 100 },
+          ],
+        }),
+      ),
+    ).toEqual(['spec.ranges[0].from: expected a VLAN 1-4094, got 0']);
     expect(messages('VLANNamespace', doc('VLANNamespace', { ranges: [{ from: 200, to: 100 }] }))).toEqual([
       'spec.ranges[0]: expected from <= to, got 200-100',
     ]);
   });
 
   it('requires the spec of an ExternalAttachment only', () => {
-    expect(messages('ExternalAttachment', { apiVersion: 'vpc.githedgehog.com/v1beta1', kind: 'ExternalAttachment', metadata: { name: 'a' } })).toEqual([
-      'spec is required',
-    ]);
-    expect(messages('SwitchGroup', { apiVersion: 'wiring.githedgehog.com/v1beta1', kind: 'SwitchGroup', metadata: { name: 'g' } })).toEqual([]);
+    expect(
+      messages('ExternalAttachment', {
+        apiVersion: 'vpc.githedgehog.com/v1beta1',
+        kind: 'ExternalAttachment',
+        metadata: { name: 'a' },
+      }),
+    ).toEqual(['spec is required']);
+    expect(
+      messages('SwitchGroup', {
+        apiVersion: 'wiring.githedgehog.com/v1beta1',
+        kind: 'SwitchGroup',
+        metadata: { name: 'g' },
+      }),
+    ).toEqual([]);
   });
 
   it('rejects a VPCPeering entry that does not name exactly two VPCs', () => {
-    expect(messages('VPCPeering', doc('VPCPeering', { permit: [{ 'vpc-1': {} }] }))).toEqual(['spec.permit[0]: expected exactly 2 VPC names, got 1 (vpc-1)']);
+    expect(messages('VPCPeering', doc('VPCPeering', { permit: [{ 'vpc-1': {} }] }))).toEqual([
+      'spec.permit[0]: expected exactly 2 VPC names, got 1 (vpc-1)',
+    ]);
   });
 
   it('rejects a bad community, MAC key and ACL action', () => {
-    expect(messages('External', doc('External', { inboundCommunity: '70000:1' }))[0]).toContain('spec.inboundCommunity: expected a BGP community');
-    const vpc = { subnets: { default: { subnet: '10.0.1.0/24', vlan: 10, dhcp: { enable: true, static: { 'not-a-mac': { ip: '10.0.1.5' } } } } } };
-    expect(messages('VPC', doc('VPC', vpc))[0]).toBe('spec.subnets.default.dhcp.static.not-a-mac: expected a MAC address key such as aa:bb:cc:dd:ee:01, got "not-a-mac"');
-    const acl = { external: 'e', connection: 'c', inboundACL: { statements: [{ seq: 10, action: 'allow', protocol: 'ip', srcPrefix: 'any', dstPrefix: 'any' }] } };
-    expect(messages('ExternalAttachment', doc('ExternalAttachment', acl))[0]).toContain('spec.inboundACL.statements[0].action: expected "permit", "deny"');
+    expect(messages('External', doc('External', { inboundCommunity: '70000:1' }))[0]).toContain(
+      'spec.inboundCommunity: expected a BGP community',
+    );
+    const vpc = {
+      subnets: {
+        default: {
+          subnet: '10.0.1.0/24',
+          vlan: 10,
+          dhcp: { enable: true, static: { 'not-a-mac': { ip: '10.0.1.5' } } },
+        },
+      },
+    };
+    expect(messages('VPC', doc('VPC', vpc))[0]).toBe(
+      'spec.subnets.default.dhcp.static.not-a-mac: expected a MAC address key such as aa:bb:cc:dd:ee:01, got "not-a-mac"',
+    );
+    const acl = {
+      external: 'e',
+      connection: 'c',
+      inboundACL: { statements: [{ seq: 10, action: 'allow', protocol: 'ip', srcPrefix: 'any', dstPrefix: 'any' }] },
+    };
+    expect(messages('ExternalAttachment', doc('ExternalAttachment', acl))[0]).toContain(
+      'spec.inboundACL.statements[0].action: expected "permit", "deny"',
+    );
   });
 
   it('reports a null required field as empty', () => {
-    expect(messages('VPCAttachment', doc('VPCAttachment', { subnet: null, connection: 'c' }))).toEqual(['spec.subnet is required, got null (an empty value)']);
+    expect(messages('VPCAttachment', doc('VPCAttachment', { subnet: null, connection: 'c' }))).toEqual([
+      'spec.subnet is required, got null (an empty value)',
+    ]);
   });
 
   it('rejects label values that are not strings', () => {
-    expect(messages('Server', doc('Server', {}, { name: 's', annotations: { 'argocd.argoproj.io/sync-wave': 1 } }))).toEqual([
-      'metadata.annotations["argocd.argoproj.io/sync-wave"]: expected a string (quote it), got 1',
-    ]);
+    expect(
+      messages('Server', doc('Server', {}, { name: 's', annotations: { 'argocd.argoproj.io/sync-wave': 1 } })),
+    ).toEqual(['metadata.annotations["argocd.argoproj.io/sync-wave"]: expected a string (quote it), got 1']);
   });
 
   it('keeps unknown spec fields untouched', () => {
@@ -270,6 +346,11 @@ describe('validateDocument errors', () => {
     const check = validateDocument(doc('Switch', spec), kind('Switch'));
     expect(check.errors).toEqual([]);
     expect(check.spec).toBe(spec);
-    expect(check.spec).toEqual({ role: 'server-leaf', profile: 'vs', portLocators: { '*': '10m' }, future: { nested: [1, 2] } });
+    expect(check.spec).toEqual({
+      role: 'server-leaf',
+      profile: 'vs',
+      portLocators: { '*': '10m' },
+      future: { nested: [1, 2] },
+    });
   });
 });

@@ -15,7 +15,9 @@ function warningsOf(records: CrossRecord[], id: string): string[] {
   return (crossValidate(records).get(id) ?? []).map((i) => i.message);
 }
 
-const unbundled = (server: string, sw: string) => ({ unbundled: { link: { server: { port: server }, switch: { port: sw } } } });
+const unbundled = (server: string, sw: string) => ({
+  unbundled: { link: { server: { port: server }, switch: { port: sw } } },
+});
 const vpcSpec = (subnets: Record<string, [string, number]>, extra: Spec = {}) => ({
   ...extra,
   subnets: Object.fromEntries(Object.entries(subnets).map(([name, [subnet, vlan]]) => [name, { subnet, vlan }])),
@@ -60,8 +62,14 @@ describe('crossValidate on prepop.yaml', () => {
 
 describe('crossValidate references', () => {
   it('flags a Connection naming a switch that is not in the fabric', () => {
-    const records = [rec('Server', 'server-01', {}), rec('Switch', 'leaf-01', hydratedLeaf(1)), rec('Connection', 'c1', unbundled('server-01/enp2s1', 'leaf-09/E1/1'))];
-    expect(warningsOf(records, 'Connection/default/c1')).toEqual(['spec.unbundled.link.switch.port: Switch "leaf-09" is not defined in this fabric']);
+    const records = [
+      rec('Server', 'server-01', {}),
+      rec('Switch', 'leaf-01', hydratedLeaf(1)),
+      rec('Connection', 'c1', unbundled('server-01/enp2s1', 'leaf-09/E1/1')),
+    ];
+    expect(warningsOf(records, 'Connection/default/c1')).toEqual([
+      'spec.unbundled.link.switch.port: Switch "leaf-09" is not defined in this fabric',
+    ]);
     expect(crossValidate(records).has('Switch/default/leaf-01')).toBe(false);
   });
 
@@ -70,7 +78,9 @@ describe('crossValidate references', () => {
       rec('VPC', 'vpc-1', vpcSpec({ default: ['10.0.1.0/24', 1001] })),
       rec('VPCAttachment', 'a1', { subnet: 'vpc-1/other', connection: 'nope' }),
       rec('VPCAttachment', 'a2', { subnet: 'vpc-2', connection: 'loop' }),
-      rec('Connection', 'loop', { vpcLoopback: { links: [{ switch1: { port: 'leaf-01/E1/1' }, switch2: { port: 'leaf-01/E1/2' } }] } }),
+      rec('Connection', 'loop', {
+        vpcLoopback: { links: [{ switch1: { port: 'leaf-01/E1/1' }, switch2: { port: 'leaf-01/E1/2' } }] },
+      }),
       rec('Switch', 'leaf-01', hydratedLeaf(1)),
     ];
     expect(warningsOf(records, 'VPCAttachment/default/a1')).toEqual([
@@ -87,13 +97,20 @@ describe('crossValidate references', () => {
     const vpc = rec('VPC', 'vpc-1', vpcSpec({ default: ['10.0.1.0/24', 1001] }));
     expect(crossValidate([vpc]).size).toBe(0);
     const explicit = rec('VPC', 'vpc-2', vpcSpec({ default: ['10.0.2.0/24', 1002] }, { ipv4Namespace: 'ipns-2' }));
-    expect(warningsOf([explicit], 'VPC/default/vpc-2')).toEqual(['spec.ipv4Namespace: IPv4Namespace "ipns-2" is not defined in this fabric']);
+    expect(warningsOf([explicit], 'VPC/default/vpc-2')).toEqual([
+      'spec.ipv4Namespace: IPv4Namespace "ipns-2" is not defined in this fabric',
+    ]);
     const other = rec('VLANNamespace', 'other', { ranges: [{ from: 100, to: 200 }] });
-    expect(warningsOf([vpc, other], 'VPC/default/vpc-1')).toEqual(['spec.vlanNamespace: VLANNamespace "default" (the default) is not defined in this fabric']);
+    expect(warningsOf([vpc, other], 'VPC/default/vpc-1')).toEqual([
+      'spec.vlanNamespace: VLANNamespace "default" (the default) is not defined in this fabric',
+    ]);
   });
 
   it('flags switch groups that do not exist and profiles that are not built in', () => {
-    const records = [rec('SwitchGroup', 'mclag-1', {}), rec('Switch', 'leaf-01', hydratedLeaf(1, { profile: 'my-box', groups: ['mclag-1', 'rack-9'] }))];
+    const records = [
+      rec('SwitchGroup', 'mclag-1', {}),
+      rec('Switch', 'leaf-01', hydratedLeaf(1, { profile: 'my-box', groups: ['mclag-1', 'rack-9'] })),
+    ];
     expect(warningsOf(records, 'Switch/default/leaf-01')).toEqual([
       'spec.profile: "my-box" is not a built-in SwitchProfile (custom profiles are not tracked here)',
       'spec.groups: SwitchGroup "rack-9" is not defined in this fabric',
@@ -104,13 +121,17 @@ describe('crossValidate references', () => {
     const records = [
       rec('VPC', 'vpc-1', vpcSpec({ default: ['10.0.1.0/24', 1001] })),
       rec('VPCPeering', 'p', { permit: [{ 'vpc-1': { subnets: ['nope'] }, 'vpc-2': null }] }),
-      rec('ExternalPeering', 'e', { permit: { vpc: { name: 'vpc-1', subnets: ['default'] }, external: { name: 'ext-1' } } }),
+      rec('ExternalPeering', 'e', {
+        permit: { vpc: { name: 'vpc-1', subnets: ['default'] }, external: { name: 'ext-1' } },
+      }),
     ];
     expect(warningsOf(records, 'VPCPeering/default/p')).toEqual([
       'spec.permit[0].vpc-1.subnets: VPC "vpc-1" has no subnet "nope"',
       'spec.permit[0].vpc-2: VPC "vpc-2" is not defined in this fabric',
     ]);
-    expect(warningsOf(records, 'ExternalPeering/default/e')).toEqual(['spec.permit.external.name: External "ext-1" is not defined in this fabric']);
+    expect(warningsOf(records, 'ExternalPeering/default/e')).toEqual([
+      'spec.permit.external.name: External "ext-1" is not defined in this fabric',
+    ]);
   });
 
   it('flags an ExternalAttachment on a non-external connection or of the other mode', () => {
@@ -118,9 +139,16 @@ describe('crossValidate references', () => {
       rec('External', 'ext-1', { static: { prefixes: ['0.0.0.0/0'] } }),
       rec('Switch', 'border', hydratedLeaf(9, { role: 'border-leaf' })),
       rec('Connection', 'c', { external: { link: { switch: { port: 'border/E1/1' } } } }),
-      rec('ExternalAttachment', 'a', { external: 'ext-1', connection: 'c', switch: { ip: '10.1.0.1/24' }, neighbor: { asn: 65000, ip: '10.1.0.2' } }),
+      rec('ExternalAttachment', 'a', {
+        external: 'ext-1',
+        connection: 'c',
+        switch: { ip: '10.1.0.1/24' },
+        neighbor: { asn: 65000, ip: '10.1.0.2' },
+      }),
     ];
-    expect(warningsOf(records, 'ExternalAttachment/default/a')).toEqual(['spec: External "ext-1" is static but this attachment is bgp']);
+    expect(warningsOf(records, 'ExternalAttachment/default/a')).toEqual([
+      'spec: External "ext-1" is static but this attachment is bgp',
+    ]);
   });
 });
 
@@ -134,8 +162,12 @@ describe('crossValidate shared resources', () => {
       rec('Connection', 'c2', unbundled('s2/enp2s1', 'leaf-01/E1/4/1')),
       rec('Connection', 'c3', unbundled('s2/enp2s2', 'leaf-01/E1/4/2')),
     ];
-    expect(warningsOf(records, 'Connection/default/c1')).toEqual(['spec.unbundled.link.switch.port: port leaf-01/E1/4 is also used by Connection "c2"']);
-    expect(warningsOf(records, 'Connection/default/c2')).toEqual(['spec.unbundled.link.switch.port: port leaf-01/E1/4/1 is also used by Connection "c1"']);
+    expect(warningsOf(records, 'Connection/default/c1')).toEqual([
+      'spec.unbundled.link.switch.port: port leaf-01/E1/4 is also used by Connection "c2"',
+    ]);
+    expect(warningsOf(records, 'Connection/default/c2')).toEqual([
+      'spec.unbundled.link.switch.port: port leaf-01/E1/4/1 is also used by Connection "c1"',
+    ]);
     expect(crossValidate(records).has('Connection/default/c3')).toBe(false);
   });
 
@@ -150,7 +182,9 @@ describe('crossValidate shared resources', () => {
     const w = crossValidate(records);
     const vpc1 = w.get('VPC/default/vpc-1')!.map((i) => i.message);
     expect(vpc1).toContain('spec.subnets.b.subnet: 10.0.5.0/24 overlaps subnet "a" (10.0.0.0/16) of this VPC');
-    expect(vpc1).toContain('spec.subnets.a.subnet: 10.0.0.0/16 overlaps VPC "vpc-2" subnet "default" (10.0.9.0/24) in IPv4Namespace "default"');
+    expect(vpc1).toContain(
+      'spec.subnets.a.subnet: 10.0.0.0/16 overlaps VPC "vpc-2" subnet "default" (10.0.9.0/24) in IPv4Namespace "default"',
+    );
     expect(w.get('VPC/default/vpc-2')!.map((i) => i.message)).toEqual([
       'spec.subnets.default.subnet: 10.0.9.0/24 overlaps VPC "vpc-1" subnet "a" (10.0.0.0/16) in IPv4Namespace "default"',
     ]);
@@ -158,7 +192,10 @@ describe('crossValidate shared resources', () => {
   });
 
   it('flags a VLAN reused across VPCs of the same VLANNamespace', () => {
-    const records = [rec('VPC', 'vpc-1', vpcSpec({ default: ['10.0.1.0/24', 1001] })), rec('VPC', 'vpc-2', vpcSpec({ default: ['10.0.2.0/24', 1001] }))];
+    const records = [
+      rec('VPC', 'vpc-1', vpcSpec({ default: ['10.0.1.0/24', 1001] })),
+      rec('VPC', 'vpc-2', vpcSpec({ default: ['10.0.2.0/24', 1001] })),
+    ];
     expect(warningsOf(records, 'VPC/default/vpc-2')).toEqual([
       'spec.subnets.default.vlan: VLAN 1001 is also used by VPC "vpc-1" subnet "default" (VLANNamespace "default")',
     ]);
@@ -178,8 +215,13 @@ describe('crossValidate shared resources', () => {
   });
 
   it('flags duplicate switch ASNs and addresses', () => {
-    const records = [rec('Switch', 'leaf-01', hydratedLeaf(1)), rec('Switch', 'leaf-02', hydratedLeaf(2, { asn: 65101 }))];
-    expect(warningsOf(records, 'Switch/default/leaf-02')).toEqual(['spec.asn: ASN 65101 is also used by Switch "leaf-01"']);
+    const records = [
+      rec('Switch', 'leaf-01', hydratedLeaf(1)),
+      rec('Switch', 'leaf-02', hydratedLeaf(2, { asn: 65101 })),
+    ];
+    expect(warningsOf(records, 'Switch/default/leaf-02')).toEqual([
+      'spec.asn: ASN 65101 is also used by Switch "leaf-01"',
+    ]);
   });
 });
 
@@ -202,6 +244,11 @@ describe('crossValidate document rules', () => {
     const vpc = vpcSpec({ default: ['10.0.1.0/24', 1001] });
     (vpc.subnets.default as Spec).gateway = '10.0.2.1';
     const w = crossValidate([rec('VPC', 'vpc-1', vpc)]).get('VPC/default/vpc-1')!;
-    expect(w).toEqual([{ path: ['spec', 'subnets', 'default', 'gateway'], message: 'spec.subnets.default.gateway: 10.0.2.1 is not inside 10.0.1.0/24' }]);
+    expect(w).toEqual([
+      {
+        path: ['spec', 'subnets', 'default', 'gateway'],
+        message: 'spec.subnets.default.gateway: 10.0.2.1 is not inside 10.0.1.0/24',
+      },
+    ]);
   });
 });

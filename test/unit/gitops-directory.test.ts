@@ -36,6 +36,8 @@ describe('normalizeGitopsDirectory', () => {
   });
 
   it('names the offending value in the message, with control characters made visible', () => {
-    expect(() => normalizeGitopsDirectory('x/\u0001y')).toThrow('gitops directory "x/\\x01y" must not contain control characters');
+    expect(() => normalizeGitopsDirectory('x/\u0001y')).toThrow(
+      'gitops directory "x/\\x01y" must not contain control characters',
+    );
   });
 });

@@ -24,7 +24,9 @@ describe('expandDocuments', () => {
       '      name: b', // 15
     ].join('\n');
     const docs = expandDocuments(parseYamlText(text).documents);
-    expect(docs.map((d) => [d.index, d.listItem, d.line, (d.value as { metadata: { name: string } }).metadata.name])).toEqual([
+    expect(
+      docs.map((d) => [d.index, d.listItem, d.line, (d.value as { metadata: { name: string } }).metadata.name]),
+    ).toEqual([
       [0, undefined, 1, 'first'],
       [1, 0, 8, 'a'],
       [1, 1, 12, 'b'],
@@ -39,7 +41,9 @@ describe('expandDocuments', () => {
   });
 
   it('leaves documents that only look like lists alone', () => {
-    const docs = parseYamlText('kind: List\napiVersion: example.com/v1\nitems: [1]\n---\nkind: List\napiVersion: v1\nitems: nope\n').documents;
+    const docs = parseYamlText(
+      'kind: List\napiVersion: example.com/v1\nitems: [1]\n---\nkind: List\napiVersion: v1\nitems: nope\n',
+    ).documents;
     expect(expandDocuments(docs)).toEqual(docs);
   });
 });
@@ -61,8 +65,15 @@ describe('stripServerFields', () => {
         deletionTimestamp: 'x',
         deletionGracePeriodSeconds: 0,
         ownerReferences: [{}],
-        labels: { 'fabric.githedgehog.com/profile': 'vs', 'vlanns.fabric.githedgehog.com/default': 'true', app: 'hedgehog' },
-        annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{}', 'fabric.githedgehog.com/p2p-link': 'x' },
+        labels: {
+          'fabric.githedgehog.com/profile': 'vs',
+          'vlanns.fabric.githedgehog.com/default': 'true',
+          app: 'hedgehog',
+        },
+        annotations: {
+          'kubectl.kubernetes.io/last-applied-configuration': '{}',
+          'fabric.githedgehog.com/p2p-link': 'x',
+        },
       },
       spec: { role: 'server-leaf' },
       status: { applied: {} },
@@ -82,7 +93,13 @@ describe('stripServerFields', () => {
   });
 
   it('removes label and annotation maps that stripping emptied', () => {
-    const value = { metadata: { name: 'a', labels: { 'fabric.githedgehog.com/vpc': 'v' }, annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{}' } } };
+    const value = {
+      metadata: {
+        name: 'a',
+        labels: { 'fabric.githedgehog.com/vpc': 'v' },
+        annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{}' },
+      },
+    };
     expect(stripServerFields(value)).toEqual({ metadata: { name: 'a' } });
   });
 
@@ -93,7 +110,9 @@ describe('stripServerFields', () => {
   });
 
   it('turns an exported Agent into its desired state', () => {
-    const [doc] = parseYamlFile(readFileSync(`${FIXTURES}/corpus/fabric-samples/testdata/mesh-leaf-01.in.agent.yaml`)).documents;
+    const [doc] = parseYamlFile(
+      readFileSync(`${FIXTURES}/corpus/fabric-samples/testdata/mesh-leaf-01.in.agent.yaml`),
+    ).documents;
     const stripped = stripServerFields(doc?.value) as { metadata: Record<string, unknown>; status?: unknown };
     expect(stripped.status).toBeUndefined();
     expect(Object.keys(stripped.metadata).sort()).toEqual(['name', 'namespace']);

@@ -6,9 +6,17 @@ import { FIXTURES } from '../helpers/fixtures';
 
 describe('parseYamlText', () => {
   it('keeps MAC addresses and BGP communities as strings and reads 0100 as decimal (YAML 1.2)', () => {
-    const { documents, errors } = parseYamlText('mac: 10:20:30:40:50:59\ncommunity: 65102:50\nvlan: 0100\nflag: on\nyes: no\n');
+    const { documents, errors } = parseYamlText(
+      'mac: 10:20:30:40:50:59\ncommunity: 65102:50\nvlan: 0100\nflag: on\nyes: no\n',
+    );
     expect(errors).toEqual([]);
-    expect(documents[0]?.value).toEqual({ mac: '10:20:30:40:50:59', community: '65102:50', vlan: 100, flag: 'on', yes: 'no' });
+    expect(documents[0]?.value).toEqual({
+      mac: '10:20:30:40:50:59',
+      community: '65102:50',
+      vlan: 100,
+      flag: 'on',
+      yes: 'no',
+    });
   });
 
   it('keeps MACs used as map keys as strings', () => {
@@ -17,7 +25,23 @@ describe('parseYamlText', () => {
   });
 
   it('gives each document of a stream its 1-based start line, skipping empty and comment-only ones', () => {
-    const text = ['# header', '---', 'kind: A', 'metadata:', '  name: a', '---', '# just a comment', '---', '', '---', 'kind: B', 'metadata:', '  name: b', '...', '# trailing'].join('\n');
+    const text = [
+      '# header',
+      '---',
+      'kind: A',
+      'metadata:',
+      '  name: a',
+      '---',
+      '# just a comment',
+      '---',
+      '',
+      '---',
+      'kind: B',
+      'metadata:',
+      '  name: b',
+      '...',
+      '# trailing',
+    ].join('\n');
     const { documents, errors } = parseYamlText(text);
     expect(errors).toEqual([]);
     expect(documents.map((d) => [d.index, d.line, (d.value as { kind: string }).kind])).toEqual([
@@ -109,7 +133,9 @@ describe('parseYamlText', () => {
 
 describe('parseYamlFile', () => {
   it('reads the 46 documents of the seed prepop.yaml', () => {
-    const { documents, errors } = parseYamlFile(readFileSync(`${FIXTURES}/seed-fabric-1/v1-735989ad/gitops/hedgehog/fabric-1/prepop.yaml`));
+    const { documents, errors } = parseYamlFile(
+      readFileSync(`${FIXTURES}/seed-fabric-1/v1-735989ad/gitops/hedgehog/fabric-1/prepop.yaml`),
+    );
     expect(errors).toEqual([]);
     expect(documents).toHaveLength(46);
     const kinds = documents.map((d) => (d.value as { kind: string }).kind);
@@ -130,7 +156,10 @@ describe('parseYamlFile', () => {
   });
 
   it('strips a BOM and reads CRLF', () => {
-    const buf = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('kind: VPC\r\nmetadata:\r\n  name: v\r\n')]);
+    const buf = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from('kind: VPC\r\nmetadata:\r\n  name: v\r\n'),
+    ]);
     const { documents, errors } = parseYamlFile(buf);
     expect(errors).toEqual([]);
     expect(documents[0]?.value).toEqual({ kind: 'VPC', metadata: { name: 'v' } });
@@ -139,7 +168,10 @@ describe('parseYamlFile', () => {
 
   it('reports invalid UTF-8 with its line', () => {
     const buf = Buffer.concat([Buffer.from('a: 1\nb: '), Buffer.from([0xc3, 0x28]), Buffer.from('\n')]);
-    expect(parseYamlFile(buf)).toEqual({ documents: [], errors: [{ line: 2, message: 'file is not valid UTF-8 text' }] });
+    expect(parseYamlFile(buf)).toEqual({
+      documents: [],
+      errors: [{ line: 2, message: 'file is not valid UTF-8 text' }],
+    });
   });
 
   it('reports binary content', () => {

@@ -37,7 +37,12 @@ describe('scanDirectory', () => {
     await put('.git/config.yaml');
 
     const result = await scanDirectory(clone, 'gitops/fab/');
-    expect(result.files.map((f) => f.path)).toEqual(['gitops/fab/a.yml', 'gitops/fab/b.yaml', 'gitops/fab/raw/deeper/c.yaml', 'gitops/fab/raw/z.YAML']);
+    expect(result.files.map((f) => f.path)).toEqual([
+      'gitops/fab/a.yml',
+      'gitops/fab/b.yaml',
+      'gitops/fab/raw/deeper/c.yaml',
+      'gitops/fab/raw/z.YAML',
+    ]);
     expect(result.files[0]?.size).toBe(8);
     expect(result).toMatchObject({ problems: [], directoryMissing: false, complete: true });
   });
@@ -51,7 +56,12 @@ describe('scanDirectory', () => {
 
   it('reports a missing directory', async () => {
     await put('gitops/fab/a.yaml');
-    expect(await scanDirectory(clone, 'gitops/nope/')).toEqual({ files: [], problems: [], directoryMissing: true, complete: true });
+    expect(await scanDirectory(clone, 'gitops/nope/')).toEqual({
+      files: [],
+      problems: [],
+      directoryMissing: true,
+      complete: true,
+    });
   });
 
   it('does not follow a symlink that points outside the repository', async () => {
@@ -74,7 +84,9 @@ describe('scanDirectory', () => {
     const result = await scanDirectory(clone, 'gitops/fab/');
     expect(result.files).toEqual([]);
     expect(result.directoryMissing).toBe(true);
-    expect(result.problems).toEqual([{ path: 'gitops/fab', message: 'the gitops directory resolves outside the repository' }]);
+    expect(result.problems).toEqual([
+      { path: 'gitops/fab', message: 'the gitops directory resolves outside the repository' },
+    ]);
   });
 
   it('refuses symlinks into .git', async () => {
@@ -115,7 +127,9 @@ describe('scanDirectory', () => {
     const result = await scanDirectory(clone, 'fab/', { maxFiles: 3 });
     expect(result.files).toHaveLength(3);
     expect(result.complete).toBe(false);
-    expect(result.problems).toEqual([{ path: 'fab', message: 'more than 3 YAML files under the directory; the scan stopped there' }]);
+    expect(result.problems).toEqual([
+      { path: 'fab', message: 'more than 3 YAML files under the directory; the scan stopped there' },
+    ]);
   });
 
   it('stops at the total size limit', async () => {

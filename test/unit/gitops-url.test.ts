@@ -17,7 +17,10 @@ describe('checkRepositoryUrl', () => {
   });
 
   it.each([
-    ['https://user:pass@github.com/org/repo.git', /must not contain credentials; put them in the repository's credentials/],
+    [
+      'https://user:pass@github.com/org/repo.git',
+      /must not contain credentials; put them in the repository's credentials/,
+    ],
     ['https://ghp_token123@github.com/org/repo.git', /must not contain credentials/],
     ['https://%74oken@github.com/org/repo.git', /must not contain credentials/],
     ['ssh://git:hunter2@github.com/org/repo.git', /ssh URL must not contain a password/],

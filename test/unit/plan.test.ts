@@ -31,7 +31,11 @@ const base = { heldKeys: new Set<string>(), failedPaths: new Set<string>(), prun
 
 describe('plan', () => {
   it('sorts desired and stored into create, update, unchanged and delete by identity and hash', () => {
-    const p = plan({ ...base, stored: [stored(1, 'same'), stored(2, 'changed', { contentHash: 'old' }), stored(3, 'gone')], desired: [desired('same'), desired('changed'), desired('new')] });
+    const p = plan({
+      ...base,
+      stored: [stored(1, 'same'), stored(2, 'changed', { contentHash: 'old' }), stored(3, 'gone')],
+      desired: [desired('same'), desired('changed'), desired('new')],
+    });
     expect(p.create.map((d) => d.name)).toEqual(['new']);
     expect(p.update.map((u) => u.stored.id)).toEqual([2]);
     expect(p.unchanged.map((u) => [u.stored.id, u.touch])).toEqual([[1, false]]);
@@ -40,14 +44,24 @@ describe('plan', () => {
   });
 
   it('treats a moved file or new warnings as unchanged, only touched', () => {
-    const p = plan({ ...base, stored: [stored(1, 'a'), stored(2, 'b')], desired: [desired('a', { path: 'raw/a.yaml' }), desired('b', { warnings: [{ line: 1, message: 'w' }] })] });
+    const p = plan({
+      ...base,
+      stored: [stored(1, 'a'), stored(2, 'b')],
+      desired: [desired('a', { path: 'raw/a.yaml' }), desired('b', { warnings: [{ line: 1, message: 'w' }] })],
+    });
     expect(p.unchanged.map((u) => u.touch)).toEqual([true, true]);
     expect(p.update).toEqual([]);
   });
 
   it('keeps records held by errors, in files that failed, or when prune is off', () => {
     const s = [stored(1, 'held'), stored(2, 'in-broken', { sourcePath: 'broken.yaml' }), stored(3, 'gone')];
-    const p = plan({ ...base, stored: s, desired: [desired('other')], heldKeys: new Set(['VPC/default/held']), failedPaths: new Set(['broken.yaml']) });
+    const p = plan({
+      ...base,
+      stored: s,
+      desired: [desired('other')],
+      heldKeys: new Set(['VPC/default/held']),
+      failedPaths: new Set(['broken.yaml']),
+    });
     expect(p.kept.map((k) => [k.stored.id, k.reason])).toEqual([
       [1, 'its document in git has errors'],
       [2, 'its file broken.yaml could not be read'],

@@ -36,12 +36,24 @@ describe('redact', () => {
   });
 
   it('masks credentials in URLs and authorization headers', () => {
-    expect(redactText('fatal: https://bob:hunter2@git.example.com/x.git')).toBe('fatal: https://***@git.example.com/x.git');
+    expect(redactText('fatal: https://bob:hunter2@git.example.com/x.git')).toBe(
+      'fatal: https://***@git.example.com/x.git',
+    );
     expect(redactText('Authorization: Basic Ym9iOmh1bnRlcjI=')).toBe('Authorization: Basic ***');
   });
 
   it('masks sensitive keys and errors in nested values', () => {
-    const out = redact({ user: 'bob', password: 'x', nested: { secret: 'y', list: [{ token: 'z' }] }, err: new Error('https://u:p@h/') });
-    expect(out).toMatchObject({ user: 'bob', password: '***', nested: { secret: '***', list: [{ token: '***' }] }, err: { message: 'https://***@h/' } });
+    const out = redact({
+      user: 'bob',
+      password: 'x',
+      nested: { secret: 'y', list: [{ token: 'z' }] },
+      err: new Error('https://u:p@h/'),
+    });
+    expect(out).toMatchObject({
+      user: 'bob',
+      password: '***',
+      nested: { secret: '***', list: [{ token: '***' }] },
+      err: { message: 'https://***@h/' },
+    });
   });
 });

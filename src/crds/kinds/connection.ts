@@ -126,9 +126,21 @@ export function connectionEndpoints(spec: Spec): Endpoint[] {
         const parts = ref ? splitPortRef(ref) : null;
         if (!parts) continue;
         // Every key here is a plain identifier, so the field is built directly rather than through dotted().
-        const path = layout.single ? ['spec', type, layout.key, sideKey, 'port'] : ['spec', type, layout.key, index, sideKey, 'port'];
-        const field = layout.single ? `spec.${type}.${layout.key}.${sideKey}.port` : `spec.${type}.${layout.key}[${index}].${sideKey}.port`;
-        endpoints.push({ device: parts.device, port: parts.port, side, path, field, link: index, ip: text(sideObj?.ip) });
+        const path = layout.single
+          ? ['spec', type, layout.key, sideKey, 'port']
+          : ['spec', type, layout.key, index, sideKey, 'port'];
+        const field = layout.single
+          ? `spec.${type}.${layout.key}.${sideKey}.port`
+          : `spec.${type}.${layout.key}[${index}].${sideKey}.port`;
+        endpoints.push({
+          device: parts.device,
+          port: parts.port,
+          side,
+          path,
+          field,
+          link: index,
+          ip: text(sideObj?.ip),
+        });
       }
     });
   }
@@ -175,7 +187,8 @@ function checkSpec(spec: Spec): Issue[] {
     return [issueAt(['spec'], `expected exactly one connection type, found ${types.length}: ${types.join(', ')}`)];
   }
   const unknown = Object.keys(spec);
-  const found = unknown.length > 0 ? `unknown connection type ${unknown.map((k) => JSON.stringify(k)).join(', ')}` : 'none';
+  const found =
+    unknown.length > 0 ? `unknown connection type ${unknown.map((k) => JSON.stringify(k)).join(', ')}` : 'none';
   return [issueAt(['spec'], `expected exactly one connection type (${TYPE_LIST}), found ${found}`)];
 }
 
@@ -197,18 +210,32 @@ const SWITCH_COUNT: Partial<Record<ConnectionType, [number, number]>> = {
 
 function lintPointToPoint(type: ConnectionType, spec: Spec, issues: Issue[]): void {
   const pairs: [string, string] | undefined =
-    type === 'fabric' ? ['spine', 'leaf'] : type === 'mesh' ? ['leaf1', 'leaf2'] : type === 'gateway' ? ['switch', 'gateway'] : undefined;
+    type === 'fabric'
+      ? ['spine', 'leaf']
+      : type === 'mesh'
+        ? ['leaf1', 'leaf2']
+        : type === 'gateway'
+          ? ['switch', 'gateway']
+          : undefined;
   if (!pairs) return;
   asList(mapping(spec[type])?.links).forEach((raw, index) => {
     const l = mapping(raw);
     const a = parseCidr(text(mapping(l?.[pairs[0]])?.ip) ?? '');
     const b = parseCidr(text(mapping(l?.[pairs[1]])?.ip) ?? '');
-    for (const [key, c] of [[pairs[0], a], [pairs[1], b]] as const) {
-      if (c && c.prefixLength !== 31) issues.push(issueAt(['spec', type, 'links', index, key, 'ip'], `expected a /31 address, got /${c.prefixLength}`));
+    for (const [key, c] of [
+      [pairs[0], a],
+      [pairs[1], b],
+    ] as const) {
+      if (c && c.prefixLength !== 31)
+        issues.push(
+          issueAt(['spec', type, 'links', index, key, 'ip'], `expected a /31 address, got /${c.prefixLength}`),
+        );
     }
     if (a && b && a.prefixLength === 31 && b.prefixLength === 31) {
-      if (a.start !== b.start) issues.push(issueAt(['spec', type, 'links', index], 'both ends must be in the same /31'));
-      else if (a.address === b.address) issues.push(issueAt(['spec', type, 'links', index], 'both ends have the same IP address'));
+      if (a.start !== b.start)
+        issues.push(issueAt(['spec', type, 'links', index], 'both ends must be in the same /31'));
+      else if (a.address === b.address)
+        issues.push(issueAt(['spec', type, 'links', index], 'both ends have the same IP address'));
     }
   });
 }
@@ -219,15 +246,19 @@ function lintStaticExternal(spec: Spec, issues: Issue[]): void {
   const base = ['spec', 'staticExternal', 'link', 'switch'];
   const ip = parseCidr(text(sw.ip) ?? '');
   const nextHop = parseIPv4(text(sw.nextHop) ?? '');
-  if (ip && nextHop !== null && !cidrContains(ip, nextHop)) issues.push(issueAt([...base, 'nextHop'], `${String(sw.nextHop)} is not inside ${String(sw.ip)}`));
+  if (ip && nextHop !== null && !cidrContains(ip, nextHop))
+    issues.push(issueAt([...base, 'nextHop'], `${String(sw.nextHop)} is not inside ${String(sw.ip)}`));
   const subnets = asList(sw.subnets).map((s) => [s, parseCidr(String(s))] as const);
   const seen: Cidr[] = [];
   subnets.forEach(([raw, c], index) => {
     if (!c) return;
     const path = [...base, 'subnets', index];
-    if (!isCanonicalCidr(c)) issues.push(issueAt(path, `${String(raw)} has host bits set; the fabric expects a canonical prefix`));
-    if (c.prefixLength === 0 && subnets.length > 1) issues.push(issueAt(path, '0.0.0.0/0 is only allowed as the sole subnet'));
-    if (seen.some((other) => cidrsOverlap(other, c))) issues.push(issueAt(path, `${String(raw)} overlaps another subnet of this connection`));
+    if (!isCanonicalCidr(c))
+      issues.push(issueAt(path, `${String(raw)} has host bits set; the fabric expects a canonical prefix`));
+    if (c.prefixLength === 0 && subnets.length > 1)
+      issues.push(issueAt(path, '0.0.0.0/0 is only allowed as the sole subnet'));
+    if (seen.some((other) => cidrsOverlap(other, c)))
+      issues.push(issueAt(path, `${String(raw)} overlaps another subnet of this connection`));
     seen.push(c);
   });
 }
@@ -236,14 +267,20 @@ function lint(spec: Spec): Issue[] {
   const type = connectionType(spec);
   if (!type) return [];
   const issues: Issue[] = [];
-  if (DEPRECATED_TYPES.has(type)) issues.push(issueAt(['spec', type], `the ${type} connection type is deprecated; the fabric skips its checks`));
+  if (DEPRECATED_TYPES.has(type))
+    issues.push(issueAt(['spec', type], `the ${type} connection type is deprecated; the fabric skips its checks`));
   const endpoints = connectionEndpoints(spec);
   const range = SWITCH_COUNT[type];
   if (range) {
     const count = devices(endpoints, 'switch').length;
     if (count < range[0] || count > range[1]) {
       const expected = range[0] === range[1] ? `${range[0]}` : `${range[0]}-${range[1]}`;
-      issues.push(issueAt(['spec', type], `a ${type} connection must name ${expected} switch${range[1] === 1 ? '' : 'es'}, found ${count}`));
+      issues.push(
+        issueAt(
+          ['spec', type],
+          `a ${type} connection must name ${expected} switch${range[1] === 1 ? '' : 'es'}, found ${count}`,
+        ),
+      );
     }
   }
   if ((type === 'bundled' || type === 'eslag') && devices(endpoints, 'server').length > 1) {
@@ -297,7 +334,13 @@ function panels(spec: Spec): Panel[] {
         { key: 'side', label: 'Role' },
         { key: 'ip', label: 'IP' },
       ],
-      rows: connectionEndpoints(spec).map((e) => ({ link: e.link + 1, device: e.device, port: e.port, side: e.side, ip: e.ip })),
+      rows: connectionEndpoints(spec).map((e) => ({
+        link: e.link + 1,
+        device: e.device,
+        port: e.port,
+        side: e.side,
+        ip: e.ip,
+      })),
     },
   ];
   const sw = mapping(mapping(mapping(spec.staticExternal)?.link)?.switch);

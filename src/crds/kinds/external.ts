@@ -24,7 +24,8 @@ function lint(spec: Spec): Issue[] {
   if (externalMode(spec) !== 'static') return [];
   const issues: Issue[] = [];
   const prefixes = asList(mapping(spec.static)?.prefixes);
-  if (prefixes.length === 0) issues.push(issueAt(['spec', 'static', 'prefixes'], 'a static External needs at least one prefix'));
+  if (prefixes.length === 0)
+    issues.push(issueAt(['spec', 'static', 'prefixes'], 'a static External needs at least one prefix'));
   for (const key of ['inboundCommunity', 'outboundCommunity'] as const) {
     if (text(spec[key])) issues.push(issueAt(['spec', key], 'must be empty on a static External'));
   }
@@ -32,14 +33,22 @@ function lint(spec: Spec): Issue[] {
   prefixes.forEach((raw, index) => {
     const c = parseCidr(String(raw));
     if (!c) return;
-    if (seen.some((other) => cidrsOverlap(other, c))) issues.push(issueAt(['spec', 'static', 'prefixes', index], `${String(raw)} overlaps another prefix`));
+    if (seen.some((other) => cidrsOverlap(other, c)))
+      issues.push(issueAt(['spec', 'static', 'prefixes', index], `${String(raw)} overlaps another prefix`));
     seen.push(c);
   });
   return issues;
 }
 
 function references(spec: Spec): Reference[] {
-  return [{ kind: 'IPv4Namespace', name: externalIpv4Namespace(spec), field: 'spec.ipv4Namespace', ...(text(spec.ipv4Namespace) ? {} : { defaulted: true }) }];
+  return [
+    {
+      kind: 'IPv4Namespace',
+      name: externalIpv4Namespace(spec),
+      field: 'spec.ipv4Namespace',
+      ...(text(spec.ipv4Namespace) ? {} : { defaulted: true }),
+    },
+  ];
 }
 
 const MODE_SQL = "CASE WHEN jsonb_typeof(spec->'static') = 'object' THEN 'static' ELSE 'bgp' END";
@@ -63,9 +72,23 @@ export const external: KindDef = {
   columns: [
     { key: 'mode', label: 'Mode', value: externalMode, sortSql: MODE_SQL },
     { key: 'ipv4Namespace', label: 'IPv4 namespace', value: externalIpv4Namespace, sortSql: IPNS_SQL },
-    { key: 'inboundCommunity', label: 'Inbound community', value: (spec) => text(spec.inboundCommunity), sortSql: "spec->>'inboundCommunity'" },
-    { key: 'outboundCommunity', label: 'Outbound community', value: (spec) => text(spec.outboundCommunity), sortSql: "spec->>'outboundCommunity'" },
-    { key: 'prefixes', label: 'Static prefixes', value: (spec) => joined(asList(mapping(spec.static)?.prefixes).map(text)) },
+    {
+      key: 'inboundCommunity',
+      label: 'Inbound community',
+      value: (spec) => text(spec.inboundCommunity),
+      sortSql: "spec->>'inboundCommunity'",
+    },
+    {
+      key: 'outboundCommunity',
+      label: 'Outbound community',
+      value: (spec) => text(spec.outboundCommunity),
+      sortSql: "spec->>'outboundCommunity'",
+    },
+    {
+      key: 'prefixes',
+      label: 'Static prefixes',
+      value: (spec) => joined(asList(mapping(spec.static)?.prefixes).map(text)),
+    },
   ],
   filters: [
     { key: 'mode', label: 'Mode', sql: MODE_SQL, choices: ['bgp', 'static'] },

@@ -38,7 +38,8 @@ export function attachmentVlan(spec: Spec): number {
   return num(mapping(attachmentMode(spec) === 'static' ? spec.static : spec.switch)?.vlan) ?? 0;
 }
 
-const isEmpty = (value: unknown) => Object.values(mapping(value) ?? {}).every((v) => v === null || v === undefined || v === '' || v === 0);
+const isEmpty = (value: unknown) =>
+  Object.values(mapping(value) ?? {}).every((v) => v === null || v === undefined || v === '' || v === 0);
 
 function lintAcl(spec: Spec, issues: Issue[]): void {
   const seqs = new Set<number>();
@@ -50,13 +51,17 @@ function lintAcl(spec: Spec, issues: Issue[]): void {
     if (seq !== null && seq < 10) issues.push(issueAt([...base, 'seq'], `must be 10 or more, got ${seq}`));
     if (seq !== null && seqs.has(seq)) issues.push(issueAt([...base, 'seq'], `${seq} is used by another statement`));
     if (seq !== null) seqs.add(seq);
-    if (mapping(s.tcpFilters) && s.protocol !== 'tcp') issues.push(issueAt([...base, 'tcpFilters'], 'only allowed with protocol tcp'));
-    if ((s.icmpType != null || s.icmpCode != null) && s.protocol !== 'icmp') issues.push(issueAt(base, 'icmpType/icmpCode are only allowed with protocol icmp'));
+    if (mapping(s.tcpFilters) && s.protocol !== 'tcp')
+      issues.push(issueAt([...base, 'tcpFilters'], 'only allowed with protocol tcp'));
+    if ((s.icmpType != null || s.icmpCode != null) && s.protocol !== 'icmp')
+      issues.push(issueAt(base, 'icmpType/icmpCode are only allowed with protocol icmp'));
     const begin = num(s.portRangeBegin);
     const end = num(s.portRangeEnd);
     if (begin !== null || end !== null) {
-      if (s.protocol !== 'tcp' && s.protocol !== 'udp') issues.push(issueAt(base, 'port ranges are only allowed with protocol tcp or udp'));
-      else if (begin === null || end === null || begin < 1 || begin > end) issues.push(issueAt(base, 'expected 1 <= portRangeBegin <= portRangeEnd'));
+      if (s.protocol !== 'tcp' && s.protocol !== 'udp')
+        issues.push(issueAt(base, 'port ranges are only allowed with protocol tcp or udp'));
+      else if (begin === null || end === null || begin < 1 || begin > end)
+        issues.push(issueAt(base, 'expected 1 <= portRangeBegin <= portRangeEnd'));
     }
   });
 }
@@ -67,12 +72,15 @@ function lint(spec: Spec): Issue[] {
   const neighbor = mapping(spec.neighbor);
   if (attachmentMode(spec) === 'static') {
     const st = mapping(spec.static)!;
-    if (!isEmpty(sw) || !isEmpty(neighbor)) issues.push(issueAt(['spec'], 'a static attachment must leave switch and neighbor empty'));
+    if (!isEmpty(sw) || !isEmpty(neighbor))
+      issues.push(issueAt(['spec'], 'a static attachment must leave switch and neighbor empty'));
     const hasIp = text(st.ip) !== null;
-    if (hasIp === (st.proxy === true)) issues.push(issueAt(['spec', 'static'], 'expected exactly one of ip or proxy: true'));
+    if (hasIp === (st.proxy === true))
+      issues.push(issueAt(['spec', 'static'], 'expected exactly one of ip or proxy: true'));
   } else {
     if (!text(sw?.ip)) issues.push(issueAt(['spec', 'switch', 'ip'], 'is required for a BGP attachment'));
-    if (!num(neighbor?.asn)) issues.push(issueAt(['spec', 'neighbor', 'asn'], 'is required (non-zero) for a BGP attachment'));
+    if (!num(neighbor?.asn))
+      issues.push(issueAt(['spec', 'neighbor', 'asn'], 'is required (non-zero) for a BGP attachment'));
     if (!text(neighbor?.ip)) issues.push(issueAt(['spec', 'neighbor', 'ip'], 'is required for a BGP attachment'));
   }
   lintAcl(spec, issues);
@@ -119,7 +127,13 @@ function panels(spec: Spec): Panel[] {
       columns: ['seq', 'action', 'protocol', 'srcPrefix', 'dstPrefix'].map((key) => ({ key, label: key })),
       rows: statements.map((raw) => {
         const s = mapping(raw);
-        return { seq: num(s?.seq), action: text(s?.action), protocol: text(s?.protocol), srcPrefix: text(s?.srcPrefix), dstPrefix: text(s?.dstPrefix) };
+        return {
+          seq: num(s?.seq),
+          action: text(s?.action),
+          protocol: text(s?.protocol),
+          srcPrefix: text(s?.srcPrefix),
+          dstPrefix: text(s?.dstPrefix),
+        };
       }),
     });
   }
@@ -152,7 +166,11 @@ export const externalAttachment: KindDef = {
       value: attachmentVlan,
       sortSql: `coalesce((CASE WHEN jsonb_typeof(spec->'static') = 'object' THEN spec#>>'{static,vlan}' ELSE spec#>>'{switch,vlan}' END)::int, 0)`,
     },
-    { key: 'neighbor', label: 'Neighbor', value: (spec) => text(mapping(spec.neighbor)?.ip) ?? text(mapping(spec.static)?.remoteIP) },
+    {
+      key: 'neighbor',
+      label: 'Neighbor',
+      value: (spec) => text(mapping(spec.neighbor)?.ip) ?? text(mapping(spec.static)?.remoteIP),
+    },
   ],
   filters: [
     { key: 'mode', label: 'Mode', sql: MODE_SQL, choices: ['bgp', 'static'] },

@@ -42,7 +42,12 @@ export const externalPeering: KindDef = {
   columns: [
     { key: 'vpc', label: 'VPC', value: (spec) => text(vpcOf(spec)?.name), sortSql: "spec#>>'{permit,vpc,name}'" },
     { key: 'subnets', label: 'Subnets', value: (spec) => joined(asList(vpcOf(spec)?.subnets).map(text)) },
-    { key: 'external', label: 'External', value: (spec) => text(externalOf(spec)?.name), sortSql: "spec#>>'{permit,external,name}'" },
+    {
+      key: 'external',
+      label: 'External',
+      value: (spec) => text(externalOf(spec)?.name),
+      sortSql: "spec#>>'{permit,external,name}'",
+    },
     {
       key: 'prefixes',
       label: 'Prefixes',

@@ -14,13 +14,18 @@ export function namespaceSubnets(spec: Spec): Cidr[] {
 function lint(spec: Spec): Issue[] {
   const issues: Issue[] = [];
   const subnets = asList(spec.subnets);
-  if (subnets.length > 10) issues.push(issueAt(['spec', 'subnets'], `the fabric allows at most 10 subnets, found ${subnets.length}`));
+  if (subnets.length > 10)
+    issues.push(issueAt(['spec', 'subnets'], `the fabric allows at most 10 subnets, found ${subnets.length}`));
   const seen: Cidr[] = [];
   subnets.forEach((raw, index) => {
     const c = parseCidr(String(raw));
     if (!c) return;
-    if (!isCanonicalCidr(c)) issues.push(issueAt(['spec', 'subnets', index], `${String(raw)} has host bits set; the fabric expects a canonical prefix`));
-    if (seen.some((other) => cidrsOverlap(other, c))) issues.push(issueAt(['spec', 'subnets', index], `${String(raw)} overlaps another subnet of this namespace`));
+    if (!isCanonicalCidr(c))
+      issues.push(
+        issueAt(['spec', 'subnets', index], `${String(raw)} has host bits set; the fabric expects a canonical prefix`),
+      );
+    if (seen.some((other) => cidrsOverlap(other, c)))
+      issues.push(issueAt(['spec', 'subnets', index], `${String(raw)} overlaps another subnet of this namespace`));
     seen.push(c);
   });
   return issues;
@@ -42,7 +47,12 @@ export const ipv4Namespace: KindDef = {
   specSchema: obj({ subnets: list(cidr, 1, 20) }),
   lint,
   columns: [
-    { key: 'subnets', label: 'Subnets', value: (spec) => joined(asList(spec.subnets).map(text)), sortSql: "spec#>>'{subnets,0}'" },
+    {
+      key: 'subnets',
+      label: 'Subnets',
+      value: (spec) => joined(asList(spec.subnets).map(text)),
+      sortSql: "spec#>>'{subnets,0}'",
+    },
   ],
   filters: [],
   references: () => [],

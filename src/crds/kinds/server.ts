@@ -21,7 +21,12 @@ export const server: KindDef = {
   specRequired: false,
   specSchema: obj({ description: opt(str), profile: opt(str) }),
   columns: [
-    { key: 'description', label: 'Description', value: (spec) => text(spec.description), sortSql: "spec->>'description'" },
+    {
+      key: 'description',
+      label: 'Description',
+      value: (spec) => text(spec.description),
+      sortSql: "spec->>'description'",
+    },
     { key: 'profile', label: 'Profile', value: (spec) => text(spec.profile), sortSql: "spec->>'profile'" },
   ],
   filters: [],

@@ -49,7 +49,9 @@ export function switchGroups(spec: Spec): string[] {
 
 /** The VLANNamespaces the switch uses; the fabric defaults the list to ["default"]. */
 export function switchVlanNamespaces(spec: Spec): { names: string[]; defaulted: boolean } {
-  const names = asList(spec.vlanNamespaces).map(text).filter((n): n is string => n !== null);
+  const names = asList(spec.vlanNamespaces)
+    .map(text)
+    .filter((n): n is string => n !== null);
   return names.length > 0 ? { names, defaulted: false } : { names: ['default'], defaulted: true };
 }
 
@@ -60,20 +62,28 @@ function lint(spec: Spec): Issue[] {
   const profile = text(spec.profile);
   if (!profile) issues.push(issueAt(['spec', 'profile'], 'missing; the fabric requires a SwitchProfile name'));
   else if (!isBuiltinSwitchProfile(profile)) {
-    issues.push(issueAt(['spec', 'profile'], `"${profile}" is not a built-in SwitchProfile (custom profiles are not tracked here)`));
+    issues.push(
+      issueAt(
+        ['spec', 'profile'],
+        `"${profile}" is not a built-in SwitchProfile (custom profiles are not tracked here)`,
+      ),
+    );
   }
   if (!num(spec.asn)) issues.push(issueAt(['spec', 'asn'], `missing; it ${HYDRATED}`));
   if (!text(spec.ip)) issues.push(issueAt(['spec', 'ip'], `missing; it ${HYDRATED}`));
   if (!text(spec.protocolIP)) issues.push(issueAt(['spec', 'protocolIP'], `missing; it ${HYDRATED}`));
-  if (isLeafRole(spec.role) && !text(spec.vtepIP)) issues.push(issueAt(['spec', 'vtepIP'], `missing; for a leaf it ${HYDRATED}`));
-  if (spec.role === 'spine' && text(spec.vtepIP)) issues.push(issueAt(['spec', 'vtepIP'], 'must not be set on a spine'));
+  if (isLeafRole(spec.role) && !text(spec.vtepIP))
+    issues.push(issueAt(['spec', 'vtepIP'], `missing; for a leaf it ${HYDRATED}`));
+  if (spec.role === 'spine' && text(spec.vtepIP))
+    issues.push(issueAt(['spec', 'vtepIP'], 'must not be set on a spine'));
   const redundancy = mapping(spec.redundancy);
   const group = text(redundancy?.group);
   const type = text(redundancy?.type);
   if ((group === null) !== (type === null)) {
     issues.push(issueAt(['spec', 'redundancy'], 'group and type must be set together or not at all'));
   }
-  if (type === 'mclag') issues.push(issueAt(['spec', 'redundancy', 'type'], 'mclag redundancy is deprecated; use eslag'));
+  if (type === 'mclag')
+    issues.push(issueAt(['spec', 'redundancy', 'type'], 'mclag redundancy is deprecated; use eslag'));
   return issues;
 }
 
@@ -83,11 +93,20 @@ function references(spec: Spec): Reference[] {
   if (profile) refs.push({ kind: 'SwitchProfile', name: profile, field: 'spec.profile' });
   const explicit = new Set(asList(spec.groups).map(text));
   for (const group of switchGroups(spec)) {
-    refs.push({ kind: 'SwitchGroup', name: group, field: explicit.has(group) ? 'spec.groups' : 'spec.redundancy.group' });
+    refs.push({
+      kind: 'SwitchGroup',
+      name: group,
+      field: explicit.has(group) ? 'spec.groups' : 'spec.redundancy.group',
+    });
   }
   const vlanns = switchVlanNamespaces(spec);
   for (const name of vlanns.names) {
-    refs.push({ kind: 'VLANNamespace', name, field: 'spec.vlanNamespaces', ...(vlanns.defaulted ? { defaulted: true } : {}) });
+    refs.push({
+      kind: 'VLANNamespace',
+      name,
+      field: 'spec.vlanNamespaces',
+      ...(vlanns.defaulted ? { defaulted: true } : {}),
+    });
   }
   return refs;
 }
@@ -171,12 +190,22 @@ export const switchKind: KindDef = {
       value: (spec) => text(mapping(spec.redundancy)?.type),
       sortSql: "spec#>>'{redundancy,type}'",
     },
-    { key: 'description', label: 'Description', value: (spec) => text(spec.description), sortSql: "spec->>'description'" },
+    {
+      key: 'description',
+      label: 'Description',
+      value: (spec) => text(spec.description),
+      sortSql: "spec->>'description'",
+    },
   ],
   filters: [
     { key: 'role', label: 'Role', sql: "spec->>'role'", choices: [...SWITCH_ROLES] },
     { key: 'profile', label: 'Profile', sql: "spec->>'profile'" },
-    { key: 'redundancy', label: 'Redundancy', sql: "coalesce(spec#>>'{redundancy,type}', 'none')", choices: ['none', ...REDUNDANCY_TYPES] },
+    {
+      key: 'redundancy',
+      label: 'Redundancy',
+      sql: "coalesce(spec#>>'{redundancy,type}', 'none')",
+      choices: ['none', ...REDUNDANCY_TYPES],
+    },
   ],
   references,
   panels,

@@ -37,22 +37,31 @@ function checkSpec(spec: Spec): Issue[] {
 
 function lint(spec: Spec): Issue[] {
   const issues: Issue[] = [];
-  const ranges = vlanRanges(spec).map((r, index) => ({ ...r, index })).sort((a, b) => a.from - b.from);
+  const ranges = vlanRanges(spec)
+    .map((r, index) => ({ ...r, index }))
+    .sort((a, b) => a.from - b.from);
   for (let i = 1; i < ranges.length; i++) {
     const prev = ranges[i - 1]!;
     const cur = ranges[i]!;
-    if (cur.from <= prev.to) issues.push(issueAt(['spec', 'ranges', cur.index], `${cur.from}-${cur.to} overlaps ${prev.from}-${prev.to}`));
+    if (cur.from <= prev.to)
+      issues.push(issueAt(['spec', 'ranges', cur.index], `${cur.from}-${cur.to} overlaps ${prev.from}-${prev.to}`));
   }
   for (const r of ranges) {
     // The fabric reserves 3000-3899 for VPC IRB VLANs and 3900-3999 for the TH5 workaround (defaults).
     if (r.from <= 3999 && r.to >= 3000) {
-      issues.push(issueAt(['spec', 'ranges', r.index], `${r.from}-${r.to} overlaps the fabric's reserved VLANs 3000-3999 (default settings)`));
+      issues.push(
+        issueAt(
+          ['spec', 'ranges', r.index],
+          `${r.from}-${r.to} overlaps the fabric's reserved VLANs 3000-3999 (default settings)`,
+        ),
+      );
     }
   }
   return issues;
 }
 
-const rangeText = (spec: Spec) => joined(vlanRanges(spec).map((r) => (r.from === r.to ? `${r.from}` : `${r.from}-${r.to}`)));
+const rangeText = (spec: Spec) =>
+  joined(vlanRanges(spec).map((r) => (r.from === r.to ? `${r.from}` : `${r.from}-${r.to}`)));
 
 export const vlanNamespace: KindDef = {
   kind: 'VLANNamespace',

@@ -6,7 +6,9 @@ import type { Issue, KindDef, Panel, Reference, Spec } from '../types';
 
 const VLAN_ERROR = 'expected an integer 1-4094';
 // 0 passes here because hostBGP subnets may omit the VLAN; checkSpec rejects it otherwise.
-const subnetVlan = z.number({ error: VLAN_ERROR }).refine((v) => Number.isInteger(v) && v >= 0 && v <= 4094, { error: VLAN_ERROR });
+const subnetVlan = z
+  .number({ error: VLAN_ERROR })
+  .refine((v) => Number.isInteger(v) && v >= 0 && v <= 4094, { error: VLAN_ERROR });
 const prefixLen = intIn(1, 32, 'a prefix length');
 
 const dhcpOptions = obj({
@@ -99,10 +101,21 @@ function checkSpec(spec: Spec): Issue[] {
     if (!s) continue;
     const base = ['spec', 'subnets', name];
     if (s.hostBGP !== true && (s.vlan === undefined || s.vlan === null || s.vlan === 0)) {
-      issues.push(issueAt([...base, 'vlan'], `${VLAN_ERROR} (required unless hostBGP is set), got ${s.vlan === 0 ? '0' : 'nothing'}`));
+      issues.push(
+        issueAt(
+          [...base, 'vlan'],
+          `${VLAN_ERROR} (required unless hostBGP is set), got ${s.vlan === 0 ? '0' : 'nothing'}`,
+        ),
+      );
     }
     for (const mac of Object.keys(mapping(mapping(s.dhcp)?.static) ?? {})) {
-      if (!isMac(mac)) issues.push(issueAt([...base, 'dhcp', 'static', mac], `expected a MAC address key such as aa:bb:cc:dd:ee:01, got ${JSON.stringify(mac)}`));
+      if (!isMac(mac))
+        issues.push(
+          issueAt(
+            [...base, 'dhcp', 'static', mac],
+            `expected a MAC address key such as aa:bb:cc:dd:ee:01, got ${JSON.stringify(mac)}`,
+          ),
+        );
     }
   }
   return issues;
@@ -112,11 +125,18 @@ function lintSubnet(name: string, s: Record<string, unknown>, issues: Issue[]): 
   const base = ['spec', 'subnets', name];
   const net = parseCidr(String(s.subnet));
   if (!net) return;
-  if (!isCanonicalCidr(net)) issues.push(issueAt([...base, 'subnet'], `${String(s.subnet)} has host bits set; the fabric expects a canonical prefix`));
-  if (net.prefixLength > 30) issues.push(issueAt([...base, 'subnet'], `prefix /${net.prefixLength} is too small; the fabric needs /30 or larger`));
+  if (!isCanonicalCidr(net))
+    issues.push(
+      issueAt([...base, 'subnet'], `${String(s.subnet)} has host bits set; the fabric expects a canonical prefix`),
+    );
+  if (net.prefixLength > 30)
+    issues.push(
+      issueAt([...base, 'subnet'], `prefix /${net.prefixLength} is too small; the fabric needs /30 or larger`),
+    );
   const inside = (field: string, value: unknown) => {
     const ip = typeof value === 'string' ? parseIPv4(value) : null;
-    if (ip !== null && !cidrContains(net, ip)) issues.push(issueAt([...base, ...field.split('.')], `${value as string} is not inside ${String(s.subnet)}`));
+    if (ip !== null && !cidrContains(net, ip))
+      issues.push(issueAt([...base, ...field.split('.')], `${value as string} is not inside ${String(s.subnet)}`));
   };
   inside('gateway', s.gateway);
   const dhcp = mapping(s.dhcp);
@@ -126,11 +146,13 @@ function lintSubnet(name: string, s: Record<string, unknown>, issues: Issue[]): 
   inside('dhcp.range.end', range?.end);
   const start = parseIPv4(text(range?.start) ?? '');
   const end = parseIPv4(text(range?.end) ?? '');
-  if (start !== null && end !== null && start >= end) issues.push(issueAt([...base, 'dhcp', 'range'], 'start must be below end'));
+  if (start !== null && end !== null && start >= end)
+    issues.push(issueAt([...base, 'dhcp', 'range'], 'start must be below end'));
   for (const [mac, lease] of Object.entries(mapping(dhcp.static) ?? {})) {
     const ip = text(mapping(lease)?.ip);
     const addr = ip ? parseIPv4(ip) : null;
-    if (addr !== null && !cidrContains(net, addr)) issues.push(issueAt([...base, 'dhcp', 'static', mac, 'ip'], `${ip} is not inside ${String(s.subnet)}`));
+    if (addr !== null && !cidrContains(net, addr))
+      issues.push(issueAt([...base, 'dhcp', 'static', mac, 'ip'], `${ip} is not inside ${String(s.subnet)}`));
   }
   if (dhcp.enable === true && (text(dhcp.relay) || text(dhcp.relayVPC))) {
     issues.push(issueAt([...base, 'dhcp'], 'enable and relay are mutually exclusive'));
@@ -139,7 +161,8 @@ function lintSubnet(name: string, s: Record<string, unknown>, issues: Issue[]): 
   if (dhcp.enable !== true && (mapping(dhcp.options) || mapping(dhcp.static))) {
     issues.push(issueAt([...base, 'dhcp'], 'options and static leases need dhcp.enable: true'));
   }
-  if (s.hostBGP === true && dhcp.enable === true) issues.push(issueAt([...base, 'dhcp', 'enable'], 'DHCP is not allowed on a hostBGP subnet'));
+  if (s.hostBGP === true && dhcp.enable === true)
+    issues.push(issueAt([...base, 'dhcp', 'enable'], 'DHCP is not allowed on a hostBGP subnet'));
 }
 
 function lint(spec: Spec): Issue[] {
@@ -147,34 +170,54 @@ function lint(spec: Spec): Issue[] {
   const subnets = mapping(spec.subnets) ?? {};
   const names = Object.keys(subnets);
   if (names.length === 0) issues.push(issueAt(['spec', 'subnets'], 'a VPC needs at least one subnet'));
-  if (names.length > 20) issues.push(issueAt(['spec', 'subnets'], `a VPC may have at most 20 subnets, found ${names.length}`));
+  if (names.length > 20)
+    issues.push(issueAt(['spec', 'subnets'], `a VPC may have at most 20 subnets, found ${names.length}`));
   for (const name of names) {
     const s = mapping(subnets[name]);
     if (s) lintSubnet(name, s, issues);
   }
   asList(spec.permit).forEach((raw, index) => {
     const entries = asList(raw).map(text);
-    if (new Set(entries).size < 2) issues.push(issueAt(['spec', 'permit', index], 'expected at least 2 distinct subnet names'));
+    if (new Set(entries).size < 2)
+      issues.push(issueAt(['spec', 'permit', index], 'expected at least 2 distinct subnet names'));
     for (const entry of entries) {
-      if (entry && !(entry in subnets)) issues.push(issueAt(['spec', 'permit', index], `names subnet "${entry}", which this VPC does not have`));
+      if (entry && !(entry in subnets))
+        issues.push(issueAt(['spec', 'permit', index], `names subnet "${entry}", which this VPC does not have`));
     }
   });
   asList(spec.staticRoutes).forEach((raw, index) => {
     const prefix = text(mapping(raw)?.prefix);
     const c = prefix ? parseCidr(prefix) : null;
-    if (c && !isCanonicalCidr(c)) issues.push(issueAt(['spec', 'staticRoutes', index, 'prefix'], `${prefix} has host bits set; the fabric expects a canonical prefix`));
+    if (c && !isCanonicalCidr(c))
+      issues.push(
+        issueAt(
+          ['spec', 'staticRoutes', index, 'prefix'],
+          `${prefix} has host bits set; the fabric expects a canonical prefix`,
+        ),
+      );
   });
   return issues;
 }
 
 function references(spec: Spec): Reference[] {
   const refs: Reference[] = [
-    { kind: 'IPv4Namespace', name: vpcIpv4Namespace(spec), field: 'spec.ipv4Namespace', ...(text(spec.ipv4Namespace) ? {} : { defaulted: true }) },
-    { kind: 'VLANNamespace', name: vpcVlanNamespace(spec), field: 'spec.vlanNamespace', ...(text(spec.vlanNamespace) ? {} : { defaulted: true }) },
+    {
+      kind: 'IPv4Namespace',
+      name: vpcIpv4Namespace(spec),
+      field: 'spec.ipv4Namespace',
+      ...(text(spec.ipv4Namespace) ? {} : { defaulted: true }),
+    },
+    {
+      kind: 'VLANNamespace',
+      name: vpcVlanNamespace(spec),
+      field: 'spec.vlanNamespace',
+      ...(text(spec.vlanNamespace) ? {} : { defaulted: true }),
+    },
   ];
   for (const [name, raw] of Object.entries(mapping(spec.subnets) ?? {})) {
     const relayVPC = text(mapping(mapping(raw)?.dhcp)?.relayVPC);
-    if (relayVPC) refs.push({ kind: 'VPC', name: relayVPC, field: dotted(['spec', 'subnets', name, 'dhcp', 'relayVPC']) });
+    if (relayVPC)
+      refs.push({ kind: 'VPC', name: relayVPC, field: dotted(['spec', 'subnets', name, 'dhcp', 'relayVPC']) });
   }
   return refs;
 }
@@ -191,7 +234,13 @@ function panels(spec: Spec): Panel[] {
         { key: 'vlan', label: 'VLAN' },
         { key: 'dhcp', label: 'DHCP' },
       ],
-      rows: vpcSubnets(spec).map((s) => ({ name: s.name, subnet: s.subnet, gateway: s.gateway, vlan: s.vlan, dhcp: s.dhcp })),
+      rows: vpcSubnets(spec).map((s) => ({
+        name: s.name,
+        subnet: s.subnet,
+        gateway: s.gateway,
+        vlan: s.vlan,
+        dhcp: s.dhcp,
+      })),
     },
   ];
   const routes = asList(spec.staticRoutes);
@@ -203,7 +252,10 @@ function panels(spec: Spec): Panel[] {
         { key: 'prefix', label: 'Prefix' },
         { key: 'nextHops', label: 'Next hops' },
       ],
-      rows: routes.map((raw) => ({ prefix: text(mapping(raw)?.prefix), nextHops: joined(asList(mapping(raw)?.nextHops).map(text)) })),
+      rows: routes.map((raw) => ({
+        prefix: text(mapping(raw)?.prefix),
+        nextHops: joined(asList(mapping(raw)?.nextHops).map(text)),
+      })),
     });
   }
   return out;

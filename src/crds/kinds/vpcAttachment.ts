@@ -15,8 +15,15 @@ const specSchema = obj({ subnet: str, connection: str, nativeVLAN: opt(bool) });
 
 function checkSpec(spec: Spec): Issue[] {
   const issues: Issue[] = [];
-  if (!attachmentSubnet(spec)?.vpc) issues.push(issueAt(['spec', 'subnet'], `expected "<vpc>/<subnet>", e.g. "vpc-1/default", got ${JSON.stringify(spec.subnet)}`));
-  if (!text(spec.connection)) issues.push(issueAt(['spec', 'connection'], 'expected a Connection name, got an empty string'));
+  if (!attachmentSubnet(spec)?.vpc)
+    issues.push(
+      issueAt(
+        ['spec', 'subnet'],
+        `expected "<vpc>/<subnet>", e.g. "vpc-1/default", got ${JSON.stringify(spec.subnet)}`,
+      ),
+    );
+  if (!text(spec.connection))
+    issues.push(issueAt(['spec', 'connection'], 'expected a Connection name, got an empty string'));
   return issues;
 }
 
@@ -44,7 +51,12 @@ export const vpcAttachment: KindDef = {
   specSchema,
   checkSpec,
   columns: [
-    { key: 'vpc', label: 'VPC', value: (spec) => attachmentSubnet(spec)?.vpc ?? null, sortSql: "split_part(spec->>'subnet', '/', 1)" },
+    {
+      key: 'vpc',
+      label: 'VPC',
+      value: (spec) => attachmentSubnet(spec)?.vpc ?? null,
+      sortSql: "split_part(spec->>'subnet', '/', 1)",
+    },
     {
       key: 'subnet',
       label: 'Subnet',
@@ -63,7 +75,12 @@ export const vpcAttachment: KindDef = {
   filters: [
     { key: 'vpc', label: 'VPC', sql: "split_part(spec->>'subnet', '/', 1)" },
     { key: 'connection', label: 'Connection', sql: "spec->>'connection'" },
-    { key: 'nativeVLAN', label: 'Native VLAN', sql: "coalesce(spec->>'nativeVLAN', 'false')", choices: ['true', 'false'] },
+    {
+      key: 'nativeVLAN',
+      label: 'Native VLAN',
+      sql: "coalesce(spec->>'nativeVLAN', 'false')",
+      choices: ['true', 'false'],
+    },
   ],
   references,
 };

@@ -19,12 +19,20 @@ function checkSpec(spec: Spec): Issue[] {
   asList(spec.permit).forEach((raw, index) => {
     const keys = Object.keys(mapping(raw) ?? {}).sort();
     if (keys.length !== 2) {
-      issues.push(issueAt(['spec', 'permit', index], `expected exactly 2 VPC names, got ${keys.length}${keys.length > 0 ? ` (${keys.join(', ')})` : ''}`));
+      issues.push(
+        issueAt(
+          ['spec', 'permit', index],
+          `expected exactly 2 VPC names, got ${keys.length}${keys.length > 0 ? ` (${keys.join(', ')})` : ''}`,
+        ),
+      );
       return;
     }
     const thisPair = keys.join(' and ');
     if (pair === null) pair = thisPair;
-    else if (pair !== thisPair) issues.push(issueAt(['spec', 'permit', index], `expected the same 2 VPCs in every entry (${pair}), got ${thisPair}`));
+    else if (pair !== thisPair)
+      issues.push(
+        issueAt(['spec', 'permit', index], `expected the same 2 VPCs in every entry (${pair}), got ${thisPair}`),
+      );
   });
   return issues;
 }
@@ -38,7 +46,9 @@ function references(spec: Spec): Reference[] {
   const seen = new Set<string>();
   asList(spec.permit).forEach((raw, index) => {
     for (const [vpcName, value] of Object.entries(mapping(raw) ?? {})) {
-      const subnets = asList(mapping(value)?.subnets).map(text).filter((s): s is string => s !== null);
+      const subnets = asList(mapping(value)?.subnets)
+        .map(text)
+        .filter((s): s is string => s !== null);
       const field = dotted(['spec', 'permit', index, vpcName]);
       if (subnets.length === 0 && !seen.has(vpcName)) refs.push({ kind: 'VPC', name: vpcName, field });
       for (const subnet of subnets) refs.push({ kind: 'VPC', name: vpcName, field: `${field}.subnets`, subnet });

@@ -24,7 +24,11 @@ export function changeListSpec(fabrics: Choices, users: Choices): ListSpec {
       { key: 'syncRun', label: 'Sync run', sortable: true },
     ],
     filters: [
-      { key: 'action', label: 'Action', choices: Object.entries(CHANGE_ACTION).map(([value, c]) => ({ value, label: c.label })) },
+      {
+        key: 'action',
+        label: 'Action',
+        choices: Object.entries(CHANGE_ACTION).map(([value, c]) => ({ value, label: c.label })),
+      },
       { key: 'objectType', label: 'Type', choices: OBJECT_TYPES.map((t) => ({ value: t, label: t })) },
       { key: 'user', label: 'User', choices: users },
       { key: 'syncRun', label: 'Sync run' },
@@ -92,7 +96,12 @@ export function changeRows(items: ChangeRecord[], fabricNames: Map<number, strin
       action: { text: c.action, badge: CHANGE_ACTION[c.action] },
       objectType: { text: c.objectType },
       object: { text: c.objectLabel, href: objectHref(c) },
-      fabric: c.fabricId ? { text: fabricNames.get(c.fabricId) ?? `#${c.fabricId}`, href: fabricNames.has(c.fabricId) ? `/fabrics/${c.fabricId}` : undefined } : { text: null },
+      fabric: c.fabricId
+        ? {
+            text: fabricNames.get(c.fabricId) ?? `#${c.fabricId}`,
+            href: fabricNames.has(c.fabricId) ? `/fabrics/${c.fabricId}` : undefined,
+          }
+        : { text: null },
       syncRun: c.syncRunId ? { text: `#${c.syncRunId}`, href: `/sync-runs/${c.syncRunId}` } : { text: null },
     },
   }));

@@ -20,8 +20,16 @@ export function fabricListSpec(repositories: { value: string; label: string }[])
     ],
     filters: [
       { key: 'repository', label: 'Repository', choices: repositories },
-      { key: 'status', label: 'Status', choices: Object.entries(FABRIC_STATUS).map(([value, c]) => ({ value, label: c.label })) },
-      { key: 'syncStatus', label: 'Sync status', choices: Object.entries(SYNC_STATUS).map(([value, c]) => ({ value, label: c.label })) },
+      {
+        key: 'status',
+        label: 'Status',
+        choices: Object.entries(FABRIC_STATUS).map(([value, c]) => ({ value, label: c.label })),
+      },
+      {
+        key: 'syncStatus',
+        label: 'Sync status',
+        choices: Object.entries(SYNC_STATUS).map(([value, c]) => ({ value, label: c.label })),
+      },
     ],
     defaultSort: 'name',
     exports: [],
@@ -71,7 +79,10 @@ export function fabricRows(items: FabricRow[]): ListRow[] {
       status: { text: f.status, badge: FABRIC_STATUS[f.status] },
       repository: { text: f.repository.name, href: `/repositories/${f.repository.id}` },
       directory: { text: f.gitopsDirectory || '/', mono: true },
-      branch: { text: f.branch ?? f.repository.defaultBranch ?? 'remote default', mono: !!(f.branch ?? f.repository.defaultBranch) },
+      branch: {
+        text: f.branch ?? f.repository.defaultBranch ?? 'remote default',
+        mono: !!(f.branch ?? f.repository.defaultBranch),
+      },
       syncStatus: { text: f.syncStatus, badge: SYNC_STATUS[f.syncStatus] },
       records: { text: f.cachedCrdCount, href: `/crds?fabric=${f.id}` },
       commit: { text: f.lastSyncedCommit?.slice(0, 8) ?? null, mono: true },

@@ -15,6 +15,13 @@ export async function fabricRecordsTable(fabricId: number, query: Record<string,
   if (kind) listQuery.filters.kind = kind.kind;
   else delete listQuery.filters.kind;
   const result = await listRecords(toRecordQuery(kind, listQuery, fabricId));
-  const list = buildListView({ spec, query: listQuery, total: result.total, path: `/fabrics/${fabricId}`, anchor: '#records', user });
+  const list = buildListView({
+    spec,
+    query: listQuery,
+    total: result.total,
+    path: `/fabrics/${fabricId}`,
+    anchor: '#records',
+    user,
+  });
   return { kind, list, rows: recordRows(result.items, kind) };
 }

@@ -19,5 +19,9 @@ export function listSpecByKey(key: string): ListSpec | undefined {
   if (!match) return undefined;
   const kind = match[2] === '*' ? undefined : kindByName(match[2]!);
   if (match[2] !== '*' && !kind) return undefined;
-  return recordListSpec({ kind, fabrics: match[1] === 'crd' ? [] : undefined, kindFilter: match[1] === 'fabric-records' });
+  return recordListSpec({
+    kind,
+    fabrics: match[1] === 'crd' ? [] : undefined,
+    kindFilter: match[1] === 'fabric-records',
+  });
 }

@@ -14,7 +14,9 @@ export function recordHref(r: { id: number; kind: string }, kind?: KindDef): str
 
 /** Fabrics as filter choices (value = id). */
 export async function fabricChoices(): Promise<{ value: string; label: string }[]> {
-  const fabrics = await queryRows<{ id: number; name: string }>(Prisma.sql`SELECT id, name FROM "Fabric" ORDER BY name`);
+  const fabrics = await queryRows<{ id: number; name: string }>(
+    Prisma.sql`SELECT id, name FROM "Fabric" ORDER BY name`,
+  );
   return fabrics.map((f) => ({ value: String(f.id), label: f.name }));
 }
 
@@ -25,14 +27,24 @@ const VALIDATION_CHOICES = Object.entries(VALIDATION_STATE).map(([value, c]) => 
  * (the fabric filter's choices): a fabric column and filter; the fabric page's own table has
  * neither, but picks the kind with a filter (`kindFilter`).
  */
-export function recordListSpec(props: { kind?: KindDef; fabrics?: { value: string; label: string }[]; kindFilter?: boolean }): ListSpec {
+export function recordListSpec(props: {
+  kind?: KindDef;
+  fabrics?: { value: string; label: string }[];
+  kindFilter?: boolean;
+}): ListSpec {
   const { kind, fabrics } = props;
   const filters: ListFilter[] = [
-    ...(props.kindFilter || !kind ? [{ key: 'kind', label: 'Kind', choices: kinds.map((k) => ({ value: k.kind, label: k.label })) }] : []),
+    ...(props.kindFilter || !kind
+      ? [{ key: 'kind', label: 'Kind', choices: kinds.map((k) => ({ value: k.kind, label: k.label })) }]
+      : []),
     ...(fabrics ? [{ key: 'fabric', label: 'Fabric', choices: fabrics }] : []),
     { key: 'namespace', label: 'Namespace' },
     { key: 'validation', label: 'Validation', choices: VALIDATION_CHOICES },
-    ...(kind?.filters.map((f) => ({ key: f.key, label: f.label, choices: f.choices?.map((c) => ({ value: c, label: c })) })) ?? []),
+    ...(kind?.filters.map((f) => ({
+      key: f.key,
+      label: f.label,
+      choices: f.choices?.map((c) => ({ value: c, label: c })),
+    })) ?? []),
   ];
   return {
     key: `${fabrics ? 'crd' : 'fabric-records'}:${kind?.kind ?? '*'}`,

@@ -15,8 +15,16 @@ export const repositoryListSpec: ListSpec = {
     { key: 'fabrics', label: 'Fabrics', sortable: true },
   ],
   filters: [
-    { key: 'authType', label: 'Authentication', choices: Object.entries(AUTH_TYPE).map(([value, c]) => ({ value, label: c.label })) },
-    { key: 'connection', label: 'Connection', choices: Object.entries(CONNECTION_STATUS).map(([value, c]) => ({ value, label: c.label })) },
+    {
+      key: 'authType',
+      label: 'Authentication',
+      choices: Object.entries(AUTH_TYPE).map(([value, c]) => ({ value, label: c.label })),
+    },
+    {
+      key: 'connection',
+      label: 'Connection',
+      choices: Object.entries(CONNECTION_STATUS).map(([value, c]) => ({ value, label: c.label })),
+    },
   ],
   defaultSort: 'name',
   exports: [],
@@ -37,7 +45,9 @@ function repositoryWhere(query: ListQuery): Prisma.GitRepositoryWhereInput {
   const contains = query.q ? { contains: query.q, mode: 'insensitive' as const } : undefined;
   return {
     ...(f.authType && f.authType in AUTH_TYPE ? { authType: f.authType as keyof typeof AUTH_TYPE } : {}),
-    ...(f.connection && f.connection in CONNECTION_STATUS ? { connectionStatus: f.connection as keyof typeof CONNECTION_STATUS } : {}),
+    ...(f.connection && f.connection in CONNECTION_STATUS
+      ? { connectionStatus: f.connection as keyof typeof CONNECTION_STATUS }
+      : {}),
     ...(contains ? { OR: [{ name: contains }, { url: contains }] } : {}),
   };
 }

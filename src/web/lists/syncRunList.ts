@@ -26,7 +26,11 @@ export function syncRunListSpec(fabrics: { value: string; label: string }[]): Li
     ],
     filters: [
       { key: 'fabric', label: 'Fabric', choices: fabrics },
-      { key: 'status', label: 'Result', choices: Object.entries(RUN_STATUS).map(([value, c]) => ({ value, label: c.label })) },
+      {
+        key: 'status',
+        label: 'Result',
+        choices: Object.entries(RUN_STATUS).map(([value, c]) => ({ value, label: c.label })),
+      },
       { key: 'trigger', label: 'Trigger', choices: TRIGGERS.map((t) => ({ value: t, label: t })) },
     ],
     defaultSort: '-id',
@@ -54,8 +58,17 @@ function syncRunWhere(query: ListQuery): Prisma.SyncRunWhereInput {
   return {
     ...(f.fabric ? { fabricId: Number.isInteger(fabricId) && fabricId > 0 && fabricId < 2 ** 31 ? fabricId : -1 } : {}),
     ...(f.status && f.status in RUN_STATUS ? { status: f.status as keyof typeof RUN_STATUS } : {}),
-    ...(f.trigger && (TRIGGERS as readonly string[]).includes(f.trigger) ? { trigger: f.trigger as (typeof TRIGGERS)[number] } : {}),
-    ...(q ? { OR: [{ commitSha: { startsWith: q.toLowerCase() } }, { commitMessage: { contains: q, mode: 'insensitive' as const } }] } : {}),
+    ...(f.trigger && (TRIGGERS as readonly string[]).includes(f.trigger)
+      ? { trigger: f.trigger as (typeof TRIGGERS)[number] }
+      : {}),
+    ...(q
+      ? {
+          OR: [
+            { commitSha: { startsWith: q.toLowerCase() } },
+            { commitMessage: { contains: q, mode: 'insensitive' as const } },
+          ],
+        }
+      : {}),
   };
 }
 

@@ -47,7 +47,11 @@ export function csrf(req: Request, _res: Response, next: NextFunction): void {
   if (!req.session?.userId && req.path !== '/login') return next();
   const sent = (req.body as Record<string, unknown> | undefined)?._csrf ?? req.get('x-csrf-token');
   const expected = req.session.csrfToken;
-  const ok = typeof sent === 'string' && !!expected && sent.length === expected.length && timingSafeEqual(Buffer.from(sent), Buffer.from(expected));
+  const ok =
+    typeof sent === 'string' &&
+    !!expected &&
+    sent.length === expected.length &&
+    timingSafeEqual(Buffer.from(sent), Buffer.from(expected));
   if (!ok) throw new HttpError(403, 'csrf_failed', 'missing or invalid CSRF token; reload the page and try again');
   next();
 }
@@ -61,15 +65,19 @@ export function can(action: Action, resource: Resource): PermissionedHandler {
       if (isApi(req) || req.method !== 'GET') throw new Unauthorized();
       return res.redirect(`/login?next=${encodeURIComponent(req.originalUrl)}`);
     }
-    if (!allowed(req.user.role, action, resource)) throw new Forbidden(`your role (${req.user.role}) may not ${action} ${resource}s`);
-    if (req.token && !req.token.writeEnabled && !SAFE_METHODS.has(req.method)) throw new Forbidden('this API token is read-only');
+    if (!allowed(req.user.role, action, resource))
+      throw new Forbidden(`your role (${req.user.role}) may not ${action} ${resource}s`);
+    if (req.token && !req.token.writeEnabled && !SAFE_METHODS.has(req.method))
+      throw new Forbidden('this API token is read-only');
     next();
   };
   return Object.assign(guard, { permission: `${resource}:${action}` });
 }
 
 /** Marks a route open to everyone (login, health, the OpenAPI document). */
-export const open: PermissionedHandler = Object.assign((_req: Request, _res: Response, next: NextFunction) => next(), { permission: 'public' });
+export const open: PermissionedHandler = Object.assign((_req: Request, _res: Response, next: NextFunction) => next(), {
+  permission: 'public',
+});
 
 /** Marks a route open to every signed-in user (their own profile, logout). */
 export const signedIn: PermissionedHandler = Object.assign(

@@ -11,7 +11,14 @@ export function requestContext(req: Request, res: Response, next: NextFunction):
   res.on('finish', () => {
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     if (req.path === '/healthz' || req.path.startsWith('/static/')) return;
-    log.info('request', { reqId: id, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10, user: req.user?.username });
+    log.info('request', {
+      reqId: id,
+      method: req.method,
+      path: req.path,
+      status: res.statusCode,
+      ms: Math.round(ms * 10) / 10,
+      user: req.user?.username,
+    });
   });
   logContext.run({ reqId: id }, next);
 }

@@ -15,7 +15,8 @@ function toHttpError(err: unknown): HttpError | undefined {
   const e = err as { status?: number; type?: string; message?: string };
   if (e?.type === 'entity.parse.failed') return new HttpError(400, 'bad_request', 'request body is not valid JSON');
   if (e?.type === 'entity.too.large') return new HttpError(413, 'too_large', 'request body is too large');
-  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return new HttpError(e.status, 'bad_request', e.message ?? 'bad request');
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500)
+    return new HttpError(e.status, 'bad_request', e.message ?? 'bad request');
   return undefined;
 }
 
@@ -28,7 +29,8 @@ export function errorHandler(err: unknown, req: Request, res: Response, _next: N
   const message = known ? redactText(known.message) : `internal error (request id ${reqId})`;
   const code = known?.code ?? 'internal_error';
   if (res.headersSent) return void res.end();
-  if (status === 429 && known?.details) res.setHeader('Retry-After', String((known.details as { retryAfter: number }).retryAfter));
+  if (status === 429 && known?.details)
+    res.setHeader('Retry-After', String((known.details as { retryAfter: number }).retryAfter));
   if (isApi(req) || !req.accepts('html')) {
     // Details carry field names such as "secret" with messages about them: mask values, not keys.
     res.status(status).json({ error: { code, message, details: redact(known?.details ?? null, 0, false) } });

@@ -9,7 +9,11 @@ import { csrfToken, open, signedIn } from '../middleware/auth';
 
 export const router = Router();
 
-const LoginInput = z.object({ username: z.string().trim().min(1).max(150), password: z.string().min(1).max(1024), next: z.string().optional() });
+const LoginInput = z.object({
+  username: z.string().trim().min(1).max(150),
+  password: z.string().min(1).max(1024),
+  next: z.string().optional(),
+});
 
 /** Only local paths: an open redirect after login would be a phishing aid. */
 function safeNext(next: unknown): string {
@@ -18,8 +22,12 @@ function safeNext(next: unknown): string {
 
 /** Failed logins are limited per (address, username) and per address. */
 export async function loginAllowed(ip: string, username: string): Promise<void> {
-  const [pair, addr] = await Promise.all([hit('login', `${ip}|${username.toLowerCase()}`, 10, 900), hit('login-ip', ip, 50, 900)]);
-  if (!pair.allowed || !addr.allowed) throw new TooManyRequests(Math.max(pair.allowed ? 0 : pair.retryAfter, addr.allowed ? 0 : addr.retryAfter));
+  const [pair, addr] = await Promise.all([
+    hit('login', `${ip}|${username.toLowerCase()}`, 10, 900),
+    hit('login-ip', ip, 50, 900),
+  ]);
+  if (!pair.allowed || !addr.allowed)
+    throw new TooManyRequests(Math.max(pair.allowed ? 0 : pair.retryAfter, addr.allowed ? 0 : addr.retryAfter));
 }
 
 router.get('/login', open, (req, res) => {
@@ -41,7 +49,12 @@ router.post('/login', open, async (req, res) => {
   if (!user) {
     log.warn('login failed', { username, ip: req.ip });
     res.status(401);
-    return res.render('auth/login.njk', { csrfToken: csrfToken(req), next, username, error: 'Wrong username or password, or the account is disabled.' });
+    return res.render('auth/login.njk', {
+      csrfToken: csrfToken(req),
+      next,
+      username,
+      error: 'Wrong username or password, or the account is disabled.',
+    });
   }
   await reset('login', `${req.ip}|${username.toLowerCase()}`);
   // A new session id at login: a session fixed by an attacker before login is worthless after it.

@@ -14,7 +14,10 @@ async function choices() {
     db().fabric.findMany({ orderBy: { name: 'asc' }, select: { id: true, name: true } }),
     db().user.findMany({ orderBy: { username: 'asc' }, select: { id: true, username: true } }),
   ]);
-  return { fabrics: fabrics.map((f) => ({ value: String(f.id), label: f.name })), users: users.map((u) => ({ value: String(u.id), label: u.username })) };
+  return {
+    fabrics: fabrics.map((f) => ({ value: String(f.id), label: f.name })),
+    users: users.map((u) => ({ value: String(u.id), label: u.username })),
+  };
 }
 
 pages.get('/', can('view', 'change'), async (req, res) => {
@@ -22,16 +25,35 @@ pages.get('/', can('view', 'change'), async (req, res) => {
   const spec = changeListSpec(fabrics, users);
   const query = parseListQuery(spec, req.query);
   const { items, total } = await loadChanges(query);
-  const list = buildListView({ spec, query, total, path: '/changes', user: req.user, chipLabels: query.filters.syncRun ? { syncRun: `#${query.filters.syncRun.replace(/^#/, '')}` } : {} });
-  res.render('changes/list.njk', { list, rows: changeRows(items, new Map(fabrics.map((f) => [Number(f.value), f.label]))) });
+  const list = buildListView({
+    spec,
+    query,
+    total,
+    path: '/changes',
+    user: req.user,
+    chipLabels: query.filters.syncRun ? { syncRun: `#${query.filters.syncRun.replace(/^#/, '')}` } : {},
+  });
+  res.render('changes/list.njk', {
+    list,
+    rows: changeRows(items, new Map(fabrics.map((f) => [Number(f.value), f.label]))),
+  });
 });
 
 pages.get('/:id', can('view', 'change'), async (req, res) => {
   const id = Number(req.params.id);
-  const change = Number.isInteger(id) && id > 0 && id < 2 ** 31 ? await db().changeRecord.findUnique({ where: { id } }) : null;
+  const change =
+    Number.isInteger(id) && id > 0 && id < 2 ** 31 ? await db().changeRecord.findUnique({ where: { id } }) : null;
   if (!change) throw new NotFound(`change ${req.params.id}`);
-  const fabric = change.fabricId ? await db().fabric.findUnique({ where: { id: change.fabricId }, select: { id: true, name: true } }) : null;
+  const fabric = change.fabricId
+    ? await db().fabric.findUnique({ where: { id: change.fabricId }, select: { id: true, name: true } })
+    : null;
   // Snapshots were redacted when they were written; they are shown as stored.
   const diff = diffLines(prettyJson(change.before), prettyJson(change.after));
-  res.render('changes/detail.njk', { change, fabric, diff, action: CHANGE_ACTION[change.action], objectHref: objectHref(change) });
+  res.render('changes/detail.njk', {
+    change,
+    fabric,
+    diff,
+    action: CHANGE_ACTION[change.action],
+    objectHref: objectHref(change),
+  });
 });

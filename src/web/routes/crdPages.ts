@@ -22,7 +22,9 @@ function kindParam(param: unknown): KindDef {
 
 pages.get('/', can('view', 'crd'), async (req, res) => {
   const fabricId = Number(queryString(req.query.fabric)) || undefined;
-  const fabric = fabricId ? await db().fabric.findUnique({ where: { id: fabricId }, select: { id: true, name: true } }) : null;
+  const fabric = fabricId
+    ? await db().fabric.findUnique({ where: { id: fabricId }, select: { id: true, name: true } })
+    : null;
   if (fabricId && !fabric) throw new NotFound('fabric');
   const [counts, fabrics] = await Promise.all([countRecordsByKind(fabric?.id), fabricChoices()]);
   res.render('crds/index.njk', { ...counts, fabric, fabrics });
@@ -34,9 +36,15 @@ pages.get('/:kind', can('view', 'crd'), async (req, res) => {
   const query = parseListQuery(spec, req.query);
   const records = toRecordQuery(kind, query);
   if (query.export) {
-    const fabric = spec.filters.find((f) => f.key === 'fabric')?.choices?.find((c) => c.value === query.filters.fabric)?.label;
+    const fabric = spec.filters
+      .find((f) => f.key === 'fabric')
+      ?.choices?.find((c) => c.value === query.filters.fabric)?.label;
     const chunks = recordExportChunks(query.export, spec, kind, iterateRecords(records));
-    return streamDownload(res, { format: query.export, filename: downloadName([kind.slug, fabric], query.export), chunks });
+    return streamDownload(res, {
+      format: query.export,
+      filename: downloadName([kind.slug, fabric], query.export),
+      chunks,
+    });
   }
   const result = await listRecords(records);
   const list = buildListView({ spec, query, total: result.total, path: `/crds/${kind.slug}`, user: req.user });

@@ -21,13 +21,27 @@ export const RecordListQuery = PageQuery.extend({
 api.get('/', can('view', 'crd'), async (req, res) => {
   const { fabric, kind, ...rest } = parseInput(RecordListQuery.loose(), req.query);
   const known = new Set(Object.keys(RecordListQuery.shape));
-  const filters = Object.fromEntries(Object.entries(req.query).filter(([k, v]) => !known.has(k) && typeof v === 'string')) as Record<string, string>;
+  const filters = Object.fromEntries(
+    Object.entries(req.query).filter(([k, v]) => !known.has(k) && typeof v === 'string'),
+  ) as Record<string, string>;
   const result = await listRecords({ ...rest, kind, fabricId: fabric, filters });
   res.json({ items: result.items.map(presentRecord), total: result.total, page: result.page, perPage: result.perPage });
 });
 
 api.get('/:id', can('view', 'crd'), async (req, res) => {
-  const r = await db().crdRecord.findUnique({ where: { id: Number(req.params.id) || 0 }, include: { fabric: { select: { name: true } } } });
+  const r = await db().crdRecord.findUnique({
+    where: { id: Number(req.params.id) || 0 },
+    include: { fabric: { select: { name: true } } },
+  });
   if (!r) throw new NotFound('record');
-  res.json({ ...presentRecord({ ...r, validationMessages: r.validationMessages as never, spec: r.spec as never, labels: r.labels as never, annotations: r.annotations as never }), fabric: { id: r.fabricId, name: r.fabric.name } });
+  res.json({
+    ...presentRecord({
+      ...r,
+      validationMessages: r.validationMessages as never,
+      spec: r.spec as never,
+      labels: r.labels as never,
+      annotations: r.annotations as never,
+    }),
+    fabric: { id: r.fabricId, name: r.fabric.name },
+  });
 });

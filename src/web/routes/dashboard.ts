@@ -7,12 +7,26 @@ export const pages = Router();
 
 pages.get('/', can('view', 'dashboard'), async (_req, res) => {
   const [fabrics, repositories, byKind, runs] = await Promise.all([
-    db().fabric.findMany({ orderBy: { name: 'asc' }, take: 50, include: { repository: { select: { id: true, name: true } } } }),
+    db().fabric.findMany({
+      orderBy: { name: 'asc' },
+      take: 50,
+      include: { repository: { select: { id: true, name: true } } },
+    }),
     db().gitRepository.findMany({ orderBy: { name: 'asc' }, take: 50 }),
     db().crdRecord.groupBy({ by: ['kind'], _count: { _all: true } }),
-    db().syncRun.findMany({ orderBy: { queuedAt: 'desc' }, take: 10, include: { fabric: { select: { id: true, name: true } } } }),
+    db().syncRun.findMany({
+      orderBy: { queuedAt: 'desc' },
+      take: 10,
+      include: { fabric: { select: { id: true, name: true } } },
+    }),
   ]);
   const counts = new Map(byKind.map((k) => [k.kind, k._count._all]));
   const kindCounts = kinds.map((k) => ({ kind: k, count: counts.get(k.kind) ?? 0 }));
-  res.render('dashboard.njk', { fabrics, repositories, kindCounts, runs, totalRecords: byKind.reduce((n, k) => n + k._count._all, 0) });
+  res.render('dashboard.njk', {
+    fabrics,
+    repositories,
+    kindCounts,
+    runs,
+    totalRecords: byKind.reduce((n, k) => n + k._count._all, 0),
+  });
 });

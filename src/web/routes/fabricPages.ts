@@ -27,21 +27,41 @@ async function load(id: unknown) {
   return fabric;
 }
 
-async function renderForm(res: Response, fabric: Fabric | null, values: Record<string, unknown>, errors: Record<string, string>, status = 200) {
-  const repositories = await db().gitRepository.findMany({ orderBy: { name: 'asc' }, select: { id: true, name: true } });
+async function renderForm(
+  res: Response,
+  fabric: Fabric | null,
+  values: Record<string, unknown>,
+  errors: Record<string, string>,
+  status = 200,
+) {
+  const repositories = await db().gitRepository.findMany({
+    orderBy: { name: 'asc' },
+    select: { id: true, name: true },
+  });
   res.status(status).render('fabrics/form.njk', { fabric, values, errors, repositories });
 }
 
 pages.get('/', can('view', 'fabric'), async (req, res) => {
-  const repositories = await db().gitRepository.findMany({ orderBy: { name: 'asc' }, select: { id: true, name: true } });
+  const repositories = await db().gitRepository.findMany({
+    orderBy: { name: 'asc' },
+    select: { id: true, name: true },
+  });
   const spec = fabricListSpec(repositories.map((r) => ({ value: String(r.id), label: r.name })));
   const query = parseListQuery(spec, req.query);
   const { items, total } = await loadFabrics(query);
-  res.render('fabrics/list.njk', { list: buildListView({ spec, query, total, path: '/fabrics', user: req.user }), rows: fabricRows(items) });
+  res.render('fabrics/list.njk', {
+    list: buildListView({ spec, query, total, path: '/fabrics', user: req.user }),
+    rows: fabricRows(items),
+  });
 });
 
 pages.get('/new', can('add', 'fabric'), (req, res) =>
-  renderForm(res, null, { prune: true, enabled: true, status: 'active', repositoryId: Number(req.query.repository) || undefined }, {}),
+  renderForm(
+    res,
+    null,
+    { prune: true, enabled: true, status: 'active', repositoryId: Number(req.query.repository) || undefined },
+    {},
+  ),
 );
 
 pages.post('/', can('add', 'fabric'), (req, res) =>
@@ -59,13 +79,27 @@ pages.post('/', can('add', 'fabric'), (req, res) =>
 pages.get('/:id', can('view', 'fabric'), async (req, res) => {
   const fabric = await load(req.params.id);
   const [runs, activeRun, lastRun] = await Promise.all([
-    db().syncRun.findMany({ where: { fabricId: fabric.id }, orderBy: { id: 'desc' }, take: 10, include: { requestedBy: { select: { username: true } } } }),
-    db().syncRun.findFirst({ where: { fabricId: fabric.id, status: { in: ['queued', 'running'] } }, orderBy: { id: 'desc' } }),
-    db().syncRun.findFirst({ where: { fabricId: fabric.id, status: { notIn: ['queued', 'running'] } }, orderBy: { id: 'desc' } }),
+    db().syncRun.findMany({
+      where: { fabricId: fabric.id },
+      orderBy: { id: 'desc' },
+      take: 10,
+      include: { requestedBy: { select: { username: true } } },
+    }),
+    db().syncRun.findFirst({
+      where: { fabricId: fabric.id, status: { in: ['queued', 'running'] } },
+      orderBy: { id: 'desc' },
+    }),
+    db().syncRun.findFirst({
+      where: { fabricId: fabric.id, status: { notIn: ['queued', 'running'] } },
+      orderBy: { id: 'desc' },
+    }),
   ]);
   const counts = fabric.countsByKind as Record<string, number>;
   const kindCounts = kinds.map((k) => ({ kind: k, count: counts[k.kind] ?? 0 }));
-  const [fabricRecords, failedFiles] = await Promise.all([fabricRecordsTable(fabric.id, req.query, req.user), lastRun ? filesWithErrors(lastRun.id) : []]);
+  const [fabricRecords, failedFiles] = await Promise.all([
+    fabricRecordsTable(fabric.id, req.query, req.user),
+    lastRun ? filesWithErrors(lastRun.id) : [],
+  ]);
   res.render('fabrics/detail.njk', { fabric, runs, activeRun, lastRun, failedFiles, kindCounts, fabricRecords });
 });
 
@@ -98,6 +132,10 @@ pages.post('/:id/sync', can('sync', 'fabric'), async (req, res) => {
   const fabric = await load(req.params.id);
   const { force } = parseInput(SyncInput, req.body);
   const { run, created } = await startSync({ fabricId: fabric.id, trigger: 'manual', user: req.user!, force });
-  flash(req, created ? 'info' : 'warning', created ? `Sync run #${run.id} queued.` : `Sync run #${run.id} is already ${run.status}; showing it.`);
+  flash(
+    req,
+    created ? 'info' : 'warning',
+    created ? `Sync run #${run.id} queued.` : `Sync run #${run.id} is already ${run.status}; showing it.`,
+  );
   res.redirect(`/fabrics/${fabric.id}`);
 });

@@ -22,7 +22,12 @@ async function load(id: unknown) {
 api.get('/', can('view', 'fabric'), async (req, res) => {
   const { page, perPage } = parseInput(PageQuery, req.query);
   const [items, total] = await Promise.all([
-    db().fabric.findMany({ orderBy: { name: 'asc' }, skip: (page - 1) * perPage, take: perPage, include: withRepository }),
+    db().fabric.findMany({
+      orderBy: { name: 'asc' },
+      skip: (page - 1) * perPage,
+      take: perPage,
+      include: withRepository,
+    }),
     db().fabric.count(),
   ]);
   res.json({ items: items.map(presentFabric), total, page, perPage });
@@ -49,6 +54,11 @@ api.delete('/:id', can('delete', 'fabric'), async (req, res) => {
 
 api.post('/:id/sync', can('sync', 'fabric'), async (req, res) => {
   const { force } = parseInput(SyncInput, req.body ?? {});
-  const { run } = await startSync({ fabricId: (await load(req.params.id)).id, trigger: req.token ? 'api' : 'manual', user: req.user!, force });
+  const { run } = await startSync({
+    fabricId: (await load(req.params.id)).id,
+    trigger: req.token ? 'api' : 'manual',
+    user: req.user!,
+    force,
+  });
   res.status(202).json({ syncRunId: run.id, jobId: run.jobId, status: run.status });
 });

@@ -22,7 +22,12 @@ async function load(id: unknown) {
 api.get('/', can('view', 'repository'), async (req, res) => {
   const { page, perPage } = parseInput(PageQuery, req.query);
   const [items, total] = await Promise.all([
-    db().gitRepository.findMany({ orderBy: { name: 'asc' }, skip: (page - 1) * perPage, take: perPage, include: withFabrics }),
+    db().gitRepository.findMany({
+      orderBy: { name: 'asc' },
+      skip: (page - 1) * perPage,
+      take: perPage,
+      include: withFabrics,
+    }),
     db().gitRepository.count(),
   ]);
   res.json({ items: items.map(presentRepository), total, page, perPage });
@@ -38,7 +43,11 @@ api.post('/', can('add', 'repository'), async (req, res) => {
 });
 
 api.patch('/:id', can('change', 'repository'), async (req, res) => {
-  const repo = await updateRepository({ id: (await load(req.params.id)).id, patch: parseInput(RepositoryPatch, req.body), user: req.user! });
+  const repo = await updateRepository({
+    id: (await load(req.params.id)).id,
+    patch: parseInput(RepositoryPatch, req.body),
+    user: req.user!,
+  });
   res.json(presentRepository(await load(String(repo.id))));
 });
 
@@ -49,5 +58,11 @@ api.delete('/:id', can('delete', 'repository'), async (req, res) => {
 
 api.post('/:id/test', can('test', 'repository'), async (req, res) => {
   const repo = await testConnection({ id: (await load(req.params.id)).id });
-  res.json({ connectionStatus: repo.connectionStatus, lastValidatedAt: repo.lastValidatedAt, validationError: repo.validationError, head: repo.remoteHead, branch: repo.headBranch });
+  res.json({
+    connectionStatus: repo.connectionStatus,
+    lastValidatedAt: repo.lastValidatedAt,
+    validationError: repo.validationError,
+    head: repo.remoteHead,
+    branch: repo.headBranch,
+  });
 });

@@ -15,15 +15,26 @@ import { parseInput } from '../validate';
 export const pages = Router();
 
 async function load(id: unknown) {
-  const repo = await db().gitRepository.findUnique({ where: { id: Number(id) || 0 }, include: { fabrics: { orderBy: { name: 'asc' } } } });
+  const repo = await db().gitRepository.findUnique({
+    where: { id: Number(id) || 0 },
+    include: { fabrics: { orderBy: { name: 'asc' } } },
+  });
   if (!repo) throw new NotFound('repository');
   return repo;
 }
 
 const authOptions = Object.entries(AUTH_TYPE).map(([value, c]) => ({ value, label: c.label }));
 
-function renderForm(res: Response, repo: GitRepository | null, values: Record<string, unknown>, errors: Record<string, string>, status = 200) {
-  res.status(status).render('repositories/form.njk', { repo, values, errors, authOptions, hasSecret: !!repo?.encryptedSecret });
+function renderForm(
+  res: Response,
+  repo: GitRepository | null,
+  values: Record<string, unknown>,
+  errors: Record<string, string>,
+  status = 200,
+) {
+  res
+    .status(status)
+    .render('repositories/form.njk', { repo, values, errors, authOptions, hasSecret: !!repo?.encryptedSecret });
 }
 
 pages.get('/', can('view', 'repository'), async (req, res) => {
@@ -33,7 +44,9 @@ pages.get('/', can('view', 'repository'), async (req, res) => {
   res.render('repositories/list.njk', { list, rows: repositoryRows(items) });
 });
 
-pages.get('/new', can('add', 'repository'), (_req, res) => renderForm(res, null, { authType: 'none', timeoutSeconds: 60 }, {}));
+pages.get('/new', can('add', 'repository'), (_req, res) =>
+  renderForm(res, null, { authType: 'none', timeoutSeconds: 60 }, {}),
+);
 
 pages.post('/', can('add', 'repository'), (req, res) =>
   handleForm(
@@ -62,7 +75,11 @@ pages.post('/:id', can('change', 'repository'), async (req, res) => {
     req,
     async () => {
       const body = req.body as Record<string, unknown>;
-      await updateRepository({ id: repo.id, patch: parseInput(RepositoryPatch, { ...body, clearSecret: body.clearSecret === 'on' }), user: req.user! });
+      await updateRepository({
+        id: repo.id,
+        patch: parseInput(RepositoryPatch, { ...body, clearSecret: body.clearSecret === 'on' }),
+        user: req.user!,
+      });
       flash(req, 'success', `Repository ${repo.name} saved.`);
       res.redirect(`/repositories/${repo.id}`);
     },
@@ -84,7 +101,8 @@ pages.post('/:id/delete', can('delete', 'repository'), async (req, res) => {
 
 pages.post('/:id/test', can('test', 'repository'), async (req, res) => {
   const repo = await testConnection({ id: (await load(req.params.id)).id });
-  if (repo.connectionStatus === 'connected') flash(req, 'success', `Connected: ${repo.headBranch} is at ${repo.remoteHead?.slice(0, 8)}.`);
+  if (repo.connectionStatus === 'connected')
+    flash(req, 'success', `Connected: ${repo.headBranch} is at ${repo.remoteHead?.slice(0, 8)}.`);
   else flash(req, 'danger', `Connection failed: ${repo.validationError}`);
   res.redirect(`/repositories/${repo.id}`);
 });

@@ -22,15 +22,32 @@ pages.get('/', can('view', 'syncRun'), async (req, res) => {
 pages.get('/:id', can('view', 'syncRun'), async (req, res) => {
   const run = await db().syncRun.findUnique({
     where: { id: Number(req.params.id) || 0 },
-    include: { fabric: { include: { repository: { select: { id: true, name: true } } } }, requestedBy: { select: { username: true } } },
+    include: {
+      fabric: { include: { repository: { select: { id: true, name: true } } } },
+      requestedBy: { select: { username: true } },
+    },
     omit: { files: false },
   });
   if (!run) throw new NotFound('sync run');
-  const changes = await db().changeRecord.findMany({ where: { syncRunId: run.id }, orderBy: { id: 'asc' }, take: 500, select: { id: true, action: true, objectType: true, objectId: true, objectLabel: true } });
+  const changes = await db().changeRecord.findMany({
+    where: { syncRunId: run.id },
+    orderBy: { id: 'asc' },
+    take: 500,
+    select: { id: true, action: true, objectType: true, objectId: true, objectLabel: true },
+  });
   const changeCount = await db().changeRecord.count({ where: { syncRunId: run.id } });
-  const links = changes.map((c) => ({ ...c, href: c.action !== 'delete' && kindByName(c.objectType) ? `/crds/${kindByName(c.objectType)!.slug}/${c.objectId}` : null }));
+  const links = changes.map((c) => ({
+    ...c,
+    href:
+      c.action !== 'delete' && kindByName(c.objectType)
+        ? `/crds/${kindByName(c.objectType)!.slug}/${c.objectId}`
+        : null,
+  }));
   // Files with something to say come first; a fabric of 10,000 files lists the first 500.
   const all = (run.files ?? []) as { status: string; skipped: unknown[] }[];
-  const files = [...all.filter((f) => f.status !== 'ok' || f.skipped.length), ...all.filter((f) => f.status === 'ok' && !f.skipped.length)].slice(0, FILE_ROWS);
+  const files = [
+    ...all.filter((f) => f.status !== 'ok' || f.skipped.length),
+    ...all.filter((f) => f.status === 'ok' && !f.skipped.length),
+  ].slice(0, FILE_ROWS);
   res.render('sync-runs/detail.njk', { run, files, moreFiles: all.length - files.length, changes: links, changeCount });
 });

@@ -17,7 +17,8 @@ const checkbox = z.preprocess((v) => v === 'on' || v === 'true' || v === true, z
 export const TokenInput = z.object({
   name: z.string().trim().min(1, 'a name is required').max(100),
   writeEnabled: checkbox.default(false),
-  expiresAt: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.date({ error: 'expected a date (YYYY-MM-DD)' }).optional())
+  expiresAt: z
+    .preprocess((v) => (v === '' ? undefined : v), z.coerce.date({ error: 'expected a date (YYYY-MM-DD)' }).optional())
     .refine((d) => !d || d > new Date(), 'the expiry must be in the future'),
 });
 
@@ -29,8 +30,24 @@ export const ProvisionInput = z.object({
   writeEnabled: z.boolean().default(true),
 });
 
-function present(t: { id: number; name: string; prefix: string; writeEnabled: boolean; expiresAt: Date | null; lastUsedAt: Date | null; createdAt: Date }) {
-  return { id: t.id, name: t.name, prefix: t.prefix, writeEnabled: t.writeEnabled, expiresAt: t.expiresAt, lastUsedAt: t.lastUsedAt, createdAt: t.createdAt };
+function present(t: {
+  id: number;
+  name: string;
+  prefix: string;
+  writeEnabled: boolean;
+  expiresAt: Date | null;
+  lastUsedAt: Date | null;
+  createdAt: Date;
+}) {
+  return {
+    id: t.id,
+    name: t.name,
+    prefix: t.prefix,
+    writeEnabled: t.writeEnabled,
+    expiresAt: t.expiresAt,
+    lastUsedAt: t.lastUsedAt,
+    createdAt: t.createdAt,
+  };
 }
 
 pages.get('/', can('view', 'token'), async (req, res) => {
