@@ -153,6 +153,21 @@ export function median(values: number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
+/** The least, the median and the greatest of the reps: how much a figure moved. */
+export function spread(values: number[], digits = 3): { min: number; median: number; max: number } {
+  return {
+    min: round(Math.min(...values), digits),
+    median: round(median(values), digits),
+    max: round(Math.max(...values), digits),
+  };
+}
+
+/** The machine's 1, 5 and 15 minute load averages (other work on the same cores moves every figure). */
+export function loadAverage(): [number, number, number] {
+  const [a, b, c] = readFileSync('/proc/loadavg', 'utf8').split(' ').map(Number);
+  return [a!, b!, c!];
+}
+
 /** Rounds seconds (or anything) to 3 decimals. */
 export const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** digits;
 
