@@ -4,7 +4,7 @@ import { kindByName } from '../src/crds';
 import { crossValidate } from '../src/crds/validate';
 import { db } from '../src/db';
 import { applyPlan, inTransaction } from '../src/sync/apply';
-import { contentHash } from '../src/sync/hash';
+import { contentHash } from '../src/sync/read/hash';
 import type { DesiredRecord } from '../src/sync/plan';
 import { generateFabric, layoutFiles } from './fabricGen';
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { loadConfig, setConfig } from '../src/config';
 import { closeDb } from '../src/db';
-import { closeQueues } from '../src/jobs/queues';
+import { closeQueues } from '../src/queues';
 import { setLogLevel } from '../src/log';
 import { migrate } from '../src/migrate';
 import { closeRedis, createRedis } from '../src/redis';

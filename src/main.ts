@@ -7,7 +7,7 @@ import { log, setLogLevel } from './log';
 import { migrate } from './migrate';
 import { closeRedis } from './redis';
 import { startWorkers } from './jobs/workers';
-import { closeQueues } from './jobs/queues';
+import { closeQueues } from './queues';
 import { forkWebProcesses, type WebProcesses } from './webProcesses';
 
 // One entry point, three roles: `web`, `worker`, or both (the default, for a single machine).

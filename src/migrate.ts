@@ -7,7 +7,7 @@ import pg from 'pg';
 // table, checksum, advisory lock, one transaction per migration, stop on a failed one): the
 // Prisma CLI needs a native engine that cannot be downloaded here.
 
-export const MIGRATIONS_DIR = join(import.meta.dirname, '..', 'prisma', 'migrations');
+const MIGRATIONS_DIR = join(import.meta.dirname, '..', 'prisma', 'migrations');
 const PRISMA_LOCK = 72707369;
 
 const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
@@ -40,7 +40,7 @@ export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
 }
 
 /** Creates the database named in the URL when it does not exist yet. */
-export async function ensureDatabase(databaseUrl: string): Promise<void> {
+async function ensureDatabase(databaseUrl: string): Promise<void> {
   const url = new URL(databaseUrl);
   const name = decodeURIComponent(url.pathname.slice(1));
   url.pathname = '/postgres';

@@ -30,9 +30,3 @@ export const PERMISSIONS: Record<Role, Partial<Record<Resource, Action[]>>> = {
 export function allowed(role: Role | undefined, action: Action, resource: Resource): boolean {
   return !!role && (PERMISSIONS[role][resource]?.includes(action) ?? false);
 }
-
-export const ROLES: { value: Role; label: string; description: string }[] = [
-  { value: 'admin', label: 'Admin', description: 'everything: repositories, fabrics, users' },
-  { value: 'operator', label: 'Operator', description: 'read everything and start syncs' },
-  { value: 'viewer', label: 'Viewer', description: 'read only' },
-];

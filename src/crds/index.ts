@@ -50,9 +50,3 @@ export function findKind(nameOrPluralOrSlug: string): KindDef | undefined {
 export function kindByName(kind: string): KindDef | undefined {
   return byName.get(kind);
 }
-
-/** The kind served under this API group and kind name, whatever the version. */
-export function kindByGroup(group: string, kind: string): KindDef | undefined {
-  const k = byName.get(kind);
-  return k && k.group === group ? k : undefined;
-}

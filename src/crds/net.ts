@@ -67,8 +67,3 @@ export function isCommunity(text: string): boolean {
   const m = COMMUNITY_RE.exec(text);
   return m !== null && Number(m[1]) <= 65535 && Number(m[2]) <= 65535;
 }
-
-/** A usable VLAN ID. */
-export function isVlan(value: unknown): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 4094;
-}

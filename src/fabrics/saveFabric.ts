@@ -1,7 +1,7 @@
 import { recordChange } from '../audit';
 import { db, Prisma, type Fabric, type User } from '../db';
 import { GitopsDirectoryError, normalizeGitopsDirectory } from '../gitops/directory';
-import { Conflict, NotFound, ValidationError } from '../web/errors';
+import { Conflict, NotFound, ValidationError } from '../errors';
 import { fabricSnapshot } from './present';
 import type { FabricInput, FabricPatch } from './schema';
 

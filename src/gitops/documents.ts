@@ -26,7 +26,7 @@ function isObject(value: unknown): value is Obj {
 }
 
 /** True for `kind: List` (apiVersion v1) and typed lists such as `kind: VPCList`, when they carry `items`. */
-export function isListDocument(value: unknown): value is Obj & { items: unknown[] } {
+function isListDocument(value: unknown): value is Obj & { items: unknown[] } {
   if (!isObject(value) || !Array.isArray(value.items) || typeof value.kind !== 'string') return false;
   if (value.kind === 'List') return value.apiVersion === 'v1';
   return value.kind.length > 4 && value.kind.endsWith('List') && typeof value.apiVersion === 'string';

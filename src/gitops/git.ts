@@ -2,7 +2,7 @@
 //
 // A sync does a shallow, single-branch clone into a fresh temporary directory; nothing is
 // shared between fabrics, so nothing needs a lock. A worker may keep the git directory of a
-// fabric's last clone (src/sync/keptFabrics.ts) and `fetchBranch` into it, so that a sync of a
+// fabric's last clone (src/sync/read/keptFabrics.ts) and `fetchBranch` into it, so that a sync of a
 // large fabric downloads and parses only what changed; anything wrong with a kept directory
 // means a fresh clone, and credentials never go into its config (the URL is an argument).
 //

@@ -3,10 +3,10 @@ import { Worker } from 'bullmq';
 import { config } from '../config';
 import { log } from '../log';
 import { createRedis } from '../redis';
-import { parseThreadScript } from '../sync/parseThreadScript';
+import { parseThreadScript } from '../sync/read/parseThreadScript';
 import { recoverRuns } from '../sync/recoverRuns';
 import { MAINTENANCE_EVERY_MS, processMaintenanceJob } from './maintenance';
-import { MAINTENANCE_QUEUE, SYNC_QUEUE, bullPrefix, maintenance } from './queues';
+import { MAINTENANCE_QUEUE, SYNC_QUEUE, bullPrefix, maintenance } from '../queues';
 import { processSyncJob } from './syncFabric';
 
 // A large sync's heap peaked at four times what it holds (a first sync of 50,000 records: ~80 MB

@@ -2,7 +2,7 @@ import { findKind, kinds, type KindDef } from '../crds';
 import { LruCache } from '../cache';
 import { Prisma, queryRows } from '../db';
 import { recordsVersion } from './recordsVersion';
-import { ValidationError } from '../web/errors';
+import { ValidationError } from '../errors';
 
 export const PER_PAGE_CHOICES = [25, 50, 100, 250, 500, 1000] as const;
 

@@ -20,7 +20,7 @@ function stringMap(value: unknown): Record<string, string> | undefined {
 }
 
 /** The record as a `kubectl apply`-ready object: apiVersion, kind, metadata (name, namespace, labels, annotations), spec. */
-export function toManifest(r: ManifestSource): Manifest {
+function toManifest(r: ManifestSource): Manifest {
   const labels = stringMap(r.labels);
   const annotations = stringMap(r.annotations);
   return {

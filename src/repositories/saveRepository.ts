@@ -4,7 +4,7 @@ import { db, Prisma, type GitRepository, type User } from '../db';
 import { checkRepositoryUrl } from '../gitops/url';
 import { encryptSecret } from '../secrets/crypto';
 import { registerSecret } from '../secrets/redact';
-import { Conflict, NotFound, ValidationError } from '../web/errors';
+import { Conflict, NotFound, ValidationError } from '../errors';
 import { repositorySnapshot } from './present';
 import type { RepositoryInput, RepositoryPatch } from './schema';
 

@@ -3,7 +3,7 @@ import { db, type GitRepository } from '../db';
 import { GitError, lsRemote } from '../gitops/git';
 import { log } from '../log';
 import { redactText } from '../secrets/redact';
-import { NotFound } from '../web/errors';
+import { NotFound } from '../errors';
 import { gitAuthFor } from './gitAuth';
 
 /**

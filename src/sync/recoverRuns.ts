@@ -1,5 +1,5 @@
 import { db } from '../db';
-import { queue } from '../jobs/queues';
+import { queue } from '../queues';
 import { log } from '../log';
 import { finishFailed } from './runLifecycle';
 

@@ -8,9 +8,9 @@ import { log } from '../log';
 import { gitAuthFor } from '../repositories/gitAuth';
 import { redactText } from '../secrets/redact';
 import { applyPlan, inTransaction } from './apply';
-import { fetchDesiredState, type Fetched } from './fetchDesiredState';
+import { fetchDesiredState, type Fetched } from './read/fetchDesiredState';
 import { plan, type StoredRecord } from './plan';
-import type { DesiredState } from './readDesiredState';
+import type { DesiredState } from './read/readDesiredState';
 import { ACTIVE_STATUSES, finishFailed, Progress } from './runLifecycle';
 
 /** A failure worth retrying: the network or a timeout, never credentials or content. */

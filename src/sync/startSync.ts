@@ -1,7 +1,7 @@
 import { db, type SyncRun, type User } from '../db';
-import { queue } from '../jobs/queues';
+import { queue } from '../queues';
 import { log } from '../log';
-import { NotFound } from '../web/errors';
+import { NotFound } from '../errors';
 import { finishFailed } from './runLifecycle';
 
 export const SYNC_ATTEMPTS = 3;

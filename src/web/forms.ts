@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { HttpError, ValidationError } from './errors';
+import { HttpError, ValidationError } from '../errors';
 
 /**
  * Runs a form submission: on a field error the form is rendered again with the messages beside

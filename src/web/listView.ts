@@ -6,9 +6,8 @@ import type { Choice } from '../choices';
 import { db, type User } from '../db';
 
 export const PER_PAGE_CHOICES = [25, 50, 100, 250, 500, 1000] as const;
-export const DEFAULT_PER_PAGE = 50;
-export const EXPORT_FORMATS = ['csv', 'yaml', 'json'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+const DEFAULT_PER_PAGE = 50;
+export type ExportFormat = 'csv' | 'yaml' | 'json';
 
 export interface ListColumn {
   key: string;
@@ -237,13 +236,6 @@ export function buildListView(props: ListViewProps) {
     /** This page's own address, for the column chooser to come back to. */
     self: link({}),
   };
-}
-
-export type ListView = ReturnType<typeof buildListView>;
-
-/** `LIKE` pattern for a quick search: the text anywhere, with `%`, `_` and `\` taken literally. */
-export function likePattern(q: string): string {
-  return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 type SortOrder = 'asc' | 'desc';

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ValidationError } from './errors';
+import { ValidationError } from '../errors';
 
 /** Parses input with a zod schema; problems become a ValidationError with one message per field. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { afterAll, inject } from 'vitest';
 import { loadConfig, setConfig, type Config } from '../../src/config';
 import { closeDb } from '../../src/db';
-import { closeQueues } from '../../src/jobs/queues';
+import { closeQueues } from '../../src/queues';
 import { setLogSink } from '../../src/log';
 import { closeRedis, redis } from '../../src/redis';
 

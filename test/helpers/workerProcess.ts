@@ -109,7 +109,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => {
     void workers.close().then(async () => {
       const [{ closeQueues }, { closeDb }, { closeRedis }] = await Promise.all([
-        import('../../src/jobs/queues'),
+        import('../../src/queues'),
         import('../../src/db'),
         import('../../src/redis'),
       ]);

@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { db } from '../../src/db';
-import { queue } from '../../src/jobs/queues';
+import { queue } from '../../src/queues';
 import { startWorkers } from '../../src/jobs/workers';
 import { createApp } from '../../src/web/app';
 import { manyDocuments } from '../fixtures/hostile';

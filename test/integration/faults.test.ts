@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { db, type SyncRun } from '../../src/db';
-import { queue } from '../../src/jobs/queues';
+import { queue } from '../../src/queues';
 import { startWorkers } from '../../src/jobs/workers';
 import { createApp } from '../../src/web/app';
 import { manyDocuments } from '../fixtures/hostile';

@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchDesiredState, type Fetched } from '../../src/sync/fetchDesiredState';
-import { forgetFabric } from '../../src/sync/keptFabrics';
+import { fetchDesiredState, type Fetched } from '../../src/sync/read/fetchDesiredState';
+import { forgetFabric } from '../../src/sync/read/keptFabrics';
 import { switchYaml } from '../helpers/fixtures';
 import { commitFiles, createBareRepo } from '../helpers/gitServer';
 

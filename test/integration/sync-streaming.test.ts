@@ -2,7 +2,7 @@
 // gives must not depend on that, whatever comes later in the file.
 import { describe, expect, it } from 'vitest';
 import { parseYamlText, streamYamlText, type ParsedDocument } from '../../src/gitops/parse';
-import { readFileOutcome } from '../../src/sync/fileOutcome';
+import { readFileOutcome } from '../../src/sync/read/fileOutcome';
 
 const vpc = (name: string, extra = '') =>
   `apiVersion: vpc.githedgehog.com/v1beta1\nkind: VPC\nmetadata:\n  name: ${name}\nspec:\n  subnets:\n    default:\n      subnet: 10.0.1.0/24\n      vlan: 1001\n${extra}`;

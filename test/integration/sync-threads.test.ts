@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scanDirectory } from '../../src/gitops/scan';
-import { readInThreads, readOutcomes, startParseThreads } from '../../src/sync/readOutcomes';
+import { readInThreads, readOutcomes, startParseThreads } from '../../src/sync/read/readOutcomes';
 import { CORPUS } from '../helpers/sync';
 
 describe('readOutcomes', () => {

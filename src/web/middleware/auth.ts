@@ -3,7 +3,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { allowed, type Action, type Resource } from '../../auth/permissions';
 import { findToken } from '../../auth/tokens';
 import { Prisma, queryRows, type User } from '../../db';
-import { Forbidden, HttpError, Unauthorized } from '../errors';
+import { Forbidden, HttpError, Unauthorized } from '../../errors';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { log } from '../../log';
 import { redact, redactText } from '../../secrets/redact';
-import { HttpError, NotFound } from '../errors';
+import { HttpError, NotFound } from '../../errors';
 import { isApi } from './auth';
 
 /** The last route: nothing matched. */

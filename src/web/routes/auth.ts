@@ -4,7 +4,7 @@ import { hit, reset } from '../../auth/rateLimit';
 import { authenticate } from '../../auth/users';
 import { db } from '../../db';
 import { log } from '../../log';
-import { TooManyRequests } from '../errors';
+import { TooManyRequests } from '../../errors';
 import { csrfToken, open, signedIn } from '../middleware/auth';
 
 export const router = Router();

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { CHANGE_ACTION } from '../../choices';
 import { db } from '../../db';
-import { NotFound } from '../errors';
+import { NotFound } from '../../errors';
 import { diffLines, prettyJson } from '../lineDiff';
 import { buildListView, parseListQuery } from '../listView';
 import { changeListSpec, changeRows, loadChanges, objectHref } from '../lists/changeList';

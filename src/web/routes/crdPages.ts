@@ -4,7 +4,7 @@ import { db } from '../../db';
 import { countRecordsByKind } from '../../records/countRecordsByKind';
 import { iterateRecords } from '../../records/iterateRecords';
 import { listRecords } from '../../records/listRecords';
-import { NotFound } from '../errors';
+import { NotFound } from '../../errors';
 import { downloadName, recordExportChunks, streamDownload } from '../exportList';
 import { buildListView, parseListQuery, queryString } from '../listView';
 import { fabricChoices, recordListSpec, recordRows, toRecordQuery } from '../lists/recordList';

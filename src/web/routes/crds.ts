@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { db } from '../../db';
 import { listRecords, presentRecord } from '../../records/listRecords';
-import { NotFound } from '../errors';
+import { NotFound } from '../../errors';
 import { can } from '../middleware/auth';
 import { PageQuery } from '../pagination';
 import { parseInput } from '../validate';

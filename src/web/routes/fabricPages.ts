@@ -5,7 +5,7 @@ import { createFabric, deleteFabric, updateFabric } from '../../fabrics/saveFabr
 import { FabricInput, FabricPatch, SyncInput } from '../../fabrics/schema';
 import { filesWithErrors } from '../../sync/present';
 import { startSync } from '../../sync/startSync';
-import { NotFound } from '../errors';
+import { NotFound } from '../../errors';
 import { handleForm } from '../forms';
 import { can } from '../middleware/auth';
 import { flash } from '../middleware/flash';

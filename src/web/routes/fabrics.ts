@@ -4,7 +4,7 @@ import { presentFabric } from '../../fabrics/present';
 import { createFabric, deleteFabric, updateFabric } from '../../fabrics/saveFabric';
 import { FabricInput, FabricPatch, SyncInput } from '../../fabrics/schema';
 import { startSync } from '../../sync/startSync';
-import { NotFound } from '../errors';
+import { NotFound } from '../../errors';
 import { can } from '../middleware/auth';
 import { PageQuery } from '../pagination';
 import { parseInput } from '../validate';

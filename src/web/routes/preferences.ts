@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { ValidationError } from '../errors';
+import { ValidationError } from '../../errors';
 import { saveColumns } from '../listView';
 import { listSpecByKey } from '../lists';
 import { flash } from '../middleware/flash';

@@ -4,7 +4,7 @@ import { presentRepository } from '../../repositories/present';
 import { createRepository, deleteRepository, updateRepository } from '../../repositories/saveRepository';
 import { RepositoryInput, RepositoryPatch } from '../../repositories/schema';
 import { testConnection } from '../../repositories/testConnection';
-import { NotFound } from '../errors';
+import { NotFound } from '../../errors';
 import { can } from '../middleware/auth';
 import { PageQuery } from '../pagination';
 import { parseInput } from '../validate';

@@ -4,7 +4,7 @@ import { db, type GitRepository } from '../../db';
 import { createRepository, deleteRepository, updateRepository } from '../../repositories/saveRepository';
 import { RepositoryInput, RepositoryPatch } from '../../repositories/schema';
 import { testConnection } from '../../repositories/testConnection';
-import { NotFound } from '../errors';
+import { NotFound } from '../../errors';
 import { handleForm } from '../forms';
 import { can } from '../middleware/auth';
 import { flash } from '../middleware/flash';

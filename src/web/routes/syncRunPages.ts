@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { kindByName } from '../../crds';
 import { db } from '../../db';
-import { NotFound } from '../errors';
+import { NotFound } from '../../errors';
 import { can } from '../middleware/auth';
 import { buildListView, parseListQuery } from '../listView';
 import { fabricChoices } from '../lists/recordList';

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { db } from '../../db';
 import { presentSyncRun } from '../../sync/present';
-import { NotFound } from '../errors';
+import { NotFound } from '../../errors';
 import { can } from '../middleware/auth';
 import { PageQuery } from '../pagination';
 import { parseInput } from '../validate';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { createToken } from '../../auth/tokens';
 import { authenticate } from '../../auth/users';
 import { db } from '../../db';
-import { NotFound, Unauthorized } from '../errors';
+import { NotFound, Unauthorized } from '../../errors';
 import { can, open, signedIn } from '../middleware/auth';
 import { flash } from '../middleware/flash';
 import { parseInput } from '../validate';

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { hashPassword } from '../../auth/passwords';
 import { db, Prisma } from '../../db';
-import { Conflict, NotFound, ValidationError } from '../errors';
+import { Conflict, NotFound, ValidationError } from '../../errors';
 import { can } from '../middleware/auth';
 import { flash } from '../middleware/flash';
 import { parseInput } from '../validate';

@@ -8,9 +8,9 @@
 
 import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GitError, fetchBranch, shallowClone, type CloneResult, type GitAuth } from '../gitops/git';
-import { listTree, markBare, readBlobs } from '../gitops/objects';
-import { scanTree } from '../gitops/scan';
+import { GitError, fetchBranch, shallowClone, type CloneResult, type GitAuth } from '../../gitops/git';
+import { listTree, markBare, readBlobs } from '../../gitops/objects';
+import { scanTree } from '../../gitops/scan';
 import {
   forgetDeletedFabrics,
   forgetFabric,

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { ScannedFile } from '../gitops/scan';
+import type { ScannedFile } from '../../gitops/scan';
 import { readFileOutcome, type FileOutcome } from './fileOutcome';
 import { parseThreadScript } from './parseThreadScript';
 

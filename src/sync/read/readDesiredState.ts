@@ -1,7 +1,7 @@
-import { crossValidate } from '../crds/validate';
-import { scanDirectory } from '../gitops/scan';
+import { crossValidate } from '../../crds/validate';
+import { scanDirectory } from '../../gitops/scan';
 import type { FileOutcome } from './fileOutcome';
-import type { DesiredRecord, Issue } from './plan';
+import type { DesiredRecord, Issue } from '../plan';
 import { readOutcomes, type StartedThreads } from './readOutcomes';
 
 export { readFileOutcome, type FileOutcome } from './fileOutcome';

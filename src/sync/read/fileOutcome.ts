@@ -1,9 +1,9 @@
-import { kindByName } from '../crds';
-import { classify, validateDocument, type Issue as PathIssue } from '../crds/validate';
-import { expandDocuments, stripServerFields } from '../gitops/documents';
-import { streamYamlFile, type ParsedDocument } from '../gitops/parse';
+import { kindByName } from '../../crds';
+import { classify, validateDocument, type Issue as PathIssue } from '../../crds/validate';
+import { expandDocuments, stripServerFields } from '../../gitops/documents';
+import { streamYamlFile, type ParsedDocument } from '../../gitops/parse';
 import { contentHash } from './hash';
-import type { DesiredRecord, Issue } from './plan';
+import type { DesiredRecord, Issue } from '../plan';
 
 // What one file yields on its own, apart from the cross-file step (readDesiredState.ts): parse
 // threads run this module alone, so it imports nothing that a sync's other stages need.

@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
-import { config } from '../config';
-import { log } from '../log';
-import { createRedis } from '../redis';
+import { config } from './config';
+import { log } from './log';
+import { createRedis } from './redis';
 import type { Redis } from 'ioredis';
 
 export const SYNC_QUEUE = 'sync';

@@ -7,7 +7,7 @@
 
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { log } from '../log';
+import { log } from '../../log';
 
 /** The part of esbuild's API used here (esbuild is tsx's dependency, not the app's). */
 interface Esbuild {

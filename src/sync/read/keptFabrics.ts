@@ -7,7 +7,7 @@ import { rmSync } from 'node:fs';
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { db } from '../db';
+import { db } from '../../db';
 import type { FileOutcome } from './fileOutcome';
 
 export interface KeptFile {
