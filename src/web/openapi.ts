@@ -131,6 +131,16 @@ export function openApiDocument() {
           responses: ok('{syncRunId, jobId, status}', '202'),
         },
       },
+      '/fabrics/{id}/topology': {
+        get: {
+          summary: 'The fabric drawn from its wiring: {nodes, links, groups}, or an export',
+          parameters: [
+            ...id,
+            { name: 'format', in: 'query', schema: { type: 'string', enum: ['json', 'mermaid', 'dot', 'drawio'] } },
+          ],
+          responses: ok('{nodes, links, groups}; text in the format asked for'),
+        },
+      },
       '/sync-runs': {
         get: {
           parameters: [...paging, { name: 'fabric', in: 'query', schema: { type: 'integer' } }],

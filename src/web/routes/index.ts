@@ -15,6 +15,7 @@ import * as repositoryPages from './repositoryPages';
 import * as syncRunPages from './syncRunPages';
 import * as syncRuns from './syncRuns';
 import * as tokens from './tokens';
+import * as topology from './topology';
 import * as users from './users';
 
 /** Every router and where it is mounted: the map the permission test walks. */
@@ -24,6 +25,7 @@ export const MOUNTS: [path: string, router: Router][] = [
   ['/', auth.router],
   ['/', dashboard.pages],
   ['/fabrics', fabricPages.pages],
+  ['/fabrics', topology.pages],
   ['/repositories', repositoryPages.pages],
   ['/sync-runs', syncRunPages.pages],
   ['/crds', crdPages.pages],
@@ -35,6 +37,7 @@ export const MOUNTS: [path: string, router: Router][] = [
   ['/api/v1', apiDocs.api],
   ['/api/v1/repositories', repositories.api],
   ['/api/v1/fabrics', fabrics.api],
+  ['/api/v1/fabrics', topology.api],
   ['/api/v1/sync-runs', syncRuns.api],
   ['/api/v1/crds', crds.api],
 ];

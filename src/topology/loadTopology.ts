@@ -1,0 +1,75 @@
+// A fabric's topology, read once per version of its records (src/records/recordsVersion.ts) and
+// kept: building it reads every Switch, Server and Connection of the fabric, and the page, the
+// API and the exports are asked for far more often than the fabric syncs.
+
+import { LruCache } from '../cache';
+import type { Spec } from '../crds';
+import { text } from '../crds/spec';
+import { Prisma, queryRows } from '../db';
+import { recordsVersion } from '../records/recordsVersion';
+import { buildTopology, type Topology } from './model';
+
+export interface FabricTopology {
+  /** The version of the records it was built from: the key of whatever is kept from it. */
+  version: string;
+  topology: Topology;
+  /** VPC name -> the connections its attachments name. */
+  vpcConnections: Map<string, string[]>;
+  /** Every VPC of the fabric, by name. */
+  vpcs: string[];
+}
+
+const KINDS = ['Switch', 'Server', 'Connection', 'External', 'ExternalAttachment', 'VPC', 'VPCAttachment'];
+const kept = new LruCache<Promise<FabricTopology>>(8);
+
+async function build(fabricId: number, version: string): Promise<FabricTopology> {
+  // A VPC's spec is not needed, only its name.
+  const rows = await queryRows<{
+    id: number;
+    kind: string;
+    name: string;
+    spec: Spec;
+    validationState: string;
+    validationMessages: { message: string }[];
+  }>(Prisma.sql`
+    SELECT id, kind, name, CASE WHEN kind = 'VPC' THEN '{}'::jsonb ELSE spec END AS spec,
+      "validationState"::text AS "validationState", "validationMessages"
+    FROM "CrdRecord" WHERE "fabricId" = ${fabricId} AND kind = ANY(${KINDS}::text[])
+    ORDER BY kind, name`);
+  const vpcConnections = new Map<string, string[]>();
+  const vpcs: string[] = [];
+  for (const r of rows) {
+    if (r.kind === 'VPC') vpcs.push(r.name);
+    if (r.kind !== 'VPCAttachment') continue;
+    const vpc = text(r.spec.subnet)?.split('/')[0];
+    const connection = text(r.spec.connection);
+    if (!vpc || !connection) continue;
+    const list = vpcConnections.get(vpc);
+    if (list) list.push(connection);
+    else vpcConnections.set(vpc, [connection]);
+  }
+  const topology = buildTopology(
+    rows.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      name: r.name,
+      spec: r.spec,
+      validationState: r.validationState,
+      messages: (r.validationMessages ?? []).map((m) => m.message),
+    })),
+  );
+  return { version, topology, vpcConnections, vpcs };
+}
+
+/** The topology of the fabric's current records. */
+export async function loadTopology(fabricId: number): Promise<FabricTopology> {
+  const version = await recordsVersion(fabricId);
+  const key = `${fabricId}|${version}`;
+  let entry = kept.get(key);
+  if (!entry) {
+    entry = build(fabricId, version);
+    kept.set(key, entry);
+    entry.catch(() => kept.delete(key));
+  }
+  return entry;
+}

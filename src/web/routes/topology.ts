@@ -1,0 +1,71 @@
+import { Router, type Request, type Response } from 'express';
+import { db } from '../../db';
+import { EXPORT_TYPES, exportTopology, type ExportFormat } from '../../topology/exports';
+import { loadTopology, type FabricTopology } from '../../topology/loadTopology';
+import { NotFound } from '../errors';
+import { downloadName } from '../exportList';
+import { can } from '../middleware/auth';
+import { topologyPicture, viewQuery } from '../topologyPage';
+import { TopologyQuery, type TopologyView } from '../topologyQuery';
+import { parseInput } from '../validate';
+
+export const api = Router();
+export const pages = Router();
+
+async function loadFabric(id: unknown) {
+  const fabric = await db().fabric.findUnique({ where: { id: Number(id) || 0 }, select: { id: true, name: true } });
+  if (!fabric) throw new NotFound('fabric');
+  return fabric;
+}
+
+function sendExport(res: Response, fabric: { name: string }, data: FabricTopology, format: ExportFormat) {
+  const { contentType, extension } = EXPORT_TYPES[format];
+  res.setHeader('Content-Type', contentType);
+  res.setHeader(
+    'Content-Disposition',
+    `attachment; filename="${downloadName([fabric.name, 'topology'], 'json').replace(/json$/, extension)}"`,
+  );
+  res.send(exportTopology(data.topology, format));
+}
+
+async function topologyRequest(req: Request) {
+  const query = parseInput(TopologyQuery, req.query);
+  const fabric = await loadFabric(req.params.id);
+  return { query, fabric, data: await loadTopology(fabric.id) };
+}
+
+api.get('/:id/topology', can('view', 'fabric'), async (req, res) => {
+  const { query, fabric, data } = await topologyRequest(req);
+  if (query.format && query.format !== 'json') return sendExport(res, fabric, data, query.format);
+  res.json(data.topology);
+});
+
+pages.get('/:id/topology', can('view', 'fabric'), async (req, res) => {
+  const { query, fabric, data } = await topologyRequest(req);
+  if (query.format && query.format !== 'json') return sendExport(res, fabric, data, query.format);
+  const view: TopologyView = {
+    expand: query.expand,
+    vpc: query.vpc || null,
+    q: query.q?.trim() || null,
+    validation: query.validation === 'on',
+  };
+  const picture = topologyPicture(fabric, data, view);
+  const { nodes, links } = data.topology;
+  // Defined records only: missing ones are counted apart.
+  const count = (kind: string) =>
+    nodes.reduce((n, node) => n + (node.kind === kind && node.validation.state !== 'missing' ? 1 : 0), 0);
+  res.render('fabrics/topology.njk', {
+    fabric,
+    view,
+    picture,
+    vpcs: data.vpcs,
+    counts: {
+      switches: count('Switch'),
+      servers: count('Server'),
+      links: links.length,
+      warnings: nodes.filter((n) => n.validation.state === 'warning').length,
+    },
+    missing: nodes.filter((n) => n.validation.state === 'missing'),
+    query: (expand: string[]) => viewQuery(view, expand),
+  });
+});
