@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { db } from '../../db';
 import { EXPORT_TYPES, exportTopology, type ExportFormat } from '../../topology/exports';
 import { loadTopology, type FabricTopology } from '../../topology/loadTopology';
-import { NotFound } from '../errors';
+import { NotFound } from '../../errors';
 import { downloadName } from '../exportList';
 import { can } from '../middleware/auth';
 import { topologyPicture, viewQuery } from '../topologyPage';
