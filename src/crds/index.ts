@@ -1,4 +1,4 @@
-/** The catalogue of the 12 managed CRD kinds. Adding a kind is one file in kinds/ and one line here. */
+/** The catalogue of the managed CRD kinds. Adding a kind is one file in kinds/ and one line here. */
 import { connection } from './kinds/connection';
 import { external } from './kinds/external';
 import { externalAttachment } from './kinds/externalAttachment';
@@ -14,8 +14,7 @@ import { vpcPeering } from './kinds/vpcPeering';
 import type { KindDef } from './types';
 
 export { BUILTIN_SWITCH_PROFILES, isBuiltinSwitchProfile } from './profiles';
-export { CATEGORIES } from './types';
-export type { Category, ColumnDef, FilterDef, Issue, KindDef, Panel, PanelValue, Reference, Spec } from './types';
+export type { ColumnDef, FilterDef, Issue, KindDef, Panel, PanelValue, PortConnection, Reference, Spec } from './types';
 export { connectionEndpoints, connectionType, CONNECTION_TYPES } from './kinds/connection';
 export type { ConnectionType, Endpoint, EndpointSide } from './kinds/connection';
 
@@ -33,6 +32,9 @@ export const kinds: KindDef[] = [
   switchGroup,
   vlanNamespace,
 ];
+
+/** The API groups' labels (`VPC API`, `Wiring API`), in the catalogue's order: the menu's and the CRD index's sections. */
+export const CATEGORIES: string[] = [...new Set(kinds.map((k) => k.category))];
 
 const byLookup = new Map<string, KindDef>();
 const byName = new Map<string, KindDef>();

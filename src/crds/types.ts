@@ -1,8 +1,5 @@
 import type { z } from 'zod';
 
-export const CATEGORIES = ['VPC API', 'Wiring API'] as const;
-export type Category = (typeof CATEGORIES)[number];
-
 /** A spec as stored: the parsed YAML mapping, unknown fields included. */
 // Specs are open-ended JSON (the API grows every month), so column and panel code reads them defensively.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
@@ -55,17 +52,58 @@ export interface Panel {
   rows: Record<string, PanelValue>[];
 }
 
-export interface KindDef {
+/** A record as cross-record rules see it. */
+export interface CrossRecord {
   kind: string;
-  group: 'vpc.githedgehog.com' | 'wiring.githedgehog.com';
-  version: 'v1beta1';
-  apiVersion: string;
+  namespace: string;
+  name: string;
+  spec: Spec;
+}
+
+/** A record with its identity key (`${kind}/${namespace}/${name}`), the key its warnings go under. */
+export interface Indexed {
+  key: string;
+  record: CrossRecord;
+}
+
+/** What a kind's cross-record rules get: the fabric's records indexed once, and where warnings go. */
+export interface CrossContext {
+  /** The record of this kind and name in the namespace; the first definition when there are duplicates. */
+  find(kind: string, namespace: string, name: string): Indexed | undefined;
+  /** Adds a warning to the record with this key; the message gets the rendered path as its prefix. */
+  warn(key: string, path: (string | number)[], message: string): void;
+}
+
+/** One record pointing at another, as the record page shows it beside the referenced record. */
+export interface IncomingRecord {
+  id: number;
+  kind: string;
+  name: string;
+  spec: Spec;
+}
+
+/** A port of a device and the Connection that uses it (the Switch and Server pages). */
+export interface PortConnection {
+  port: string;
+  connectionId: number;
+  /** The URL slug of the Connection kind, for the link to it. */
+  connectionSlug: string;
+  connection: string;
+  type: string | null;
+  peers: string;
+}
+
+/** A kind as its file declares it; `defineKind` adds what derives from it (apiVersion, slug, category). */
+export interface KindSource {
+  kind: string;
+  /** The API group, e.g. `vpc.githedgehog.com`; its first label names the kind's category (`VPC API`). */
+  group: string;
+  version: string;
+  /** Lower-case plural, as kubectl names it; also the URL slug. */
   plural: string;
-  slug: string;
   shortNames: string[];
   label: string;
   labelPlural: string;
-  category: Category;
   /** Only ExternalAttachment requires `spec`; the others treat an absent spec as {}. */
   specRequired: boolean;
   /** VPC, IPv4Namespace and External become VRF names, so the fabric caps them at 11 characters. */
@@ -76,8 +114,31 @@ export interface KindDef {
   checkSpec?(spec: Spec): Issue[];
   /** Document-local rules the live fabric enforces; reported as warnings. Runs only on valid specs. */
   lint?(spec: Spec): Issue[];
+  /** Rules on the name beyond `maxNameLength` (warnings at metadata.name). */
+  lintName?(name: string): string[];
+  /**
+   * Rules the live fabric enforces across records (warnings), run once per fabric with every
+   * record of this kind. Each pass must be a map lookup or a sort, never a scan per record.
+   */
+  crossCheck?(records: Indexed[], context: CrossContext): void;
+  /** The name the fabric creates by itself: a reference to it is fine while the fabric defines no record of this kind. */
+  fabricDefault?: string;
+  /** What is wrong with a reference that found its target of this kind (e.g. a VPC without the named subnet), or null. */
+  checkReferenceTo?(target: Spec, ref: Reference): string | null;
   columns: ColumnDef[];
   filters: FilterDef[];
   references(spec: Spec): Reference[];
   panels?(spec: Spec): Panel[];
+  /** Detail relation: the record page's ports, from the Connections that reference this record. */
+  portConnections?(name: string, incoming: IncomingRecord[]): PortConnection[];
+}
+
+/** A kind of the catalogue: its source plus what derives from it. */
+export interface KindDef extends KindSource {
+  /** `${group}/${version}` */
+  apiVersion: string;
+  /** The URL slug (`/crds/<slug>`): the plural. */
+  slug: string;
+  /** The API group's label (`VPC API`, `Wiring API`), under which the menu and the CRD index list the kind. */
+  category: string;
 }

@@ -49,7 +49,7 @@ function splitApiVersion(apiVersion: string): { group: string; version: string }
     : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
 }
 
-/** Decides whether a parsed document is one of the 12 kinds, a retired or misplaced one (unserved), or not ours (skip). */
+/** Decides whether a parsed document is of a kind in the catalogue, a retired or misplaced one (unserved), or not ours (skip). */
 export function classify(doc: unknown): Classification {
   const m = mapping(doc);
   if (!m) return { type: 'skip', reason: `the document is ${describeValue(doc)}, not a Kubernetes object` };
@@ -64,7 +64,7 @@ export function classify(doc: unknown): Classification {
     };
   }
   const known = kindByName(kindName);
-  // A 12-kind document without apiVersion is still ours; validateDocument reports the missing field.
+  // A document of a catalogued kind without apiVersion is still ours; validateDocument reports the missing field.
   if (known && apiVersion === null) return { type: 'kind', kind: known };
   const { group, version } = splitApiVersion(apiVersion ?? '');
   const isHedgehog = group === 'githedgehog.com' || group.endsWith('.githedgehog.com');
@@ -81,7 +81,7 @@ export function classify(doc: unknown): Classification {
       message: `${kindName} belongs to ${known.group}, not ${group}; use apiVersion: ${known.apiVersion}`,
     };
   }
-  if (isHedgehog) return { type: 'skip', reason: `${kindName} (${apiVersion}) is not one of the 12 managed kinds` };
+  if (isHedgehog) return { type: 'skip', reason: `${kindName} (${apiVersion}) is not one of the managed kinds` };
   return { type: 'skip', reason: `${kindName} (${apiVersion ?? 'no apiVersion'}) is not a Hedgehog fabric kind` };
 }
 

@@ -57,7 +57,7 @@ export function resolveKind(kind: string | undefined): KindDef | undefined {
   const k = findKind(kind);
   if (!k)
     throw new ValidationError({
-      kind: `unknown kind "${kind}"; use one of the 12 kinds (e.g. VPC) or its plural (vpcs)`,
+      kind: `unknown kind "${kind}"; use a kind or its plural (vpcs): ${kinds.map((k) => k.kind).join(', ')}`,
     });
   return k;
 }

@@ -2,15 +2,13 @@
 // references resolved by (fabric, kind, name), the records pointing at it (GIN index on refs),
 // and its change history. Nothing here scans the fabric. The page is among the most visited,
 // so its reads skip Prisma's engine (queryRows).
-import { connectionEndpoints, connectionType, kindByName, type KindDef, type Panel, type Spec } from '../crds';
+import { kindByName, type KindDef, type Panel, type Spec } from '../crds';
 import { Prisma, queryRows, type ChangeAction, type CrdRecord } from '../db';
 import { sourceFileUrl } from './sourceLink';
 
 // A Switch with more connections than this is not a real fabric; the page says how many more.
 const MAX_REFERENCES_IN = 500;
 const MAX_HISTORY = 50;
-// One collator for every sort: localeCompare with options builds a new one per comparison.
-const PORT_ORDER = new Intl.Collator('en', { numeric: true });
 
 export interface ReferenceOut {
   kind: string;
@@ -30,14 +28,6 @@ export interface ReferenceIn {
   slug: string;
   name: string;
   fields: string[];
-}
-
-export interface PortConnection {
-  port: string;
-  connectionId: number;
-  connection: string;
-  type: string | null;
-  peers: string;
 }
 
 type RecordWithFabric = CrdRecord & {
@@ -113,27 +103,6 @@ async function referencesIn(
   return { items, total };
 }
 
-/** The ports of a Switch or Server with the Connection that uses each, from the connections that reference it. */
-function portConnections(
-  record: RecordWithFabric,
-  incoming: (ReferenceIn & { spec: Spec })[],
-): PortConnection[] | null {
-  const side = record.kind === 'Switch' ? 'switch' : record.kind === 'Server' ? 'server' : null;
-  if (!side) return null;
-  const rows = incoming
-    .filter((r) => r.kind === 'Connection')
-    .flatMap((c) => {
-      const endpoints = connectionEndpoints(c.spec);
-      const peers = [
-        ...new Set(endpoints.filter((e) => !(e.side === side && e.device === record.name)).map((e) => e.device)),
-      ].join(', ');
-      return endpoints
-        .filter((e) => e.side === side && e.device === record.name)
-        .map((e) => ({ port: e.port, connectionId: c.id, connection: c.name, type: connectionType(c.spec), peers }));
-    });
-  return rows.sort((a, b) => PORT_ORDER.compare(a.port, b.port));
-}
-
 /** The record of this kind with everything its page shows, or null when there is none. */
 export async function loadRecordDetail(kind: KindDef, id: number) {
   const [record] = await queryRows<RecordWithFabric>(Prisma.sql`
@@ -162,7 +131,7 @@ export async function loadRecordDetail(kind: KindDef, id: number) {
     referencesOut: outgoing,
     referencesIn: incoming.items.map(({ spec: _spec, ...r }) => r),
     referencesInTotal: incoming.total,
-    portConnections: portConnections(record, incoming.items),
+    portConnections: kind.portConnections?.(record.name, incoming.items) ?? null,
     history: history.map(({ total: _total, ...entry }) => entry),
     historyTotal: history[0]?.total ?? 0,
     source: {

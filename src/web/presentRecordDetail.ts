@@ -30,7 +30,8 @@ export function presentRecordDetail(d: RecordDetail) {
     })),
     referencesIn: d.referencesIn.map((r) => ({ ...r, href: `/crds/${r.slug}/${r.id}` })),
     referencesInTotal: d.referencesInTotal,
-    portConnections: d.portConnections?.map((p) => ({ ...p, href: `/crds/connections/${p.connectionId}` })) ?? null,
+    portConnections:
+      d.portConnections?.map((p) => ({ ...p, href: `/crds/${p.connectionSlug}/${p.connectionId}` })) ?? null,
     history: d.history.map((c) => ({ ...c, href: `/changes/${c.id}`, badge: CHANGE_ACTION[c.action] })),
     historyTotal: d.historyTotal,
     source: d.source,

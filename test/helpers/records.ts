@@ -23,7 +23,7 @@ const SOURCES = ['seed-fabric-1/v2-e40d5442/gitops/hedgehog/fabric-1/raw', 'corp
 
 let cached: FixtureDocument[] | undefined;
 
-/** The valid documents of the 12 kinds in the real Hedgehog fixtures, first of each (kind, name), parsed the way a sync does. */
+/** The valid documents of the catalogue's kinds in the real Hedgehog fixtures, first of each (kind, name), parsed the way a sync does. */
 export function fixtureDocuments(): FixtureDocument[] {
   if (cached) return cached;
   const seen = new Map<string, FixtureDocument>();

@@ -11,11 +11,12 @@ import {
   kinds,
   type Spec,
 } from '../../src/crds';
+import { apiGroupLabel } from '../../src/crds/defineKind';
 import { classify, validateDocument } from '../../src/crds/validate';
 
 import { FIXTURES, yamlFiles } from '../helpers/fixtures';
 
-/** Valid specs of the 12 kinds found in the given files, by `${kind}/${name}`. */
+/** Valid specs of the catalogue's kinds found in the given files, by `${kind}/${name}`. */
 function loadSpecs(files: string[]): Map<string, Spec> {
   const specs = new Map<string, Spec>();
   for (const file of files) {
@@ -48,28 +49,25 @@ function columnValues(kindName: string, s: Spec): Record<string, string | number
 }
 
 describe('the kind catalogue', () => {
-  it('lists the 12 kinds, VPC API first, then Wiring API', () => {
-    expect(kinds.map((k) => k.kind)).toEqual([
-      'VPC',
-      'VPCAttachment',
-      'VPCPeering',
-      'IPv4Namespace',
-      'External',
-      'ExternalAttachment',
-      'ExternalPeering',
-      'Connection',
-      'Server',
-      'Switch',
-      'SwitchGroup',
-      'VLANNamespace',
-    ]);
-    expect(CATEGORIES).toEqual(['VPC API', 'Wiring API']);
+  it('lists each kind once, grouped by API group, VPC API first; apiVersion, slug and category derive from it', () => {
+    expect(new Set(kinds.map((k) => k.kind)).size).toBe(kinds.length);
+    expect(kinds.map((k) => k.kind)).toEqual(
+      expect.arrayContaining(['VPC', 'VPCAttachment', 'Connection', 'Switch', 'SwitchGroup', 'VLANNamespace']),
+    );
+    expect(CATEGORIES.slice(0, 2)).toEqual(['VPC API', 'Wiring API']);
+    // Each category's kinds are contiguous, in the order of CATEGORIES.
+    expect([...new Set(kinds.map((k) => k.category))]).toEqual(CATEGORIES);
+    expect(kinds.map((k) => k.category)).toEqual(
+      CATEGORIES.flatMap((c) => kinds.filter((k) => k.category === c).map(() => c)),
+    );
     for (const k of kinds) {
-      expect(k.version).toBe('v1beta1');
-      expect(k.apiVersion).toBe(`${k.group}/v1beta1`);
+      expect(k.apiVersion).toBe(`${k.group}/${k.version}`);
       expect(k.slug).toBe(k.plural);
-      expect(k.category).toBe(k.group === 'vpc.githedgehog.com' ? 'VPC API' : 'Wiring API');
+      expect(k.category).toBe(apiGroupLabel(k.group));
     }
+    expect(apiGroupLabel('vpc.githedgehog.com')).toBe('VPC API');
+    expect(apiGroupLabel('wiring.githedgehog.com')).toBe('Wiring API');
+    expect(apiGroupLabel('gateway.githedgehog.com')).toBe('Gateway API');
   });
 
   it('finds a kind by name, plural or slug in any case', () => {

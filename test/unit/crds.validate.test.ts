@@ -117,7 +117,7 @@ describe('validateDocument on the corpus', () => {
 });
 
 describe('classify', () => {
-  it('recognises the 12 kinds by group, kind and version', () => {
+  it('recognises the kinds of the catalogue by group, kind and version', () => {
     const c = classify(doc('VPC', {}));
     expect(c).toMatchObject({ type: 'kind', kind: { kind: 'VPC' } });
   });
@@ -138,7 +138,7 @@ describe('classify', () => {
       classify({ apiVersion: 'gateway.githedgehog.com/v1alpha1', kind: 'Gateway', metadata: { name: 'g' } }),
     ).toEqual({
       type: 'skip',
-      reason: 'Gateway (gateway.githedgehog.com/v1alpha1) is not one of the 12 managed kinds',
+      reason: 'Gateway (gateway.githedgehog.com/v1alpha1) is not one of the managed kinds',
     });
     expect(classify({ apiVersion: 'wiring.githedgehog.com/v1beta1', kind: 'SwitchProfile' }).type).toBe('skip');
     expect(classify({ apiVersion: 'agent.githedgehog.com/v1beta1', kind: 'Agent' }).type).toBe('skip');

@@ -1,8 +1,20 @@
+import { defineKind } from '../defineKind';
+import { listOthers, UniqueValues } from '../crossCheck';
 import { cidrContains, cidrsOverlap, isCanonicalCidr, parseCidr, parseIPv4, type Cidr } from '../net';
 import { portKey, splitPortRef } from '../ports';
 import { bool, cidr, ipv4, list, mtu, obj, opt, portIpSide, portRef, portSide, str, vlanOrZero } from '../schema';
 import { issueAt, joined, mapping, list as asList, text } from '../spec';
-import type { Issue, KindDef, Panel, Reference, Spec } from '../types';
+import type {
+  CrossContext,
+  CrossRecord,
+  IncomingRecord,
+  Indexed,
+  Issue,
+  Panel,
+  PortConnection,
+  Reference,
+  Spec,
+} from '../types';
 
 export const CONNECTION_TYPES = [
   'unbundled',
@@ -371,17 +383,136 @@ const TYPE_SQL = `(CASE ${[...CONNECTION_TYPES]
   .map((t) => `WHEN jsonb_typeof(spec -> '${t}') = 'object' THEN '${t}'`)
   .join(' ')} END)`;
 
-export const connection: KindDef = {
+const endpointCache = new WeakMap<CrossRecord, Endpoint[]>();
+
+/** A Connection record's endpoints, worked out once per record (several cross-record rules read them). */
+export function endpointsOf(conn: Indexed): Endpoint[] {
+  let e = endpointCache.get(conn.record);
+  if (!e) endpointCache.set(conn.record, (e = connectionEndpoints(conn.record.spec)));
+  return e;
+}
+
+// Types whose link IPs come from the fabric subnet and must be unique fabric-wide.
+const P2P_TYPES: ReadonlySet<ConnectionType | null> = new Set(['fabric', 'mesh', 'gateway']);
+
+/** A port may be used by at most one Connection; E1/4 and E1/4/1 are the same port. */
+function checkPorts(connections: Indexed[], context: CrossContext): void {
+  const users = new Map<string, { conn: Indexed; endpoint: Endpoint }[]>();
+  for (const conn of connections) {
+    for (const endpoint of endpointsOf(conn)) {
+      const id = `${conn.record.namespace}|${endpoint.side}|${portKey(endpoint.device, endpoint.port)}`;
+      const list = users.get(id);
+      if (list) list.push({ conn, endpoint });
+      else users.set(id, [{ conn, endpoint }]);
+    }
+  }
+  for (const list of users.values()) {
+    if (list.length < 2) continue;
+    const names = [...new Set(list.map((u) => u.conn.record.name))];
+    if (names.length < 2) continue;
+    for (const u of list) {
+      const others = names.filter((n) => n !== u.conn.record.name);
+      context.warn(
+        u.conn.key,
+        u.endpoint.path,
+        `port ${u.endpoint.device}/${u.endpoint.port} is also used by Connection ${listOthers(others)}`,
+      );
+    }
+  }
+}
+
+/** Link IPs of fabric, mesh and gateway connections are unique fabric-wide. */
+function checkLinkIps(connections: Indexed[], context: CrossContext): void {
+  const unique = new UniqueValues();
+  for (const conn of connections) {
+    if (!P2P_TYPES.has(connectionType(mapping(conn.record.spec) ?? {}))) continue;
+    for (const e of endpointsOf(conn)) {
+      const ip = e.ip ? e.ip.split('/')[0]! : null;
+      if (ip && parseIPv4(ip) !== null)
+        unique.claim('link-ip', ip, {
+          key: conn.key,
+          name: `Connection "${conn.record.name}"`,
+          path: [...e.path.slice(0, -1), 'ip'],
+          label: `IP ${ip}`,
+        });
+    }
+  }
+  unique.warnShared(context);
+}
+
+/** An ESLAG connection's switches must share one redundancy group of type eslag. */
+function checkEslag(connections: Indexed[], context: CrossContext): void {
+  for (const conn of connections) {
+    if (connectionType(mapping(conn.record.spec) ?? {}) !== 'eslag') continue;
+    const groups = new Set<string>();
+    let complete = true;
+    for (const device of new Set(
+      endpointsOf(conn)
+        .filter((e) => e.side === 'switch')
+        .map((e) => e.device),
+    )) {
+      const sw = context.find('Switch', conn.record.namespace, device);
+      if (!sw) {
+        complete = false;
+        continue;
+      }
+      const redundancy = mapping(mapping(sw.record.spec)?.redundancy);
+      groups.add(redundancy?.type === 'eslag' ? (text(redundancy.group) ?? '') : '');
+    }
+    if (complete && (groups.size !== 1 || groups.has(''))) {
+      context.warn(
+        conn.key,
+        ['spec', 'eslag'],
+        'the switches of an eslag connection must share one redundancy group of type eslag',
+      );
+    }
+  }
+}
+
+function crossCheck(connections: Indexed[], context: CrossContext): void {
+  checkPorts(connections, context);
+  checkLinkIps(connections, context);
+  checkEslag(connections, context);
+}
+
+// One collator for every sort: localeCompare with options builds a new one per comparison.
+const PORT_ORDER = new Intl.Collator('en', { numeric: true });
+
+/**
+ * The detail relation of a Switch or Server: its ports with the Connection that uses each, from
+ * the Connections that reference it.
+ */
+export function portConnectionsOf(side: EndpointSide) {
+  return (name: string, incoming: IncomingRecord[]): PortConnection[] =>
+    incoming
+      .filter((r) => r.kind === 'Connection')
+      .flatMap((c) => {
+        const endpoints = connectionEndpoints(c.spec);
+        const peers = [
+          ...new Set(endpoints.filter((e) => !(e.side === side && e.device === name)).map((e) => e.device)),
+        ].join(', ');
+        return endpoints
+          .filter((e) => e.side === side && e.device === name)
+          .map((e) => ({
+            port: e.port,
+            connectionId: c.id,
+            connectionSlug: connection.slug,
+            connection: c.name,
+            type: connectionType(c.spec),
+            peers,
+          }));
+      })
+      .sort((a, b) => PORT_ORDER.compare(a.port, b.port));
+}
+
+export const connection = defineKind({
   kind: 'Connection',
   group: 'wiring.githedgehog.com',
   version: 'v1beta1',
-  apiVersion: 'wiring.githedgehog.com/v1beta1',
   plural: 'connections',
-  slug: 'connections',
   shortNames: ['conn'],
   label: 'Connection',
   labelPlural: 'Connections',
-  category: 'Wiring API',
   specRequired: false,
   specSchema,
   checkSpec,
@@ -401,5 +532,6 @@ export const connection: KindDef = {
   ],
   filters: [{ key: 'type', label: 'Type', sql: TYPE_SQL, choices: [...CONNECTION_TYPES] }],
   references,
+  crossCheck,
   panels,
-};
+});

@@ -1,7 +1,8 @@
+import { defineKind } from '../defineKind';
 import { cidrsOverlap, parseCidr, type Cidr } from '../net';
 import { cidr, community, list, obj, opt, str } from '../schema';
 import { issueAt, joined, list as asList, mapping, text } from '../spec';
-import type { Issue, KindDef, Reference, Spec } from '../types';
+import type { Issue, Reference, Spec } from '../types';
 
 /** 'static' when the External lists static prefixes, else 'bgp'. */
 export function externalMode(spec: Spec): 'static' | 'bgp' {
@@ -54,17 +55,14 @@ function references(spec: Spec): Reference[] {
 const MODE_SQL = "CASE WHEN jsonb_typeof(spec->'static') = 'object' THEN 'static' ELSE 'bgp' END";
 const IPNS_SQL = "coalesce(nullif(spec->>'ipv4Namespace', ''), 'default')";
 
-export const external: KindDef = {
+export const external = defineKind({
   kind: 'External',
   group: 'vpc.githedgehog.com',
   version: 'v1beta1',
-  apiVersion: 'vpc.githedgehog.com/v1beta1',
   plural: 'externals',
-  slug: 'externals',
   shortNames: ['ext'],
   label: 'External',
   labelPlural: 'Externals',
-  category: 'VPC API',
   specRequired: false,
   maxNameLength: 11,
   specSchema,
@@ -95,4 +93,4 @@ export const external: KindDef = {
     { key: 'ipv4Namespace', label: 'IPv4 namespace', sql: IPNS_SQL },
   ],
   references,
-};
+});

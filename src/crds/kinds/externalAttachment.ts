@@ -1,6 +1,9 @@
+import { defineKind } from '../defineKind';
+import { externalMode } from './external';
+import { connectionType } from './connection';
 import { bool, cidr, cidrOrAny, dict, intIn, ipv4, list, obj, oneOf, opt, str, uint32, vlanOrZero } from '../schema';
 import { issueAt, list as asList, mapping, num, text } from '../spec';
-import type { Issue, KindDef, Panel, Reference, Spec } from '../types';
+import type { CrossContext, Indexed, Issue, Panel, Reference, Spec } from '../types';
 
 export const ACL_ACTIONS = ['permit', 'deny', 'discard', 'transit'] as const;
 export const ACL_PROTOCOLS = ['ip', 'tcp', 'udp', 'icmp'] as const;
@@ -142,17 +145,49 @@ function panels(spec: Spec): Panel[] {
 
 const MODE_SQL = "CASE WHEN jsonb_typeof(spec->'static') = 'object' THEN 'static' ELSE 'bgp' END";
 
-export const externalAttachment: KindDef = {
+/** An External attaches only to external connections, one VLAN once per connection, in the External's mode. */
+function crossCheck(attachments: Indexed[], context: CrossContext): void {
+  const extVlans = new Map<string, string>();
+  for (const { key, record: r } of attachments) {
+    const spec = mapping(r.spec) ?? {};
+    const connName = text(spec.connection);
+    const extName = text(spec.external);
+    if (connName) {
+      const conn = context.find('Connection', r.namespace, connName);
+      const type = conn ? connectionType(mapping(conn.record.spec) ?? {}) : null;
+      if (conn && type !== 'external')
+        context.warn(
+          key,
+          ['spec', 'connection'],
+          `Connection "${connName}" is of type ${type ?? 'unknown'}; an External attaches only to external connections`,
+        );
+      const vlanKey = `${r.namespace}/${connName}/${attachmentVlan(spec)}`;
+      const first = extVlans.get(vlanKey);
+      if (first)
+        context.warn(
+          key,
+          ['spec'],
+          `VLAN ${attachmentVlan(spec) || '0 (untagged)'} on Connection "${connName}" is already used by ExternalAttachment "${first}"`,
+        );
+      else extVlans.set(vlanKey, r.name);
+    }
+    const ext = extName ? context.find('External', r.namespace, extName) : undefined;
+    if (ext) {
+      const want = externalMode(mapping(ext.record.spec) ?? {});
+      const have = attachmentMode(spec);
+      if (want !== have) context.warn(key, ['spec'], `External "${extName}" is ${want} but this attachment is ${have}`);
+    }
+  }
+}
+
+export const externalAttachment = defineKind({
   kind: 'ExternalAttachment',
   group: 'vpc.githedgehog.com',
   version: 'v1beta1',
-  apiVersion: 'vpc.githedgehog.com/v1beta1',
   plural: 'externalattachments',
-  slug: 'externalattachments',
   shortNames: ['extattach'],
   label: 'External attachment',
   labelPlural: 'External attachments',
-  category: 'VPC API',
   specRequired: true,
   specSchema,
   lint,
@@ -177,5 +212,6 @@ export const externalAttachment: KindDef = {
     { key: 'external', label: 'External', sql: "spec->>'external'" },
   ],
   references,
+  crossCheck,
   panels,
-};
+});

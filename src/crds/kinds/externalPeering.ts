@@ -1,6 +1,8 @@
+import { defineKind } from '../defineKind';
+import { vpcIpv4Namespace } from './vpc';
 import { cidr, list, obj, opt, str } from '../schema';
 import { joined, list as asList, mapping, text } from '../spec';
-import type { KindDef, Reference, Spec } from '../types';
+import type { CrossContext, Indexed, Reference, Spec } from '../types';
 
 const specSchema = obj({
   permit: obj({
@@ -26,17 +28,32 @@ function references(spec: Spec): Reference[] {
   return refs;
 }
 
-export const externalPeering: KindDef = {
+/** The peered VPC and External must share an IPv4Namespace. */
+function crossCheck(peerings: Indexed[], context: CrossContext): void {
+  for (const { key, record: r } of peerings) {
+    const permit = mapping(mapping(r.spec)?.permit);
+    const vpc = context.find('VPC', r.namespace, text(mapping(permit?.vpc)?.name) ?? '');
+    const ext = context.find('External', r.namespace, text(mapping(permit?.external)?.name) ?? '');
+    if (!vpc || !ext) continue;
+    const vpcNs = vpcIpv4Namespace(mapping(vpc.record.spec) ?? {});
+    const extNs = text(mapping(ext.record.spec)?.ipv4Namespace) ?? 'default';
+    if (vpcNs !== extNs)
+      context.warn(
+        key,
+        ['spec', 'permit'],
+        `VPC "${vpc.record.name}" (IPv4Namespace ${vpcNs}) and External "${ext.record.name}" (IPv4Namespace ${extNs}) must share an IPv4Namespace`,
+      );
+  }
+}
+
+export const externalPeering = defineKind({
   kind: 'ExternalPeering',
   group: 'vpc.githedgehog.com',
   version: 'v1beta1',
-  apiVersion: 'vpc.githedgehog.com/v1beta1',
   plural: 'externalpeerings',
-  slug: 'externalpeerings',
   shortNames: ['extpeering', 'extpeer'],
   label: 'External peering',
   labelPlural: 'External peerings',
-  category: 'VPC API',
   specRequired: false,
   specSchema,
   columns: [
@@ -59,4 +76,5 @@ export const externalPeering: KindDef = {
     { key: 'external', label: 'External', sql: "spec#>>'{permit,external,name}'" },
   ],
   references,
-};
+  crossCheck,
+});

@@ -1,7 +1,8 @@
+import { defineKind } from '../defineKind';
 import { cidrsOverlap, isCanonicalCidr, parseCidr, type Cidr } from '../net';
 import { cidr, list, obj } from '../schema';
 import { issueAt, joined, list as asList, text } from '../spec';
-import type { Issue, KindDef, Spec } from '../types';
+import type { Issue, Spec } from '../types';
 
 /** The namespace's subnets, parsed; unparsable entries are left out. */
 export function namespaceSubnets(spec: Spec): Cidr[] {
@@ -31,18 +32,16 @@ function lint(spec: Spec): Issue[] {
   return issues;
 }
 
-export const ipv4Namespace: KindDef = {
+export const ipv4Namespace = defineKind({
   kind: 'IPv4Namespace',
   group: 'vpc.githedgehog.com',
   version: 'v1beta1',
-  apiVersion: 'vpc.githedgehog.com/v1beta1',
   plural: 'ipv4namespaces',
-  slug: 'ipv4namespaces',
   shortNames: ['ipns'],
   label: 'IPv4 namespace',
   labelPlural: 'IPv4 namespaces',
-  category: 'VPC API',
   specRequired: false,
+  fabricDefault: 'default',
   maxNameLength: 11,
   specSchema: obj({ subnets: list(cidr, 1, 20) }),
   lint,
@@ -64,4 +63,4 @@ export const ipv4Namespace: KindDef = {
       rows: asList(spec.subnets).map((s) => ({ subnet: text(s) })),
     },
   ],
-};
+});

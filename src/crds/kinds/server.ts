@@ -1,23 +1,22 @@
+import { defineKind } from '../defineKind';
+import { portConnectionsOf } from './connection';
 import { obj, opt, str } from '../schema';
 import { text } from '../spec';
-import type { KindDef, Reference, Spec } from '../types';
+import type { Reference, Spec } from '../types';
 
 function references(spec: Spec): Reference[] {
   const profile = text(spec.profile);
   return profile ? [{ kind: 'ServerProfile', name: profile, field: 'spec.profile' }] : [];
 }
 
-export const server: KindDef = {
+export const server = defineKind({
   kind: 'Server',
   group: 'wiring.githedgehog.com',
   version: 'v1beta1',
-  apiVersion: 'wiring.githedgehog.com/v1beta1',
   plural: 'servers',
-  slug: 'servers',
   shortNames: ['srv'],
   label: 'Server',
   labelPlural: 'Servers',
-  category: 'Wiring API',
   specRequired: false,
   specSchema: obj({ description: opt(str), profile: opt(str) }),
   columns: [
@@ -31,4 +30,5 @@ export const server: KindDef = {
   ],
   filters: [],
   references,
-};
+  portConnections: portConnectionsOf('server'),
+});

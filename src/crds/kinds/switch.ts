@@ -1,7 +1,10 @@
+import { defineKind } from '../defineKind';
+import { portConnectionsOf } from './connection';
+import { UniqueValues } from '../crossCheck';
 import { isBuiltinSwitchProfile } from '../profiles';
 import { bool, cidr, dict, intIn, list, obj, oneOf, opt, str, uint32 } from '../schema';
 import { issueAt, joined, list as asList, mapping, num, text } from '../spec';
-import type { Issue, KindDef, Panel, Reference, Spec } from '../types';
+import type { CrossContext, Indexed, Issue, Panel, Reference, Spec } from '../types';
 
 export const SWITCH_ROLES = ['spine', 'server-leaf', 'border-leaf', 'mixed-leaf', 'virtual-edge'] as const;
 export const REDUNDANCY_TYPES = ['mclag', 'eslag'] as const;
@@ -164,17 +167,37 @@ function panels(spec: Spec): Panel[] {
   ];
 }
 
-export const switchKind: KindDef = {
+/** Values the fabric requires to be unique: leaf ASNs, management, protocol and VTEP IPs. */
+function crossCheck(switches: Indexed[], context: CrossContext): void {
+  const unique = new UniqueValues();
+  for (const { key, record: r } of switches) {
+    const spec = mapping(r.spec) ?? {};
+    const name = `Switch "${r.name}"`;
+    const asn = num(spec.asn);
+    if (asn && spec.role !== 'spine')
+      unique.claim('asn', String(asn), { key, name, path: ['spec', 'asn'], label: `ASN ${asn}` });
+    for (const field of ['ip', 'protocolIP', 'vtepIP'] as const) {
+      const ip = text(spec[field])?.split('/')[0];
+      if (ip)
+        unique.claim(field === 'ip' ? 'mgmt-ip' : 'switch-ip', ip, {
+          key,
+          name,
+          path: ['spec', field],
+          label: `${field} ${ip}`,
+        });
+    }
+  }
+  unique.warnShared(context);
+}
+
+export const switchKind = defineKind({
   kind: 'Switch',
   group: 'wiring.githedgehog.com',
   version: 'v1beta1',
-  apiVersion: 'wiring.githedgehog.com/v1beta1',
   plural: 'switches',
-  slug: 'switches',
   shortNames: ['sw'],
   label: 'Switch',
   labelPlural: 'Switches',
-  category: 'Wiring API',
   specRequired: false,
   specSchema,
   lint,
@@ -208,5 +231,7 @@ export const switchKind: KindDef = {
     },
   ],
   references,
+  crossCheck,
+  portConnections: portConnectionsOf('switch'),
   panels,
-};
+});

@@ -1,6 +1,7 @@
+import { defineKind } from '../defineKind';
 import { intIn, list, obj, opt } from '../schema';
 import { issueAt, joined, list as asList, mapping, num } from '../spec';
-import type { Issue, KindDef, Spec } from '../types';
+import type { Issue, Spec } from '../types';
 
 export interface VlanRange {
   from: number;
@@ -63,18 +64,16 @@ function lint(spec: Spec): Issue[] {
 const rangeText = (spec: Spec) =>
   joined(vlanRanges(spec).map((r) => (r.from === r.to ? `${r.from}` : `${r.from}-${r.to}`)));
 
-export const vlanNamespace: KindDef = {
+export const vlanNamespace = defineKind({
   kind: 'VLANNamespace',
   group: 'wiring.githedgehog.com',
   version: 'v1beta1',
-  apiVersion: 'wiring.githedgehog.com/v1beta1',
   plural: 'vlannamespaces',
-  slug: 'vlannamespaces',
   shortNames: ['vlanns'],
   label: 'VLAN namespace',
   labelPlural: 'VLAN namespaces',
-  category: 'Wiring API',
   specRequired: false,
+  fabricDefault: 'default',
   specSchema,
   checkSpec,
   lint,
@@ -99,4 +98,4 @@ export const vlanNamespace: KindDef = {
       rows: vlanRanges(spec).map((r) => ({ from: r.from, to: r.to })),
     },
   ],
-};
+});

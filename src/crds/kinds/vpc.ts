@@ -1,8 +1,11 @@
+import { defineKind } from '../defineKind';
+import { vlanRanges } from './vlanNamespace';
+import { namespaceSubnets } from './ipv4Namespace';
 import { z } from 'zod';
 import { cidrContains, isCanonicalCidr, isMac, parseCidr, parseIPv4 } from '../net';
 import { bool, cidr, dict, intIn, ipOrCidr, ipv4, list, obj, oneOf, opt, str } from '../schema';
 import { dotted, issueAt, joined, list as asList, mapping, num, text } from '../spec';
-import type { Issue, KindDef, Panel, Reference, Spec } from '../types';
+import type { CrossContext, Indexed, Issue, Panel, Reference, Spec } from '../types';
 
 const VLAN_ERROR = 'expected an integer 1-4094';
 // 0 passes here because hostBGP subnets may omit the VLAN; checkSpec rejects it otherwise.
@@ -261,17 +264,119 @@ function panels(spec: Spec): Panel[] {
   return out;
 }
 
-export const vpc: KindDef = {
+interface SubnetInterval {
+  start: number;
+  end: number;
+  key: string;
+  vpc: string;
+  subnet: string;
+  cidr: string;
+}
+
+/** Subnets must not overlap within an IPv4Namespace, VLANs must not repeat within a VLANNamespace, and both must fit their namespace. */
+function crossCheck(vpcs: Indexed[], context: CrossContext): void {
+  const intervals = new Map<string, SubnetInterval[]>();
+  const vlans = new Map<string, { key: string; vpc: string; subnet: string }>();
+  for (const { key, record: r } of vpcs) {
+    const spec = mapping(r.spec) ?? {};
+    const ipns = vpcIpv4Namespace(spec);
+    const vlanns = vpcVlanNamespace(spec);
+    const ipnsSubnets = (() => {
+      const target = context.find('IPv4Namespace', r.namespace, ipns);
+      return target ? namespaceSubnets(mapping(target.record.spec) ?? {}) : null;
+    })();
+    const ranges = (() => {
+      const target = context.find('VLANNamespace', r.namespace, vlanns);
+      return target ? vlanRanges(mapping(target.record.spec) ?? {}) : null;
+    })();
+    for (const s of vpcSubnets(spec)) {
+      const c = parseCidr(s.subnet);
+      if (c) {
+        const nsKey = `${r.namespace}/${ipns}`;
+        let list = intervals.get(nsKey);
+        if (!list) intervals.set(nsKey, (list = []));
+        list.push({ start: c.start, end: c.end, key, vpc: r.name, subnet: s.name, cidr: s.subnet });
+        if (ipnsSubnets && !ipnsSubnets.some((ns) => cidrContains(ns, c.start) && cidrContains(ns, c.end))) {
+          context.warn(
+            key,
+            ['spec', 'subnets', s.name, 'subnet'],
+            `${s.subnet} is not inside any subnet of IPv4Namespace "${ipns}"`,
+          );
+        }
+      }
+      if (s.vlan === null || s.hostBGP) continue;
+      if (ranges && !ranges.some((rg) => s.vlan! >= rg.from && s.vlan! <= rg.to)) {
+        context.warn(
+          key,
+          ['spec', 'subnets', s.name, 'vlan'],
+          `VLAN ${s.vlan} is outside the ranges of VLANNamespace "${vlanns}"`,
+        );
+      }
+      const vlanKey = `${r.namespace}/${vlanns}/${s.vlan}`;
+      const first = vlans.get(vlanKey);
+      if (!first) vlans.set(vlanKey, { key, vpc: r.name, subnet: s.name });
+      else {
+        const where = (vpc: string, subnet: string, same: boolean) =>
+          same ? `subnet "${subnet}" of this VPC` : `VPC "${vpc}" subnet "${subnet}"`;
+        const same = first.key === key;
+        context.warn(
+          key,
+          ['spec', 'subnets', s.name, 'vlan'],
+          `VLAN ${s.vlan} is also used by ${where(first.vpc, first.subnet, same)} (VLANNamespace "${vlanns}")`,
+        );
+        context.warn(
+          first.key,
+          ['spec', 'subnets', first.subnet, 'vlan'],
+          `VLAN ${s.vlan} is also used by ${where(r.name, s.name, same)} (VLANNamespace "${vlanns}")`,
+        );
+      }
+    }
+  }
+  for (const [nsKey, list] of intervals) {
+    const ipns = nsKey.slice(nsKey.indexOf('/') + 1);
+    list.sort((a, b) => a.start - b.start || b.end - a.end);
+    let widest: SubnetInterval | undefined;
+    for (const cur of list) {
+      if (widest && cur.start <= widest.end) {
+        const same = widest.key === cur.key;
+        const describe = (o: SubnetInterval) =>
+          same ? `subnet "${o.subnet}" (${o.cidr}) of this VPC` : `VPC "${o.vpc}" subnet "${o.subnet}" (${o.cidr})`;
+        const suffix = same ? '' : ` in IPv4Namespace "${ipns}"`;
+        context.warn(
+          cur.key,
+          ['spec', 'subnets', cur.subnet, 'subnet'],
+          `${cur.cidr} overlaps ${describe(widest)}${suffix}`,
+        );
+        context.warn(
+          widest.key,
+          ['spec', 'subnets', widest.subnet, 'subnet'],
+          `${widest.cidr} overlaps ${describe(cur)}${suffix}`,
+        );
+      }
+      if (!widest || cur.end > widest.end) widest = cur;
+    }
+  }
+}
+
+function lintName(name: string): string[] {
+  return name.startsWith('ext.') ? ['a VPC name must not start with "ext."'] : [];
+}
+
+/** A reference to one of the VPC's subnets must name a subnet it has. */
+function checkReferenceTo(target: Spec, ref: Reference): string | null {
+  return ref.subnet !== undefined && !(ref.subnet in (mapping(target.subnets) ?? {}))
+    ? `VPC "${ref.name}" has no subnet "${ref.subnet}"`
+    : null;
+}
+
+export const vpc = defineKind({
   kind: 'VPC',
   group: 'vpc.githedgehog.com',
   version: 'v1beta1',
-  apiVersion: 'vpc.githedgehog.com/v1beta1',
   plural: 'vpcs',
-  slug: 'vpcs',
   shortNames: [],
   label: 'VPC',
   labelPlural: 'VPCs',
-  category: 'VPC API',
   specRequired: false,
   maxNameLength: 11,
   specSchema,
@@ -309,5 +414,8 @@ export const vpc: KindDef = {
     { key: 'mode', label: 'Mode', sql: "coalesce(nullif(spec->>'mode', ''), 'l2vni')", choices: ['l2vni', 'l3vni'] },
   ],
   references,
+  lintName,
+  crossCheck,
+  checkReferenceTo,
   panels,
-};
+});

@@ -1,6 +1,8 @@
+import { defineKind } from '../defineKind';
+import { vpcIpv4Namespace, vpcVlanNamespace } from './vpc';
 import { dict, list, obj, opt, str } from '../schema';
 import { dotted, issueAt, joined, list as asList, mapping, text } from '../spec';
-import type { Issue, KindDef, Reference, Spec } from '../types';
+import type { CrossContext, Indexed, Issue, Reference, Spec } from '../types';
 
 const specSchema = obj({
   // A VPC mapped to null or {} means all of its subnets.
@@ -61,17 +63,41 @@ function references(spec: Spec): Reference[] {
 const VPC_SQL = (fn: 'min' | 'max') =>
   `(SELECT ${fn}(k) FROM jsonb_object_keys(CASE WHEN jsonb_typeof(spec #> '{permit,0}') = 'object' THEN spec #> '{permit,0}' ELSE '{}'::jsonb END) AS k)`;
 
-export const vpcPeering: KindDef = {
+/** Peered VPCs must share their IPv4Namespace and VLANNamespace. */
+function crossCheck(peerings: Indexed[], context: CrossContext): void {
+  for (const { key, record: r } of peerings) {
+    const spec = mapping(r.spec) ?? {};
+    const first = mapping(Array.isArray(spec.permit) ? spec.permit[0] : null);
+    const vpcs = Object.keys(first ?? {}).map((n) => context.find('VPC', r.namespace, n));
+    const [a, b] = vpcs;
+    if (vpcs.length !== 2 || !a || !b) continue;
+    const sa = mapping(a.record.spec) ?? {};
+    const sb = mapping(b.record.spec) ?? {};
+    if (vpcIpv4Namespace(sa) !== vpcIpv4Namespace(sb)) {
+      context.warn(
+        key,
+        ['spec', 'permit'],
+        `VPCs "${a.record.name}" and "${b.record.name}" are in different IPv4Namespaces (${vpcIpv4Namespace(sa)}, ${vpcIpv4Namespace(sb)})`,
+      );
+    }
+    if (vpcVlanNamespace(sa) !== vpcVlanNamespace(sb)) {
+      context.warn(
+        key,
+        ['spec', 'permit'],
+        `VPCs "${a.record.name}" and "${b.record.name}" are in different VLANNamespaces (${vpcVlanNamespace(sa)}, ${vpcVlanNamespace(sb)})`,
+      );
+    }
+  }
+}
+
+export const vpcPeering = defineKind({
   kind: 'VPCPeering',
   group: 'vpc.githedgehog.com',
   version: 'v1beta1',
-  apiVersion: 'vpc.githedgehog.com/v1beta1',
   plural: 'vpcpeerings',
-  slug: 'vpcpeerings',
   shortNames: ['vpcpeer'],
   label: 'VPC peering',
   labelPlural: 'VPC peerings',
-  category: 'VPC API',
   specRequired: false,
   specSchema,
   checkSpec,
@@ -88,6 +114,7 @@ export const vpcPeering: KindDef = {
   ],
   filters: [],
   references,
+  crossCheck,
   panels: (spec) => [
     {
       key: 'permit',
@@ -106,4 +133,4 @@ export const vpcPeering: KindDef = {
       ),
     },
   ],
-};
+});

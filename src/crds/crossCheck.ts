@@ -1,0 +1,54 @@
+// Helpers for the kinds' cross-record rules (`crossCheck` on a kind definition); the engine that
+// runs them is ./warnings.ts.
+import type { CrossContext } from './types';
+
+/** The identity key used for warnings: `${kind}/${namespace}/${name}`. */
+export function identityKey(r: { kind: string; namespace: string; name: string }): string {
+  return `${r.kind}/${r.namespace}/${r.name}`;
+}
+
+export const MAX_NAMED_OTHERS = 3;
+
+/** `"a", "b", "c" and 2 more`. */
+export function listOthers(names: string[]): string {
+  const shown = names
+    .slice(0, MAX_NAMED_OTHERS)
+    .map((n) => `"${n}"`)
+    .join(', ');
+  return names.length > MAX_NAMED_OTHERS ? `${shown} and ${names.length - MAX_NAMED_OTHERS} more` : shown;
+}
+
+interface Owner {
+  key: string;
+  /** How the owner is named to the others, e.g. `Switch "leaf-1"`. */
+  name: string;
+  path: (string | number)[];
+  /** What is claimed, e.g. `ASN 65101`. */
+  label: string;
+}
+
+/** Values the fabric requires to be unique (link IPs, ASNs): claim each, then warn every owner of a shared one. */
+export class UniqueValues {
+  private readonly owners = new Map<string, Owner[]>();
+
+  claim(set: string, value: string, owner: Owner): void {
+    const id = `${set}|${value}`;
+    const list = this.owners.get(id);
+    if (list) list.push(owner);
+    else this.owners.set(id, [owner]);
+  }
+
+  warnShared(context: CrossContext): void {
+    for (const list of this.owners.values()) {
+      if (list.length < 2) continue;
+      for (const owner of list) {
+        const others = [...new Set(list.filter((o) => o !== owner).map((o) => o.name))];
+        context.warn(
+          owner.key,
+          owner.path,
+          `${owner.label} is also used by ${others.slice(0, MAX_NAMED_OTHERS).join(', ')}${others.length > MAX_NAMED_OTHERS ? ` and ${others.length - MAX_NAMED_OTHERS} more` : ''}`,
+        );
+      }
+    }
+  }
+}
