@@ -1,4 +1,6 @@
 import type { Fabric, GitRepository } from '../db';
+import { declaredKind } from './revision';
+import type { SyncWindow } from './schema';
 
 /** The API shape of a fabric. */
 export function presentFabric(f: Fabric & { repository: Pick<GitRepository, 'id' | 'name'> }) {
@@ -9,7 +11,12 @@ export function presentFabric(f: Fabric & { repository: Pick<GitRepository, 'id'
     status: f.status,
     repository: { id: f.repository.id, name: f.repository.name },
     gitopsDirectory: f.gitopsDirectory,
+    revision: f.branch,
+    revisionKind: declaredKind(f.branch) ?? f.revisionKind,
+    // The former name of `revision`, kept for compatibility.
     branch: f.branch,
+    syncPolicy: f.syncPolicy,
+    syncWindows: f.syncWindows as SyncWindow[],
     prune: f.prune,
     enabled: f.syncEnabled,
     syncIntervalSeconds: f.syncIntervalSeconds,
@@ -29,9 +36,7 @@ export function presentFabric(f: Fabric & { repository: Pick<GitRepository, 'id'
 
 /** What the change log keeps of a fabric. */
 export function fabricSnapshot(f: Fabric) {
-  const { name, description, status, repositoryId, gitopsDirectory, branch, prune, syncEnabled, syncIntervalSeconds } =
-    f;
-  return {
+  const {
     name,
     description,
     status,
@@ -39,7 +44,22 @@ export function fabricSnapshot(f: Fabric) {
     gitopsDirectory,
     branch,
     prune,
-    enabled: syncEnabled,
+    syncEnabled,
     syncIntervalSeconds,
+    syncPolicy,
+    syncWindows,
+  } = f;
+  return {
+    name,
+    description,
+    status,
+    repositoryId,
+    gitopsDirectory,
+    revision: branch,
+    prune,
+    enabled: syncEnabled,
+    syncPolicy,
+    syncIntervalSeconds,
+    syncWindows,
   };
 }

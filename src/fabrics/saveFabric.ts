@@ -3,6 +3,7 @@ import { db, Prisma, type Fabric, type User } from '../db';
 import { GitopsDirectoryError, normalizeGitopsDirectory } from '../gitops/directory';
 import { Conflict, NotFound, ValidationError } from '../errors';
 import { fabricSnapshot } from './present';
+import { declaredKind } from './revision';
 import type { FabricInput, FabricPatch } from './schema';
 
 type Actor = Pick<User, 'id' | 'username'>;
@@ -31,9 +32,13 @@ async function save<T>(work: Promise<T>, input: { name?: string; gitopsDirectory
 }
 
 function toData(input: FabricPatch) {
-  const { enabled, gitopsDirectory, ...rest } = input;
+  const { enabled, gitopsDirectory, revision, branch, syncWindows, ...rest } = input;
+  // `revision` is the field's name now; `branch` is still accepted. Both are stored in `branch`.
+  const followed = revision !== undefined ? revision : branch;
   return {
     ...rest,
+    ...(followed !== undefined && { branch: followed, revisionKind: declaredKind(followed) }),
+    ...(syncWindows !== undefined && { syncWindows: syncWindows as Prisma.InputJsonValue }),
     ...(enabled !== undefined && { syncEnabled: enabled }),
     ...(gitopsDirectory !== undefined && { gitopsDirectory: directory(gitopsDirectory) }),
   };
@@ -41,8 +46,19 @@ function toData(input: FabricPatch) {
 
 /** Creates a fabric: a repository plus a normalised directory in it. */
 export async function createFabric(props: { input: FabricInput; user: Actor }): Promise<Fabric> {
-  const data = toData(props.input) as FabricInput & { gitopsDirectory: string };
-  const fabric = await save(db().fabric.create({ data: { ...data, branch: data.branch ?? null } }), data);
+  const data = toData(props.input);
+  const fabric = await save(
+    db().fabric.create({
+      data: {
+        ...data,
+        name: props.input.name,
+        repositoryId: props.input.repositoryId,
+        gitopsDirectory: data.gitopsDirectory ?? '',
+        branch: data.branch ?? null,
+      },
+    }),
+    data,
+  );
   await recordChange({
     user: props.user,
     action: 'create',

@@ -18,6 +18,46 @@ const branch = z.preprocess(
     .optional(),
 );
 
+const revision = z.preprocess(
+  (v) => (v === '' ? null : v),
+  z
+    .string()
+    .trim()
+    .refine((b) => !checkBranchName(b), {
+      error: (issue) =>
+        (checkBranchName(String(issue.input)) ?? 'invalid revision').replace(/^branch name/, 'revision'),
+    })
+    .nullable()
+    .optional(),
+);
+
+const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A weekly deny window: automatic syncs wait during it, manual ones need `force`. */
+export const SyncWindow = z.object({
+  days: z
+    .array(z.enum(DAYS, { error: `days are ${DAYS.join(', ')}` }))
+    .min(1, 'name at least one day')
+    .max(7),
+  start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'start is HH:MM (24 h)'),
+  durationMinutes: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60, 'at most a week'),
+  timeZone: z.string().default('UTC').refine(isTimeZone, 'unknown time zone (use an IANA name such as Europe/Berlin)'),
+});
+export type SyncWindow = z.infer<typeof SyncWindow>;
+
 const fields = {
   name: z.string().trim().min(1, 'a name is required').max(100),
   description: z.string().max(2000),
@@ -25,6 +65,10 @@ const fields = {
   repositoryId: z.coerce.number({ error: 'choose a repository' }).int().positive('choose a repository'),
   gitopsDirectory: z.string().max(500),
   branch,
+  /** Branch, tag or commit sha; wins over `branch` when both are given. */
+  revision,
+  syncPolicy: z.enum(['manual', 'automatic'], { error: 'choose manual or automatic' }),
+  syncWindows: z.array(SyncWindow).max(20),
   prune: flag,
   enabled: flag,
   syncIntervalSeconds: z.preprocess(
@@ -46,6 +90,8 @@ export const FabricInput = z.object({
   status: fields.status.default('active'),
   gitopsDirectory: fields.gitopsDirectory.default(''),
   prune: fields.prune.default(true),
+  syncPolicy: fields.syncPolicy.default('manual'),
+  syncWindows: fields.syncWindows.default([]),
   enabled: fields.enabled.default(true),
 });
 export type FabricInput = z.infer<typeof FabricInput>;
@@ -55,4 +101,16 @@ export const FabricPatch = z.object(fields).partial();
 export type FabricPatch = z.infer<typeof FabricPatch>;
 
 /** The body of a sync request. */
-export const SyncInput = z.object({ force: flag.default(false) });
+export const SyncInput = z.object({
+  force: flag.default(false),
+  /** Plan only: nothing is applied. */
+  dryRun: flag.default(false),
+  /** Apply (or preview) this commit, which must be reachable from the fabric's revision. */
+  commit: z
+    .string()
+    .trim()
+    .regex(/^([0-9a-f]{40}|[0-9a-f]{64})$/i, 'a full commit sha (40 hex digits)')
+    .transform((c) => c.toLowerCase())
+    .optional(),
+});
+export type SyncInput = z.infer<typeof SyncInput>;

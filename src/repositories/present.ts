@@ -1,4 +1,5 @@
 import type { Fabric, GitRepository } from '../db';
+import { webhookPath } from '../webhooks/rotateWebhookSecret';
 
 /** The API shape of a repository: the secret never leaves, only whether there is one. */
 export function presentRepository(r: GitRepository & { fabrics?: Pick<Fabric, 'id' | 'name'>[] }) {
@@ -16,6 +17,12 @@ export function presentRepository(r: GitRepository & { fabrics?: Pick<Fabric, 'i
     lastValidatedAt: r.lastValidatedAt,
     validationError: r.validationError,
     head: r.remoteHead,
+    caCertificate: r.caCertificate,
+    webhook: {
+      path: webhookPath(r.id),
+      hasSecret: !!r.encryptedWebhookSecret,
+      secretCreatedAt: r.webhookSecretCreatedAt,
+    },
     fabrics: (r.fabrics ?? []).map((f) => ({ id: f.id, name: f.name })),
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,

@@ -11,7 +11,7 @@ import { authenticate, csrf } from './middleware/auth';
 import { requestContext } from './middleware/context';
 import { errorHandler, notFound } from './middleware/errors';
 import { takeFlash } from './middleware/flash';
-import { MOUNTS } from './routes';
+import { MOUNTS, SIGNED_MOUNTS } from './routes';
 import { configureViews } from './views';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -52,6 +52,7 @@ export function createApp(): express.Express {
     express.static(join(ROOT, 'node_modules/@tabler/core/dist'), { maxAge: '7d', index: false }),
   );
   app.use('/static', express.static(join(ROOT, 'public'), { maxAge: '1h', index: false }));
+  for (const [path, router] of SIGNED_MOUNTS) app.use(path, router);
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
   app.use(express.json({ limit: '1mb' }));
   app.use(

@@ -110,6 +110,29 @@ export function openApiDocument() {
           responses: ok('{connectionStatus, lastValidatedAt, validationError, head}'),
         },
       },
+      '/repositories/{id}/webhook-secret': {
+        post: {
+          summary: 'Create or rotate the push webhook secret (admin); the previous one stops working',
+          parameters: id,
+          responses: ok('{secret, url}: the secret is shown in this response only'),
+        },
+      },
+      '/webhooks/repositories/{id}': {
+        post: {
+          summary:
+            'Push webhook (GitHub X-Hub-Signature-256, Gitea/Forgejo X-Gitea-Signature, GitLab X-Gitlab-Token, generic HMAC-SHA256 X-Hub-Signature-256); signed, no login',
+          security: [],
+          parameters: id,
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
+          responses: {
+            '200': { description: 'ping, or an event that is not a push' },
+            '202': { description: '{event, ref, commit, runs: [{syncRunId, fabricId, status}], outOfSync}' },
+            '401': { description: 'missing or wrong signature; nothing queued' },
+            '413': { description: 'body over 1 MB' },
+            '429': { description: 'too many deliveries for this repository' },
+          },
+        },
+      },
       '/fabrics': {
         get: { parameters: paging, responses: ok('{items, total, page, perPage}') },
         post: {

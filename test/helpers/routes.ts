@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import { MOUNTS } from '../../src/web/routes';
+import { MOUNTS, SIGNED_MOUNTS } from '../../src/web/routes';
 
 interface Layer {
   route?: { path: string; methods: Record<string, boolean>; stack: { handle: { permission?: string } }[] };
@@ -8,7 +8,7 @@ interface Layer {
 export interface RouteRow {
   method: string;
   path: string;
-  /** `resource:action`, `public` or `signed-in`; undefined when the route declares none. */
+  /** `resource:action`, `public`, `signed-in` or `signature`; undefined when the route declares none. */
   permission: string | undefined;
 }
 
@@ -19,7 +19,7 @@ export function routeLayers(router: Router): Layer[] {
 
 /** Every route of every mounted router, with the permission its guard declares. */
 export function routeTable(): RouteRow[] {
-  return MOUNTS.flatMap(([base, router]) =>
+  return [...SIGNED_MOUNTS, ...MOUNTS].flatMap(([base, router]) =>
     routeLayers(router).flatMap((l) =>
       Object.keys(l.route!.methods).map((method) => ({
         method: method.toUpperCase(),

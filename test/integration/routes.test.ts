@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MOUNTS } from '../../src/web/routes';
+import { MOUNTS, SIGNED_MOUNTS } from '../../src/web/routes';
 import { routeLayers, routeTable } from '../helpers/routes';
 
 describe('the route table', () => {
@@ -11,7 +11,7 @@ describe('the route table', () => {
   });
 
   it('keeps the permission guard before the handler', () => {
-    for (const [, router] of MOUNTS) {
+    for (const [, router] of [...SIGNED_MOUNTS, ...MOUNTS]) {
       for (const layer of routeLayers(router)) {
         const index = layer.route!.stack.findIndex((s) => s.handle.permission);
         expect(index, `${layer.route!.path}`).toBe(0);

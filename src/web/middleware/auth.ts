@@ -88,3 +88,9 @@ export const signedIn: PermissionedHandler = Object.assign(
   },
   { permission: 'signed-in' },
 );
+
+/** Marks a route authenticated by a signature over its body (push webhooks), not by a user. */
+export const signed: PermissionedHandler = Object.assign(
+  (_req: Request, _res: Response, next: NextFunction) => next(),
+  { permission: 'signature' },
+);

@@ -17,8 +17,15 @@ import * as syncRuns from './syncRuns';
 import * as tokens from './tokens';
 import * as topology from './topology';
 import * as users from './users';
+import * as webhooks from './webhooks';
 
-/** Every router and where it is mounted: the map the permission test walks. */
+/**
+ * Routers mounted before the body parsers, the session, authentication and CSRF: push
+ * webhooks, authenticated by a signature over the raw body.
+ */
+export const SIGNED_MOUNTS: [path: string, router: Router][] = [['/api/v1/webhooks', webhooks.api]];
+
+/** Every router and where it is mounted: the map the permission test walks (with SIGNED_MOUNTS). */
 export const MOUNTS: [path: string, router: Router][] = [
   ['/', health.router],
   ['/', metrics.router],

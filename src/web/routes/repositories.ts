@@ -5,6 +5,7 @@ import { createRepository, deleteRepository, updateRepository } from '../../repo
 import { RepositoryInput, RepositoryPatch } from '../../repositories/schema';
 import { testConnection } from '../../repositories/testConnection';
 import { NotFound } from '../../errors';
+import { rotateWebhookSecret } from '../../webhooks/rotateWebhookSecret';
 import { can } from '../middleware/auth';
 import { PageQuery } from '../pagination';
 import { parseInput } from '../validate';
@@ -65,4 +66,11 @@ api.post('/:id/test', can('test', 'repository'), async (req, res) => {
     head: repo.remoteHead,
     branch: repo.headBranch,
   });
+});
+
+api.post('/:id/webhook-secret', can('change', 'repository'), async (req, res) => {
+  const { secret, path } = await rotateWebhookSecret({ repositoryId: (await load(req.params.id)).id, user: req.user! });
+  // Shown once, in this response only.
+  res.setHeader('Cache-Control', 'no-store');
+  res.json({ secret, url: `${req.protocol}://${req.get('host')}${path}` });
 });

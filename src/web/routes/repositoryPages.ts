@@ -1,10 +1,12 @@
-import { Router, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { AUTH_TYPE } from '../../choices';
 import { db, type GitRepository } from '../../db';
 import { createRepository, deleteRepository, updateRepository } from '../../repositories/saveRepository';
 import { RepositoryInput, RepositoryPatch } from '../../repositories/schema';
 import { testConnection } from '../../repositories/testConnection';
 import { NotFound } from '../../errors';
+import { KEPT_DELIVERIES } from '../../webhooks/receiveWebhook';
+import { rotateWebhookSecret, webhookPath } from '../../webhooks/rotateWebhookSecret';
 import { handleForm } from '../forms';
 import { can } from '../middleware/auth';
 import { flash } from '../middleware/flash';
@@ -60,8 +62,24 @@ pages.post('/', can('add', 'repository'), (req, res) =>
   ),
 );
 
-pages.get('/:id', can('view', 'repository'), async (req, res) => {
-  res.render('repositories/detail.njk', { repo: await load(req.params.id) });
+async function renderDetail(req: Request, res: Response, id: unknown, created?: { secret: string }) {
+  const repo = await load(id);
+  const deliveries = await db().webhookDelivery.findMany({
+    where: { repositoryId: repo.id },
+    orderBy: { id: 'desc' },
+    take: KEPT_DELIVERIES,
+  });
+  const webhookUrl = `${req.protocol}://${req.get('host')}${webhookPath(repo.id)}`;
+  res.render('repositories/detail.njk', { repo, deliveries, webhookUrl, created });
+}
+
+pages.get('/:id', can('view', 'repository'), (req, res) => renderDetail(req, res, req.params.id));
+
+pages.post('/:id/webhook-secret', can('change', 'repository'), async (req, res) => {
+  const { secret } = await rotateWebhookSecret({ repositoryId: (await load(req.params.id)).id, user: req.user! });
+  // Shown once, in this response only: it is stored encrypted and cannot be shown again.
+  res.setHeader('Cache-Control', 'no-store');
+  await renderDetail(req, res, req.params.id, { secret });
 });
 
 pages.get('/:id/edit', can('change', 'repository'), async (req, res) => {
