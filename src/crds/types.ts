@@ -11,18 +11,21 @@ export interface Issue {
   message: string;
 }
 
-/** A list column computed from the spec. `sortSql` is a constant PostgreSQL expression over the jsonb column `spec`. */
+/**
+ * A list column computed from the spec. `sortSql` is a constant PostgreSQL expression over the
+ * jsonb column `spec`: the list sorts by it and, when the column has a `filter`, narrows to
+ * records whose expression equals the chosen value.
+ */
 export interface ColumnDef {
   key: string;
   label: string;
   value(spec: Spec): string | number | null;
   sortSql?: string;
+  /** The list can be narrowed by this column: `choices` make a select; `orElse` stands for a null expression. */
+  filter?: { choices?: readonly string[]; orElse?: string };
 }
 
-/**
- * A list filter. `sql` is a constant PostgreSQL text expression over the jsonb column `spec`;
- * the list page compares it to the chosen value (`<sql> = $1`).
- */
+/** A list filter, derived from a column with a `filter`: the list page compares `sql` to the chosen value (`<sql> = $1`). */
 export interface FilterDef {
   key: string;
   label: string;
@@ -126,7 +129,6 @@ export interface KindSource {
   /** What is wrong with a reference that found its target of this kind (e.g. a VPC without the named subnet), or null. */
   checkReferenceTo?(target: Spec, ref: Reference): string | null;
   columns: ColumnDef[];
-  filters: FilterDef[];
   references(spec: Spec): Reference[];
   panels?(spec: Spec): Panel[];
   /** Detail relation: the record page's ports, from the Connections that reference this record. */
@@ -141,4 +143,6 @@ export interface KindDef extends KindSource {
   slug: string;
   /** The API group's label (`VPC API`, `Wiring API`), under which the menu and the CRD index list the kind. */
   category: string;
+  /** The list's filters: one per column with a `filter`. */
+  filters: FilterDef[];
 }

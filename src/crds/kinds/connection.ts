@@ -518,7 +518,13 @@ export const connection = defineKind({
   checkSpec,
   lint,
   columns: [
-    { key: 'type', label: 'Type', value: (spec) => connectionType(spec), sortSql: TYPE_SQL },
+    {
+      key: 'type',
+      label: 'Type',
+      value: (spec) => connectionType(spec),
+      sortSql: TYPE_SQL,
+      filter: { choices: CONNECTION_TYPES },
+    },
     { key: 'switches', label: 'Switches', value: (spec) => joined(devices(connectionEndpoints(spec), 'switch')) },
     {
       key: 'peers',
@@ -530,7 +536,6 @@ export const connection = defineKind({
     },
     { key: 'links', label: 'Links', value: linkCount },
   ],
-  filters: [{ key: 'type', label: 'Type', sql: TYPE_SQL, choices: [...CONNECTION_TYPES] }],
   references,
   crossCheck,
   panels,

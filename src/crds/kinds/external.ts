@@ -52,7 +52,8 @@ function references(spec: Spec): Reference[] {
   ];
 }
 
-const MODE_SQL = "CASE WHEN jsonb_typeof(spec->'static') = 'object' THEN 'static' ELSE 'bgp' END";
+/** Static or BGP, in SQL (an External and an ExternalAttachment are static when they have `static`). */
+export const MODE_SQL = "CASE WHEN jsonb_typeof(spec->'static') = 'object' THEN 'static' ELSE 'bgp' END";
 const IPNS_SQL = "coalesce(nullif(spec->>'ipv4Namespace', ''), 'default')";
 
 export const external = defineKind({
@@ -68,8 +69,8 @@ export const external = defineKind({
   specSchema,
   lint,
   columns: [
-    { key: 'mode', label: 'Mode', value: externalMode, sortSql: MODE_SQL },
-    { key: 'ipv4Namespace', label: 'IPv4 namespace', value: externalIpv4Namespace, sortSql: IPNS_SQL },
+    { key: 'mode', label: 'Mode', value: externalMode, sortSql: MODE_SQL, filter: { choices: ['bgp', 'static'] } },
+    { key: 'ipv4Namespace', label: 'IPv4 namespace', value: externalIpv4Namespace, sortSql: IPNS_SQL, filter: {} },
     {
       key: 'inboundCommunity',
       label: 'Inbound community',
@@ -87,10 +88,6 @@ export const external = defineKind({
       label: 'Static prefixes',
       value: (spec) => joined(asList(mapping(spec.static)?.prefixes).map(text)),
     },
-  ],
-  filters: [
-    { key: 'mode', label: 'Mode', sql: MODE_SQL, choices: ['bgp', 'static'] },
-    { key: 'ipv4Namespace', label: 'IPv4 namespace', sql: IPNS_SQL },
   ],
   references,
 });

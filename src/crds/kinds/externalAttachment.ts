@@ -1,5 +1,5 @@
 import { defineKind } from '../defineKind';
-import { externalMode } from './external';
+import { externalMode, MODE_SQL } from './external';
 import { connectionType } from './connection';
 import { bool, cidr, cidrOrAny, dict, intIn, ipv4, list, obj, oneOf, opt, str, uint32, vlanOrZero } from '../schema';
 import { issueAt, list as asList, mapping, num, text } from '../spec';
@@ -143,8 +143,6 @@ function panels(spec: Spec): Panel[] {
   return out;
 }
 
-const MODE_SQL = "CASE WHEN jsonb_typeof(spec->'static') = 'object' THEN 'static' ELSE 'bgp' END";
-
 /** An External attaches only to external connections, one VLAN once per connection, in the External's mode. */
 function crossCheck(attachments: Indexed[], context: CrossContext): void {
   const extVlans = new Map<string, string>();
@@ -192,9 +190,15 @@ export const externalAttachment = defineKind({
   specSchema,
   lint,
   columns: [
-    { key: 'external', label: 'External', value: (spec) => text(spec.external), sortSql: "spec->>'external'" },
+    {
+      key: 'external',
+      label: 'External',
+      value: (spec) => text(spec.external),
+      sortSql: "spec->>'external'",
+      filter: {},
+    },
     { key: 'connection', label: 'Connection', value: (spec) => text(spec.connection), sortSql: "spec->>'connection'" },
-    { key: 'mode', label: 'Mode', value: attachmentMode, sortSql: MODE_SQL },
+    { key: 'mode', label: 'Mode', value: attachmentMode, sortSql: MODE_SQL, filter: { choices: ['bgp', 'static'] } },
     {
       key: 'vlan',
       label: 'VLAN',
@@ -206,10 +210,6 @@ export const externalAttachment = defineKind({
       label: 'Neighbor',
       value: (spec) => text(mapping(spec.neighbor)?.ip) ?? text(mapping(spec.static)?.remoteIP),
     },
-  ],
-  filters: [
-    { key: 'mode', label: 'Mode', sql: MODE_SQL, choices: ['bgp', 'static'] },
-    { key: 'external', label: 'External', sql: "spec->>'external'" },
   ],
   references,
   crossCheck,

@@ -57,23 +57,26 @@ export const externalPeering = defineKind({
   specRequired: false,
   specSchema,
   columns: [
-    { key: 'vpc', label: 'VPC', value: (spec) => text(vpcOf(spec)?.name), sortSql: "spec#>>'{permit,vpc,name}'" },
+    {
+      key: 'vpc',
+      label: 'VPC',
+      value: (spec) => text(vpcOf(spec)?.name),
+      sortSql: "spec#>>'{permit,vpc,name}'",
+      filter: {},
+    },
     { key: 'subnets', label: 'Subnets', value: (spec) => joined(asList(vpcOf(spec)?.subnets).map(text)) },
     {
       key: 'external',
       label: 'External',
       value: (spec) => text(externalOf(spec)?.name),
       sortSql: "spec#>>'{permit,external,name}'",
+      filter: {},
     },
     {
       key: 'prefixes',
       label: 'Prefixes',
       value: (spec) => joined(asList(externalOf(spec)?.prefixes).map((p) => text(mapping(p)?.prefix))),
     },
-  ],
-  filters: [
-    { key: 'vpc', label: 'VPC', sql: "spec#>>'{permit,vpc,name}'" },
-    { key: 'external', label: 'External', sql: "spec#>>'{permit,external,name}'" },
   ],
   references,
   crossCheck,

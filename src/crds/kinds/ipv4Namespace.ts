@@ -53,7 +53,6 @@ export const ipv4Namespace = defineKind({
       sortSql: "spec#>>'{subnets,0}'",
     },
   ],
-  filters: [],
   references: () => [],
   panels: (spec) => [
     {

@@ -28,7 +28,6 @@ export const server = defineKind({
     },
     { key: 'profile', label: 'Profile', value: (spec) => text(spec.profile), sortSql: "spec->>'profile'" },
   ],
-  filters: [],
   references,
   portConnections: portConnectionsOf('server'),
 });

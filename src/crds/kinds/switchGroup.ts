@@ -13,6 +13,5 @@ export const switchGroup = defineKind({
   specRequired: false,
   specSchema: obj({}),
   columns: [],
-  filters: [],
   references: () => [],
 });

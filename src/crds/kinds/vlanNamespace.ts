@@ -85,7 +85,6 @@ export const vlanNamespace = defineKind({
       value: (spec) => vlanRanges(spec).reduce((n, r) => n + r.to - r.from + 1, 0),
     },
   ],
-  filters: [],
   references: () => [],
   panels: (spec) => [
     {

@@ -119,6 +119,7 @@ export const vpcAttachment = defineKind({
       label: 'VPC',
       value: (spec) => attachmentSubnet(spec)?.vpc ?? null,
       sortSql: "split_part(spec->>'subnet', '/', 1)",
+      filter: {},
     },
     {
       key: 'subnet',
@@ -127,22 +128,19 @@ export const vpcAttachment = defineKind({
       sortSql:
         "CASE WHEN coalesce(spec->>'subnet', '') = '' THEN NULL ELSE coalesce(nullif(nullif(substr(spec->>'subnet', strpos(spec->>'subnet', '/') + 1), ''), spec->>'subnet'), 'default') END",
     },
-    { key: 'connection', label: 'Connection', value: (spec) => text(spec.connection), sortSql: "spec->>'connection'" },
+    {
+      key: 'connection',
+      label: 'Connection',
+      value: (spec) => text(spec.connection),
+      sortSql: "spec->>'connection'",
+      filter: {},
+    },
     {
       key: 'nativeVLAN',
       label: 'Native VLAN',
       value: (spec) => (spec.nativeVLAN === true ? 'yes' : 'no'),
       sortSql: "coalesce(spec->>'nativeVLAN', 'false')",
-    },
-  ],
-  filters: [
-    { key: 'vpc', label: 'VPC', sql: "split_part(spec->>'subnet', '/', 1)" },
-    { key: 'connection', label: 'Connection', sql: "spec->>'connection'" },
-    {
-      key: 'nativeVLAN',
-      label: 'Native VLAN',
-      sql: "coalesce(spec->>'nativeVLAN', 'false')",
-      choices: ['true', 'false'],
+      filter: { choices: ['true', 'false'] },
     },
   ],
   references,

@@ -112,7 +112,6 @@ export const vpcPeering = defineKind({
       sortSql: "CASE WHEN jsonb_typeof(spec->'permit') = 'array' THEN jsonb_array_length(spec->'permit') ELSE 0 END",
     },
   ],
-  filters: [],
   references,
   crossCheck,
   panels: (spec) => [
