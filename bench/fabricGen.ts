@@ -46,8 +46,14 @@ const pad = (n: number, width = 3) => String(n).padStart(width, '0');
 const ip = (n: number) => `${(n >>> 24) & 255}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
 const base = (a: number, b: number, c: number, d: number) => ((a << 24) >>> 0) + (b << 16) + (c << 8) + d;
 
-/** Records of a fabric of exactly `total` documents (total >= 200). */
-export function generateFabric(total: number): GeneratedDoc[] {
+/** A fabric of about `switches` switches (4 spines, 2 border leaves, leaf pairs) and exactly `servers` servers (40 cabled per rack, the rest spares). */
+export function generateFabricOfSize(switches: number, servers: number): GeneratedDoc[] {
+  const racks = Math.max(1, Math.floor((switches - SPINES - 2) / 2));
+  return generateFabric(Infinity, { racks, spares: Math.max(0, servers - racks * SERVERS_PER_RACK) });
+}
+
+/** Records of a fabric of exactly `total` documents (total >= 200), or of the given racks and spare servers. */
+export function generateFabric(total: number, shape?: { racks: number; spares: number }): GeneratedDoc[] {
   const docs: GeneratedDoc[] = [];
   const add = (group: string, apiVersion: string, kind: string, name: string, spec: Record<string, any>) =>
     docs.push({ kind, name, group, value: { apiVersion, kind, metadata: { name }, spec } });
@@ -116,7 +122,7 @@ export function generateFabric(total: number): GeneratedDoc[] {
   const shared = docs.length;
   // Per rack: group, 2 leaves, 8 fabric, 2 loopbacks, servers, connections, attachments, VPCs, peerings.
   const perRack = 1 + 2 + 2 * SPINES + 2 + 3 * SERVERS_PER_RACK + VPCS_PER_RACK + VPCS_PER_RACK / 2;
-  const racks = Math.max(1, Math.floor((total - shared - 2 - 4) / (perRack + 2 / RACKS_PER_ZONE)));
+  const racks = shape?.racks ?? Math.max(1, Math.floor((total - shared - 2 - 4) / (perRack + 2 / RACKS_PER_ZONE)));
   let vpcCount = 0;
   let serverCount = 0;
   for (let r = 0; r < racks; r++) {
@@ -244,9 +250,10 @@ export function generateFabric(total: number): GeneratedDoc[] {
     });
   }
   // Spare servers (racked, not yet cabled) make the count exact.
-  for (let s = 1; docs.length < total; s++)
+  const spares = shape ? docs.length + shape.spares : total;
+  for (let s = 1; docs.length < spares; s++)
     add('spares', WIRING, 'Server', `spare-${pad(s, 5)}`, { description: 'not cabled yet' });
-  return docs.slice(0, total);
+  return shape ? docs : docs.slice(0, total);
 }
 
 /**

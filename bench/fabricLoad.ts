@@ -6,11 +6,11 @@ import { db } from '../src/db';
 import { applyPlan, inTransaction } from '../src/sync/apply';
 import { contentHash } from '../src/sync/read/hash';
 import type { DesiredRecord } from '../src/sync/plan';
-import { generateFabric, layoutFiles } from './fabricGen';
+import { generateFabric, layoutFiles, type GeneratedDoc } from './fabricGen';
 
 /** Loads the fabric's records the way a first sync writes them (one transaction, set-based). */
-export async function loadFabric(total: number): Promise<{ fabricId: number }> {
-  const docs = generateFabric(total);
+export async function loadFabric(total: number | GeneratedDoc[], name = 'bench-web'): Promise<{ fabricId: number }> {
+  const docs = typeof total === 'number' ? generateFabric(total) : total;
   // The multi-document layout gives each record a realistic source path and line.
   const paths = new Map<string, string>();
   for (const [path, text] of layoutFiles(docs, 'multi-document'))
@@ -44,10 +44,10 @@ export async function loadFabric(total: number): Promise<{ fabricId: number }> {
   const warnings = crossValidate(desired);
   for (const d of desired) d.warnings = (warnings.get(d.key) ?? []).map((w) => ({ line: d.line, message: w.message }));
   const repository = await db().gitRepository.create({
-    data: { name: 'bench-web', url: 'https://git.example.com/bench/fabric.git', authType: 'none' },
+    data: { name, url: `https://git.example.com/bench/${name}.git`, authType: 'none' },
   });
   const fabric = await db().fabric.create({
-    data: { name: 'bench-web', repositoryId: repository.id, gitopsDirectory: 'fabric/' },
+    data: { name, repositoryId: repository.id, gitopsDirectory: 'fabric/' },
   });
   const commit = 'b'.repeat(40);
   const syncRun = await db().syncRun.create({

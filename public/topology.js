@@ -20,7 +20,7 @@
   }
   function zoom(factor, cx, cy) {
     const [x, y, w, h] = view;
-    const nw = Math.min(Math.max(w * factor, 100), Number(svg.getAttribute('width')) * 4 || w * 4);
+    const nw = Math.min(Math.max(w * factor, 100), Number(svg.getAttribute('width')) * 1.5 || w * 4);
     const f = nw / w;
     view = [cx - (cx - x) * f, cy - (cy - y) * f, w * f, h * f];
     apply();
@@ -36,9 +36,22 @@
     ];
   }
 
+  // A very wide fabric (hundreds of leaves in one row) starts at its left end at a readable
+  // scale, not fitted into a sliver; Fit shows all of it.
+  function start() {
+    const width = Number(svg.getAttribute('width'));
+    const height = Number(svg.getAttribute('height'));
+    const r = svg.getBoundingClientRect();
+    const aspect = r.width / r.height || 2;
+    if (width / height > aspect * 3) {
+      view = [0, 0, height * aspect, height];
+      apply();
+    } else fit();
+  }
+
   canvas.classList.add('zoomable');
   canvas.querySelector('.topology-zoom').hidden = false;
-  fit();
+  start();
 
   canvas.addEventListener(
     'wheel',

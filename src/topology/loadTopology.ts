@@ -7,6 +7,7 @@ import type { Spec } from '../crds';
 import { text } from '../crds/spec';
 import { Prisma, queryRows } from '../db';
 import { recordsVersion } from '../records/recordsVersion';
+import { exportTopology, type ExportFormat } from './exports';
 import { buildTopology, type Topology } from './model';
 
 export interface FabricTopology {
@@ -17,10 +18,22 @@ export interface FabricTopology {
   vpcConnections: Map<string, string[]>;
   /** Every VPC of the fabric, by name. */
   vpcs: string[];
+  /** The JSON and the exports, written once: a large fabric's take longer than its picture. */
+  texts: Map<ExportFormat | 'json', string>;
+}
+
+/** The topology as JSON or in an export format, kept with it. */
+export function topologyText(data: FabricTopology, format: ExportFormat | 'json'): string {
+  let text = data.texts.get(format);
+  if (text === undefined) {
+    text = format === 'json' ? JSON.stringify(data.topology) : exportTopology(data.topology, format);
+    data.texts.set(format, text);
+  }
+  return text;
 }
 
 const KINDS = ['Switch', 'Server', 'Connection', 'External', 'ExternalAttachment', 'VPC', 'VPCAttachment'];
-const kept = new LruCache<Promise<FabricTopology>>(8);
+const kept = new LruCache<Promise<FabricTopology>>(4);
 
 async function build(fabricId: number, version: string): Promise<FabricTopology> {
   // A VPC's spec is not needed, only its name.
@@ -58,7 +71,7 @@ async function build(fabricId: number, version: string): Promise<FabricTopology>
       messages: (r.validationMessages ?? []).map((m) => m.message),
     })),
   );
-  return { version, topology, vpcConnections, vpcs };
+  return { version, topology, vpcConnections, vpcs, texts: new Map() };
 }
 
 /** The topology of the fabric's current records. */

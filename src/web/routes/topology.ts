@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { db } from '../../db';
-import { EXPORT_TYPES, exportTopology, type ExportFormat } from '../../topology/exports';
-import { loadTopology, type FabricTopology } from '../../topology/loadTopology';
+import { EXPORT_TYPES, type ExportFormat } from '../../topology/exports';
+import { loadTopology, topologyText, type FabricTopology } from '../../topology/loadTopology';
 import { NotFound } from '../../errors';
 import { downloadName } from '../exportList';
 import { can } from '../middleware/auth';
@@ -25,7 +25,7 @@ function sendExport(res: Response, fabric: { name: string }, data: FabricTopolog
     'Content-Disposition',
     `attachment; filename="${downloadName([fabric.name, 'topology'], 'json').replace(/json$/, extension)}"`,
   );
-  res.send(exportTopology(data.topology, format));
+  res.send(topologyText(data, format));
 }
 
 async function topologyRequest(req: Request) {
@@ -37,7 +37,7 @@ async function topologyRequest(req: Request) {
 api.get('/:id/topology', can('view', 'fabric'), async (req, res) => {
   const { query, fabric, data } = await topologyRequest(req);
   if (query.format && query.format !== 'json') return sendExport(res, fabric, data, query.format);
-  res.json(data.topology);
+  res.type('json').send(topologyText(data, 'json'));
 });
 
 pages.get('/:id/topology', can('view', 'fabric'), async (req, res) => {
