@@ -89,7 +89,7 @@ describe('the topology of the seed fabric in Chromium', async () => {
     await page.goto(`/fabrics/${fabric.id}/topology?vpc=test-vpc`);
     const box = await page.getByTestId('topology-svg').boundingBox();
     expect(box!.width).toBeLessThanOrEqual(390);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.locator('html').evaluate((html) => html.scrollWidth)).toBeLessThanOrEqual(390);
     await screenshot(page, 'topology-seed-390');
     await page.setViewportSize({ width: 1440, height: 900 });
   });
