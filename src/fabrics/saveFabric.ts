@@ -4,6 +4,7 @@ import { GitopsDirectoryError, normalizeGitopsDirectory } from '../gitops/direct
 import { Conflict, NotFound, ValidationError } from '../errors';
 import { fabricSnapshot } from './present';
 import { declaredKind } from './revision';
+import { refreshSyncStatus } from '../sync/fabricStatus';
 import type { FabricInput, FabricPatch } from './schema';
 
 type Actor = Pick<User, 'id' | 'username'>;
@@ -86,14 +87,15 @@ export async function updateFabric(props: { id: number; patch: FabricPatch; user
   const moved = (Object.keys(source) as (keyof typeof source)[]).some(
     (k) => data[k] !== undefined && data[k] !== source[k],
   );
-  const reset =
-    moved && before.lastSyncedCommit
-      ? { lastSyncedCommit: null, ...(before.syncStatus === 'in_sync' && { syncStatus: 'out_of_sync' as const }) }
-      : {};
-  const fabric = await save(db().fabric.update({ where: { id: props.id }, data: { ...data, ...reset } }), {
-    name: data.name ?? before.name,
-    gitopsDirectory: data.gitopsDirectory ?? before.gitopsDirectory,
-  });
+  const reset = moved && before.lastSyncedCommit ? { lastSyncedCommit: null, remoteHead: null } : {};
+  const fabric = await save(
+    db().$transaction(async (tx) => {
+      await tx.fabric.update({ where: { id: props.id }, data: { ...data, ...reset } });
+      await refreshSyncStatus(tx, props.id);
+      return tx.fabric.findUniqueOrThrow({ where: { id: props.id } });
+    }),
+    { name: data.name ?? before.name, gitopsDirectory: data.gitopsDirectory ?? before.gitopsDirectory },
+  );
   await recordChange({
     user: props.user,
     action: 'update',

@@ -91,3 +91,14 @@ export async function readBlobs(gitDir: string, shas: string[], timeoutMs: numbe
 export async function markBare(gitDir: string, timeoutMs: number): Promise<void> {
   await runGit(gitDir, ['config', 'core.bare', 'true'], timeoutMs);
 }
+
+/** Every directory of a commit ('/'-terminated, relative to the root), sorted. */
+export async function listDirectories(gitDir: string, rev: string, timeoutMs: number): Promise<string[]> {
+  const out = await runGit(gitDir, ['ls-tree', '-r', '-d', '-z', '--name-only', '--full-tree', rev], timeoutMs);
+  return out
+    .toString('utf8')
+    .split('\0')
+    .filter(Boolean)
+    .map((d) => `${d}/`)
+    .sort();
+}

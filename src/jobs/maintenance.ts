@@ -1,5 +1,5 @@
 import { checkForChanges } from '../sync/checkForChanges';
-import { recoverRuns } from '../sync/recoverRuns';
+import { recoverRuns } from '../sync/runLifecycle';
 
 export const MAINTENANCE_EVERY_MS = 60_000;
 

@@ -4,7 +4,7 @@ import { config } from '../config';
 import { log } from '../log';
 import { createRedis } from '../redis';
 import { parseThreadScript } from '../sync/read/parseThreadScript';
-import { recoverRuns } from '../sync/recoverRuns';
+import { recoverRuns } from '../sync/runLifecycle';
 import { MAINTENANCE_EVERY_MS, processMaintenanceJob } from './maintenance';
 import { MAINTENANCE_QUEUE, SYNC_QUEUE, bullPrefix, maintenance } from '../queues';
 import { processSyncJob } from './syncFabric';

@@ -3,6 +3,7 @@ import { db } from '../db';
 import { GitError, lsRemote } from '../gitops/git';
 import { log } from '../log';
 import { gitAuthFor } from '../repositories/gitAuth';
+import { recordRemoteHead } from './fabricStatus';
 import { startSync } from './startSync';
 
 /**
@@ -41,10 +42,7 @@ export async function checkForChanges(now = new Date()): Promise<{ checked: numb
     const head = await heads.get(cacheKey)!;
     if (!head) continue;
     const moved = !!fabric.lastSyncedCommit && head !== fabric.lastSyncedCommit;
-    await db().fabric.updateMany({
-      where: { id: fabric.id },
-      data: { remoteHead: head, ...(moved && fabric.syncStatus === 'in_sync' && { syncStatus: 'out_of_sync' }) },
-    });
+    await recordRemoteHead([fabric.id], head);
     const due =
       fabric.syncIntervalSeconds &&
       (!fabric.lastSyncedAt || now.getTime() - fabric.lastSyncedAt.getTime() >= fabric.syncIntervalSeconds * 1000);

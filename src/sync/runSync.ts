@@ -1,45 +1,71 @@
+import type { EventEmitter } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { config } from '../config';
-import { db, Prisma, queryRows } from '../db';
-import { GitError, lsRemote } from '../gitops/git';
+import { db, Prisma, queryRows, type Fabric, type GitRepository, type SyncRun } from '../db';
+import { lsRemote, type CloneResult } from '../gitops/git';
 import { log } from '../log';
 import { gitAuthFor } from '../repositories/gitAuth';
-import { redactText } from '../secrets/redact';
 import { applyPlan, inTransaction } from './apply';
 import { fetchDesiredState, type Fetched } from './read/fetchDesiredState';
 import { plan, type StoredRecord } from './plan';
-import type { DesiredState } from './read/readDesiredState';
-import { ACTIVE_STATUSES, finishFailed, Progress } from './runLifecycle';
+import type { DesiredState, FileResult } from './read/readDesiredState';
 
-/** A failure worth retrying: the network or a timeout, never credentials or content. */
-export class TransientSyncError extends Error {}
+export interface SyncEvents {
+  /** A stage begins (cloning, parsing, planning, applying), with its amount of work when known. */
+  stage: [stage: string, total?: number];
+  /** The commit being synced is known (before parsing). */
+  commit: [commit: CloneResult];
+  /** Files parsed so far in the parsing stage. */
+  progress: [done: number, total: number];
+}
+
+/** The run as the sync needs it: its fabric with the repository, who asked. */
+export type RunToSync = SyncRun & {
+  startedAt: Date;
+  fabric: Fabric & { repository: GitRepository };
+  requestedBy: { username: string } | null;
+};
+
+/** What a sync did; `failed` means nothing was applied (the prune guard, a missing directory). */
+export interface SyncResult {
+  status: 'succeeded' | 'partial' | 'failed';
+  /** False when the commit was the last synced one and nothing was read or written. */
+  applied: boolean;
+  commit: { sha: string; message?: string | null; author?: string | null; date?: Date | null };
+  counts: {
+    files: number;
+    documents: number;
+    skipped: number;
+    invalid: number;
+    created: number;
+    updated: number;
+    unchanged: number;
+    deleted: number;
+  };
+  files: FileResult[];
+  error: string | null;
+}
 
 const identity = (r: { kind: string; namespace: string; name: string }) => `${r.kind}/${r.namespace}/${r.name}`;
 
 /**
- * The sync job: fetch, scan, parse, validate, plan, and apply in one transaction that also
- * writes the counts, the fabric's status and the run's result. Throws TransientSyncError
- * when a retry may succeed; every other failure ends the run as failed.
+ * The sync: fetch (clone or fetch, scan, parse, validate), plan, and apply in one transaction, in
+ * which `succeed` writes the run's result. Progress goes out as events. Throws when the attempt
+ * failed (src/sync/runLifecycle.ts decides whether to retry); returns a `failed` result when it
+ * refused to apply.
  */
-export async function runSync(syncRunId: number, opts: { finalAttempt: boolean }): Promise<void> {
-  const run = await db().syncRun.findUnique({
-    where: { id: syncRunId },
-    include: { fabric: { include: { repository: true } }, requestedBy: { select: { username: true } } },
-  });
-  if (!run || !ACTIVE_STATUSES.includes(run.status as (typeof ACTIVE_STATUSES)[number])) return;
+export async function runSync(
+  run: RunToSync,
+  hooks: {
+    events: EventEmitter<SyncEvents>;
+    succeed: (tx: Prisma.TransactionClient, result: SyncResult) => Promise<void>;
+  },
+): Promise<SyncResult> {
   const { fabric } = run;
+  const { events } = hooks;
   const repo = fabric.repository;
-  const startedAt = run.startedAt ?? new Date();
-  await db().$transaction([
-    db().syncRun.update({
-      where: { id: run.id },
-      data: { status: 'running', startedAt, attempts: { increment: 1 }, heartbeatAt: new Date(), error: null },
-    }),
-    db().fabric.update({ where: { id: fabric.id }, data: { syncStatus: 'syncing' } }),
-  ]);
-  const progress = new Progress(run.id);
   const workDir = await mkdtemp(join(tmpdir(), 'hhfm-sync-'));
   const branch = fabric.branch || repo.defaultBranch || undefined;
   const timeoutMs = Math.min(repo.timeoutSeconds * 1000, config().gitTimeoutMs);
@@ -47,7 +73,7 @@ export async function runSync(syncRunId: number, opts: { finalAttempt: boolean }
   const actorLabel = `sync run #${run.id}${run.requestedBy ? ` (requested by ${run.requestedBy.username})` : ` (${run.trigger})`}`;
 
   try {
-    await progress.enter('cloning');
+    events.emit('stage', 'cloning');
     const auth = gitAuthFor(repo);
     let remoteBranch: string | undefined;
     if (!run.force && fabric.lastSyncedCommit) {
@@ -65,25 +91,28 @@ export async function runSync(syncRunId: number, opts: { finalAttempt: boolean }
           where: { fabricId: fabric.id, commitSha: head, status: { in: ['succeeded', 'partial'] } },
           orderBy: { id: 'desc' },
         });
-        progress.close();
-        await finish(
-          run.id,
-          fabric.id,
-          startedAt,
-          progress,
-          {
-            status: 'succeeded',
-            commitSha: head,
-            commitMessage: last?.commitMessage,
-            commitAuthor: last?.commitAuthor,
-            commitDate: last?.commitDate,
-            unchangedCount: fabric.cachedCrdCount,
-            error: null,
-            files: [],
-          },
-          { syncStatus: 'in_sync', lastSyncedAt: new Date(), remoteHead: head, lastAttemptedCommit: head },
-        );
-        return;
+        const result: SyncResult = {
+          status: 'succeeded',
+          applied: false,
+          commit: { sha: head, message: last?.commitMessage, author: last?.commitAuthor, date: last?.commitDate },
+          counts: { ...NO_COUNTS, unchanged: fabric.cachedCrdCount },
+          files: [],
+          error: null,
+        };
+        await db().$transaction(async (tx) => {
+          await tx.syncRun.update({
+            where: { id: run.id },
+            data: {
+              commitSha: head,
+              commitMessage: last?.commitMessage,
+              commitAuthor: last?.commitAuthor,
+              commitDate: last?.commitDate,
+            },
+          });
+          await tx.fabric.update({ where: { id: fabric.id }, data: { remoteHead: head, remoteCheckedAt: new Date() } });
+          await hooks.succeed(tx, result);
+        });
+        return result;
       }
     }
     fetched = await fetchDesiredState({
@@ -96,29 +125,23 @@ export async function runSync(syncRunId: number, opts: { finalAttempt: boolean }
       allowInsecure: config().allowInsecureGit,
       workDir,
       force: run.force,
-      onCommit: async (commit) => {
-        await db().$transaction([
-          db().syncRun.update({
-            where: { id: run.id },
-            data: {
-              commitSha: commit.sha,
-              commitMessage: commit.message.slice(0, 2000),
-              commitAuthor: commit.author,
-              commitDate: commit.date,
-            },
-          }),
-          db().fabric.update({
-            where: { id: fabric.id },
-            data: { lastAttemptedCommit: commit.sha, remoteHead: commit.sha },
-          }),
-        ]);
-        await progress.enter('parsing');
-      },
-      onFile: (done, total) => void progress.advance(done, total).catch(() => {}),
+      events,
     });
     const { commit, state } = fetched;
+    const commitOf = { sha: commit.sha, message: commit.message, author: commit.author, date: commit.date };
 
-    await progress.enter('planning');
+    events.emit('stage', 'planning');
+    const counts = { ...NO_COUNTS, ...state.counts };
+    if (state.missingDirectory) {
+      const { directory, nearest } = state.missingDirectory;
+      const error =
+        `directory "${directory}" does not exist at commit ${commit.sha.slice(0, 12)} (branch ${commit.branch})` +
+        (nearest.length
+          ? `; nearest existing: ${nearest.map((d) => `"${d}"`).join(', ')}`
+          : '; the commit has no directories') +
+        '; nothing was applied or deleted';
+      return { status: 'failed', applied: false, commit: commitOf, counts, files: state.files, error };
+    }
     // Straight on the pool: Prisma took about a second to hand over 50,000 rows.
     const stored = await queryRows<
       Omit<StoredRecord, 'key'> & { kind: string; namespace: string; name: string }
@@ -133,23 +156,27 @@ export async function runSync(syncRunId: number, opts: { finalAttempt: boolean }
       // A scan stopped by a limit saw only part of the tree: what it did not see is not gone.
       prune: fabric.prune && state.complete,
     });
-    const counts = {
-      filesCount: state.counts.files,
-      documentsCount: state.counts.documents,
-      skippedCount: state.counts.skipped,
-      invalidCount: state.counts.invalid,
-    };
-    const files = state.files as unknown as Prisma.InputJsonValue;
     if (thePlan.refused) {
-      progress.close();
-      const reason = [...state.problems, thePlan.refused].join('; ');
-      await finishFailed(run.id, reason, { ...counts, files, stages: progress.stages });
-      return;
+      const error = [...state.problems, thePlan.refused].join('; ');
+      return { status: 'failed', applied: false, commit: commitOf, counts, files: state.files, error };
     }
 
-    await progress.enter('applying', thePlan.create.length + thePlan.update.length + thePlan.delete.length);
+    events.emit('stage', 'applying', thePlan.create.length + thePlan.update.length + thePlan.delete.length);
     const hasErrors = state.problems.length > 0 || state.files.some((f) => f.errors.length > 0);
-    const error = hasErrors ? summary(state) : null;
+    const result: SyncResult = {
+      status: hasErrors ? 'partial' : 'succeeded',
+      applied: true,
+      commit: commitOf,
+      counts: {
+        ...counts,
+        created: thePlan.create.length,
+        updated: thePlan.update.length,
+        unchanged: thePlan.unchanged.length,
+        deleted: thePlan.delete.length,
+      },
+      files: state.files,
+      error: hasErrors ? summary(state) : null,
+    };
     await inTransaction(async (tx) => {
       await applyPlan(tx, {
         fabricId: fabric.id,
@@ -159,37 +186,7 @@ export async function runSync(syncRunId: number, opts: { finalAttempt: boolean }
         userId: run.requestedById,
         plan: thePlan,
       });
-      progress.close();
-      const finishedAt = new Date();
-      await tx.syncRun.update({
-        where: { id: run.id },
-        data: {
-          ...counts,
-          status: hasErrors ? 'partial' : 'succeeded',
-          stage: 'done',
-          error,
-          createdCount: thePlan.create.length,
-          updatedCount: thePlan.update.length,
-          unchangedCount: thePlan.unchanged.length,
-          deletedCount: thePlan.delete.length,
-          stages: progress.stages,
-          progressDone: 1,
-          progressTotal: 1,
-          finishedAt,
-          durationMs: finishedAt.getTime() - startedAt.getTime(),
-        },
-      });
-      // The per-file results as one JSON text: Prisma took 0.1–0.6 s to write 10,000 of them.
-      await tx.$executeRaw`UPDATE "SyncRun" SET files = ${JSON.stringify(state.files)}::jsonb WHERE id = ${run.id}`;
-      await tx.fabric.update({
-        where: { id: fabric.id },
-        data: {
-          syncStatus: 'in_sync',
-          lastSyncedAt: finishedAt,
-          lastSyncedCommit: commit.sha,
-          lastSyncError: error,
-        },
-      });
+      await hooks.succeed(tx, result);
     });
     await fetched
       .keep()
@@ -205,27 +202,23 @@ export async function runSync(syncRunId: number, opts: { finalAttempt: boolean }
       updated: thePlan.update.length,
       deleted: thePlan.delete.length,
     });
-  } catch (err) {
-    const transient = (err instanceof GitError && err.transient) || isConnectionError(err);
-    const message = redactText(err instanceof GitError ? err.message : `sync failed: ${(err as Error).message}`);
-    if (transient && !opts.finalAttempt) {
-      log.warn('sync attempt failed; will retry', { syncRunId: run.id, error: message });
-      await db()
-        .syncRun.update({
-          where: { id: run.id },
-          data: { status: 'queued', stage: 'queued', error: `${message} (retrying)` },
-        })
-        .catch(() => {});
-      throw new TransientSyncError(message);
-    }
-    log.error('sync failed', { syncRunId: run.id, fabric: fabric.name, error: message });
-    progress.close();
-    await finishFailed(run.id, message, { stages: progress.stages });
+    return result;
   } finally {
     await fetched?.settled;
     await rm(workDir, { recursive: true, force: true });
   }
 }
+
+const NO_COUNTS: SyncResult['counts'] = {
+  files: 0,
+  documents: 0,
+  skipped: 0,
+  invalid: 0,
+  created: 0,
+  updated: 0,
+  unchanged: 0,
+  deleted: 0,
+};
 
 function summary(state: DesiredState): string {
   const failed = state.files.filter((f) => f.errors.length);
@@ -237,36 +230,4 @@ function summary(state: DesiredState): string {
   ]
     .filter(Boolean)
     .join('; ');
-}
-
-function isConnectionError(err: unknown): boolean {
-  const code = (err as { code?: string })?.code ?? '';
-  return (
-    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'P1001', 'P1017', '57P01'].includes(code) ||
-    /connection (terminated|closed|refused)|Connection terminated/i.test(String((err as Error)?.message))
-  );
-}
-
-async function finish(
-  syncRunId: number,
-  fabricId: number,
-  startedAt: Date,
-  progress: Progress,
-  data: Prisma.SyncRunUpdateInput,
-  fabricData: Prisma.FabricUpdateInput,
-): Promise<void> {
-  const finishedAt = new Date();
-  await db().$transaction([
-    db().syncRun.update({
-      where: { id: syncRunId },
-      data: {
-        ...data,
-        stage: 'done',
-        stages: progress.stages,
-        finishedAt,
-        durationMs: finishedAt.getTime() - startedAt.getTime(),
-      },
-    }),
-    db().fabric.update({ where: { id: fabricId }, data: fabricData }),
-  ]);
 }

@@ -2,7 +2,7 @@ import { db, type SyncRun, type User } from '../db';
 import { queue } from '../queues';
 import { log } from '../log';
 import { NotFound } from '../errors';
-import { finishFailed } from './runLifecycle';
+import { fail, queueRun } from './runLifecycle';
 
 export const SYNC_ATTEMPTS = 3;
 
@@ -27,15 +27,12 @@ export async function startSync(props: {
       orderBy: { id: 'desc' },
     });
     if (active) return { run: active, created: false };
-    const run = await tx.syncRun.create({
-      data: {
-        fabricId: props.fabricId,
-        trigger: props.trigger,
-        requestedById: props.user?.id ?? null,
-        force: props.force ?? false,
-      },
+    const run = await queueRun(tx, {
+      fabricId: props.fabricId,
+      trigger: props.trigger,
+      requestedById: props.user?.id ?? null,
+      force: props.force ?? false,
     });
-    await tx.fabric.update({ where: { id: props.fabricId }, data: { syncStatus: 'queued', lastSyncRunId: run.id } });
     return { run, created: true };
   });
   if (!created) return { run, created };
@@ -56,7 +53,7 @@ export async function startSync(props: {
     log.info('sync queued', { syncRunId: run.id, fabricId: props.fabricId, trigger: props.trigger });
     return { run: updated, created };
   } catch (err) {
-    await finishFailed(run.id, `could not queue the sync: ${(err as Error).message}`);
+    await fail(run.id, `could not queue the sync: ${(err as Error).message}`);
     throw err;
   }
 }

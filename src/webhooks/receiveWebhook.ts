@@ -3,6 +3,7 @@ import { db, Prisma } from '../db';
 import { followsRef } from '../fabrics/revision';
 import { log } from '../log';
 import { decryptSecret } from '../secrets/crypto';
+import { recordRemoteHead } from '../sync/fabricStatus';
 import { startSync } from '../sync/startSync';
 import { HttpError, NotFound, TooManyRequests, Unauthorized } from '../errors';
 import { payloadOf, readEvent } from './pushEvent';
@@ -137,11 +138,7 @@ function headerOf(headers: Headers, name: string): string | undefined {
 
 /** A manual fabric whose revision moved past its synced commit is out of sync; nothing is queued. */
 async function markOutOfSync(fabricIds: number[], head: string): Promise<void> {
-  await db().$executeRaw`
-    UPDATE "Fabric" SET "remoteHead" = ${head},
-      "syncStatus" = CASE WHEN "syncStatus" = 'in_sync' AND "lastSyncedCommit" IS DISTINCT FROM ${head}
-                          THEN 'out_of_sync'::"SyncStatus" ELSE "syncStatus" END
-    WHERE id = ANY(${fabricIds}::int[])`;
+  await recordRemoteHead(fabricIds, head);
 }
 
 /** Records a delivery and keeps only the newest KEPT_DELIVERIES of the repository. */

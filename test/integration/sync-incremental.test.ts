@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,8 +44,7 @@ async function read(force: boolean, n: number): Promise<Fetched> {
     allowInsecure: true,
     workDir: await mkdtemp(`${workDir}-`),
     force,
-    onCommit: async () => {},
-    onFile: () => {},
+    events: new EventEmitter(),
   });
   await fetched.settled;
   return fetched;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GitopsDirectoryError, normalizeGitopsDirectory } from '../../src/gitops/directory';
+import { GitopsDirectoryError, nearestDirectories, normalizeGitopsDirectory } from '../../src/gitops/directory';
 
 describe('normalizeGitopsDirectory', () => {
   it.each([
@@ -39,5 +39,34 @@ describe('normalizeGitopsDirectory', () => {
     expect(() => normalizeGitopsDirectory('x/\u0001y')).toThrow(
       'gitops directory "x/\\x01y" must not contain control characters',
     );
+  });
+});
+
+describe('nearestDirectories', () => {
+  const tree = [
+    '.hnp/',
+    'gitops/',
+    'gitops/hedgehog/',
+    'gitops/hedgehog/fabric-1/',
+    'gitops/hedgehog/fabric-2/',
+    'other/',
+    'other/fabric-3/',
+  ];
+
+  it('offers the siblings of the deepest existing parent, closest names first, then the parent', () => {
+    expect(nearestDirectories(tree, 'gitops/hedgehog/fabric-9/')).toEqual([
+      'gitops/hedgehog/fabric-1/',
+      'gitops/hedgehog/fabric-2/',
+      'gitops/hedgehog/',
+    ]);
+  });
+
+  it('offers a directory of the same name elsewhere first', () => {
+    expect(nearestDirectories(tree, 'gitops/fabric-3/')[0]).toBe('other/fabric-3/');
+  });
+
+  it('offers the top-level directories when nothing of the path exists, never dot-directories', () => {
+    expect(nearestDirectories(tree, 'nowhere/at/all/').sort()).toEqual(['gitops/', 'other/']);
+    expect(nearestDirectories([], 'x/')).toEqual([]);
   });
 });

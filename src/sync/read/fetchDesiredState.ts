@@ -6,10 +6,12 @@
 // The incremental way is used only when the tree listing mirrors what a scan of a checkout
 // would find (no symlinks, no submodules, no limit reached); otherwise the sync clones.
 
+import type { EventEmitter } from 'node:events';
 import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GitError, fetchBranch, shallowClone, type CloneResult, type GitAuth } from '../../gitops/git';
-import { listTree, markBare, readBlobs } from '../../gitops/objects';
+import { nearestDirectories } from '../../gitops/directory';
+import { listDirectories, listTree, markBare, readBlobs } from '../../gitops/objects';
 import { scanTree } from '../../gitops/scan';
 import {
   forgetDeletedFabrics,
@@ -21,6 +23,7 @@ import {
 } from './keptFabrics';
 import { combineOutcomes, readDesiredState, type DesiredState } from './readDesiredState';
 import { readOutcomes, startParseThreads } from './readOutcomes';
+import type { SyncEvents } from '../runSync';
 
 export interface FetchProps {
   fabricId: number;
@@ -35,9 +38,8 @@ export interface FetchProps {
   workDir: string;
   /** Forced syncs always clone and parse everything. */
   force: boolean;
-  /** Called once the commit is known, before parsing starts. */
-  onCommit(commit: CloneResult): Promise<void>;
-  onFile(done: number, total: number): void;
+  /** Where the commit (once known, before parsing) and the parsing progress are told. */
+  events: EventEmitter<Pick<SyncEvents, 'stage' | 'commit' | 'progress'>>;
 }
 
 export interface Fetched {
@@ -70,6 +72,11 @@ export async function fetchDesiredState(props: FetchProps): Promise<Fetched> {
   return readFully(props);
 }
 
+function announce(props: FetchProps, commit: CloneResult): void {
+  props.events.emit('commit', commit);
+  props.events.emit('stage', 'parsing');
+}
+
 async function readIncrementally(props: FetchProps, entry: KeptFabric): Promise<Fetched | null> {
   const branch = props.branch ?? entry.branch;
   const commit = await fetchBranch({
@@ -85,7 +92,7 @@ async function readIncrementally(props: FetchProps, entry: KeptFabric): Promise<
     props.gitopsDirectory,
   );
   if (!scanned) return null;
-  await props.onCommit(commit);
+  announce(props, commit);
   const changed = scanned.filter((f) => entry.files.get(f.path)?.sha !== f.sha);
   // What changed or went is parsed again or gone: its old outcomes go now, before the new ones
   // arrive (a change spread over every file held both). A sync that then fails leaves the kept
@@ -93,13 +100,14 @@ async function readIncrementally(props: FetchProps, entry: KeptFabric): Promise<
   const still = new Set(scanned.map((f) => f.path));
   for (const f of changed) entry.files.delete(f.path);
   for (const path of [...entry.files.keys()]) if (!still.has(path)) entry.files.delete(path);
-  props.onFile(0, changed.length);
+  const onFile = (done: number, total: number) => props.events.emit('progress', done, total);
+  onFile(0, changed.length);
   const blobs = await readBlobs(entry.gitDir, [...new Set(changed.map((f) => f.sha))], props.timeoutMs);
   // Many changed files (a change spread over every file) are parsed on threads, as a full read is.
   const read = await readOutcomes(
     '',
     changed.map((f) => ({ path: f.path, size: f.size, content: blobs.get(f.sha)! })),
-    props.onFile,
+    onFile,
   );
   blobs.clear();
   const changedOutcomes = new Map(read.map((o) => [o.path, o]));
@@ -142,13 +150,18 @@ async function readFully(props: FetchProps): Promise<Fetched> {
       timeoutMs: props.timeoutMs,
       allowInsecure: props.allowInsecure,
     });
-    await props.onCommit(commit);
+    announce(props, commit);
     state = await readDesiredState({
       cloneRoot: clone,
       gitopsDirectory: props.gitopsDirectory,
-      onFile: props.onFile,
+      onFile: (done, total) => props.events.emit('progress', done, total),
       threads,
     });
+    if (state.missingDirectory)
+      state.missingDirectory.nearest = nearestDirectories(
+        await listDirectories(join(clone, '.git'), commit.sha, props.timeoutMs),
+        props.gitopsDirectory,
+      );
   } finally {
     await (await threads)?.terminate();
   }

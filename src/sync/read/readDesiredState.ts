@@ -21,8 +21,10 @@ export interface DesiredState {
   heldKeys: Set<string>;
   failedPaths: Set<string>;
   counts: { files: number; documents: number; skipped: number; invalid: number };
-  /** Problems of the scan itself (missing directory, limits); they make the run partial. */
+  /** Problems of the scan itself (limits); they make the run partial. */
   problems: string[];
+  /** The gitops directory is not in the commit: the run fails, naming the directories nearest to it. */
+  missingDirectory?: { directory: string; nearest: string[] };
   /** False when a limit stopped the scan: the files it did not reach must not be pruned. */
   complete: boolean;
   /** What each file yielded on its own, by path: a later sync reuses it for a file whose content did not change. */
@@ -42,10 +44,9 @@ export async function readDesiredState(props: {
 }): Promise<DesiredState> {
   const scan = await scanDirectory(props.cloneRoot, props.gitopsDirectory);
   const outcomes = await readOutcomes(props.cloneRoot, scan.files, props.onFile, { started: props.threads });
-  const problems: string[] = [];
-  if (scan.directoryMissing)
-    problems.push(`directory "${props.gitopsDirectory || '/'}" does not exist in the repository at this commit`);
-  return combineOutcomes(outcomes, { problems, failedFiles: scan.problems, complete: scan.complete });
+  const state = combineOutcomes(outcomes, { problems: [], failedFiles: scan.problems, complete: scan.complete });
+  if (scan.directoryMissing) state.missingDirectory = { directory: props.gitopsDirectory || '/', nearest: [] };
+  return state;
 }
 
 /**
