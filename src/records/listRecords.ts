@@ -40,7 +40,8 @@ export interface RecordRow {
   updatedAt: Date;
 }
 
-const BASE_SORTS: Record<string, string> = {
+/** The record columns every list sorts by, as SQL (a kind's own columns bring their `sortSql`). */
+export const RECORD_SORTS: Record<string, string> = {
   name: 'r.name',
   kind: 'r.kind',
   namespace: 'r.namespace',
@@ -96,7 +97,7 @@ function orderBy(sort: string | undefined, kind: KindDef | undefined): Prisma.Sq
   const desc = sort?.startsWith('-');
   const key = sort?.replace(/^-/, '') || 'name';
   const column = kind?.columns.find((c) => c.key === key && c.sortSql);
-  const expr = BASE_SORTS[key] ?? column?.sortSql;
+  const expr = RECORD_SORTS[key] ?? column?.sortSql;
   if (!expr) throw new ValidationError({ sort: `cannot sort by "${key}"` });
   // The id breaks ties so that pages never overlap.
   return Prisma.raw(`ORDER BY ${expr} ${desc ? 'DESC' : 'ASC'} NULLS LAST, r.id ${desc ? 'DESC' : 'ASC'}`);

@@ -9,28 +9,41 @@ export const PER_PAGE_CHOICES = [25, 50, 100, 250, 500, 1000] as const;
 const DEFAULT_PER_PAGE = 50;
 export type ExportFormat = 'csv' | 'yaml' | 'json';
 
-export interface ListColumn {
+export type SortOrder = 'asc' | 'desc';
+
+/**
+ * A list column, declared once: key, label, how the database sorts by it and its table cell.
+ * `Row` is what one row is loaded as; `Order` the database's sort argument (Prisma's orderBy).
+ */
+export interface ListColumn<Row = never, Order = unknown> {
   key: string;
   label: string;
+  /** Set by defineList when the column has `sort`. */
   sortable?: boolean;
   /** Left out until the user picks it in the column chooser. */
   hidden?: boolean;
   /** Always shown: the column that links to the object. */
   required?: boolean;
+  /** The database's sort by this column; absent when the column does not sort. */
+  sort?: (dir: SortOrder) => Order;
+  /** The column's table cell for one row. */
+  cell?: (row: Row) => Cell;
 }
 
-export interface ListFilter {
+export interface ListFilter<Where = unknown> {
   key: string;
   label: string;
   /** A select when given, a text field otherwise. */
   choices?: { value: string; label: string }[];
+  /** The database condition for a chosen value (Prisma's where); nothing when the value matches no choice. */
+  where?: (value: string) => Where;
 }
 
-export interface ListSpec {
+export interface ListSpec<Row = never, Order = unknown, Where = unknown> {
   /** Where the user's column choice is kept in User.preferences.columns. */
   key: string;
-  columns: ListColumn[];
-  filters: ListFilter[];
+  columns: ListColumn<Row, Order>[];
+  filters: ListFilter<Where>[];
   /** A sortable column key, `-` in front for descending. */
   defaultSort: string;
   exports: readonly ExportFormat[];
@@ -238,14 +251,38 @@ export function buildListView(props: ListViewProps) {
   };
 }
 
-type SortOrder = 'asc' | 'desc';
+/** A list declared once: each column with its key, label, sort and cell (`sortable` follows from `sort`). */
+export function defineList<Row, Order, Where>(
+  spec: Omit<ListSpec<Row, Order, Where>, 'columns'> & { columns: Omit<ListColumn<Row, Order>, 'sortable'>[] },
+): ListSpec<Row, Order, Where> {
+  return { ...spec, columns: spec.columns.map((c) => ({ ...c, sortable: !!c.sort })) };
+}
+
+/** Rows for views/_list.njk: each column's cell of each item. */
+export function listRows<Row>(spec: ListSpec<Row>, items: Row[]): ListRow[] {
+  const columns = spec.columns.filter((c) => c.cell);
+  return items.map((item) => ({ cells: Object.fromEntries(columns.map((c) => [c.key, c.cell!(item)])) }));
+}
+
+/** The database conditions of the query's filters (Prisma's where, to combine with AND). */
+export function filterWhere<Where>(spec: ListSpec<never, unknown, Where>, query: ListQuery): Where[] {
+  return spec.filters.flatMap((f) => {
+    const value = query.filters[f.key];
+    return value && f.where ? [f.where(value)] : [];
+  });
+}
 
 /**
- * Prisma paging arguments for a list query: its sort through the list's table of orderBy
- * builders (the id breaks ties, so pages never overlap), and the page's skip and take.
+ * Prisma paging arguments for a list query: the sort of its column (else of the default sort's
+ * column; the id breaks ties, so pages never overlap), and the page's skip and take.
  */
-export function prismaPage<T>(query: ListQuery, sorts: Record<string, (dir: SortOrder) => T>, fallback: string) {
+export function prismaPage<Order>(spec: ListSpec<never, Order, unknown>, query: ListQuery) {
   const dir: SortOrder = query.sort.startsWith('-') ? 'desc' : 'asc';
-  const sort = sorts[query.sort.replace(/^-/, '')] ?? sorts[fallback]!;
-  return { orderBy: [sort(dir), { id: dir }], skip: (query.page - 1) * query.perPage, take: query.perPage };
+  const byKey = (key: string) => spec.columns.find((c) => c.key === key && c.sort)?.sort;
+  const sort = byKey(query.sort.replace(/^-/, '')) ?? byKey(spec.defaultSort.replace(/^-/, ''))!;
+  return {
+    orderBy: [sort(dir), { id: dir }] as (Order | { id: SortOrder })[],
+    skip: (query.page - 1) * query.perPage,
+    take: query.perPage,
+  };
 }

@@ -1,15 +1,53 @@
 // The one list of CRD records, for every kind: the generic columns around the kind's catalogue
 // columns and filters. The CRD pages use it with the fabric column, the fabric page without.
 import { VALIDATION_STATE } from '../../choices';
-import { findKind, kinds, type KindDef } from '../../crds';
+import { findKind, kindByName, kinds, type ColumnDef, type KindDef } from '../../crds';
 import { Prisma, queryRows } from '../../db';
-import type { RecordQuery, RecordRow } from '../../records/listRecords';
-import type { Cell, ListFilter, ListQuery, ListRow, ListSpec } from '../listView';
+import { RECORD_SORTS, type RecordQuery, type RecordRow } from '../../records/listRecords';
+import type { Cell, ListColumn, ListFilter, ListQuery, ListRow, ListSpec } from '../listView';
 
 /** The address of a record's page. */
 export function recordHref(r: { id: number; kind: string }, kind?: KindDef): string {
-  const k = kind ?? kinds.find((x) => x.kind === r.kind);
+  const k = kind ?? kindByName(r.kind);
   return `/crds/${k?.slug ?? encodeURIComponent(r.kind)}/${r.id}`;
+}
+
+type BaseKey = 'name' | 'kind' | 'fabric' | 'namespace' | 'validation' | 'source' | 'updated';
+
+// The columns every record has, each with its cell; they sort by RECORD_SORTS (SQL, in the domain).
+const BASE_COLUMNS: Record<BaseKey, Omit<ListColumn<RecordRow>, 'key' | 'sortable'>> = {
+  name: { label: 'Name', required: true, cell: (r) => ({ text: r.name, href: recordHref(r) }) },
+  kind: {
+    label: 'Kind',
+    cell: (r) => {
+      const k = kindByName(r.kind);
+      return { text: r.kind, href: k ? `/crds/${k.slug}` : undefined };
+    },
+  },
+  fabric: { label: 'Fabric', cell: (r) => ({ text: r.fabricName, href: `/fabrics/${r.fabricId}` }) },
+  namespace: { label: 'Namespace', cell: (r) => ({ text: r.namespace }) },
+  validation: {
+    label: 'Validation',
+    cell: (r) => ({ text: r.validationState, badge: VALIDATION_STATE[r.validationState] }),
+  },
+  source: {
+    label: 'Source file',
+    hidden: true,
+    cell: (r) => ({ text: `${r.sourcePath}:${r.sourceLine}`, mono: true }),
+  },
+  updated: {
+    label: 'Updated',
+    cell: (r) => ({ text: new Date(r.updatedAt).toISOString(), time: new Date(r.updatedAt) }),
+  },
+};
+
+function base(key: BaseKey): ListColumn<RecordRow> {
+  return { key, ...BASE_COLUMNS[key], sortable: key in RECORD_SORTS };
+}
+
+/** A kind's catalogue column: its cell is computed from the spec. */
+function kindColumn(c: ColumnDef): ListColumn<RecordRow> {
+  return { key: c.key, label: c.label, sortable: !!c.sortSql, cell: (r) => ({ text: c.value(r.spec) }) };
 }
 
 /** Fabrics as filter choices (value = id). */
@@ -31,7 +69,7 @@ export function recordListSpec(props: {
   kind?: KindDef;
   fabrics?: { value: string; label: string }[];
   kindFilter?: boolean;
-}): ListSpec {
+}): ListSpec<RecordRow> {
   const { kind, fabrics } = props;
   const filters: ListFilter[] = [
     ...(props.kindFilter || !kind
@@ -49,14 +87,14 @@ export function recordListSpec(props: {
   return {
     key: `${fabrics ? 'crd' : 'fabric-records'}:${kind?.kind ?? '*'}`,
     columns: [
-      { key: 'name', label: 'Name', sortable: true, required: true },
-      ...(kind ? [] : [{ key: 'kind', label: 'Kind', sortable: true }]),
-      ...(fabrics ? [{ key: 'fabric', label: 'Fabric', sortable: true }] : []),
-      { key: 'namespace', label: 'Namespace', sortable: true },
-      ...(kind?.columns.map((c) => ({ key: c.key, label: c.label, sortable: !!c.sortSql })) ?? []),
-      { key: 'validation', label: 'Validation', sortable: true },
-      { key: 'source', label: 'Source file', sortable: true, hidden: true },
-      { key: 'updated', label: 'Updated', sortable: true },
+      base('name'),
+      ...(kind ? [] : [base('kind')]),
+      ...(fabrics ? [base('fabric')] : []),
+      base('namespace'),
+      ...(kind?.columns.map(kindColumn) ?? []),
+      base('validation'),
+      base('source'),
+      base('updated'),
     ],
     filters,
     defaultSort: 'name',
@@ -82,18 +120,10 @@ export function toRecordQuery(kind: KindDef | undefined, query: ListQuery, fabri
   };
 }
 
-/** One record as table cells, keyed like the spec's columns. */
+/** One record as table cells, keyed like the spec's columns: every base column, and the kind's on its own list. */
 export function recordCells(r: RecordRow, kind: KindDef | undefined): Record<string, Cell> {
-  const k = kind ?? kinds.find((x) => x.kind === r.kind);
-  const cells: Record<string, Cell> = {
-    name: { text: r.name, href: recordHref(r, k) },
-    kind: { text: r.kind, href: k ? `/crds/${k.slug}` : undefined },
-    fabric: { text: r.fabricName, href: `/fabrics/${r.fabricId}` },
-    namespace: { text: r.namespace },
-    validation: { text: r.validationState, badge: VALIDATION_STATE[r.validationState] },
-    source: { text: `${r.sourcePath}:${r.sourceLine}`, mono: true },
-    updated: { text: new Date(r.updatedAt).toISOString(), time: new Date(r.updatedAt) },
-  };
+  const cells: Record<string, Cell> = {};
+  for (const [key, column] of Object.entries(BASE_COLUMNS)) cells[key] = column.cell!(r);
   // Catalogue columns are computed from the spec only on the kind's own list.
   if (kind) for (const c of kind.columns) cells[c.key] = { text: c.value(r.spec) };
   return cells;

@@ -1,112 +1,142 @@
 // The sync-run list: newest first, filters by fabric, result and trigger, search on the commit.
 import { RUN_STATUS } from '../../choices';
 import { db, type Prisma } from '../../db';
-import { prismaPage, type ListQuery, type ListRow, type ListSpec } from '../listView';
+import { defineList, filterWhere, prismaPage, type ListQuery } from '../listView';
 
 const TRIGGERS = ['manual', 'api', 'schedule', 'webhook'] as const;
 
-/** The sync-run list spec; `fabrics` are the fabric filter's choices. */
-export function syncRunListSpec(fabrics: { value: string; label: string }[]): ListSpec {
-  return {
-    key: 'sync-runs',
-    columns: [
-      { key: 'id', label: 'Run', sortable: true, required: true },
-      { key: 'fabric', label: 'Fabric', sortable: true },
-      { key: 'status', label: 'Result', sortable: true },
-      { key: 'stage', label: 'Stage' },
-      { key: 'commit', label: 'Commit' },
-      { key: 'message', label: 'Commit message', hidden: true },
-      { key: 'created', label: 'Created', sortable: true },
-      { key: 'updated', label: 'Updated', sortable: true },
-      { key: 'deleted', label: 'Deleted', sortable: true },
-      { key: 'invalid', label: 'Invalid', sortable: true },
-      { key: 'by', label: 'By' },
-      { key: 'queued', label: 'Queued', sortable: true },
-      { key: 'duration', label: 'Duration', sortable: true },
-    ],
-    filters: [
-      { key: 'fabric', label: 'Fabric', choices: fabrics },
-      {
-        key: 'status',
-        label: 'Result',
-        choices: Object.entries(RUN_STATUS).map(([value, c]) => ({ value, label: c.label })),
-      },
-      { key: 'trigger', label: 'Trigger', choices: TRIGGERS.map((t) => ({ value: t, label: t })) },
-    ],
-    defaultSort: '-id',
-    exports: [],
-    searchPlaceholder: 'Commit sha or message',
-  };
-}
-
-const SORTS: Record<string, (dir: Prisma.SortOrder) => Prisma.SyncRunOrderByWithRelationInput> = {
-  id: (dir) => ({ id: dir }),
-  fabric: (dir) => ({ fabric: { name: dir } }),
-  status: (dir) => ({ status: dir }),
-  created: (dir) => ({ createdCount: dir }),
-  updated: (dir) => ({ updatedCount: dir }),
-  deleted: (dir) => ({ deletedCount: dir }),
-  invalid: (dir) => ({ invalidCount: dir }),
-  queued: (dir) => ({ queuedAt: dir }),
-  duration: (dir) => ({ durationMs: { sort: dir, nulls: 'last' } }),
-};
-
-function syncRunWhere(query: ListQuery): Prisma.SyncRunWhereInput {
-  const f = query.filters;
-  const fabricId = Number(f.fabric);
-  const q = query.q;
-  return {
-    ...(f.fabric ? { fabricId: Number.isInteger(fabricId) && fabricId > 0 && fabricId < 2 ** 31 ? fabricId : -1 } : {}),
-    ...(f.status && f.status in RUN_STATUS ? { status: f.status as keyof typeof RUN_STATUS } : {}),
-    ...(f.trigger && (TRIGGERS as readonly string[]).includes(f.trigger)
-      ? { trigger: f.trigger as (typeof TRIGGERS)[number] }
-      : {}),
-    ...(q
-      ? {
-          OR: [
-            { commitSha: { startsWith: q.toLowerCase() } },
-            { commitMessage: { contains: q, mode: 'insensitive' as const } },
-          ],
-        }
-      : {}),
-  };
-}
-
 const include = { fabric: { select: { id: true, name: true } }, requestedBy: { select: { username: true } } } as const;
 type RunRow = Prisma.SyncRunGetPayload<{ include: typeof include; omit: { files: true } }>;
-
-/** One page of sync runs and the total that matches. */
-export async function loadSyncRuns(query: ListQuery): Promise<{ items: RunRow[]; total: number }> {
-  const where = syncRunWhere(query);
-  const [items, total] = await Promise.all([
-    db().syncRun.findMany({ where, include, ...prismaPage(query, SORTS, 'id') }),
-    db().syncRun.count({ where }),
-  ]);
-  return { items, total };
-}
 
 function duration(ms: number | null): string | null {
   if (ms === null) return null;
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-/** Rows for views/_list.njk. */
-export function syncRunRows(items: RunRow[]): ListRow[] {
-  return items.map((r) => ({
-    cells: {
-      id: { text: `#${r.id}`, href: `/sync-runs/${r.id}` },
-      fabric: { text: r.fabric.name, href: `/fabrics/${r.fabric.id}` },
-      status: { text: r.status, badge: RUN_STATUS[r.status] },
-      stage: { text: r.stage },
-      commit: { text: r.commitSha ? r.commitSha.slice(0, 8) : null, mono: true },
-      message: { text: r.commitMessage },
-      created: { text: r.createdCount },
-      updated: { text: r.updatedCount },
-      deleted: { text: r.deletedCount },
-      invalid: { text: r.invalidCount },
-      by: { text: r.requestedBy?.username ?? r.trigger },
-      queued: { text: r.queuedAt.toISOString(), time: r.queuedAt },
-      duration: { text: duration(r.durationMs) },
-    },
-  }));
+/** The sync-run list spec; `fabrics` are the fabric filter's choices. */
+export function syncRunListSpec(fabrics: { value: string; label: string }[]) {
+  return defineList<RunRow, Prisma.SyncRunOrderByWithRelationInput, Prisma.SyncRunWhereInput>({
+    key: 'sync-runs',
+    columns: [
+      {
+        key: 'id',
+        label: 'Run',
+        required: true,
+        sort: (dir) => ({ id: dir }),
+        cell: (r) => ({ text: `#${r.id}`, href: `/sync-runs/${r.id}` }),
+      },
+      {
+        key: 'fabric',
+        label: 'Fabric',
+        sort: (dir) => ({ fabric: { name: dir } }),
+        cell: (r) => ({ text: r.fabric.name, href: `/fabrics/${r.fabric.id}` }),
+      },
+      {
+        key: 'status',
+        label: 'Result',
+        sort: (dir) => ({ status: dir }),
+        cell: (r) => ({ text: r.status, badge: RUN_STATUS[r.status] }),
+      },
+      { key: 'stage', label: 'Stage', cell: (r) => ({ text: r.stage }) },
+      {
+        key: 'commit',
+        label: 'Commit',
+        cell: (r) => ({ text: r.commitSha ? r.commitSha.slice(0, 8) : null, mono: true }),
+      },
+      { key: 'message', label: 'Commit message', hidden: true, cell: (r) => ({ text: r.commitMessage }) },
+      {
+        key: 'created',
+        label: 'Created',
+        sort: (dir) => ({ createdCount: dir }),
+        cell: (r) => ({ text: r.createdCount }),
+      },
+      {
+        key: 'updated',
+        label: 'Updated',
+        sort: (dir) => ({ updatedCount: dir }),
+        cell: (r) => ({ text: r.updatedCount }),
+      },
+      {
+        key: 'deleted',
+        label: 'Deleted',
+        sort: (dir) => ({ deletedCount: dir }),
+        cell: (r) => ({ text: r.deletedCount }),
+      },
+      {
+        key: 'invalid',
+        label: 'Invalid',
+        sort: (dir) => ({ invalidCount: dir }),
+        cell: (r) => ({ text: r.invalidCount }),
+      },
+      { key: 'by', label: 'By', cell: (r) => ({ text: r.requestedBy?.username ?? r.trigger }) },
+      {
+        key: 'queued',
+        label: 'Queued',
+        sort: (dir) => ({ queuedAt: dir }),
+        cell: (r) => ({ text: r.queuedAt.toISOString(), time: r.queuedAt }),
+      },
+      {
+        key: 'duration',
+        label: 'Duration',
+        sort: (dir) => ({ durationMs: { sort: dir, nulls: 'last' } }),
+        cell: (r) => ({ text: duration(r.durationMs) }),
+      },
+    ],
+    filters: [
+      {
+        key: 'fabric',
+        label: 'Fabric',
+        choices: fabrics,
+        where: (v) => {
+          const fabricId = Number(v);
+          return { fabricId: Number.isInteger(fabricId) && fabricId > 0 && fabricId < 2 ** 31 ? fabricId : -1 };
+        },
+      },
+      {
+        key: 'status',
+        label: 'Result',
+        choices: Object.entries(RUN_STATUS).map(([value, c]) => ({ value, label: c.label })),
+        where: (v) => (v in RUN_STATUS ? { status: v as keyof typeof RUN_STATUS } : {}),
+      },
+      {
+        key: 'trigger',
+        label: 'Trigger',
+        choices: TRIGGERS.map((t) => ({ value: t, label: t })),
+        where: (v) => ((TRIGGERS as readonly string[]).includes(v) ? { trigger: v as (typeof TRIGGERS)[number] } : {}),
+      },
+    ],
+    defaultSort: '-id',
+    exports: [],
+    searchPlaceholder: 'Commit sha or message',
+  });
+}
+
+type SyncRunListSpec = ReturnType<typeof syncRunListSpec>;
+
+function syncRunWhere(spec: SyncRunListSpec, query: ListQuery): Prisma.SyncRunWhereInput {
+  const q = query.q;
+  const search: Prisma.SyncRunWhereInput[] = q
+    ? [
+        {
+          OR: [
+            { commitSha: { startsWith: q.toLowerCase() } },
+            { commitMessage: { contains: q, mode: 'insensitive' as const } },
+          ],
+        },
+      ]
+    : [];
+  return { AND: [...filterWhere(spec, query), ...search] };
+}
+
+/** One page of sync runs and the total that matches. */
+export async function loadSyncRuns(
+  spec: SyncRunListSpec,
+  query: ListQuery,
+): Promise<{ items: RunRow[]; total: number }> {
+  const where = syncRunWhere(spec, query);
+  const [items, total] = await Promise.all([
+    db().syncRun.findMany({ where, include, ...prismaPage(spec, query) }),
+    db().syncRun.count({ where }),
+  ]);
+  return { items, total };
 }

@@ -3,8 +3,8 @@ import { CHANGE_ACTION } from '../../choices';
 import { db } from '../../db';
 import { NotFound } from '../../errors';
 import { diffLines, prettyJson } from '../lineDiff';
-import { buildListView, parseListQuery } from '../listView';
-import { changeListSpec, changeRows, loadChanges, objectHref } from '../lists/changeList';
+import { buildListView, listRows, parseListQuery } from '../listView';
+import { changeListSpec, loadChanges, objectHref } from '../lists/changeList';
 import { can } from '../middleware/auth';
 
 export const pages = Router();
@@ -24,7 +24,7 @@ pages.get('/', can('view', 'change'), async (req, res) => {
   const { fabrics, users } = await choices();
   const spec = changeListSpec(fabrics, users);
   const query = parseListQuery(spec, req.query);
-  const { items, total } = await loadChanges(query);
+  const { items, total } = await loadChanges(spec, query);
   const list = buildListView({
     spec,
     query,
@@ -35,7 +35,7 @@ pages.get('/', can('view', 'change'), async (req, res) => {
   });
   res.render('changes/list.njk', {
     list,
-    rows: changeRows(items, new Map(fabrics.map((f) => [Number(f.value), f.label]))),
+    rows: listRows(spec, items),
   });
 });
 

@@ -10,8 +10,8 @@ import { handleForm } from '../forms';
 import { can } from '../middleware/auth';
 import { flash } from '../middleware/flash';
 import { fabricRecordsTable } from '../lists/fabricRecords';
-import { fabricListSpec, fabricRows, loadFabrics } from '../lists/fabricList';
-import { buildListView, parseListQuery } from '../listView';
+import { fabricListSpec, loadFabrics } from '../lists/fabricList';
+import { buildListView, listRows, parseListQuery } from '../listView';
 import { parseInput } from '../validate';
 
 export const pages = Router();
@@ -48,10 +48,10 @@ pages.get('/', can('view', 'fabric'), async (req, res) => {
   });
   const spec = fabricListSpec(repositories.map((r) => ({ value: String(r.id), label: r.name })));
   const query = parseListQuery(spec, req.query);
-  const { items, total } = await loadFabrics(query);
+  const { items, total } = await loadFabrics(spec, query);
   res.render('fabrics/list.njk', {
     list: buildListView({ spec, query, total, path: '/fabrics', user: req.user }),
-    rows: fabricRows(items),
+    rows: listRows(spec, items),
   });
 });
 

@@ -10,8 +10,8 @@ import { rotateWebhookSecret, webhookPath } from '../../webhooks/rotateWebhookSe
 import { handleForm } from '../forms';
 import { can } from '../middleware/auth';
 import { flash } from '../middleware/flash';
-import { loadRepositories, repositoryListSpec, repositoryRows } from '../lists/repositoryList';
-import { buildListView, parseListQuery } from '../listView';
+import { loadRepositories, repositoryListSpec } from '../lists/repositoryList';
+import { buildListView, listRows, parseListQuery } from '../listView';
 import { parseInput } from '../validate';
 
 export const pages = Router();
@@ -43,7 +43,7 @@ pages.get('/', can('view', 'repository'), async (req, res) => {
   const query = parseListQuery(repositoryListSpec, req.query);
   const { items, total } = await loadRepositories(query);
   const list = buildListView({ spec: repositoryListSpec, query, total, path: '/repositories', user: req.user });
-  res.render('repositories/list.njk', { list, rows: repositoryRows(items) });
+  res.render('repositories/list.njk', { list, rows: listRows(repositoryListSpec, items) });
 });
 
 pages.get('/new', can('add', 'repository'), (_req, res) =>

@@ -3,9 +3,9 @@ import { kindByName } from '../../crds';
 import { db } from '../../db';
 import { NotFound } from '../../errors';
 import { can } from '../middleware/auth';
-import { buildListView, parseListQuery } from '../listView';
+import { buildListView, listRows, parseListQuery } from '../listView';
 import { fabricChoices } from '../lists/recordList';
-import { loadSyncRuns, syncRunListSpec, syncRunRows } from '../lists/syncRunList';
+import { loadSyncRuns, syncRunListSpec } from '../lists/syncRunList';
 
 export const pages = Router();
 
@@ -14,9 +14,9 @@ const FILE_ROWS = 500;
 pages.get('/', can('view', 'syncRun'), async (req, res) => {
   const spec = syncRunListSpec(await fabricChoices());
   const query = parseListQuery(spec, req.query);
-  const { items, total } = await loadSyncRuns(query);
+  const { items, total } = await loadSyncRuns(spec, query);
   const list = buildListView({ spec, query, total, path: '/sync-runs', user: req.user });
-  res.render('sync-runs/list.njk', { list, rows: syncRunRows(items) });
+  res.render('sync-runs/list.njk', { list, rows: listRows(spec, items) });
 });
 
 pages.get('/:id', can('view', 'syncRun'), async (req, res) => {
