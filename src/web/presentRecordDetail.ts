@@ -2,12 +2,29 @@ import { CHANGE_ACTION, VALIDATION_STATE } from '../choices';
 import type { PanelValue } from '../crds';
 import type { RecordDetail } from '../records/loadRecordDetail';
 import { manifestYaml } from '../records/manifest';
+import { switchPortMap } from '../topology/portMap';
 import { highlightYaml } from './highlightYaml';
 
 function panelText(v: PanelValue | undefined): string | null {
   if (v === null || v === undefined || v === '') return null;
   if (typeof v === 'boolean') return v ? 'Yes' : 'No';
   return String(v);
+}
+
+/** A Switch's port map with links to the Connections on its ports; null when its profile is unknown. */
+function presentPortMap(d: RecordDetail) {
+  const map = switchPortMap(d.spec, d.portConnections ?? []);
+  if (!map) return null;
+  const href = (u: { connectionSlug: string; connectionId: number }) => `/crds/${u.connectionSlug}/${u.connectionId}`;
+  return {
+    ...map,
+    ports: map.ports.map((p) => ({
+      ...p,
+      uses: p.uses.map((u) => ({ ...u, href: href(u) })),
+      lanes: p.lanes.map((l) => ({ ...l, uses: l.uses.map((u) => ({ ...u, href: href(u) })) })),
+    })),
+    unknown: map.unknown.map((u) => ({ ...u, href: href(u) })),
+  };
 }
 
 /** The record page's context (views/crds/detail.njk): links, badges and the highlighted YAML worked out here, not in the template. */
@@ -32,6 +49,7 @@ export function presentRecordDetail(d: RecordDetail) {
     referencesInTotal: d.referencesInTotal,
     portConnections:
       d.portConnections?.map((p) => ({ ...p, href: `/crds/${p.connectionSlug}/${p.connectionId}` })) ?? null,
+    portMap: d.record.kind === 'Switch' ? presentPortMap(d) : null,
     history: d.history.map((c) => ({ ...c, href: `/changes/${c.id}`, badge: CHANGE_ACTION[c.action] })),
     historyTotal: d.historyTotal,
     source: d.source,

@@ -149,4 +149,28 @@ spec:
     expect(res.text.match(/class="node tier-leaf[^"]* match"/g)).toHaveLength(5);
     expect(res.text).toContain('class="topology overlay searching"');
   });
+
+  it("shows a switch's port map on its record page: the profile's ports, the connection on each, the free ones", async () => {
+    const viewer = await signInAs(app, 'viewer');
+    const leaf = await db().crdRecord.findFirstOrThrow({
+      where: { fabricId: fabric.id, kind: 'Switch', name: 'leaf-01' },
+    });
+    const res = await viewer.agent.get(`/crds/switches/${leaf.id}`);
+    expect(res.status).toBe(200);
+    const used = (await get('')).body.links
+      .flatMap((l: Body['links'][number]) => l.ports)
+      .filter((p: { node: string }) => p.node === 'Switch/leaf-01');
+    const ports = new Set(used.map((p: { port: string }) => p.port));
+    expect(res.text).toMatch(
+      new RegExp(
+        `data-testid="port-map-summary">[^<]*\\(<code>vs</code>\\): 48 ports, ${ports.size} used, ${48 - ports.size} free`,
+      ),
+    );
+    const conn = await db().crdRecord.findFirstOrThrow({
+      where: { fabricId: fabric.id, kind: 'Connection', name: 'server-03--unbundled--leaf-01' },
+    });
+    const port = used[0] as { port: string };
+    expect(res.text).toContain(`data-port="${port.port}"`);
+    expect(res.text).toContain(`<a href="/crds/connections/${conn.id}"`);
+  });
 });
