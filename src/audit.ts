@@ -1,5 +1,5 @@
 import { db, type Prisma, type User } from './db';
-import { redact } from './secrets/redact';
+import { maskSensitiveKeys } from './secrets/redact';
 
 /** Adds a change-log entry for an edit made by a person (syncs write theirs in bulk, see sync/apply). */
 export async function recordChange(props: {
@@ -20,8 +20,8 @@ export async function recordChange(props: {
       objectType: props.objectType,
       objectId: props.objectId,
       objectLabel: props.objectLabel,
-      before: props.before ? (redact(props.before) as Prisma.InputJsonValue) : undefined,
-      after: props.after ? (redact(props.after) as Prisma.InputJsonValue) : undefined,
+      before: props.before ? (maskSensitiveKeys(props.before) as Prisma.InputJsonValue) : undefined,
+      after: props.after ? (maskSensitiveKeys(props.after) as Prisma.InputJsonValue) : undefined,
     },
   });
 }

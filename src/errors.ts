@@ -48,7 +48,7 @@ export class ValidationError extends HttpError {
 }
 
 export class TooManyRequests extends HttpError {
-  constructor(retryAfter: number) {
+  constructor(readonly retryAfter: number) {
     super(429, 'rate_limited', `too many attempts; try again in ${retryAfter} s`, { retryAfter });
   }
 }

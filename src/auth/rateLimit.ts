@@ -17,3 +17,12 @@ export async function hit(
 export async function reset(name: string, id: string): Promise<void> {
   await redis().del(key('rl', name, id));
 }
+
+// Decrements an existing counter, never below zero, and never creates one (which would have no TTL).
+const FORGIVE = `if redis.call('EXISTS', KEYS[1]) == 1 and tonumber(redis.call('GET', KEYS[1])) > 0 then
+  return redis.call('DECR', KEYS[1]) end return 0`;
+
+/** Takes one hit back (an attempt that turned out to be allowed, such as a successful login). */
+export async function forgive(name: string, id: string): Promise<void> {
+  await redis().eval(FORGIVE, 1, key('rl', name, id));
+}

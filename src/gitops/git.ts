@@ -144,10 +144,9 @@ async function withGit<T>(
 ): Promise<T> {
   const secrets = secretsOf(opts.auth);
   const urlProblem = checkRepositoryUrl(opts.url, { allowInsecure: opts.allowInsecure ?? false });
-  if (urlProblem) throw new GitError('unknown', safeMessage(`invalid repository URL: ${urlProblem}`, secrets));
+  if (urlProblem) throw new GitError('unknown', `invalid repository URL: ${urlProblem}`);
   const branchProblem = opts.branch ? checkBranchName(opts.branch) : null;
-  if (branchProblem)
-    throw new GitError('branch_not_found', safeMessage(`invalid branch "${opts.branch}": ${branchProblem}`, secrets));
+  if (branchProblem) throw new GitError('branch_not_found', `invalid branch "${opts.branch}": ${branchProblem}`);
   if (!(opts.timeoutMs > 0)) throw new GitError('unknown', `git ${op}: timeoutMs must be a positive number`);
 
   const privateDir = await mkdtemp(join(opts.tmpDir ?? tmpdir(), 'hhfm-git-'));
@@ -158,13 +157,10 @@ async function withGit<T>(
     const git = configured(privateDir, env, controller.signal, opts.timeoutMs);
     return await body(git, env);
   } catch (error) {
-    if (error instanceof GitError) throw new GitError(error.kind, safeMessage(error.message, secrets));
-    if (controller.signal.aborted) {
-      throw new GitError(
-        'timeout',
-        safeMessage(`git ${op} of ${opts.url} timed out after ${formatSeconds(opts.timeoutMs)}`, secrets),
-      );
-    }
+    // Our own messages quote only the URL and branch (checked, and never masked: see redactOutput).
+    if (error instanceof GitError) throw error;
+    if (controller.signal.aborted)
+      throw new GitError('timeout', `git ${op} of ${opts.url} timed out after ${formatSeconds(opts.timeoutMs)}`);
     throw classify(error, op, opts, secrets);
   } finally {
     clearTimeout(timer);
@@ -316,8 +312,9 @@ function classify(error: unknown, op: string, opts: CommonOptions, secrets: stri
   const raw = error instanceof Error ? error.message : String(error);
   const match = PATTERNS.find(([, pattern]) => pattern.test(raw));
   const kind = match?.[0] ?? 'unknown';
-  const detail = (match && firstLineMatching(raw, match[1])) ?? lastFatalLine(raw);
   const host = hostOf(opts.url);
+  const output = (match && firstLineMatching(raw, match[1])) ?? lastFatalLine(raw);
+  const detail = redactOutput(output, [opts.url, host, opts.branch ?? ''], secrets);
   const messages: Record<GitFailureKind, string> = {
     auth: `authentication failed for ${opts.url} (check the username and secret${opts.auth.type === 'ssh_key' ? ', and the known hosts' : ''})`,
     not_found: `repository not found at ${opts.url} (check the URL, and that the credentials may read it)`,
@@ -327,7 +324,7 @@ function classify(error: unknown, op: string, opts: CommonOptions, secrets: stri
     branch_not_found: `branch "${opts.branch ?? ''}" not found in ${opts.url}`,
     unknown: `git ${op} failed for ${opts.url}: ${detail}`,
   };
-  return new GitError(kind, safeMessage(messages[kind], secrets));
+  return new GitError(kind, messages[kind]);
 }
 
 function firstLineMatching(stderr: string, pattern: RegExp): string | undefined {
@@ -355,8 +352,23 @@ function hostOf(url: string): string {
   }
 }
 
-function safeMessage(message: string, secrets: string[]): string {
-  return redact(maskSecrets(message, secrets));
+/**
+ * Masks secrets in git's output, but not in what it quotes of the request (the URL, host and
+ * branch an admin typed): were a quoted value masked when it equals a secret, typing a guess
+ * into a URL would tell whether it is one. Those values are set aside, the rest is redacted,
+ * and they are put back as git wrote them.
+ */
+function redactOutput(output: string, quoted: string[], secrets: string[]): string {
+  const values = quoted.filter((q) => q.length > 0).sort((a, b) => b.length - a.length);
+  const kept: string[] = [];
+  const setAside = values.length
+    ? output.replace(new RegExp(values.map(escapeRegExp).join('|'), 'gi'), (m) => `\0${kept.push(m) - 1}\0`)
+    : output;
+  return redact(maskSecrets(setAside, secrets)).replace(/\0(\d+)\0/g, (_m, i: string) => kept[Number(i)] ?? '');
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function formatSeconds(ms: number): string {

@@ -29,7 +29,8 @@ export async function testConnection(props: { id: number }): Promise<GitReposito
     });
     return { ...connected, headBranch: branch };
   } catch (err) {
-    const message = redactText(err instanceof GitError ? err.message : `unexpected error: ${(err as Error).message}`);
+    // A GitError's message is redacted where it is made, around the URL it quotes (see gitops/git.ts).
+    const message = err instanceof GitError ? err.message : `unexpected error: ${redactText((err as Error).message)}`;
     log.warn('repository connection failed', {
       repository: repo.name,
       kind: err instanceof GitError ? err.kind : 'unknown',

@@ -1,5 +1,7 @@
-// The one redaction function: every path out of the process (logs, error messages, run
-// records, API and page errors) passes through it.
+// The one redaction function for what the application produces: log lines, and git's output
+// (src/gitops/git.ts). It is never applied to text that quotes a request or a repository's
+// content on its way back to a user (error messages, change records): masking a quoted value
+// that equals a registered secret would tell the user that it is one.
 
 const MASK = '***';
 const known = new Set<string>();
@@ -40,6 +42,24 @@ export function redact<T>(value: T, depth = 0, keys = true): T {
       keys && SENSITIVE_KEY.test(k) && v !== null && v !== undefined && typeof v !== 'boolean'
         ? MASK
         : redact(v, depth + 1, keys);
+  }
+  return out as T;
+}
+
+/**
+ * A copy of `value` with the values of sensitive keys (secret, password, token...) masked and
+ * nothing else changed: for snapshots of what a user entered, where masking registered values
+ * would be an oracle (see above).
+ */
+export function maskSensitiveKeys<T>(value: T, depth = 0): T {
+  if (value === null || typeof value !== 'object' || depth > 8 || value instanceof Date) return value;
+  if (Array.isArray(value)) return value.map((v) => maskSensitiveKeys(v, depth + 1)) as T;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    out[k] =
+      SENSITIVE_KEY.test(k) && v !== null && v !== undefined && typeof v !== 'boolean'
+        ? MASK
+        : maskSensitiveKeys(v, depth + 1);
   }
   return out as T;
 }

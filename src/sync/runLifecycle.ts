@@ -123,9 +123,14 @@ async function succeed(tx: Tx, run: RunToSync, result: SyncResult, stages: Stage
   await refreshSyncStatus(tx, run.fabricId);
 }
 
-/** Ends an active run as failed (nothing applied); the fabric shows "error" and keeps its last good commit. */
+/**
+ * Ends an active run as failed (nothing applied); the fabric shows "error" and keeps its last good commit.
+ * `error` is stored as given: callers redact what can carry a secret where they produce it (a
+ * GitError is redacted already, see failureMessage), and text quoting a repository's content is
+ * not masked, which would tell its author that a quoted value equals a secret.
+ */
 export async function fail(syncRunId: number, error: string, extra: Prisma.SyncRunUpdateInput = {}): Promise<void> {
-  const message = redactText(error);
+  const message = error;
   await db().$transaction(async (tx) => {
     const run = await tx.syncRun.findUnique({
       where: { id: syncRunId },
@@ -204,7 +209,8 @@ function runCounts(result: SyncResult): Prisma.SyncRunUpdateInput {
 }
 
 function failureMessage(err: unknown): string {
-  if (err instanceof GitError) return redactText(err.message);
+  // A GitError's message is redacted where it is made, around the URL it quotes (see gitops/git.ts).
+  if (err instanceof GitError) return err.message;
   const message = (err as Error)?.message ?? String(err);
   if (isDatabaseConnectionLoss(err))
     return redactText(`sync failed: the database connection was lost (${message}); nothing was applied`);

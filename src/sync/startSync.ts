@@ -2,6 +2,7 @@ import { db, type SyncRun, type User } from '../db';
 import { queue } from '../queues';
 import { log } from '../log';
 import { NotFound } from '../errors';
+import { redactText } from '../secrets/redact';
 import { fail, queueRun } from './runLifecycle';
 
 export const SYNC_ATTEMPTS = 3;
@@ -53,7 +54,7 @@ export async function startSync(props: {
     log.info('sync queued', { syncRunId: run.id, fabricId: props.fabricId, trigger: props.trigger });
     return { run: updated, created };
   } catch (err) {
-    await fail(run.id, `could not queue the sync: ${(err as Error).message}`);
+    await fail(run.id, `could not queue the sync: ${redactText((err as Error).message)}`);
     throw err;
   }
 }

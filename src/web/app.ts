@@ -44,14 +44,27 @@ export function createApp(): express.Express {
           frameAncestors: ["'none'"],
         },
       },
-      strictTransportSecurity: config().env === 'production',
+      xFrameOptions: { action: 'deny' }, // as frame-ancestors 'none', for browsers without CSP 3
+      // Sent below, and only over https: over plain http it means nothing, or pins a host that
+      // serves no https to https.
+      strictTransportSecurity: false,
     }),
   );
+  app.use((req, res, next) => {
+    if (req.secure) res.setHeader('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+    next();
+  });
   app.use(
     '/static/tabler',
     express.static(join(ROOT, 'node_modules/@tabler/core/dist'), { maxAge: '7d', index: false }),
   );
   app.use('/static', express.static(join(ROOT, 'public'), { maxAge: '1h', index: false }));
+  // Everything past the static files is personal (pages, API answers, errors, the login form
+  // with its CSRF token): no browser or proxy cache keeps a copy for the next user of the machine.
+  app.use((_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   for (const [path, router] of SIGNED_MOUNTS) app.use(path, router);
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
   app.use(express.json({ limit: '1mb' }));

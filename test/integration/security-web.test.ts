@@ -29,8 +29,16 @@ let ipCounter = 0;
 /** A fresh client address (behind the trusted proxy) so rate-limit counters do not mix between tests. */
 const newIp = () => `203.0.113.${++ipCounter}`;
 
-function cookieOf(res: request.Response): string | undefined {
-  return ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('hhfm.sid='));
+function cookieOf(res: request.Response, name = 'hhfm.sid'): string | undefined {
+  return ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith(`${name}=`));
+}
+
+/** The `name=value` pairs of the cookies a response sets, for a request header. */
+function cookiesOf(res: request.Response): string {
+  return ([] as string[])
+    .concat(res.headers['set-cookie'] ?? [])
+    .map((c) => c.split(';')[0])
+    .join('; ');
 }
 
 describe('CSRF', () => {
@@ -89,13 +97,18 @@ describe('CSRF', () => {
 describe('sessions', () => {
   it('does not let a session id fixed before login become a signed-in session', async () => {
     const user = await buildUser();
-    const attacker = request.agent(app);
-    const form = await attacker.get('/login');
-    const fixed = cookieOf(form)!.split(';')[0]!;
+    // The login form creates no session; the attacker plants a session id of their own.
+    const attacker = await signInAs(app, 'viewer');
+    const fixed = (
+      attacker.agent as unknown as { jar: { getCookie(name: string, opts: object): { toValueString(): string } } }
+    ).jar
+      .getCookie('hhfm.sid', { domain: '127.0.0.1', path: '/', secure: false, script: false })
+      .toValueString();
+    const form = await request(app).get('/login');
     // The victim logs in with the attacker's cookie.
     const login = await request(app)
       .post('/login')
-      .set('Cookie', fixed)
+      .set('Cookie', `${fixed}; ${cookiesOf(form)}`)
       .type('form')
       .send({ username: user.username, password: PASSWORD, _csrf: csrfFrom(form.text) });
     expect(login.status).toBe(302);
@@ -135,7 +148,7 @@ describe('cookie flags', () => {
     const res = await request(target)
       .post('/login')
       .set(headers)
-      .set('Cookie', cookieOf(form)!.split(';')[0]!)
+      .set('Cookie', cookiesOf(form))
       .type('form')
       .send({ username: user.username, password: PASSWORD, _csrf: csrfFrom(form.text) });
     expect(res.status).toBe(302);
@@ -202,7 +215,8 @@ describe('security headers', () => {
       expect(res.headers['referrer-policy'], what).toMatch(
         /^(no-referrer|same-origin|strict-origin(-when-cross-origin)?)$/,
       );
-      expect(res.headers['x-frame-options'], what).toMatch(/^(DENY|SAMEORIGIN)$/);
+      // As frame-ancestors 'none' says (finding 9 of issue 11): not SAMEORIGIN.
+      expect(res.headers['x-frame-options'], what).toBe('DENY');
       expect(res.headers['cross-origin-opener-policy'], what).toBe('same-origin');
       expect(res.headers['x-powered-by'], what).toBeUndefined();
     }
@@ -368,13 +382,16 @@ describe('API tokens', () => {
     expect((await db().fabric.findUniqueOrThrow({ where: { id: fabric.id } })).description).toBe('a');
   });
 
-  it('refuses a read-only token on every write route of the API, admin or not', async () => {
-    const { token } = await tokenFor('admin', false);
+  it('refuses a read-only token on every state-changing route, pages and API, whatever its guard', async () => {
+    // Finding 4 of issue 11: routes that only need a signed-in user (POST /preferences/columns,
+    // POST /logout) let a read-only token write. The rule now sits before routing, so it holds
+    // for every non-GET route of the route table, and for any added later.
+    const { token, user } = await tokenFor('admin', false);
     const fabric = await buildFabric();
-    const writes = routeTable().filter(
-      (r) => isApiRoute(r.path) && r.method !== 'GET' && /^\w+:\w+$/.test(r.permission ?? ''),
+    const writes = routeTable().filter((r) => r.method !== 'GET' && r.method !== 'HEAD');
+    expect(writes.map((r) => `${r.method} ${r.path}`)).toEqual(
+      expect.arrayContaining(['POST /preferences/columns', 'POST /logout', 'POST /login']),
     );
-    expect(writes.length).toBeGreaterThan(6);
     for (const route of writes) {
       const path = fillPath(route.path, (_p, p) =>
         p.includes('/fabrics/') ? fabric.id : p.includes('/repositories/') ? fabric.repositoryId : undefined,
@@ -382,10 +399,234 @@ describe('API tokens', () => {
       const method = route.method.toLowerCase() as 'post';
       const res = await request(app)[method](path).set('Authorization', `Bearer ${token}`).send({});
       expect(res.status, `${route.method} ${route.path}`).toBe(403);
-      expect(res.body.error.message, `${route.method} ${route.path}`).toBe('this API token is read-only');
+      expect(res.text, `${route.method} ${route.path}`).toContain('this API token is read-only');
     }
+    // A route nobody has written yet is refused the same way.
+    const unknown = await request(app).put('/api/v1/not-yet').set('Authorization', `Bearer ${token}`).send({});
+    expect(unknown.status).toBe(403);
+    const columns = await request(app)
+      .post('/preferences/columns')
+      .set('Authorization', `Bearer ${token}`)
+      .type('form')
+      .send({ list: 'fabrics', columns: ['name'] });
+    expect(columns.status).toBe(403);
+    expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).preferences).toEqual({});
     expect(
       (await request(app).get(`/api/v1/fabrics/${fabric.id}`).set('Authorization', `Bearer ${token}`)).status,
     ).toBe(200);
+    // A write token of the same user still may.
+    const { token: writer } = await tokenFor('viewer', true);
+    const saved = await request(app)
+      .post('/preferences/columns')
+      .set('Authorization', `Bearer ${writer}`)
+      .type('form')
+      .send({ list: 'fabrics', columns: ['name'] });
+    expect(saved.status).toBe(302);
+  });
+});
+
+describe('login CSRF (finding 3 of issue 11)', () => {
+  // Express matches /login/, /LOGIN and /Login to the login route; the exemption used to
+  // compare req.path with '/login' exactly, so those spellings skipped the CSRF check and a
+  // hostile page could sign the visitor in as the attacker. The check is now part of the route.
+  const SPELLINGS = [
+    '/login',
+    '/login/',
+    '/LOGIN',
+    '/Login',
+    '/LoGiN/',
+    '/login;x',
+    '/login?x=1',
+    '/%6cogin',
+    '/%6Cogin',
+    '/%2flogin',
+    '/login%2f',
+    '/login%252f',
+    '//login',
+    '/./login',
+    '/x/../login',
+    '/login.',
+    '/login%00',
+  ];
+
+  it('never signs anyone in without the form token of the same browser, however the path is spelled', async () => {
+    const user = await buildUser();
+    // The attacker's own form: a valid token, but for the attacker's cookie, not the victim's.
+    const attackerForm = await request(app).get('/login');
+    const attackerToken = csrfFrom(attackerForm.text);
+    const victimForm = await request(app).get('/login');
+    for (const path of SPELLINGS) {
+      const attempts = {
+        'no token': request(app).post(path),
+        'the token of another browser': request(app).post(path).set('Cookie', cookiesOf(victimForm)),
+        'a token without its cookie': request(app).post(path),
+        'the cookie with a forged token': request(app).post(path).set('Cookie', cookiesOf(victimForm)),
+      };
+      const tokens: Record<string, string | undefined> = {
+        'no token': undefined,
+        'the token of another browser': attackerToken,
+        'a token without its cookie': attackerToken,
+        'the cookie with a forged token': 'x'.repeat(attackerToken.length),
+      };
+      for (const [what, req] of Object.entries(attempts)) {
+        const res = await req
+          .set('X-Forwarded-For', newIp())
+          .type('form')
+          .send({ username: user.username, password: PASSWORD, ...(tokens[what] && { _csrf: tokens[what] }) });
+        expect([403, 404], `${path}, ${what}: ${res.status}`).toContain(res.status);
+        expect(cookieOf(res), `${path}, ${what}`).toBeUndefined();
+      }
+    }
+    // The variants that reach the login route work with the token of the same browser.
+    for (const path of ['/LOGIN', '/login/', '/Login']) {
+      const res = await request(app)
+        .post(path)
+        .set('Cookie', cookiesOf(victimForm))
+        .set('X-Forwarded-For', newIp())
+        .type('form')
+        .send({ username: user.username, password: PASSWORD, _csrf: csrfFrom(victimForm.text) });
+      expect(res.status, path).toBe(302);
+      expect(cookieOf(res), path).toBeDefined();
+    }
+  });
+});
+
+describe('anonymous visitors cost no session (finding 7 of issue 11)', () => {
+  it('leaves no Redis key that outlives 30 minutes after 500 anonymous requests', async () => {
+    const prefix = config().redisPrefix;
+    const before = new Set(await redis().keys(`${prefix}:*`));
+    const paths = ['/login', '/login?next=%2Ffabrics', '/', '/fabrics', '/api/v1/fabrics', '/no-such-page'];
+    for (let i = 0; i < 500; i += 25) {
+      const batch = Array.from({ length: 25 }, (_, j) =>
+        request(app)
+          .get(paths[(i + j) % paths.length]!)
+          .set('X-Forwarded-For', newIp()),
+      );
+      for (const res of await Promise.all(batch)) expect(res.status).toBeLessThan(500);
+    }
+    // A failed login (a bad password) is anonymous too.
+    const form = await request(app).get('/login');
+    const failed = await request(app)
+      .post('/login')
+      .set('Cookie', cookiesOf(form))
+      .set('X-Forwarded-For', newIp())
+      .type('form')
+      .send({ username: 'nobody-here', password: 'wrong', _csrf: csrfFrom(form.text) });
+    expect(failed.status).toBe(401);
+    expect(cookieOf(failed)).toBeUndefined();
+    const added = (await redis().keys(`${prefix}:*`)).filter((k) => !before.has(k));
+    expect(added.filter((k) => k.includes(':sess:'))).toEqual([]);
+    for (const k of added) {
+      const ttl = await redis().ttl(k);
+      expect(ttl, k).toBeGreaterThan(0);
+      expect(ttl, k).toBeLessThanOrEqual(30 * 60);
+    }
+  });
+
+  it('gives the login form a short-lived cookie, not a session', async () => {
+    const form = await request(app).get('/login').set('X-Forwarded-Proto', 'https');
+    expect(cookieOf(form)).toBeUndefined();
+    const login = cookieOf(form, 'hhfm.login')!;
+    expect(login).toMatch(/; Max-Age=1800/i);
+    expect(login).toMatch(/; HttpOnly/i);
+    expect(login).toMatch(/; SameSite=Lax/i);
+    expect(login).toMatch(/; Secure/i);
+  });
+});
+
+describe('caching (finding 8 of issue 11)', () => {
+  it('sends Cache-Control: no-store on every page, API answer and error', async () => {
+    const admin = await signInAs(app, 'admin');
+    const { token } = await tokenFor('admin');
+    const fabric = await buildFabric();
+    const record = await buildRecord({ fabricId: fabric.id });
+    const run = await buildSyncRun({ fabricId: fabric.id });
+    const ids: Record<string, number> = {
+      fabrics: fabric.id,
+      repositories: fabric.repositoryId,
+      'sync-runs': run.id,
+      crds: record.id,
+      users: admin.user.id,
+    };
+    const gets = routeTable().filter((r) => r.method === 'GET');
+    expect(gets.length).toBeGreaterThan(15);
+    for (const route of gets) {
+      const path = fillPath(route.path, (param, p) =>
+        param === 'kind' ? 'switchgroups' : ids[Object.keys(ids).find((a) => p.includes(`/${a}/`)) ?? ''],
+      );
+      const res = isApiRoute(path)
+        ? await request(app).get(path).set('Authorization', `Bearer ${token}`)
+        : await admin.agent.get(path);
+      expect(res.headers['cache-control'], `${path} ${res.status}`).toBe('no-store');
+    }
+    for (const res of [
+      await admin.agent.get('/no-such-page'),
+      await request(app).get('/api/v1/no-such-route').set('Authorization', `Bearer ${token}`),
+      await request(app).get('/fabrics'),
+      await request(app).get('/api/v1/fabrics'),
+    ])
+      expect(res.headers['cache-control'], `${res.status}`).toBe('no-store');
+    // Static files stay cacheable: they are the same for everyone.
+    expect((await request(app).get('/static/app.js')).headers['cache-control']).toMatch(/max-age=\d+/);
+  });
+});
+
+describe('login limit and transport headers (finding 9 of issue 11)', () => {
+  it('counts failed logins only, so people behind one address do not lock each other out', async () => {
+    const ip = newIp();
+    const counter = key('rl', 'login-ip', ip);
+    await redis().set(counter, 48, 'EX', 900);
+    const users = await Promise.all([buildUser(), buildUser(), buildUser(), buildUser()]);
+    for (const user of users) {
+      const form = await request(app).get('/login');
+      const res = await request(app)
+        .post('/login')
+        .set('Cookie', cookiesOf(form))
+        .set('X-Forwarded-For', ip)
+        .type('form')
+        .send({ username: user.username, password: PASSWORD, _csrf: csrfFrom(form.text) });
+      expect(res.status, user.username).toBe(302);
+    }
+    const provision = await request(app)
+      .post('/api/v1/tokens/provision')
+      .set('X-Forwarded-For', ip)
+      .send({ username: users[0]!.username, password: PASSWORD, name: 'ci' });
+    expect(provision.status).toBe(201);
+    expect(await redis().get(counter)).toBe('48');
+  });
+
+  it("answers the login page's 429 with Retry-After", async () => {
+    const ip = newIp();
+    await redis().set(key('rl', 'login-ip', ip), 50, 'EX', 600);
+    const form = await request(app).get('/login');
+    const res = await request(app)
+      .post('/login')
+      .set('Cookie', cookiesOf(form))
+      .set('X-Forwarded-For', ip)
+      .type('form')
+      .send({ username: 'someone', password: 'x', _csrf: csrfFrom(form.text) });
+    expect(res.status).toBe(429);
+    const retryAfter = Number(res.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThan(500);
+    expect(retryAfter).toBeLessThanOrEqual(600);
+    expect(res.text).toContain(`try again in ${retryAfter} s`);
+  });
+
+  it('sends HSTS only over https', async () => {
+    const https = await request(app).get('/login').set('X-Forwarded-Proto', 'https');
+    expect(https.headers['strict-transport-security']).toMatch(/^max-age=\d{7,}/);
+    const plain = await request(app).get('/login');
+    expect(plain.headers['strict-transport-security']).toBeUndefined();
+    const production = config();
+    setConfig({ ...production, env: 'production' });
+    try {
+      const prod = createApp();
+      expect((await request(prod).get('/login')).headers['strict-transport-security']).toBeUndefined();
+      expect(
+        (await request(prod).get('/login').set('X-Forwarded-Proto', 'https')).headers['strict-transport-security'],
+      ).toMatch(/^max-age=/);
+    } finally {
+      setConfig(production);
+    }
   });
 });

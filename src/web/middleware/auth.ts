@@ -1,7 +1,8 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { allowed, type Action, type Resource } from '../../auth/permissions';
 import { findToken } from '../../auth/tokens';
+import { config } from '../../config';
 import { Prisma, queryRows, type User } from '../../db';
 import { Forbidden, HttpError, Unauthorized } from '../../errors';
 
@@ -19,6 +20,9 @@ export async function authenticate(req: Request, _res: Response, next: NextFunct
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     const token = match && (await findToken(match[1]!));
     if (!token) throw new Unauthorized('invalid, expired or revoked API token');
+    // One rule for every state-changing request, whatever guard its route has (can, signedIn,
+    // open) and whoever adds the route later: a token changes nothing unless it may write.
+    if (!token.writeEnabled && !SAFE_METHODS.has(req.method)) throw new Forbidden('this API token is read-only');
     req.user = token.user;
     req.token = token;
     return next();
@@ -38,22 +42,95 @@ export function csrfToken(req: Request): string {
   return req.session.csrfToken;
 }
 
-/**
- * CSRF protection for requests authenticated by the session cookie (and for the login form).
- * Bearer-token requests carry no ambient credentials, so they need none.
- */
-export function csrf(req: Request, _res: Response, next: NextFunction): void {
-  if (SAFE_METHODS.has(req.method) || req.token) return next();
-  if (!req.session?.userId && req.path !== '/login') return next();
-  const sent = (req.body as Record<string, unknown> | undefined)?._csrf ?? req.get('x-csrf-token');
-  const expected = req.session.csrfToken;
-  const ok =
+/** Constant-time equality of a submitted token and the expected one. */
+function sameToken(sent: unknown, expected: string | undefined): boolean {
+  return (
     typeof sent === 'string' &&
     !!expected &&
     sent.length === expected.length &&
-    timingSafeEqual(Buffer.from(sent), Buffer.from(expected));
-  if (!ok) throw new HttpError(403, 'csrf_failed', 'missing or invalid CSRF token; reload the page and try again');
+    timingSafeEqual(Buffer.from(sent), Buffer.from(expected))
+  );
+}
+
+function submittedToken(req: Request): unknown {
+  return (req.body as Record<string, unknown> | undefined)?._csrf ?? req.get('x-csrf-token');
+}
+
+const CSRF_FAILED = 'missing or invalid CSRF token; reload the page and try again';
+
+/**
+ * CSRF protection for requests authenticated by the session cookie. Bearer-token requests carry
+ * no ambient credentials, and anonymous requests no identity to abuse, so they need none; the
+ * login form, the one anonymous form that matters, checks its own token (`loginCsrf`).
+ */
+export function csrf(req: Request, _res: Response, next: NextFunction): void {
+  if (SAFE_METHODS.has(req.method) || req.token || !req.session?.userId) return next();
+  checkCsrfToken(req);
   next();
+}
+
+/**
+ * The submitted token must be this browser's: its session's, or the login form's (whose cookie
+ * a signed-in user may still have, say in a stale login tab).
+ */
+function checkCsrfToken(req: Request): void {
+  const sent = submittedToken(req);
+  if (!sameToken(sent, req.session?.csrfToken) && !sameToken(sent, loginToken(req)))
+    throw new HttpError(403, 'csrf_failed', CSRF_FAILED);
+}
+
+// The login form's CSRF token lives in a cookie, not in a session: a visitor who has not signed
+// in costs no Redis key. The cookie holds a random nonce; the form carries its HMAC under the
+// session secret, so a token is good only beside the cookie it was made for.
+const LOGIN_COOKIE = 'hhfm.login';
+const LOGIN_COOKIE_SECONDS = 30 * 60;
+
+function loginTokenFor(nonce: string): string {
+  return createHmac('sha256', config().sessionSecret).update(`login-csrf:${nonce}`).digest('base64url');
+}
+
+function loginNonce(req: Request): string | undefined {
+  for (const part of (req.get('cookie') ?? '').split(';')) {
+    const [name, value] = part.trim().split('=', 2);
+    if (name === LOGIN_COOKIE && value && /^[\w-]{32}$/.test(value)) return value;
+  }
+  return undefined;
+}
+
+/** The login form's CSRF token, setting its cookie when the visitor has none yet. */
+export function loginCsrfToken(req: Request, res: Response): string {
+  let nonce = loginNonce(req);
+  if (!nonce) {
+    nonce = randomBytes(24).toString('base64url');
+    res.cookie(LOGIN_COOKIE, nonce, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: req.secure,
+      path: '/',
+      maxAge: LOGIN_COOKIE_SECONDS * 1000,
+    });
+  }
+  return loginTokenFor(nonce);
+}
+
+/** Forgets the login form's cookie (after a successful login). */
+export function clearLoginCsrf(res: Response): void {
+  res.clearCookie(LOGIN_COOKIE, { path: '/' });
+}
+
+/**
+ * The login route's own CSRF check, part of the route: whatever spelling of the path the router
+ * matched (`/login/`, `/LOGIN`), the check runs, so no one can sign a victim in as someone else.
+ */
+export function loginCsrf(req: Request, _res: Response, next: NextFunction): void {
+  checkCsrfToken(req);
+  next();
+}
+
+/** The login token this browser's cookie stands for, if it has the cookie. */
+function loginToken(req: Request): string | undefined {
+  const nonce = loginNonce(req);
+  return nonce && loginTokenFor(nonce);
 }
 
 export type PermissionedHandler = RequestHandler & { permission: string };
@@ -67,8 +144,6 @@ export function can(action: Action, resource: Resource): PermissionedHandler {
     }
     if (!allowed(req.user.role, action, resource))
       throw new Forbidden(`your role (${req.user.role}) may not ${action} ${resource}s`);
-    if (req.token && !req.token.writeEnabled && !SAFE_METHODS.has(req.method))
-      throw new Forbidden('this API token is read-only');
     next();
   };
   return Object.assign(guard, { permission: `${resource}:${action}` });

@@ -7,7 +7,7 @@ import { NotFound, Unauthorized } from '../../errors';
 import { can, open, signedIn } from '../middleware/auth';
 import { flash } from '../middleware/flash';
 import { parseInput } from '../validate';
-import { loginAllowed } from './auth';
+import { loginAllowed, loginSucceeded } from './auth';
 
 export const pages = Router();
 export const api = Router();
@@ -92,6 +92,7 @@ api.post('/tokens/provision', open, async (req, res) => {
   await loginAllowed(req.ip ?? '', input.username);
   const user = await authenticate(input.username, input.password);
   if (!user) throw new Unauthorized('wrong username or password, or the account is disabled');
+  await loginSucceeded(req.ip ?? '', input.username);
   const { token, record } = await createToken({ userId: user.id, name: input.name, writeEnabled: input.writeEnabled });
   res.setHeader('Cache-Control', 'no-store');
   res.status(201).json({ ...present(record), token, user: { id: user.id, username: user.username, role: user.role } });
