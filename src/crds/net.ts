@@ -15,7 +15,8 @@ const IPV4_RE = new RegExp(`^${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}$`);
 const CIDR_RE = new RegExp(`^(${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET})/(3[0-2]|[12]?\\d)$`);
 const MAC_RE =
   /^(?:[0-9a-fA-F]{2}([:-])[0-9a-fA-F]{2}(?:\1[0-9a-fA-F]{2}){4}|[0-9a-fA-F]{4}\.[0-9a-fA-F]{4}\.[0-9a-fA-F]{4})$/;
-const COMMUNITY_RE = /^(\d{1,5}):(\d{1,5})$/;
+// As the fabric's communityCheck: no leading zeros.
+const COMMUNITY_RE = /^(0|[1-9]\d{0,4}):(0|[1-9]\d{0,4})$/;
 
 /** Parses a dotted-quad IPv4 address into an unsigned 32-bit number, or null. */
 export function parseIPv4(text: string): number | null {

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { FabricConfig } from './fabricConfig';
 
 /** A spec as stored: the parsed YAML mapping, unknown fields included. */
 // Specs are open-ended JSON (the API grows every month), so column and panel code reads them defensively.
@@ -55,6 +56,12 @@ export interface Panel {
   rows: Record<string, PanelValue>[];
 }
 
+/** What a per-object rule may read besides the spec. */
+export interface ObjectInfo {
+  name: string;
+  annotations: Record<string, unknown>;
+}
+
 /** A record as cross-record rules see it. */
 export interface CrossRecord {
   kind: string;
@@ -73,6 +80,8 @@ export interface Indexed {
 export interface CrossContext {
   /** The record of this kind and name in the namespace; the first definition when there are duplicates. */
   find(kind: string, namespace: string, name: string): Indexed | undefined;
+  /** The fabric's configuration (a Fabricator document, else the fabric's settings). */
+  config: FabricConfig;
   /** Adds a warning to the record with this key; the message gets the rendered path as its prefix. */
   warn(key: string, path: (string | number)[], message: string): void;
 }
@@ -113,9 +122,19 @@ export interface KindSource {
   maxNameLength?: number;
   /** Structural schema of the spec (loose objects: unknown fields are kept). Built once at module load. */
   specSchema: z.ZodType;
-  /** Document-local rules that are errors but not expressible in the schema; runs only on a spec that passed it. */
-  checkSpec?(spec: Spec): Issue[];
-  /** Document-local rules the live fabric enforces; reported as warnings. Runs only on valid specs. */
+  /**
+   * What the fabric's mutating webhook fills in (`Default()`), applied to a copy before the rules
+   * run; the stored spec stays what git says. Runs only on a spec that passed the schema.
+   */
+  defaults?(spec: Spec): Spec;
+  /**
+   * The fabric's per-object rules (`Validate()` without other objects) that the schema cannot
+   * express: errors. Runs on the defaulted spec of a document that passed the schema.
+   */
+  checkSpec?(spec: Spec, object: ObjectInfo): Issue[];
+  /** Per-object rules that depend on the fabric's configuration: errors, run once the configuration is known. */
+  checkConfig?(spec: Spec, config: FabricConfig, object: ObjectInfo): Issue[];
+  /** Advice on one object that the fabric accepts (deprecations, fields hhfab fills in): warnings. */
   lint?(spec: Spec): Issue[];
   /** Rules on the name beyond `maxNameLength` (warnings at metadata.name). */
   lintName?(name: string): string[];

@@ -1,10 +1,10 @@
 /**
- * Two validation levels.
- * Level 1 (validateDocument) is structural: errors mean the document is not applied. It covers the
- * envelope (apiVersion, kind, metadata), the CRD schema, formats (IP, CIDR, VLAN, MAC, ports),
- * enums, ranges, required fields and the connection-type rule.
- * Level 2 (crossValidate, in ./warnings) covers what the live fabric enforces across objects or
- * fills in itself; those are warnings on applied records.
+ * Severity follows the fabric (DESIGN §4).
+ * validateDocument: what the fabric rejects on the object alone (the CRD schema, then `Default()`
+ * and `Validate()` without other objects) is an error; the document is not applied. Rules that
+ * also need the fabric's configuration run once it is known (checkConfig, in the sync).
+ * crossValidate (./warnings): what the fabric checks against other objects, deprecations and the
+ * fields hhfab fills in; warnings on applied records.
  */
 import type { z } from 'zod';
 import { kindByName } from './index';
@@ -187,7 +187,12 @@ function checkEnvelope(
   return { namespace, name };
 }
 
-/** Level 1: structural checks of one document already classified as `kind`. */
+/** The spec as the fabric sees it after its mutating webhook (`Default()`); `spec` itself is not changed. */
+export function effectiveSpec(kind: KindDef, spec: Spec): Spec {
+  return kind.defaults ? kind.defaults(spec) : spec;
+}
+
+/** Per-object checks of one document already classified as `kind`: the errors that keep it from being applied. */
 export function validateDocument(doc: Record<string, unknown>, kind: KindDef): DocumentCheck {
   const errors: Issue[] = [];
   const root = mapping(doc);
@@ -215,9 +220,19 @@ export function validateDocument(doc: Record<string, unknown>, kind: KindDef): D
     }
     spec = rawSpec as Spec;
   }
+  // The fabric caps names that become VRF names (VPC, IPv4Namespace, External) at 11 characters.
+  if (kind.maxNameLength && name.length > kind.maxNameLength) {
+    errors.push({
+      path: ['metadata', 'name'],
+      message: `metadata.name: "${name}" is ${name.length} characters; the fabric allows at most ${kind.maxNameLength} for ${/^[AEIOU]/.test(kind.kind) ? 'an' : 'a'} ${kind.kind} (it becomes a VRF name)`,
+    });
+  }
   // An absent spec still has to satisfy the schema (a Switch needs a role, a Connection a type).
   const result = kind.specSchema.safeParse(spec);
   if (!result.success) errors.push(...zodIssues(result.error, spec));
-  else if (kind.checkSpec) errors.push(...kind.checkSpec(spec));
+  else if (kind.checkSpec) {
+    const annotations = mapping(mapping(root.metadata)?.annotations) ?? {};
+    errors.push(...kind.checkSpec(effectiveSpec(kind, spec), { name, annotations }));
+  }
   return { kind, namespace, name, spec, errors };
 }

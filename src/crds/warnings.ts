@@ -1,11 +1,12 @@
 /**
  * Level 2 validation: rules the live fabric enforces across objects, reported as warnings on
- * applied records. This is the generic engine: name length, each kind's name rules and lint,
+ * applied records. This is the generic engine: each kind's name rules and lint,
  * references that find no record, then each kind's own cross-record rules (`crossCheck` in its
  * file under kinds/). Every pass is a map lookup or a sort, never a scan of all records per
  * record, because a fabric may hold 50,000 records.
  */
 import { identityKey } from './crossCheck';
+import { HEDGEHOG_DEFAULTS, type FabricConfig } from './fabricConfig';
 import { kindByName, kinds } from './index';
 import { dotted, mapping, undotted } from './spec';
 import type { CrossContext, CrossRecord, Indexed, Issue } from './types';
@@ -36,7 +37,7 @@ class Warnings {
 }
 
 /** Level 2: warnings over the whole desired set of one fabric, keyed by identityKey. Only records with warnings appear. */
-export function crossValidate(input: CrossRecord[]): Map<string, Issue[]> {
+export function crossValidate(input: CrossRecord[], config: FabricConfig = HEDGEHOG_DEFAULTS): Map<string, Issue[]> {
   const w = new Warnings();
   const byKind = new Map<string, Map<string, Indexed>>();
   // Duplicate identities are the sync's error to report; here the first definition wins.
@@ -57,13 +58,6 @@ export function crossValidate(input: CrossRecord[]): Map<string, Issue[]> {
     const def = kindByName(record.kind);
     if (!def) continue;
     const spec = mapping(record.spec) ?? {};
-    if (def.maxNameLength && record.name.length > def.maxNameLength) {
-      w.add(
-        key,
-        ['metadata', 'name'],
-        `"${record.name}" is ${record.name.length} characters; the fabric allows at most ${def.maxNameLength} for ${/^[AEIOU]/.test(def.kind) ? 'an' : 'a'} ${def.kind} (it becomes a VRF name)`,
-      );
-    }
     for (const message of def.lintName?.(record.name) ?? []) w.add(key, ['metadata', 'name'], message);
     for (const issue of def.lint?.(spec) ?? []) w.addIssue(key, issue);
 
@@ -88,7 +82,7 @@ export function crossValidate(input: CrossRecord[]): Map<string, Issue[]> {
     }
   }
 
-  const context: CrossContext = { find, warn: (key, path, message) => w.add(key, path, message) };
+  const context: CrossContext = { find, config, warn: (key, path, message) => w.add(key, path, message) };
   for (const def of kinds) {
     const ofKind = byKind.get(def.kind);
     if (def.crossCheck && ofKind) def.crossCheck([...ofKind.values()], context);

@@ -26,7 +26,7 @@ const hydratedLeaf = (n: number, extra: Spec = {}) => ({
   role: 'server-leaf',
   profile: 'vs',
   asn: 65100 + n,
-  ip: `172.30.0.${n}/21`,
+  ip: `172.30.0.${n + 10}/21`,
   protocolIP: `172.30.8.${n}/32`,
   vtepIP: `172.30.12.${n}/32`,
   ...extra,
@@ -112,8 +112,8 @@ describe('crossValidate references', () => {
       rec('Switch', 'leaf-01', hydratedLeaf(1, { profile: 'my-box', groups: ['mclag-1', 'rack-9'] })),
     ];
     expect(warningsOf(records, 'Switch/default/leaf-01')).toEqual([
-      'spec.profile: "my-box" is not a built-in SwitchProfile (custom profiles are not tracked here)',
       'spec.groups: SwitchGroup "rack-9" is not defined in this fabric',
+      'spec.profile: SwitchProfile "my-box" is not one of the fabric\'s built-in profiles (e.g. "vs", "dell-s5248f-on"); expected a built-in profile name',
     ]);
   });
 
@@ -226,28 +226,21 @@ describe('crossValidate shared resources', () => {
 });
 
 describe('crossValidate document rules', () => {
-  it('flags names longer than 11 characters for VPC, IPv4Namespace and External', () => {
-    const records = [
-      rec('VPC', 'vpc-twelve-1', vpcSpec({ default: ['10.0.1.0/24', 1001] })),
-      rec('External', 'default--5835', {}),
-      rec('Server', 'a-server-with-a-long-name', {}),
-    ];
-    const w = crossValidate(records);
-    expect(w.get('VPC/default/vpc-twelve-1')?.map((i) => i.message)).toEqual([
-      'metadata.name: "vpc-twelve-1" is 12 characters; the fabric allows at most 11 for a VPC (it becomes a VRF name)',
-    ]);
-    expect(w.get('External/default/default--5835')?.[0]?.message).toContain('at most 11 for an External');
-    expect(w.has('Server/default/a-server-with-a-long-name')).toBe(false);
+  it('leaves per-object rules (name length, gateway) to validateDocument', () => {
+    const vpc = vpcSpec({ default: ['10.0.1.0/24', 1001] });
+    (vpc.subnets.default as Spec).gateway = '10.0.2.1';
+    const w = crossValidate([rec('VPC', 'vpc-twelve-1', vpc), rec('External', 'default--5835', {})]);
+    expect(w.has('VPC/default/vpc-twelve-1')).toBe(false);
+    expect(w.has('External/default/default--5835')).toBe(false);
   });
 
   it('reports lint rules of the kinds with their field paths', () => {
-    const vpc = vpcSpec({ default: ['10.0.1.0/24', 1001] });
-    (vpc.subnets.default as Spec).gateway = '10.0.2.1';
+    const vpc = vpcSpec({ default: ['10.0.1.5/24', 1001] });
     const w = crossValidate([rec('VPC', 'vpc-1', vpc)]).get('VPC/default/vpc-1')!;
     expect(w).toEqual([
       {
-        path: ['spec', 'subnets', 'default', 'gateway'],
-        message: 'spec.subnets.default.gateway: 10.0.2.1 is not inside 10.0.1.0/24',
+        path: ['spec', 'subnets', 'default', 'subnet'],
+        message: 'spec.subnets.default.subnet: 10.0.1.5/24 has host bits set; the fabric reads it as 10.0.1.0/24',
       },
     ]);
   });

@@ -1,9 +1,10 @@
 import { defineKind } from '../defineKind';
 import { listOthers, UniqueValues } from '../crossCheck';
-import { cidrContains, cidrsOverlap, isCanonicalCidr, parseCidr, parseIPv4, type Cidr } from '../net';
+import { reservedOf, type FabricConfig } from '../fabricConfig';
+import { cidrContains, cidrsOverlap, formatIPv4, isCanonicalCidr, parseCidr, parseIPv4, type Cidr } from '../net';
 import { portKey, splitPortRef } from '../ports';
 import { bool, cidr, ipv4, list, mtu, obj, opt, portIpSide, portRef, portSide, str, vlanOrZero } from '../schema';
-import { issueAt, joined, mapping, list as asList, text } from '../spec';
+import { issueAt, joined, mapping, list as asList, num, text } from '../spec';
 import type {
   CrossContext,
   CrossRecord,
@@ -192,16 +193,25 @@ const specSchema = obj({
 
 const TYPE_LIST = CONNECTION_TYPES.join(', ');
 
-function checkSpec(spec: Spec): Issue[] {
-  const types = connectionTypeKeys(spec);
-  if (types.length === 1) return [];
-  if (types.length > 1) {
-    return [issueAt(['spec'], `expected exactly one connection type, found ${types.length}: ${types.join(', ')}`)];
-  }
-  const unknown = Object.keys(spec);
-  const found =
-    unknown.length > 0 ? `unknown connection type ${unknown.map((k) => JSON.stringify(k)).join(', ')}` : 'none';
-  return [issueAt(['spec'], `expected exactly one connection type (${TYPE_LIST}), found ${found}`)];
+// The order in which the fabric's Endpoints() looks for a type: MCLAG first (then nothing else is
+// checked), then an if/else chain, so a second type key is never looked at.
+const FABRIC_ORDER: readonly ConnectionType[] = [
+  'mclag',
+  'mclagDomain',
+  'unbundled',
+  'bundled',
+  'eslag',
+  'fabric',
+  'mesh',
+  'gateway',
+  'vpcLoopback',
+  'external',
+  'staticExternal',
+];
+
+/** The type the fabric validates the connection as (the first in its order), or null. */
+export function fabricConnectionType(spec: Spec): ConnectionType | null {
+  return FABRIC_ORDER.find((t) => spec[t] !== undefined && spec[t] !== null) ?? null;
 }
 
 /** Devices of one side, deduplicated, in document order. */
@@ -209,7 +219,7 @@ function devices(endpoints: Endpoint[], side: EndpointSide): string[] {
   return [...new Set(endpoints.filter((e) => e.side === side).map((e) => e.device))];
 }
 
-// Expected device counts per type, as the fabric webhook checks them.
+// Device counts per type, as the fabric's Endpoints() checks them on the object alone.
 const SWITCH_COUNT: Partial<Record<ConnectionType, [number, number]>> = {
   unbundled: [1, 1],
   bundled: [1, 1],
@@ -219,6 +229,125 @@ const SWITCH_COUNT: Partial<Record<ConnectionType, [number, number]>> = {
   gateway: [1, 1],
   vpcLoopback: [1, 1],
 };
+const ONE_SERVER: ReadonlySet<ConnectionType> = new Set(['unbundled', 'bundled', 'eslag']);
+
+function checkStaticExternal(spec: Spec, issues: Issue[]): void {
+  const sw = mapping(mapping(mapping(spec.staticExternal)?.link)?.switch);
+  if (!sw) return;
+  const base = ['spec', 'staticExternal', 'link', 'switch'];
+  const ip = parseCidr(text(sw.ip) ?? '');
+  const nextHop = parseIPv4(text(sw.nextHop) ?? '');
+  if (!text(sw.ip))
+    issues.push(issueAt([...base, 'ip'], 'is required (an IPv4 CIDR such as 10.99.0.1/24), got nothing'));
+  if (!text(sw.nextHop))
+    issues.push(issueAt([...base, 'nextHop'], 'is required (an IPv4 address inside ip), got nothing'));
+  if (ip && nextHop !== null && !cidrContains(ip, nextHop))
+    issues.push(
+      issueAt([...base, 'nextHop'], `${String(sw.nextHop)} is not inside ${String(sw.ip)}; expected an address in it`),
+    );
+  const subnets = asList(sw.subnets);
+  const seen: { c: Cidr; raw: string }[] = [];
+  for (const [index, raw] of subnets.entries()) {
+    const c = parseCidr(String(raw));
+    if (!c) continue;
+    const path = [...base, 'subnets', index];
+    if (String(raw) === '0.0.0.0/0') {
+      if (subnets.length > 1)
+        issues.push(
+          issueAt(path, `0.0.0.0/0 with ${subnets.length - 1} other subnet(s); expected the default route alone`),
+        );
+      // The fabric stops looking at the list here.
+      break;
+    }
+    if (!isCanonicalCidr(c))
+      issues.push(
+        issueAt(
+          path,
+          `${String(raw)} has host bits set; expected a canonical prefix such as ${formatIPv4(c.start)}/${c.prefixLength}`,
+        ),
+      );
+    const other = seen.find((o) => cidrsOverlap(o.c, c));
+    if (other) issues.push(issueAt(path, `${String(raw)} overlaps ${other.raw}; expected subnets that do not overlap`));
+    seen.push({ c, raw: String(raw) });
+  }
+}
+
+function checkSpec(spec: Spec): Issue[] {
+  const types = connectionTypeKeys(spec);
+  if (types.length === 0) {
+    const unknown = Object.keys(spec);
+    const found =
+      unknown.length > 0 ? `unknown connection type ${unknown.map((k) => JSON.stringify(k)).join(', ')}` : 'none';
+    return [issueAt(['spec'], `expected exactly one connection type (${TYPE_LIST}), found ${found}`)];
+  }
+  const type = fabricConnectionType(spec)!;
+  if (DEPRECATED_TYPES.has(type)) return [];
+  const issues: Issue[] = [];
+  const endpoints = connectionEndpoints({ [type]: spec[type] });
+  const range = SWITCH_COUNT[type];
+  if (range) {
+    const count = devices(endpoints, 'switch').length;
+    if (count < range[0] || count > range[1]) {
+      const expected = range[0] === range[1] ? `${range[0]}` : `${range[0]}-${range[1]}`;
+      issues.push(
+        issueAt(
+          ['spec', type],
+          `names ${count} switch${count === 1 ? '' : 'es'}; a ${type} connection must name ${expected}`,
+        ),
+      );
+    }
+  }
+  if (ONE_SERVER.has(type)) {
+    const count = devices(endpoints, 'server').length;
+    if (count !== 1)
+      issues.push(
+        issueAt(['spec', type], `names ${count} server${count === 1 ? '' : 's'}; a ${type} connection must name 1`),
+      );
+  }
+  // Ports are compared as written ("device/port"), as the fabric does on the object alone.
+  const used = new Map<string, Endpoint>();
+  for (const e of endpoints) {
+    const key = `${e.device}/${e.port}`;
+    const first = used.get(key);
+    if (first) issues.push(issueAt(e.path, `port ${key} is already used at ${first.field}; expected unique ports`));
+    else used.set(key, e);
+  }
+  if (type === 'staticExternal') checkStaticExternal(spec, issues);
+  return issues;
+}
+
+function checkConfig(spec: Spec, config: FabricConfig): Issue[] {
+  const type = fabricConnectionType(spec);
+  if (!type || DEPRECATED_TYPES.has(type)) return [];
+  const issues: Issue[] = [];
+  const limit = config.fabricMTU - config.serverFacingMTUOffset;
+  if (type === 'unbundled' || type === 'bundled') {
+    const mtu = num(mapping(spec[type])?.mtu);
+    if (mtu !== null && mtu > limit)
+      issues.push(
+        issueAt(
+          ['spec', type, 'mtu'],
+          `${mtu} is above the server-facing MTU ${limit} (fabric MTU ${config.fabricMTU} - offset ${config.serverFacingMTUOffset})`,
+        ),
+      );
+  }
+  if (type === 'staticExternal') {
+    const sw = mapping(mapping(mapping(spec.staticExternal)?.link)?.switch);
+    asList(sw?.subnets).forEach((raw, index) => {
+      const c = parseCidr(String(raw));
+      if (!c || String(raw) === '0.0.0.0/0') return;
+      const reserved = reservedOf(config).find((r) => cidrsOverlap(r.cidr, c));
+      if (reserved)
+        issues.push(
+          issueAt(
+            ['spec', 'staticExternal', 'link', 'switch', 'subnets', index],
+            `${String(raw)} overlaps the fabric's ${reserved.name} ${reserved.text}; expected a subnet outside the reserved ones`,
+          ),
+        );
+    });
+  }
+  return issues;
+}
 
 function lintPointToPoint(type: ConnectionType, spec: Spec, issues: Issue[]): void {
   const pairs: [string, string] | undefined =
@@ -252,61 +381,42 @@ function lintPointToPoint(type: ConnectionType, spec: Spec, issues: Issue[]): vo
   });
 }
 
-function lintStaticExternal(spec: Spec, issues: Issue[]): void {
-  const sw = mapping(mapping(mapping(spec.staticExternal)?.link)?.switch);
-  if (!sw) return;
-  const base = ['spec', 'staticExternal', 'link', 'switch'];
-  const ip = parseCidr(text(sw.ip) ?? '');
-  const nextHop = parseIPv4(text(sw.nextHop) ?? '');
-  if (ip && nextHop !== null && !cidrContains(ip, nextHop))
-    issues.push(issueAt([...base, 'nextHop'], `${String(sw.nextHop)} is not inside ${String(sw.ip)}`));
-  const subnets = asList(sw.subnets).map((s) => [s, parseCidr(String(s))] as const);
-  const seen: Cidr[] = [];
-  subnets.forEach(([raw, c], index) => {
-    if (!c) return;
-    const path = [...base, 'subnets', index];
-    if (!isCanonicalCidr(c))
-      issues.push(issueAt(path, `${String(raw)} has host bits set; the fabric expects a canonical prefix`));
-    if (c.prefixLength === 0 && subnets.length > 1)
-      issues.push(issueAt(path, '0.0.0.0/0 is only allowed as the sole subnet'));
-    if (seen.some((other) => cidrsOverlap(other, c)))
-      issues.push(issueAt(path, `${String(raw)} overlaps another subnet of this connection`));
-    seen.push(c);
-  });
-}
-
+// What the fabric checks with other objects (the /31 link addresses) or does not check at all.
 function lint(spec: Spec): Issue[] {
-  const type = connectionType(spec);
+  const types = connectionTypeKeys(spec);
+  const type = fabricConnectionType(spec);
   if (!type) return [];
   const issues: Issue[] = [];
   if (DEPRECATED_TYPES.has(type))
-    issues.push(issueAt(['spec', type], `the ${type} connection type is deprecated; the fabric skips its checks`));
-  const endpoints = connectionEndpoints(spec);
-  const range = SWITCH_COUNT[type];
-  if (range) {
-    const count = devices(endpoints, 'switch').length;
-    if (count < range[0] || count > range[1]) {
-      const expected = range[0] === range[1] ? `${range[0]}` : `${range[0]}-${range[1]}`;
-      issues.push(
-        issueAt(
-          ['spec', type],
-          `a ${type} connection must name ${expected} switch${range[1] === 1 ? '' : 'es'}, found ${count}`,
-        ),
-      );
-    }
-  }
-  if ((type === 'bundled' || type === 'eslag') && devices(endpoints, 'server').length > 1) {
-    issues.push(issueAt(['spec', type], `a ${type} connection must name exactly 1 server`));
-  }
+    issues.push(
+      issueAt(
+        ['spec', type],
+        `the ${type} connection type: MCLAG is deprecated and no longer supported by the fabric, which skips its checks; use eslag instead (removed in Hedgehog release 26.03)`,
+      ),
+    );
+  if (types.length > 1)
+    issues.push(
+      issueAt(
+        ['spec'],
+        `has ${types.length} connection types (${types.join(', ')}); the fabric uses ${type} and ignores the others`,
+      ),
+    );
+  if (DEPRECATED_TYPES.has(type)) return issues;
+  // E1/4 and its first breakout lane E1/4/1 are the same port.
   const used = new Map<string, Endpoint>();
-  for (const e of endpoints) {
+  for (const e of connectionEndpoints({ [type]: spec[type] })) {
     const key = `${e.side}:${portKey(e.device, e.port)}`;
     const first = used.get(key);
-    if (first) issues.push(issueAt(e.path, `port ${e.device}/${e.port} is already used at ${first.field}`));
-    else used.set(key, e);
+    if (first && `${first.device}/${first.port}` !== `${e.device}/${e.port}`)
+      issues.push(
+        issueAt(
+          e.path,
+          `port ${e.device}/${e.port} is the same port as ${first.device}/${first.port} at ${first.field}`,
+        ),
+      );
+    else if (!first) used.set(key, e);
   }
   lintPointToPoint(type, spec, issues);
-  if (type === 'staticExternal') lintStaticExternal(spec, issues);
   return issues;
 }
 
@@ -516,6 +626,7 @@ export const connection = defineKind({
   specRequired: false,
   specSchema,
   checkSpec,
+  checkConfig,
   lint,
   columns: [
     {

@@ -21,22 +21,31 @@ const specSchema = obj({
   static: opt(obj({ prefixes: opt(list(cidr)) })),
 });
 
-function lint(spec: Spec): Issue[] {
+function checkSpec(spec: Spec): Issue[] {
   if (externalMode(spec) !== 'static') return [];
   const issues: Issue[] = [];
   const prefixes = asList(mapping(spec.static)?.prefixes);
   if (prefixes.length === 0)
-    issues.push(issueAt(['spec', 'static', 'prefixes'], 'a static External needs at least one prefix'));
+    issues.push(issueAt(['spec', 'static', 'prefixes'], 'is empty; a static External needs at least one prefix'));
   for (const key of ['inboundCommunity', 'outboundCommunity'] as const) {
-    if (text(spec[key])) issues.push(issueAt(['spec', key], 'must be empty on a static External'));
+    if (text(spec[key]))
+      issues.push(
+        issueAt(['spec', key], `${JSON.stringify(spec[key])} is set on a static External; expected it empty`),
+      );
   }
-  const seen: Cidr[] = [];
+  const seen: { c: Cidr; raw: string }[] = [];
   prefixes.forEach((raw, index) => {
     const c = parseCidr(String(raw));
     if (!c) return;
-    if (seen.some((other) => cidrsOverlap(other, c)))
-      issues.push(issueAt(['spec', 'static', 'prefixes', index], `${String(raw)} overlaps another prefix`));
-    seen.push(c);
+    const other = seen.find((o) => cidrsOverlap(o.c, c));
+    if (other)
+      issues.push(
+        issueAt(
+          ['spec', 'static', 'prefixes', index],
+          `${String(raw)} overlaps ${other.raw}; expected prefixes that do not overlap`,
+        ),
+      );
+    seen.push({ c, raw: String(raw) });
   });
   return issues;
 }
@@ -67,7 +76,7 @@ export const external = defineKind({
   specRequired: false,
   maxNameLength: 11,
   specSchema,
-  lint,
+  checkSpec,
   columns: [
     { key: 'mode', label: 'Mode', value: externalMode, sortSql: MODE_SQL, filter: { choices: ['bgp', 'static'] } },
     { key: 'ipv4Namespace', label: 'IPv4 namespace', value: externalIpv4Namespace, sortSql: IPNS_SQL, filter: {} },

@@ -24,9 +24,9 @@ const statement = obj({
 const specSchema = obj({
   external: str,
   connection: str,
-  // The CRD requires switch and neighbor, but the webhook serialises them as {} for static attachments.
-  switch: opt(obj({ vlan: opt(vlanOrZero), ip: opt(cidr) })),
-  neighbor: opt(obj({ asn: opt(uint32), ip: opt(ipv4) })),
+  // The CRD requires both, even on a static attachment (where they stay empty: {}).
+  switch: obj({ vlan: opt(vlanOrZero), ip: opt(cidr) }),
+  neighbor: obj({ asn: opt(uint32), ip: opt(ipv4) }),
   static: opt(obj({ remoteIP: ipv4, vlan: opt(vlanOrZero), ip: opt(cidr), proxy: opt(bool) })),
   inboundACL: opt(obj({ statements: opt(list(statement)) })),
 });
@@ -41,54 +41,98 @@ export function attachmentVlan(spec: Spec): number {
   return num(mapping(attachmentMode(spec) === 'static' ? spec.static : spec.switch)?.vlan) ?? 0;
 }
 
-const isEmpty = (value: unknown) =>
-  Object.values(mapping(value) ?? {}).every((v) => v === null || v === undefined || v === '' || v === 0);
+const TCP_FLAGS = ['ack', 'fin', 'syn', 'rst', 'psh', 'urg'] as const;
+const flagOn = (filters: Record<string, unknown>, key: string) =>
+  Object.entries(filters).some(([k, v]) => k.toLowerCase() === key && v === true);
 
-function lintAcl(spec: Spec, issues: Issue[]): void {
+function checkAcl(spec: Spec, issues: Issue[]): void {
   const seqs = new Set<number>();
   asList(mapping(spec.inboundACL)?.statements).forEach((raw, index) => {
     const s = mapping(raw);
     if (!s) return;
     const base = ['spec', 'inboundACL', 'statements', index];
     const seq = num(s.seq);
-    if (seq !== null && seq < 10) issues.push(issueAt([...base, 'seq'], `must be 10 or more, got ${seq}`));
-    if (seq !== null && seqs.has(seq)) issues.push(issueAt([...base, 'seq'], `${seq} is used by another statement`));
+    if (seq !== null && seq < 10)
+      issues.push(issueAt([...base, 'seq'], `${seq} is reserved for the fabric's security rules; expected 10 or more`));
+    else if (seq !== null && seqs.has(seq))
+      issues.push(issueAt([...base, 'seq'], `${seq} is used by another statement; expected unique sequence numbers`));
     if (seq !== null) seqs.add(seq);
-    if (mapping(s.tcpFilters) && s.protocol !== 'tcp')
-      issues.push(issueAt([...base, 'tcpFilters'], 'only allowed with protocol tcp'));
+    const filters = mapping(s.tcpFilters);
+    if (filters && s.protocol !== 'tcp')
+      issues.push(issueAt([...base, 'tcpFilters'], `set with protocol ${String(s.protocol)}; expected protocol tcp`));
+    if (filters) {
+      const flags = TCP_FLAGS.flatMap((f) => [f, `not${f}`]).filter((f) => flagOn(filters, f));
+      if (flagOn(filters, 'established') && flags.length > 0)
+        issues.push(
+          issueAt([...base, 'tcpFilters'], `established is set with ${flags.join(', ')}; expected established alone`),
+        );
+      for (const f of TCP_FLAGS) {
+        if (flagOn(filters, f) && flagOn(filters, `not${f}`))
+          issues.push(issueAt([...base, 'tcpFilters'], `both ${f} and its negation are set; expected one of them`));
+      }
+    }
     if ((s.icmpType != null || s.icmpCode != null) && s.protocol !== 'icmp')
-      issues.push(issueAt(base, 'icmpType/icmpCode are only allowed with protocol icmp'));
-    const begin = num(s.portRangeBegin);
-    const end = num(s.portRangeEnd);
-    if (begin !== null || end !== null) {
+      issues.push(issueAt(base, `icmpType/icmpCode set with protocol ${String(s.protocol)}; expected protocol icmp`));
+    const begin = num(s.portRangeBegin) ?? 0;
+    const end = num(s.portRangeEnd) ?? 0;
+    if (begin > 0 || end > 0) {
       if (s.protocol !== 'tcp' && s.protocol !== 'udp')
-        issues.push(issueAt(base, 'port ranges are only allowed with protocol tcp or udp'));
-      else if (begin === null || end === null || begin < 1 || begin > end)
-        issues.push(issueAt(base, 'expected 1 <= portRangeBegin <= portRangeEnd'));
+        issues.push(issueAt(base, `a port range with protocol ${String(s.protocol)}; expected protocol tcp or udp`));
+      else if (begin === 0) issues.push(issueAt([...base, 'portRangeBegin'], 'is 0; expected 1 or more'));
+      else if (begin > end)
+        issues.push(issueAt(base, `portRangeBegin ${begin} is above portRangeEnd ${end}; expected begin <= end`));
     }
   });
 }
 
-function lint(spec: Spec): Issue[] {
+function checkSpec(spec: Spec): Issue[] {
   const issues: Issue[] = [];
-  const sw = mapping(spec.switch);
-  const neighbor = mapping(spec.neighbor);
+  const sw = mapping(spec.switch) ?? {};
+  const neighbor = mapping(spec.neighbor) ?? {};
+  if (!text(spec.external)) issues.push(issueAt(['spec', 'external'], 'is required (an External name), got nothing'));
+  if (!text(spec.connection))
+    issues.push(issueAt(['spec', 'connection'], 'is required (a Connection name), got nothing'));
   if (attachmentMode(spec) === 'static') {
     const st = mapping(spec.static)!;
-    if (!isEmpty(sw) || !isEmpty(neighbor))
-      issues.push(issueAt(['spec'], 'a static attachment must leave switch and neighbor empty'));
+    if (text(sw.ip) || num(sw.vlan))
+      issues.push(
+        issueAt(
+          ['spec', 'switch'],
+          'has ip or vlan on a static attachment; expected them empty (use static.ip and static.vlan)',
+        ),
+      );
+    if (num(neighbor.asn) || text(neighbor.ip))
+      issues.push(issueAt(['spec', 'neighbor'], 'has asn or ip on a static attachment; expected them empty'));
     const hasIp = text(st.ip) !== null;
     if (hasIp === (st.proxy === true))
-      issues.push(issueAt(['spec', 'static'], 'expected exactly one of ip or proxy: true'));
+      issues.push(
+        issueAt(
+          ['spec', 'static'],
+          hasIp
+            ? 'has both ip and proxy: true; expected exactly one of them'
+            : 'has neither ip nor proxy: true; expected exactly one of them',
+        ),
+      );
   } else {
-    if (!text(sw?.ip)) issues.push(issueAt(['spec', 'switch', 'ip'], 'is required for a BGP attachment'));
-    if (!num(neighbor?.asn))
-      issues.push(issueAt(['spec', 'neighbor', 'asn'], 'is required (non-zero) for a BGP attachment'));
-    if (!text(neighbor?.ip)) issues.push(issueAt(['spec', 'neighbor', 'ip'], 'is required for a BGP attachment'));
+    if (!text(sw.ip))
+      issues.push(issueAt(['spec', 'switch', 'ip'], 'is required for a BGP attachment (an IPv4 CIDR), got nothing'));
+    if (!num(neighbor.asn))
+      issues.push(
+        issueAt(
+          ['spec', 'neighbor', 'asn'],
+          `is required for a BGP attachment (a non-zero ASN), got ${describe(neighbor.asn)}`,
+        ),
+      );
+    if (!text(neighbor.ip))
+      issues.push(
+        issueAt(['spec', 'neighbor', 'ip'], 'is required for a BGP attachment (an IPv4 address), got nothing'),
+      );
   }
-  lintAcl(spec, issues);
+  checkAcl(spec, issues);
   return issues;
 }
+
+const describe = (v: unknown) => (v === undefined || v === null ? 'nothing' : String(v));
 
 function references(spec: Spec): Reference[] {
   const refs: Reference[] = [];
@@ -188,7 +232,7 @@ export const externalAttachment = defineKind({
   labelPlural: 'External attachments',
   specRequired: true,
   specSchema,
-  lint,
+  checkSpec,
   columns: [
     {
       key: 'external',

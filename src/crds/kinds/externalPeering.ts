@@ -1,18 +1,32 @@
 import { defineKind } from '../defineKind';
 import { vpcIpv4Namespace } from './vpc';
-import { cidr, list, obj, opt, str } from '../schema';
-import { joined, list as asList, mapping, text } from '../spec';
-import type { CrossContext, Indexed, Reference, Spec } from '../types';
+import { list, obj, opt, str } from '../schema';
+import { issueAt, joined, list as asList, mapping, text } from '../spec';
+import type { CrossContext, Indexed, Issue, Reference, Spec } from '../types';
+
+const vpcOf = (spec: Spec) => mapping(mapping(spec.permit)?.vpc);
+const externalOf = (spec: Spec) => mapping(mapping(spec.permit)?.external);
 
 const specSchema = obj({
   permit: obj({
     vpc: obj({ name: str, subnets: opt(list(str)) }),
-    external: obj({ name: str, prefixes: opt(list(obj({ prefix: cidr }))) }),
+    // The fabric does not parse the prefixes; it only requires them to be non-empty.
+    external: obj({ name: str, prefixes: opt(list(obj({ prefix: str }))) }),
   }),
 });
 
-const vpcOf = (spec: Spec) => mapping(mapping(spec.permit)?.vpc);
-const externalOf = (spec: Spec) => mapping(mapping(spec.permit)?.external);
+function checkSpec(spec: Spec): Issue[] {
+  const issues: Issue[] = [];
+  if (!text(vpcOf(spec)?.name))
+    issues.push(issueAt(['spec', 'permit', 'vpc', 'name'], 'is required (a VPC name), got nothing'));
+  if (!text(externalOf(spec)?.name))
+    issues.push(issueAt(['spec', 'permit', 'external', 'name'], 'is required (an External name), got nothing'));
+  asList(externalOf(spec)?.prefixes).forEach((raw, index) => {
+    if (!text(mapping(raw)?.prefix))
+      issues.push(issueAt(['spec', 'permit', 'external', 'prefixes', index, 'prefix'], 'is required, got nothing'));
+  });
+  return issues;
+}
 
 function references(spec: Spec): Reference[] {
   const refs: Reference[] = [];
@@ -56,6 +70,7 @@ export const externalPeering = defineKind({
   labelPlural: 'External peerings',
   specRequired: false,
   specSchema,
+  checkSpec,
   columns: [
     {
       key: 'vpc',

@@ -1,6 +1,7 @@
 import { defineKind } from '../defineKind';
 import { cidrsOverlap, isCanonicalCidr, parseCidr, type Cidr } from '../net';
-import { cidr, list, obj } from '../schema';
+import { reservedOf, type FabricConfig } from '../fabricConfig';
+import { cidr, list, obj, opt } from '../schema';
 import { issueAt, joined, list as asList, text } from '../spec';
 import type { Issue, Spec } from '../types';
 
@@ -12,22 +13,61 @@ export function namespaceSubnets(spec: Spec): Cidr[] {
   });
 }
 
-function lint(spec: Spec): Issue[] {
+/** The fabric's limit (MaxIPv4NamespaceSubnets): one ACL per pair of subnets must fit the switch. */
+export const MAX_IPV4_NAMESPACE_SUBNETS = 10;
+
+function checkSpec(spec: Spec): Issue[] {
   const issues: Issue[] = [];
   const subnets = asList(spec.subnets);
-  if (subnets.length > 10)
-    issues.push(issueAt(['spec', 'subnets'], `the fabric allows at most 10 subnets, found ${subnets.length}`));
-  const seen: Cidr[] = [];
+  if (subnets.length > MAX_IPV4_NAMESPACE_SUBNETS)
+    issues.push(
+      issueAt(
+        ['spec', 'subnets'],
+        `${subnets.length} subnets; the fabric allows at most ${MAX_IPV4_NAMESPACE_SUBNETS} in an IPv4Namespace`,
+      ),
+    );
+  const seen: { c: Cidr; raw: string }[] = [];
   subnets.forEach((raw, index) => {
     const c = parseCidr(String(raw));
     if (!c) return;
-    if (!isCanonicalCidr(c))
+    const other = seen.find((o) => cidrsOverlap(o.c, c));
+    if (other)
       issues.push(
-        issueAt(['spec', 'subnets', index], `${String(raw)} has host bits set; the fabric expects a canonical prefix`),
+        issueAt(
+          ['spec', 'subnets', index],
+          `${String(raw)} overlaps ${other.raw} of this namespace; expected subnets that do not overlap`,
+        ),
       );
-    if (seen.some((other) => cidrsOverlap(other, c)))
-      issues.push(issueAt(['spec', 'subnets', index], `${String(raw)} overlaps another subnet of this namespace`));
-    seen.push(c);
+    seen.push({ c, raw: String(raw) });
+  });
+  return issues;
+}
+
+function checkConfig(spec: Spec, config: FabricConfig): Issue[] {
+  const issues: Issue[] = [];
+  asList(spec.subnets).forEach((raw, index) => {
+    const c = parseCidr(String(raw));
+    const reserved = c ? reservedOf(config).find((r) => cidrsOverlap(r.cidr, c)) : undefined;
+    if (reserved)
+      issues.push(
+        issueAt(
+          ['spec', 'subnets', index],
+          `${String(raw)} overlaps the fabric's ${reserved.name} ${reserved.text}; expected a subnet outside the reserved ones`,
+        ),
+      );
+  });
+  return issues;
+}
+
+// The fabric masks host bits without complaint; a hint only.
+function lint(spec: Spec): Issue[] {
+  const issues: Issue[] = [];
+  asList(spec.subnets).forEach((raw, index) => {
+    const c = parseCidr(String(raw));
+    if (c && !isCanonicalCidr(c))
+      issues.push(
+        issueAt(['spec', 'subnets', index], `${String(raw)} has host bits set; the fabric reads it as its network`),
+      );
   });
   return issues;
 }
@@ -43,7 +83,10 @@ export const ipv4Namespace = defineKind({
   specRequired: false,
   fabricDefault: 'default',
   maxNameLength: 11,
-  specSchema: obj({ subnets: list(cidr, 1, 20) }),
+  // The CRD bounds the list (1-20) only when it is present.
+  specSchema: obj({ subnets: opt(list(cidr, 1, 20)) }),
+  checkSpec,
+  checkConfig,
   lint,
   columns: [
     {

@@ -1,6 +1,7 @@
 import { defineKind } from '../defineKind';
 import { portConnectionsOf } from './connection';
 import { UniqueValues } from '../crossCheck';
+import { cidrContains, parseCidr, parseIPv4 } from '../net';
 import { isBuiltinSwitchProfile } from '../profiles';
 import { bool, cidr, dict, intIn, list, obj, oneOf, opt, str, uint32 } from '../schema';
 import { issueAt, joined, list as asList, mapping, num, text } from '../spec';
@@ -60,33 +61,54 @@ export function switchVlanNamespaces(spec: Spec): { names: string[]; defaulted: 
 
 const HYDRATED = 'will be required by the fabric; usually filled by hhfab build';
 
+/** The deprecation note the fabric gives for MCLAG, with what to use instead and when it goes. */
+export const MCLAG_DEPRECATED =
+  'MCLAG is deprecated and no longer supported by the fabric; use ESLAG instead (removed in Hedgehog release 26.03)';
+
+/** The fabric's Default(): speeds lose a `SPEED_` prefix. */
+function defaults(spec: Spec): Spec {
+  const strip = (value: unknown) => {
+    const m = mapping(value);
+    if (!m || !Object.values(m).some((v) => typeof v === 'string' && v.startsWith('SPEED_'))) return value;
+    return Object.fromEntries(
+      Object.entries(m).map(([k, v]) => [k, typeof v === 'string' && v.startsWith('SPEED_') ? v.slice(6) : v]),
+    );
+  };
+  const portSpeeds = strip(spec.portSpeeds);
+  const portGroupSpeeds = strip(spec.portGroupSpeeds);
+  if (portSpeeds === spec.portSpeeds && portGroupSpeeds === spec.portGroupSpeeds) return spec;
+  return { ...spec, portSpeeds, portGroupSpeeds };
+}
+
+function checkSpec(spec: Spec): Issue[] {
+  const issues: Issue[] = [];
+  if (!text(spec.profile))
+    issues.push(issueAt(['spec', 'profile'], 'is required (the name of a SwitchProfile, e.g. "vs"), got nothing'));
+  if (spec.role === 'spine' && text(spec.vtepIP))
+    issues.push(
+      issueAt(['spec', 'vtepIP'], `${String(spec.vtepIP)} is set on a spine; expected no VTEP IP on spine switches`),
+    );
+  const redundancy = mapping(spec.redundancy);
+  const group = text(redundancy?.group);
+  const type = text(redundancy?.type);
+  if (group !== null && type === null)
+    issues.push(
+      issueAt(['spec', 'redundancy', 'type'], `is required with redundancy group "${group}" (eslag), got nothing`),
+    );
+  if (group === null && type !== null)
+    issues.push(issueAt(['spec', 'redundancy', 'group'], `is required with redundancy type ${type}, got nothing`));
+  return issues;
+}
+
 function lint(spec: Spec): Issue[] {
   const issues: Issue[] = [];
-  const profile = text(spec.profile);
-  if (!profile) issues.push(issueAt(['spec', 'profile'], 'missing; the fabric requires a SwitchProfile name'));
-  else if (!isBuiltinSwitchProfile(profile)) {
-    issues.push(
-      issueAt(
-        ['spec', 'profile'],
-        `"${profile}" is not a built-in SwitchProfile (custom profiles are not tracked here)`,
-      ),
-    );
-  }
   if (!num(spec.asn)) issues.push(issueAt(['spec', 'asn'], `missing; it ${HYDRATED}`));
   if (!text(spec.ip)) issues.push(issueAt(['spec', 'ip'], `missing; it ${HYDRATED}`));
   if (!text(spec.protocolIP)) issues.push(issueAt(['spec', 'protocolIP'], `missing; it ${HYDRATED}`));
   if (isLeafRole(spec.role) && !text(spec.vtepIP))
     issues.push(issueAt(['spec', 'vtepIP'], `missing; for a leaf it ${HYDRATED}`));
-  if (spec.role === 'spine' && text(spec.vtepIP))
-    issues.push(issueAt(['spec', 'vtepIP'], 'must not be set on a spine'));
-  const redundancy = mapping(spec.redundancy);
-  const group = text(redundancy?.group);
-  const type = text(redundancy?.type);
-  if ((group === null) !== (type === null)) {
-    issues.push(issueAt(['spec', 'redundancy'], 'group and type must be set together or not at all'));
-  }
-  if (type === 'mclag')
-    issues.push(issueAt(['spec', 'redundancy', 'type'], 'mclag redundancy is deprecated; use eslag'));
+  if (text(mapping(spec.redundancy)?.type) === 'mclag')
+    issues.push(issueAt(['spec', 'redundancy', 'type'], MCLAG_DEPRECATED));
   return issues;
 }
 
@@ -173,12 +195,22 @@ function crossCheck(switches: Indexed[], context: CrossContext): void {
   for (const { key, record: r } of switches) {
     const spec = mapping(r.spec) ?? {};
     const name = `Switch "${r.name}"`;
+    const profile = text(spec.profile);
+    if (profile && !isBuiltinSwitchProfile(profile) && !context.find('SwitchProfile', r.namespace, profile))
+      context.warn(
+        key,
+        ['spec', 'profile'],
+        `SwitchProfile "${profile}" is not one of the fabric's built-in profiles (e.g. "vs", "dell-s5248f-on"); expected a built-in profile name`,
+      );
+    checkHydrated(key, spec, context);
     const asn = num(spec.asn);
-    if (asn && spec.role !== 'spine')
+    // MCLAG pairs share their ASN and VTEP IP; the fabric exempts them.
+    const mclag = mapping(spec.redundancy)?.type === 'mclag';
+    if (asn && spec.role !== 'spine' && !mclag)
       unique.claim('asn', String(asn), { key, name, path: ['spec', 'asn'], label: `ASN ${asn}` });
     for (const field of ['ip', 'protocolIP', 'vtepIP'] as const) {
       const ip = text(spec[field])?.split('/')[0];
-      if (ip)
+      if (ip && !(mclag && field === 'vtepIP'))
         unique.claim(field === 'ip' ? 'mgmt-ip' : 'switch-ip', ip, {
           key,
           name,
@@ -188,6 +220,45 @@ function crossCheck(switches: Indexed[], context: CrossContext): void {
     }
   }
   unique.warnShared(context);
+}
+
+/**
+ * The fields hhfab fills in, checked like the fabric's HydrationValidation when they are present:
+ * management IP in the management subnet below the DHCP range and not the VIP, protocol and VTEP
+ * IPs /32 in their subnets, leaf ASNs in the leaf range, the spine ASN the fabric's.
+ */
+function checkHydrated(key: string, spec: Spec, context: CrossContext): void {
+  const config = context.config;
+  const warn = (field: string, message: string) => context.warn(key, ['spec', field], message);
+  const ip = parseCidr(text(spec.ip) ?? '');
+  const mgmt = parseCidr(config.managementSubnet);
+  const dhcpStart = parseIPv4(config.managementDHCPStart);
+  if (ip && mgmt && !cidrContains(mgmt, ip.address))
+    warn('ip', `${String(spec.ip)} is not in the fabric's management subnet ${config.managementSubnet}`);
+  else if (ip && dhcpStart !== null && ip.address >= dhcpStart)
+    warn(
+      'ip',
+      `${String(spec.ip)} is in the management DHCP range starting at ${config.managementDHCPStart}; expected an address below it`,
+    );
+  else if (ip && ip.address === parseIPv4(config.controlVIP.split('/')[0]!))
+    warn('ip', `${String(spec.ip)} is the control node's VIP ${config.controlVIP}; expected another address`);
+  for (const [field, subnetText, label] of [
+    ['protocolIP', config.protocolSubnet, 'protocol'],
+    ['vtepIP', config.vtepSubnet, 'VTEP'],
+  ] as const) {
+    if (field === 'vtepIP' && !isLeafRole(spec.role)) continue;
+    const c = parseCidr(text(spec[field]) ?? '');
+    const subnet = parseCidr(subnetText);
+    if (!c) continue;
+    if (c.prefixLength !== 32) warn(field, `${String(spec[field])} is a /${c.prefixLength}; expected a /32`);
+    else if (subnet && !cidrContains(subnet, c.address))
+      warn(field, `${String(spec[field])} is not in the fabric's ${label} subnet ${subnetText}`);
+  }
+  const asn = num(spec.asn);
+  if (asn && isLeafRole(spec.role) && (asn < config.leafASNStart || asn > config.leafASNEnd))
+    warn('asn', `${asn} is outside the fabric's leaf ASN range ${config.leafASNStart}-${config.leafASNEnd}`);
+  if (asn && spec.role === 'spine' && asn !== config.spineASN)
+    warn('asn', `${asn} is not the fabric's spine ASN ${config.spineASN}`);
 }
 
 export const switchKind = defineKind({
@@ -200,6 +271,8 @@ export const switchKind = defineKind({
   labelPlural: 'Switches',
   specRequired: false,
   specSchema,
+  defaults,
+  checkSpec,
   lint,
   columns: [
     {

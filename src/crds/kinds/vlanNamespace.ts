@@ -1,4 +1,5 @@
 import { defineKind } from '../defineKind';
+import { formatRanges, overlappingRange, type FabricConfig } from '../fabricConfig';
 import { intIn, list, obj, opt } from '../schema';
 import { issueAt, joined, list as asList, mapping, num } from '../spec';
 import type { Issue, Spec } from '../types';
@@ -19,9 +20,12 @@ export function vlanRanges(spec: Spec): VlanRange[] {
   });
 }
 
+// The CRD bounds the list (1-20) only when it is present; spec and ranges are optional.
 const specSchema = obj({
-  ranges: list(obj({ from: intIn(1, 4094, 'a VLAN'), to: opt(intIn(0, 4094, 'a VLAN')) }), 1, 20),
+  ranges: opt(list(obj({ from: intIn(1, 4094, 'a VLAN'), to: opt(intIn(0, 4094, 'a VLAN')) }), 1, 20)),
 });
+
+const show = (r: VlanRange) => (r.from === r.to ? `${r.from}` : `${r.from}-${r.to}`);
 
 function checkSpec(spec: Spec): Issue[] {
   const issues: Issue[] = [];
@@ -33,11 +37,9 @@ function checkSpec(spec: Spec): Issue[] {
       issues.push(issueAt(['spec', 'ranges', index], `expected from <= to, got ${from}-${to}`));
     }
   });
-  return issues;
-}
-
-function lint(spec: Spec): Issue[] {
-  const issues: Issue[] = [];
+  if (issues.length > 0) return issues;
+  // The webhook checks the namespace's ranges together with the fabric's reserved ones, so two
+  // ranges of the namespace that overlap are refused as well.
   const ranges = vlanRanges(spec)
     .map((r, index) => ({ ...r, index }))
     .sort((a, b) => a.from - b.from);
@@ -45,19 +47,36 @@ function lint(spec: Spec): Issue[] {
     const prev = ranges[i - 1]!;
     const cur = ranges[i]!;
     if (cur.from <= prev.to)
-      issues.push(issueAt(['spec', 'ranges', cur.index], `${cur.from}-${cur.to} overlaps ${prev.from}-${prev.to}`));
-  }
-  for (const r of ranges) {
-    // The fabric reserves 3000-3899 for VPC IRB VLANs and 3900-3999 for the TH5 workaround (defaults).
-    if (r.from <= 3999 && r.to >= 3000) {
       issues.push(
         issueAt(
-          ['spec', 'ranges', r.index],
-          `${r.from}-${r.to} overlaps the fabric's reserved VLANs 3000-3999 (default settings)`,
+          ['spec', 'ranges', cur.index],
+          `${show(cur)} overlaps range ${show(prev)} of this namespace; expected ranges that do not overlap`,
         ),
       );
-    }
   }
+  return issues;
+}
+
+function checkConfig(spec: Spec, config: FabricConfig): Issue[] {
+  const issues: Issue[] = [];
+  vlanRanges(spec).forEach((r, index) => {
+    const irb = overlappingRange(r, config.vpcIRBVLANs);
+    const th5 = overlappingRange(r, config.th5WorkaroundVLANs);
+    if (irb)
+      issues.push(
+        issueAt(
+          ['spec', 'ranges', index],
+          `${show(r)} overlaps the fabric's VPC IRB VLANs ${formatRanges(config.vpcIRBVLANs)}; expected VLANs outside them`,
+        ),
+      );
+    else if (th5)
+      issues.push(
+        issueAt(
+          ['spec', 'ranges', index],
+          `${show(r)} overlaps the VLANs ${formatRanges(config.th5WorkaroundVLANs)} reserved for the TH5 workaround; expected VLANs outside them`,
+        ),
+      );
+  });
   return issues;
 }
 
@@ -76,7 +95,7 @@ export const vlanNamespace = defineKind({
   fabricDefault: 'default',
   specSchema,
   checkSpec,
-  lint,
+  checkConfig,
   columns: [
     { key: 'ranges', label: 'Ranges', value: rangeText, sortSql: "(spec#>>'{ranges,0,from}')::int" },
     {

@@ -2,10 +2,20 @@ import { defineKind } from '../defineKind';
 import { vlanRanges } from './vlanNamespace';
 import { namespaceSubnets } from './ipv4Namespace';
 import { z } from 'zod';
-import { cidrContains, isCanonicalCidr, isMac, parseCidr, parseIPv4 } from '../net';
-import { bool, cidr, dict, intIn, ipOrCidr, ipv4, list, obj, oneOf, opt, str } from '../schema';
+import { reservedOf, type FabricConfig } from '../fabricConfig';
+import {
+  cidrContains,
+  cidrsOverlap,
+  formatIPv4,
+  isCanonicalCidr,
+  isMac,
+  parseCidr,
+  parseIPv4,
+  type Cidr,
+} from '../net';
+import { bool, cidr, dict, intIn, ipv4, list, obj, oneOf, opt, str } from '../schema';
 import { dotted, issueAt, joined, list as asList, mapping, num, text } from '../spec';
-import type { CrossContext, Indexed, Issue, Panel, Reference, Spec } from '../types';
+import type { CrossContext, Indexed, Issue, ObjectInfo, Panel, Reference, Spec } from '../types';
 
 const VLAN_ERROR = 'expected an integer 1-4094';
 // 0 passes here because hostBGP subnets may omit the VLAN; checkSpec rejects it otherwise.
@@ -14,20 +24,22 @@ const subnetVlan = z
   .refine((v) => Number.isInteger(v) && v >= 0 && v <= 4094, { error: VLAN_ERROR });
 const prefixLen = intIn(1, 32, 'a prefix length');
 
+// The CRD types these as plain integers and strings; the fabric defaults and checks them only
+// while DHCP is enabled (checkSpec), since Default() drops the options of a disabled server.
 const dhcpOptions = obj({
   pxeURL: opt(str),
-  dnsServers: opt(list(ipv4)),
-  timeServers: opt(list(ipv4)),
-  interfaceMTU: opt(intIn(96, 9036, 'an interface MTU')),
-  leaseTimeSeconds: opt(intIn(1, 2147483647, 'a lease time in seconds')),
+  dnsServers: opt(list(str)),
+  timeServers: opt(list(str)),
+  interfaceMTU: opt(intIn(0, 65535, 'an interface MTU')),
+  leaseTimeSeconds: opt(intIn(0, 2147483647, 'a lease time in seconds')),
   disableDefaultRoute: opt(bool),
   advertisedRoutes: opt(list(obj({ destination: cidr, gateway: ipv4 }))),
 });
 
 const dhcp = obj({
   enable: opt(bool),
-  // The CRD documents a CIDR (10.20.20.200/32), the docs also show a bare address.
-  relay: opt(ipOrCidr),
+  // The fabric parses it as a prefix (10.20.20.200/32); checkSpec says so for a bare address.
+  relay: opt(str),
   relayVPC: opt(str),
   range: opt(obj({ start: opt(ipv4), end: opt(ipv4) })),
   options: opt(dhcpOptions),
@@ -54,7 +66,8 @@ const specSchema = obj({
   defaultIsolated: opt(bool),
   defaultRestricted: opt(bool),
   permit: opt(list(list(str))),
-  staticRoutes: opt(list(obj({ prefix: cidr, nextHops: list(ipv4, 1) }))),
+  // The fabric does not parse next hops.
+  staticRoutes: opt(list(obj({ prefix: cidr, nextHops: list(str, 1) }))),
   subnets: opt(dict(subnet)),
 });
 
@@ -97,12 +110,148 @@ export function vpcVlanNamespace(spec: Spec): string {
   return text(spec.vlanNamespace) ?? 'default';
 }
 
-function checkSpec(spec: Spec): Issue[] {
+/** The fabric's Default() for one subnet: gateway, and the DHCP range and options of an enabled server. */
+function defaultSubnet(raw: unknown): unknown {
+  const s = mapping(raw);
+  const net = s ? parseCidr(text(s.subnet) ?? '') : null;
+  if (!s || !net) return raw;
+  const out: Record<string, unknown> = { ...s };
+  if (!text(s.gateway) && s.hostBGP !== true) out.gateway = formatIPv4(net.start + 1);
+  if (net.prefixLength > 30) return out;
+  const dhcp = mapping(s.dhcp);
+  if (!dhcp) return out;
+  if (dhcp.enable !== true) {
+    out.dhcp = { ...dhcp, range: null, options: null };
+    return out;
+  }
+  const range = mapping(dhcp.range);
+  const options = mapping(dhcp.options);
+  const emptyOptions =
+    options !== null &&
+    !text(options.pxeURL) &&
+    (options.dnsServers === undefined || options.dnsServers === null) &&
+    (options.timeServers === undefined || options.timeServers === null) &&
+    !num(options.interfaceMTU) &&
+    !num(options.leaseTimeSeconds) &&
+    options.disableDefaultRoute !== true &&
+    (options.advertisedRoutes === undefined || options.advertisedRoutes === null);
+  out.dhcp = {
+    ...dhcp,
+    range: {
+      ...range,
+      start: text(range?.start) ?? formatIPv4(net.start + 2),
+      end: text(range?.end) ?? formatIPv4(net.end),
+    },
+    options:
+      options && !emptyOptions
+        ? {
+            ...options,
+            interfaceMTU: num(options.interfaceMTU) || 9036,
+            leaseTimeSeconds: num(options.leaseTimeSeconds) || 3600,
+          }
+        : null,
+  };
+  return out;
+}
+
+function defaults(spec: Spec): Spec {
+  const subnets = mapping(spec.subnets);
+  if (!subnets) return spec;
+  return { ...spec, subnets: Object.fromEntries(Object.entries(subnets).map(([k, v]) => [k, defaultSubnet(v)])) };
+}
+
+/** Any IP address Go's netip.ParseAddr accepts (IPv4, or IPv6 in its usual forms). */
+function isIpAddress(value: string): boolean {
+  return parseIPv4(value) !== null || (/^[0-9a-fA-F:.]+$/.test(value) && value.includes(':'));
+}
+
+function checkDhcp(base: (string | number)[], s: Record<string, unknown>, net: Cidr, issues: Issue[]): void {
+  const dhcp = mapping(s.dhcp);
+  if (!dhcp) return;
+  const at = (rel: (string | number)[], message: string) => issues.push(issueAt([...base, ...rel], message));
+  const relay = text(dhcp.relay);
+  if (relay && dhcp.enable === true)
+    at(['dhcp'], `relay ${relay} is set with enable: true; expected either a DHCP relay or the DHCP server, not both`);
+  if (relay && !parseCidr(relay))
+    at(['dhcp', 'relay'], `${JSON.stringify(relay)} is not a prefix; expected an IPv4 CIDR such as 10.20.20.200/32`);
+  if (!relay && text(dhcp.relayVPC))
+    at(['dhcp', 'relayVPC'], `"${String(dhcp.relayVPC)}" is set without dhcp.relay; expected a relay with it`);
+  if (dhcp.enable !== true) {
+    if (Object.keys(mapping(dhcp.static) ?? {}).length > 0)
+      at(['dhcp', 'static'], 'static leases are set while dhcp.enable is not true; expected enable: true with them');
+    return;
+  }
+  if (s.hostBGP === true) at(['dhcp', 'enable'], 'is true on a hostBGP subnet; expected no DHCP server there');
+  const gateway = parseIPv4(text(s.gateway) ?? '');
+  const range = mapping(dhcp.range);
+  const ends: [string, number | null][] = (['start', 'end'] as const).map((k) => {
+    const value = text(range?.[k]) ?? '';
+    const ip = parseIPv4(value);
+    if (ip === null) at(['dhcp', 'range', k], `${JSON.stringify(value)} is not an IPv4 address`);
+    else if (ip === net.start)
+      at(['dhcp', 'range', k], `${value} is the subnet's network address; expected a host address`);
+    else if (ip === gateway) at(['dhcp', 'range', k], `${value} is the subnet's gateway; expected another address`);
+    else if (!cidrContains(net, ip)) at(['dhcp', 'range', k], `${value} is not inside ${String(s.subnet)}`);
+    return [value, ip];
+  });
+  const [[startText, start], [endText, end]] = ends as [[string, number | null], [string, number | null]];
+  if (start !== null && end !== null && start >= end)
+    at(['dhcp', 'range'], `start ${startText} is not below end ${endText}; expected start < end`);
+  const options = mapping(dhcp.options);
+  if (options) {
+    for (const key of ['dnsServers', 'timeServers'] as const) {
+      asList(options[key]).forEach((v, i) => {
+        if (typeof v !== 'string' || !isIpAddress(v))
+          at(['dhcp', 'options', key, i], `${JSON.stringify(v)} is not an IP address`);
+      });
+    }
+    const mtu = num(options.interfaceMTU);
+    if (mtu !== null && (mtu < 96 || mtu > 9036))
+      at(['dhcp', 'options', 'interfaceMTU'], `${mtu} is out of range; expected 96-9036`);
+    asList(options.advertisedRoutes).forEach((raw, i) => {
+      const gw = text(mapping(raw)?.gateway);
+      const ip = gw ? parseIPv4(gw) : null;
+      if (ip !== null && !cidrContains(net, ip))
+        at(['dhcp', 'options', 'advertisedRoutes', i, 'gateway'], `${gw} is not inside ${String(s.subnet)}`);
+    });
+  }
+  const taken = new Map<string, string>();
+  for (const [mac, lease] of Object.entries(mapping(dhcp.static) ?? {})) {
+    const ipText = text(mapping(lease)?.ip) ?? '';
+    const ip = parseIPv4(ipText);
+    const path = ['dhcp', 'static', mac, 'ip'];
+    if (ip === null) continue;
+    if (!cidrContains(net, ip)) at(path, `${ipText} is not inside ${String(s.subnet)}`);
+    else if (ip === net.start) at(path, `${ipText} is the subnet's network address; expected a host address`);
+    else if (ip === gateway) at(path, `${ipText} is the subnet's gateway; expected another address`);
+    else if (ip === net.end) at(path, `${ipText} is the subnet's broadcast address; expected a host address`);
+    const other = taken.get(ipText);
+    if (other) at(path, `${ipText} is already leased to ${other}; expected one MAC per address`);
+    else taken.set(ipText, mac);
+  }
+}
+
+function checkSpec(spec: Spec, object: ObjectInfo): Issue[] {
   const issues: Issue[] = [];
-  for (const [name, raw] of Object.entries(mapping(spec.subnets) ?? {})) {
+  if (object.name.startsWith('ext.'))
+    issues.push(
+      issueAt(
+        ['metadata', 'name'],
+        `"${object.name}" starts with "ext."; expected a name without it (reserved for Externals)`,
+      ),
+    );
+  const subnets = mapping(spec.subnets) ?? {};
+  const names = Object.keys(subnets);
+  if (names.length === 0) issues.push(issueAt(['spec', 'subnets'], 'is empty; expected at least one subnet'));
+  if (names.length > 20) issues.push(issueAt(['spec', 'subnets'], `has ${names.length} subnets; expected at most 20`));
+  const vlans = new Map<number, string>();
+  const nets: { net: Cidr; name: string; text: string }[] = [];
+  for (const [name, raw] of Object.entries(subnets)) {
     const s = mapping(raw);
     if (!s) continue;
     const base = ['spec', 'subnets', name];
+    const subnetText = String(s.subnet);
+    const net = parseCidr(subnetText);
     if (s.hostBGP !== true && (s.vlan === undefined || s.vlan === null || s.vlan === 0)) {
       issues.push(
         issueAt(
@@ -120,73 +269,53 @@ function checkSpec(spec: Spec): Issue[] {
           ),
         );
     }
-  }
-  return issues;
-}
-
-function lintSubnet(name: string, s: Record<string, unknown>, issues: Issue[]): void {
-  const base = ['spec', 'subnets', name];
-  const net = parseCidr(String(s.subnet));
-  if (!net) return;
-  if (!isCanonicalCidr(net))
-    issues.push(
-      issueAt([...base, 'subnet'], `${String(s.subnet)} has host bits set; the fabric expects a canonical prefix`),
-    );
-  if (net.prefixLength > 30)
-    issues.push(
-      issueAt([...base, 'subnet'], `prefix /${net.prefixLength} is too small; the fabric needs /30 or larger`),
-    );
-  const inside = (field: string, value: unknown) => {
-    const ip = typeof value === 'string' ? parseIPv4(value) : null;
-    if (ip !== null && !cidrContains(net, ip))
-      issues.push(issueAt([...base, ...field.split('.')], `${value as string} is not inside ${String(s.subnet)}`));
-  };
-  inside('gateway', s.gateway);
-  const dhcp = mapping(s.dhcp);
-  if (!dhcp) return;
-  const range = mapping(dhcp.range);
-  inside('dhcp.range.start', range?.start);
-  inside('dhcp.range.end', range?.end);
-  const start = parseIPv4(text(range?.start) ?? '');
-  const end = parseIPv4(text(range?.end) ?? '');
-  if (start !== null && end !== null && start >= end)
-    issues.push(issueAt([...base, 'dhcp', 'range'], 'start must be below end'));
-  for (const [mac, lease] of Object.entries(mapping(dhcp.static) ?? {})) {
-    const ip = text(mapping(lease)?.ip);
-    const addr = ip ? parseIPv4(ip) : null;
-    if (addr !== null && !cidrContains(net, addr))
-      issues.push(issueAt([...base, 'dhcp', 'static', mac, 'ip'], `${ip} is not inside ${String(s.subnet)}`));
-  }
-  if (dhcp.enable === true && (text(dhcp.relay) || text(dhcp.relayVPC))) {
-    issues.push(issueAt([...base, 'dhcp'], 'enable and relay are mutually exclusive'));
-  }
-  if (text(dhcp.relayVPC) && !text(dhcp.relay)) issues.push(issueAt([...base, 'dhcp', 'relayVPC'], 'needs dhcp.relay'));
-  if (dhcp.enable !== true && (mapping(dhcp.options) || mapping(dhcp.static))) {
-    issues.push(issueAt([...base, 'dhcp'], 'options and static leases need dhcp.enable: true'));
-  }
-  if (s.hostBGP === true && dhcp.enable === true)
-    issues.push(issueAt([...base, 'dhcp', 'enable'], 'DHCP is not allowed on a hostBGP subnet'));
-}
-
-function lint(spec: Spec): Issue[] {
-  const issues: Issue[] = [];
-  const subnets = mapping(spec.subnets) ?? {};
-  const names = Object.keys(subnets);
-  if (names.length === 0) issues.push(issueAt(['spec', 'subnets'], 'a VPC needs at least one subnet'));
-  if (names.length > 20)
-    issues.push(issueAt(['spec', 'subnets'], `a VPC may have at most 20 subnets, found ${names.length}`));
-  for (const name of names) {
-    const s = mapping(subnets[name]);
-    if (s) lintSubnet(name, s, issues);
+    if (!net) continue;
+    if (net.prefixLength > 30) {
+      issues.push(issueAt([...base, 'subnet'], `${subnetText} is a /${net.prefixLength}; expected /30 or larger`));
+      continue;
+    }
+    if (s.hostBGP !== true) {
+      const gateway = text(s.gateway);
+      const gw = gateway ? parseIPv4(gateway) : null;
+      if (gw !== null && !cidrContains(net, gw))
+        issues.push(
+          issueAt([...base, 'gateway'], `${gateway} is not inside ${subnetText}; expected an address in the subnet`),
+        );
+      const vlan = num(s.vlan);
+      if (vlan) {
+        const other = vlans.get(vlan);
+        if (other !== undefined)
+          issues.push(
+            issueAt(
+              [...base, 'vlan'],
+              `${vlan} is also the VLAN of subnet "${other}"; expected a VLAN per subnet (duplicate subnet VLANs)`,
+            ),
+          );
+        else vlans.set(vlan, name);
+      }
+    }
+    const overlapping = nets.find((o) => cidrsOverlap(o.net, net));
+    if (overlapping)
+      issues.push(
+        issueAt(
+          [...base, 'subnet'],
+          `${subnetText} overlaps subnet "${overlapping.name}" (${overlapping.text}); expected subnets that do not overlap`,
+        ),
+      );
+    nets.push({ net, name, text: subnetText });
+    checkDhcp(base, s, net, issues);
   }
   asList(spec.permit).forEach((raw, index) => {
-    const entries = asList(raw).map(text);
-    if (new Set(entries).size < 2)
-      issues.push(issueAt(['spec', 'permit', index], 'expected at least 2 distinct subnet names'));
+    const entries = asList(raw).map((e) => String(e));
+    if (entries.length < 2)
+      issues.push(issueAt(['spec', 'permit', index], `names ${entries.length} subnet(s); expected at least 2`));
     for (const entry of entries) {
-      if (entry && !(entry in subnets))
+      if (!(entry in subnets))
         issues.push(issueAt(['spec', 'permit', index], `names subnet "${entry}", which this VPC does not have`));
     }
+    const dup = entries.find((e, i) => entries.indexOf(e) !== i);
+    if (dup !== undefined)
+      issues.push(issueAt(['spec', 'permit', index], `names subnet "${dup}" twice; expected distinct subnets`));
   });
   asList(spec.staticRoutes).forEach((raw, index) => {
     const prefix = text(mapping(raw)?.prefix);
@@ -195,10 +324,42 @@ function lint(spec: Spec): Issue[] {
       issues.push(
         issueAt(
           ['spec', 'staticRoutes', index, 'prefix'],
-          `${prefix} has host bits set; the fabric expects a canonical prefix`,
+          `${prefix} has host bits set; expected a canonical prefix such as ${formatIPv4(c.start)}/${c.prefixLength}`,
         ),
       );
   });
+  return issues;
+}
+
+function checkConfig(spec: Spec, config: FabricConfig): Issue[] {
+  const issues: Issue[] = [];
+  for (const s of vpcSubnets(spec)) {
+    const c = parseCidr(s.subnet);
+    const reserved = c ? reservedOf(config).find((r) => cidrsOverlap(r.cidr, c)) : undefined;
+    if (reserved)
+      issues.push(
+        issueAt(
+          ['spec', 'subnets', s.name, 'subnet'],
+          `${s.subnet} overlaps the fabric's ${reserved.name} ${reserved.text}; expected a subnet outside the reserved ones`,
+        ),
+      );
+  }
+  return issues;
+}
+
+// Hints on what the fabric accepts.
+function lint(spec: Spec): Issue[] {
+  const issues: Issue[] = [];
+  for (const s of vpcSubnets(spec)) {
+    const c = parseCidr(s.subnet);
+    if (c && !isCanonicalCidr(c))
+      issues.push(
+        issueAt(
+          ['spec', 'subnets', s.name, 'subnet'],
+          `${s.subnet} has host bits set; the fabric reads it as ${formatIPv4(c.start)}/${c.prefixLength}`,
+        ),
+      );
+  }
   return issues;
 }
 
@@ -358,10 +519,6 @@ function crossCheck(vpcs: Indexed[], context: CrossContext): void {
   }
 }
 
-function lintName(name: string): string[] {
-  return name.startsWith('ext.') ? ['a VPC name must not start with "ext."'] : [];
-}
-
 /** A reference to one of the VPC's subnets must name a subnet it has. */
 function checkReferenceTo(target: Spec, ref: Reference): string | null {
   return ref.subnet !== undefined && !(ref.subnet in (mapping(target.subnets) ?? {}))
@@ -380,7 +537,9 @@ export const vpc = defineKind({
   specRequired: false,
   maxNameLength: 11,
   specSchema,
+  defaults,
   checkSpec,
+  checkConfig,
   lint,
   columns: [
     { key: 'subnets', label: 'Subnets', value: (spec) => joined(vpcSubnets(spec).map((s) => s.subnet)) },
@@ -412,7 +571,6 @@ export const vpc = defineKind({
     },
   ],
   references,
-  lintName,
   crossCheck,
   checkReferenceTo,
   panels,

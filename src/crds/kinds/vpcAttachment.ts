@@ -4,7 +4,10 @@ import { switchVlanNamespaces } from './switch';
 import { connectionType, endpointsOf, type ConnectionType } from './connection';
 import { bool, obj, opt, str } from '../schema';
 import { issueAt, text, mapping } from '../spec';
-import type { CrossContext, Indexed, Issue, Reference, Spec } from '../types';
+import { parseCidr } from '../net';
+import type { CrossContext, Indexed, Issue, ObjectInfo, Reference, Spec } from '../types';
+
+const P2P_LINK = 'fabric.githedgehog.com/p2p-link';
 
 /** Splits `spec.subnet` on the first '/': `vpc-1` alone means `vpc-1/default`, as the fabric defaults it. */
 export function attachmentSubnet(spec: Spec): { vpc: string; subnet: string } | null {
@@ -17,8 +20,25 @@ export function attachmentSubnet(spec: Spec): { vpc: string; subnet: string } | 
 
 const specSchema = obj({ subnet: str, connection: str, nativeVLAN: opt(bool) });
 
-function checkSpec(spec: Spec): Issue[] {
+/** The fabric's Default(): a bare VPC name means its subnet "default". */
+function defaults(spec: Spec): Spec {
+  const subnet = text(spec.subnet);
+  return subnet && !subnet.startsWith('/') && !subnet.includes('/') ? { ...spec, subnet: `${subnet}/default` } : spec;
+}
+
+function checkSpec(spec: Spec, object: ObjectInfo): Issue[] {
   const issues: Issue[] = [];
+  const p2p = object.annotations[P2P_LINK];
+  if (p2p !== undefined) {
+    const c = typeof p2p === 'string' ? parseCidr(p2p) : null;
+    if (!c || c.prefixLength !== 31)
+      issues.push(
+        issueAt(
+          ['metadata', 'annotations', P2P_LINK],
+          `${JSON.stringify(p2p)} is not an IPv4 /31 prefix; expected one such as 172.30.5.0/31`,
+        ),
+      );
+  }
   if (!attachmentSubnet(spec)?.vpc)
     issues.push(
       issueAt(
@@ -112,6 +132,7 @@ export const vpcAttachment = defineKind({
   labelPlural: 'VPC attachments',
   specRequired: false,
   specSchema,
+  defaults,
   checkSpec,
   columns: [
     {

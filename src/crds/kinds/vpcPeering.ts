@@ -36,11 +36,14 @@ function checkSpec(spec: Spec): Issue[] {
         issueAt(['spec', 'permit', index], `expected the same 2 VPCs in every entry (${pair}), got ${thisPair}`),
       );
   });
+  if (text(spec.remote))
+    issues.push(
+      issueAt(
+        ['spec', 'remote'],
+        `"${String(spec.remote)}": the remote field is deprecated and no longer supported by the fabric; expected it empty (peer through a border leaf with an External instead)`,
+      ),
+    );
   return issues;
-}
-
-function lint(spec: Spec): Issue[] {
-  return text(spec.remote) ? [issueAt(['spec', 'remote'], 'is deprecated and rejected by the fabric')] : [];
 }
 
 function references(spec: Spec): Reference[] {
@@ -101,7 +104,6 @@ export const vpcPeering = defineKind({
   specRequired: false,
   specSchema,
   checkSpec,
-  lint,
   columns: [
     { key: 'vpc1', label: 'VPC 1', value: (spec) => peeredVpcs(spec)[0] ?? null, sortSql: VPC_SQL('min') },
     { key: 'vpc2', label: 'VPC 2', value: (spec) => peeredVpcs(spec)[1] ?? null, sortSql: VPC_SQL('max') },

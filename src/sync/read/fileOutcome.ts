@@ -1,4 +1,5 @@
 import { kindByName } from '../../crds';
+import { isFabricatorDocument } from '../../crds/fabricConfig';
 import { classify, validateDocument, type Issue as PathIssue } from '../../crds/validate';
 import { expandDocuments, stripServerFields } from '../../gitops/documents';
 import { streamYamlFile, type ParsedDocument } from '../../gitops/parse';
@@ -22,6 +23,8 @@ export interface FileOutcome {
   held: string[];
   skippedCount: number;
   invalidCount: number;
+  /** `Fabricator` documents (the fabric's configuration): skipped, but read by the rules that depend on it. */
+  fabricators: unknown[];
 }
 
 const identity = (kind: string, namespace: string, name: string) => `${kind}/${namespace}/${name}`;
@@ -37,6 +40,7 @@ function readDocument(doc: ParsedDocument, file: FileOutcome): void {
   const value = stripServerFields(doc.value);
   const c = classify(value);
   if (c.type === 'skip') {
+    if (isFabricatorDocument(value)) file.fabricators.push(value);
     file.skippedCount++;
     const v = value as { kind?: unknown } | null;
     file.skipped.push({ line: doc.line, kind: typeof v?.kind === 'string' ? v.kind : '(no kind)', reason: c.reason });
@@ -102,6 +106,7 @@ export function readFileOutcome(path: string, content: Buffer): FileOutcome {
     held: [],
     skippedCount: 0,
     invalidCount: 0,
+    fabricators: [],
   };
   // Each document is validated as soon as it is parsed, so that its syntax tree goes before the
   // next one is built. What a later syntax error makes void is dropped below; an exception of
@@ -130,6 +135,7 @@ export function readFileOutcome(path: string, content: Buffer): FileOutcome {
       held: [],
       skippedCount: 0,
       invalidCount: 0,
+      fabricators: [],
     };
   }
   if (failure) throw failure.error;

@@ -1,4 +1,6 @@
-import { crossValidate } from '../../crds/validate';
+import { kindByName } from '../../crds';
+import { configFromFabricator, HEDGEHOG_DEFAULTS, type FabricConfig } from '../../crds/fabricConfig';
+import { crossValidate, effectiveSpec } from '../../crds/validate';
 import { scanDirectory } from '../../gitops/scan';
 import type { FileOutcome } from './fileOutcome';
 import type { DesiredRecord, Issue } from '../plan';
@@ -41,10 +43,16 @@ export async function readDesiredState(props: {
   onFile?: (done: number, total: number) => void;
   /** Parse threads started while the clone ran; the caller ends them. */
   threads?: Promise<StartedThreads | null>;
+  /** The fabric's own settings, used when its directory holds no Fabricator document. */
+  settings?: FabricConfig;
 }): Promise<DesiredState> {
   const scan = await scanDirectory(props.cloneRoot, props.gitopsDirectory);
   const outcomes = await readOutcomes(props.cloneRoot, scan.files, props.onFile, { started: props.threads });
-  const state = combineOutcomes(outcomes, { problems: [], failedFiles: scan.problems, complete: scan.complete });
+  const state = combineOutcomes(
+    outcomes,
+    { problems: [], failedFiles: scan.problems, complete: scan.complete },
+    props.settings,
+  );
   if (scan.directoryMissing) state.missingDirectory = { directory: props.gitopsDirectory || '/', nearest: [] };
   return state;
 }
@@ -57,7 +65,11 @@ export async function readDesiredState(props: {
 export function combineOutcomes(
   outcomes: FileOutcome[],
   scan: { problems: string[]; failedFiles: { path: string; message: string }[]; complete: boolean },
+  settings: FabricConfig = HEDGEHOG_DEFAULTS,
 ): DesiredState {
+  // A Fabricator document in the directory says how the fabric is configured; the first one wins.
+  const fabricator = outcomes.find((o) => o.fabricators?.length)?.fabricators[0];
+  const config = fabricator ? configFromFabricator(fabricator, settings) : settings;
   const counts = { files: outcomes.length, documents: 0, skipped: 0, invalid: 0 };
   const files: FileResult[] = [];
   const heldKeys = new Set<string>();
@@ -102,8 +114,18 @@ export function combineOutcomes(
   const desired: DesiredRecord[] = [];
   for (const [key, list] of byKey) {
     if (list.length === 1) {
+      const { record, file } = list[0]!;
+      // Per-object rules that depend on the fabric's configuration: errors, like the rest of validateDocument.
+      const configErrors = configIssues(record, config);
+      if (configErrors.length > 0) {
+        heldKeys.add(key);
+        counts.invalid++;
+        for (const message of configErrors)
+          file.errors.push({ line: record.line, message: `${record.kind} ${record.name}: ${message}` });
+        continue;
+      }
       // Shared with its file's outcome (a later sync may reuse it): never modified, copied below when it has warnings.
-      desired.push(list[0]!.record);
+      desired.push(record);
       continue;
     }
     heldKeys.add(key);
@@ -116,7 +138,7 @@ export function combineOutcomes(
       });
   }
 
-  const warnings = crossValidate(desired);
+  const warnings = crossValidate(desired, config);
   for (const [i, d] of desired.entries()) {
     const w = warnings.get(d.key);
     if (!w?.length) continue;
@@ -137,4 +159,12 @@ export function combineOutcomes(
     complete: scan.complete,
     outcomes: new Map(outcomes.map((o) => [o.path, o])),
   };
+}
+
+function configIssues(record: DesiredRecord, config: FabricConfig): string[] {
+  const kind = kindByName(record.kind);
+  if (!kind?.checkConfig) return [];
+  return kind
+    .checkConfig(effectiveSpec(kind, record.spec), config, { name: record.name, annotations: record.annotations })
+    .map((i) => i.message);
 }

@@ -1,0 +1,496 @@
+// One test per rule of fixtures/FABRIC-RULES.md that the project brought to the fabric's behaviour,
+// named after the rule's number and text. Per-object rules are errors (validateDocument),
+// configuration rules are errors once the configuration is known (checkConfig), cross-object rules
+// and hydration fields are warnings (crossValidate).
+import { describe, expect, it } from 'vitest';
+import { kindByName, type KindDef, type Spec } from '../../src/crds';
+import { configFromFabricator, HEDGEHOG_DEFAULTS } from '../../src/crds/fabricConfig';
+import { crossValidate, effectiveSpec, validateDocument, type CrossRecord } from '../../src/crds/validate';
+
+function kind(name: string): KindDef {
+  const k = kindByName(name);
+  if (!k) throw new Error(`no kind ${name}`);
+  return k;
+}
+
+/** The error messages of one document. */
+function errors(kindName: string, spec: unknown, metadata: Record<string, unknown> = { name: 'x-1' }): string[] {
+  const k = kind(kindName);
+  return validateDocument({ apiVersion: k.apiVersion, kind: kindName, metadata, spec }, k).errors.map((e) => e.message);
+}
+
+/** The errors of the configuration-dependent rules, with Hedgehog's defaults unless given. */
+function configErrors(kindName: string, spec: Spec, config = HEDGEHOG_DEFAULTS): string[] {
+  const k = kind(kindName);
+  return (k.checkConfig?.(effectiveSpec(k, spec), config, { name: 'x-1', annotations: {} }) ?? []).map(
+    (i) => i.message,
+  );
+}
+
+const rec = (kindName: string, name: string, spec: Spec): CrossRecord => ({
+  kind: kindName,
+  namespace: 'default',
+  name,
+  spec,
+});
+const warningsOf = (records: CrossRecord[], key: string) =>
+  (crossValidate(records).get(key) ?? []).map((i) => i.message);
+
+const vpc = (subnet: Spec, extra: Spec = {}) => ({
+  subnets: { default: { subnet: '10.0.1.0/24', vlan: 1001, ...subnet } },
+  ...extra,
+});
+const unbundled = (server: string, sw: string, extra: Spec = {}) => ({
+  unbundled: { link: { server: { port: server }, switch: { port: sw } }, ...extra },
+});
+const leaf = (extra: Spec = {}) => ({
+  role: 'server-leaf',
+  profile: 'vs',
+  asn: 65101,
+  ip: '172.30.0.11/21',
+  protocolIP: '172.30.8.1/32',
+  vtepIP: '172.30.12.1/32',
+  ...extra,
+});
+
+describe('VLANNamespace', () => {
+  it('#5 ranges are optional; 1-20 items when present', () => {
+    expect(errors('VLANNamespace', {})).toEqual([]);
+    expect(errors('VLANNamespace', { ranges: [] })).toEqual(['spec.ranges: expected at least 1 item, got a list']);
+  });
+  it('#8 ranges of one namespace do not overlap (error)', () => {
+    expect(
+      errors('VLANNamespace', {
+        ranges: [
+          { from: 100, to: 200 },
+          { from: 150, to: 300 },
+        ],
+      }),
+    ).toEqual([
+      'spec.ranges[1]: 150-300 overlaps range 100-200 of this namespace; expected ranges that do not overlap',
+    ]);
+  });
+  it('#9 no overlap with the IRB / TH5 reserved VLANs of the fabric configuration (error)', () => {
+    expect(configErrors('VLANNamespace', { ranges: [{ from: 3800, to: 3850 }] })).toEqual([
+      "spec.ranges[0]: 3800-3850 overlaps the fabric's VPC IRB VLANs 3000-3899; expected VLANs outside them",
+    ]);
+    expect(configErrors('VLANNamespace', { ranges: [{ from: 3950 }] })).toEqual([
+      'spec.ranges[0]: 3950 overlaps the VLANs 3900-3999 reserved for the TH5 workaround; expected VLANs outside them',
+    ]);
+    const moved = configFromFabricator({ spec: { config: { fabric: { vpcIRBVLANs: [{ from: 2000, to: 2099 }] } } } });
+    expect(configErrors('VLANNamespace', { ranges: [{ from: 3800, to: 3850 }] }, moved)).toEqual([]);
+    expect(configErrors('VLANNamespace', { ranges: [{ from: 2050 }] }, moved)).toHaveLength(1);
+  });
+});
+
+describe('IPv4Namespace', () => {
+  it('#10 name at most 11 characters (error)', () => {
+    expect(errors('IPv4Namespace', {}, { name: 'ipns-twelve1' })).toEqual([
+      'metadata.name: "ipns-twelve1" is 12 characters; the fabric allows at most 11 for an IPv4Namespace (it becomes a VRF name)',
+    ]);
+  });
+  it('#11 subnets with host bits are masked, not rejected (a hint only)', () => {
+    expect(errors('IPv4Namespace', { subnets: ['10.0.0.5/16'] })).toEqual([]);
+    expect(warningsOf([rec('IPv4Namespace', 'a', { subnets: ['10.0.0.5/16'] })], 'IPv4Namespace/default/a')).toEqual([
+      'spec.subnets[0]: 10.0.0.5/16 has host bits set; the fabric reads it as its network',
+    ]);
+  });
+  it('#12 at most 10 subnets (error)', () => {
+    const subnets = Array.from({ length: 11 }, (_, i) => `10.${i}.0.0/16`);
+    expect(errors('IPv4Namespace', { subnets })).toEqual([
+      'spec.subnets: 11 subnets; the fabric allows at most 10 in an IPv4Namespace',
+    ]);
+  });
+  it('#13 subnets do not overlap (error)', () => {
+    expect(errors('IPv4Namespace', { subnets: ['10.0.0.0/8', '10.1.0.0/16'] })).toEqual([
+      'spec.subnets[1]: 10.1.0.0/16 overlaps 10.0.0.0/8 of this namespace; expected subnets that do not overlap',
+    ]);
+  });
+  it('#14 no overlap with the reserved subnets of the fabric configuration (error)', () => {
+    expect(configErrors('IPv4Namespace', { subnets: ['172.30.0.0/16'] })[0]).toBe(
+      "spec.subnets[0]: 172.30.0.0/16 overlaps the fabric's management subnet 172.30.0.0/21; expected a subnet outside the reserved ones",
+    );
+  });
+  it('#15 subnets are optional', () => {
+    expect(errors('IPv4Namespace', {})).toEqual([]);
+  });
+});
+
+describe('Switch', () => {
+  it('#20 asn, ip, protocolIP (and vtepIP on leaves) absent: warnings, since hhfab hydrates them', () => {
+    expect(errors('Switch', { role: 'server-leaf', profile: 'vs' })).toEqual([]);
+    expect(warningsOf([rec('Switch', 's', { role: 'server-leaf', profile: 'vs' })], 'Switch/default/s')).toEqual([
+      'spec.asn: missing; it will be required by the fabric; usually filled by hhfab build',
+      'spec.ip: missing; it will be required by the fabric; usually filled by hhfab build',
+      'spec.protocolIP: missing; it will be required by the fabric; usually filled by hhfab build',
+      'spec.vtepIP: missing; for a leaf it will be required by the fabric; usually filled by hhfab build',
+    ]);
+  });
+  it('#21 no vtepIP on a spine (error)', () => {
+    expect(errors('Switch', { role: 'spine', profile: 'vs', vtepIP: '172.30.12.1/32' })).toEqual([
+      'spec.vtepIP: 172.30.12.1/32 is set on a spine; expected no VTEP IP on spine switches',
+    ]);
+  });
+  it('#22 profile required (error)', () => {
+    expect(errors('Switch', { role: 'spine' })).toEqual([
+      'spec.profile: is required (the name of a SwitchProfile, e.g. "vs"), got nothing',
+    ]);
+  });
+  it('#24 redundancy group and type set together (error)', () => {
+    expect(errors('Switch', { role: 'server-leaf', profile: 'vs', redundancy: { group: 'eslag-1' } })).toEqual([
+      'spec.redundancy.type: is required with redundancy group "eslag-1" (eslag), got nothing',
+    ]);
+    expect(errors('Switch', { role: 'server-leaf', profile: 'vs', redundancy: { type: 'eslag' } })).toEqual([
+      'spec.redundancy.group: is required with redundancy type eslag, got nothing',
+    ]);
+  });
+  it('#26 mclag redundancy: a deprecation warning naming ESLAG and the removing release', () => {
+    const sw = rec('Switch', 's', leaf({ redundancy: { group: 'm', type: 'mclag' } }));
+    expect(warningsOf([sw, rec('SwitchGroup', 'm', {})], 'Switch/default/s')).toEqual([
+      'spec.redundancy.type: MCLAG is deprecated and no longer supported by the fabric; use ESLAG instead (removed in Hedgehog release 26.03)',
+    ]);
+  });
+  it('#29 an unknown profile is a warning', () => {
+    expect(warningsOf([rec('Switch', 's', leaf({ profile: 'my-box' }))], 'Switch/default/s')).toEqual([
+      'spec.profile: SwitchProfile "my-box" is not one of the fabric\'s built-in profiles (e.g. "vs", "dell-s5248f-on"); expected a built-in profile name',
+    ]);
+  });
+  it('#32 hydration fields, when present, are checked against the fabric configuration (warnings)', () => {
+    const sw = leaf({ ip: '172.30.5.1/21', protocolIP: '10.0.0.1/32', vtepIP: '172.30.12.1/24', asn: 64000 });
+    expect(warningsOf([rec('Switch', 's', sw)], 'Switch/default/s')).toEqual([
+      'spec.ip: 172.30.5.1/21 is in the management DHCP range starting at 172.30.4.0; expected an address below it',
+      "spec.protocolIP: 10.0.0.1/32 is not in the fabric's protocol subnet 172.30.8.0/22",
+      'spec.vtepIP: 172.30.12.1/24 is a /24; expected a /32',
+      "spec.asn: 64000 is outside the fabric's leaf ASN range 65101-65533",
+    ]);
+    const spine = { role: 'spine', profile: 'vs', asn: 65200, ip: '172.30.0.2/21', protocolIP: '172.30.8.9/32' };
+    expect(warningsOf([rec('Switch', 'sp', spine)], 'Switch/default/sp')).toEqual([
+      "spec.asn: 65200 is not the fabric's spine ASN 65100",
+    ]);
+  });
+  it('#33 unique leaf ASN and VTEP IP, with the MCLAG exemption', () => {
+    const a = rec('Switch', 'a', leaf({ redundancy: { group: 'm', type: 'mclag' } }));
+    const b = rec(
+      'Switch',
+      'b',
+      leaf({ ip: '172.30.0.12/21', protocolIP: '172.30.8.2/32', redundancy: { group: 'm', type: 'mclag' } }),
+    );
+    const w = crossValidate([a, b, rec('SwitchGroup', 'm', {})]);
+    expect((w.get('Switch/default/b') ?? []).filter((i) => i.message.includes('also used'))).toEqual([]);
+  });
+});
+
+describe('Connection', () => {
+  it('#34 a second type key is ignored as the fabric does (a warning)', () => {
+    const spec = { ...unbundled('srv/eth0', 'leaf-01/E1/1'), external: { link: { switch: { port: 'leaf-01/E1/2' } } } };
+    expect(errors('Connection', spec)).toEqual([]);
+    expect(warningsOf([rec('Connection', 'c', spec)], 'Connection/default/c')).toContain(
+      'spec: has 2 connection types (unbundled, external); the fabric uses unbundled and ignores the others',
+    );
+  });
+  it('#36 unbundled/bundled: one switch, one server, unique ports (error)', () => {
+    const spec = {
+      bundled: {
+        links: [
+          { server: { port: 'srv/eth0' }, switch: { port: 'leaf-01/E1/1' } },
+          { server: { port: 'srv/eth1' }, switch: { port: 'leaf-02/E1/1' } },
+        ],
+      },
+    };
+    expect(errors('Connection', spec)).toEqual(['spec.bundled: names 2 switches; a bundled connection must name 1']);
+    const dup = {
+      bundled: {
+        links: [
+          { server: { port: 'srv/eth0' }, switch: { port: 'leaf-01/E1/1' } },
+          { server: { port: 'srv/eth1' }, switch: { port: 'leaf-01/E1/1' } },
+        ],
+      },
+    };
+    expect(errors('Connection', dup)).toEqual([
+      'spec.bundled.links[1].switch.port: port leaf-01/E1/1 is already used at spec.bundled.links[0].switch.port; expected unique ports',
+    ]);
+  });
+  it('#37 eslag: 1-4 switches, 1 server (error)', () => {
+    const links = ['a', 'b', 'c', 'd', 'e'].map((s, i) => ({
+      server: { port: `srv/eth${i}` },
+      switch: { port: `${s}/E1/1` },
+    }));
+    expect(errors('Connection', { eslag: { links } })).toEqual([
+      'spec.eslag: names 5 switches; a eslag connection must name 1-4',
+    ]);
+  });
+  it('#38 fabric: exactly 2 switches (error)', () => {
+    const spec = { fabric: { links: [{ spine: { port: 'spine-01/E1/1' }, leaf: { port: 'spine-01/E1/2' } }] } };
+    expect(errors('Connection', spec)).toEqual(['spec.fabric: names 1 switch; a fabric connection must name 2']);
+  });
+  it('#39 mclag: a deprecation warning naming ESLAG, other checks skipped', () => {
+    const spec = {
+      mclag: {
+        links: [
+          { server: { port: 's/e0' }, switch: { port: 'a/E1/1' } },
+          { server: { port: 's2/e0' }, switch: { port: 'a/E1/1' } },
+        ],
+      },
+    };
+    expect(errors('Connection', spec)).toEqual([]);
+    expect(warningsOf([rec('Connection', 'c', spec)], 'Connection/default/c')[0]).toContain(
+      'use eslag instead (removed in Hedgehog release 26.03)',
+    );
+  });
+  it('#41 server-facing MTU at most fabric MTU minus the offset (error)', () => {
+    expect(configErrors('Connection', unbundled('srv/eth0', 'leaf-01/E1/1', { mtu: 9100 }))).toEqual([
+      'spec.unbundled.mtu: 9100 is above the server-facing MTU 9036 (fabric MTU 9100 - offset 64)',
+    ]);
+    expect(configErrors('Connection', unbundled('srv/eth0', 'leaf-01/E1/1', { mtu: 9036 }))).toEqual([]);
+  });
+  it('#42 staticExternal: ip and nextHop present, nextHop inside ip (error)', () => {
+    const se = (sw: Spec) => ({ staticExternal: { link: { switch: { port: 'leaf-01/E1/1', ...sw } } } });
+    expect(errors('Connection', se({}))).toEqual([
+      'spec.staticExternal.link.switch.ip: is required (an IPv4 CIDR such as 10.99.0.1/24), got nothing',
+      'spec.staticExternal.link.switch.nextHop: is required (an IPv4 address inside ip), got nothing',
+    ]);
+    expect(errors('Connection', se({ ip: '10.99.0.1/24', nextHop: '10.98.0.1' }))).toEqual([
+      'spec.staticExternal.link.switch.nextHop: 10.98.0.1 is not inside 10.99.0.1/24; expected an address in it',
+    ]);
+  });
+  it('#43 staticExternal subnets canonical, 0.0.0.0/0 alone, no overlap (error)', () => {
+    const se = (subnets: string[]) => ({
+      staticExternal: { link: { switch: { port: 'leaf-01/E1/1', ip: '10.99.0.1/24', nextHop: '10.99.0.2', subnets } } },
+    });
+    expect(errors('Connection', se(['10.1.0.5/16']))).toEqual([
+      'spec.staticExternal.link.switch.subnets[0]: 10.1.0.5/16 has host bits set; expected a canonical prefix such as 10.1.0.0/16',
+    ]);
+    expect(errors('Connection', se(['0.0.0.0/0', '10.0.0.0/8']))[0]).toContain('expected the default route alone');
+    expect(errors('Connection', se(['10.0.0.0/8', '10.1.0.0/16']))[0]).toContain('overlaps 10.0.0.0/8');
+  });
+  it('#44 staticExternal subnets outside the reserved subnets (error)', () => {
+    const spec = {
+      staticExternal: {
+        link: { switch: { port: 'l/E1/1', ip: '10.99.0.1/24', nextHop: '10.99.0.2', subnets: ['172.30.128.0/24'] } },
+      },
+    };
+    expect(configErrors('Connection', spec)[0]).toContain("overlaps the fabric's fabric subnet 172.30.128.0/17");
+  });
+});
+
+describe('VPC', () => {
+  it('#52 name at most 11 characters and not starting with "ext." (error)', () => {
+    expect(errors('VPC', vpc({}), { name: 'vpc-twelve-1' })[0]).toContain('at most 11 for a VPC');
+    expect(errors('VPC', vpc({}), { name: 'ext.a' })).toEqual([
+      'metadata.name: "ext.a" starts with "ext."; expected a name without it (reserved for Externals)',
+    ]);
+  });
+  it('#53 1-20 subnets (error)', () => {
+    expect(errors('VPC', {})).toEqual(['spec.subnets: is empty; expected at least one subnet']);
+  });
+  it('#56 prefix length at most /30 (error)', () => {
+    expect(errors('VPC', vpc({ subnet: '10.0.1.0/31' }))).toEqual([
+      'spec.subnets.default.subnet: 10.0.1.0/31 is a /31; expected /30 or larger',
+    ]);
+  });
+  it('#57 no overlap with the reserved subnets (error)', () => {
+    expect(configErrors('VPC', vpc({ subnet: '172.30.8.0/24' }))).toEqual([
+      "spec.subnets.default.subnet: 172.30.8.0/24 overlaps the fabric's protocol subnet 172.30.8.0/22; expected a subnet outside the reserved ones",
+    ]);
+  });
+  it('#58 gateway defaults to network+1 and must be inside the subnet (error)', () => {
+    expect(errors('VPC', vpc({ gateway: '10.0.2.1' }))).toEqual([
+      'spec.subnets.default.gateway: 10.0.2.1 is not inside 10.0.1.0/24; expected an address in the subnet',
+    ]);
+    // Defaulted: the DHCP range may not start at the defaulted gateway 10.0.1.1.
+    expect(errors('VPC', vpc({ dhcp: { enable: true, range: { start: '10.0.1.1' } } }))).toEqual([
+      "spec.subnets.default.dhcp.range.start: 10.0.1.1 is the subnet's gateway; expected another address",
+    ]);
+  });
+  it('#60 VLANs unique inside the VPC (error)', () => {
+    const spec = { subnets: { a: { subnet: '10.0.1.0/24', vlan: 1001 }, b: { subnet: '10.0.2.0/24', vlan: 1001 } } };
+    expect(errors('VPC', spec)).toEqual([
+      'spec.subnets.b.vlan: 1001 is also the VLAN of subnet "a"; expected a VLAN per subnet (duplicate subnet VLANs)',
+    ]);
+  });
+  it('#61 subnets of one VPC do not overlap (error)', () => {
+    const spec = { subnets: { a: { subnet: '10.0.0.0/16', vlan: 1001 }, b: { subnet: '10.0.2.0/24', vlan: 1002 } } };
+    expect(errors('VPC', spec)).toEqual([
+      'spec.subnets.b.subnet: 10.0.2.0/24 overlaps subnet "a" (10.0.0.0/16); expected subnets that do not overlap',
+    ]);
+  });
+  it('#62 hostBGP: no DHCP (error)', () => {
+    expect(errors('VPC', vpc({ hostBGP: true, vlan: null, dhcp: { enable: true } }))).toEqual([
+      'spec.subnets.default.dhcp.enable: is true on a hostBGP subnet; expected no DHCP server there',
+    ]);
+  });
+  it('#63 relay and enable exclusive; relayVPC needs relay; relay is a prefix (error)', () => {
+    expect(errors('VPC', vpc({ dhcp: { enable: true, relay: '10.9.9.9/32' } }))[0]).toContain(
+      'expected either a DHCP relay or the DHCP server',
+    );
+    expect(errors('VPC', vpc({ dhcp: { relay: '10.9.9.9' } }))).toEqual([
+      'spec.subnets.default.dhcp.relay: "10.9.9.9" is not a prefix; expected an IPv4 CIDR such as 10.20.20.200/32',
+    ]);
+    expect(errors('VPC', vpc({ dhcp: { relayVPC: 'v2' } }))[0]).toContain('is set without dhcp.relay');
+  });
+  it('#64 range and options with DHCP disabled are dropped (accepted); static leases are refused', () => {
+    expect(errors('VPC', vpc({ dhcp: { range: { start: '10.0.1.10' }, options: { interfaceMTU: 50 } } }))).toEqual([]);
+    expect(errors('VPC', vpc({ dhcp: { static: { '0c:20:12:ff:00:01': { ip: '10.0.1.9' } } } }))).toEqual([
+      'spec.subnets.default.dhcp.static: static leases are set while dhcp.enable is not true; expected enable: true with them',
+    ]);
+  });
+  it('#65 DHCP range inside the subnet, not the network or gateway, start < end (error)', () => {
+    const range = (start: string, end: string) => vpc({ dhcp: { enable: true, range: { start, end } } });
+    expect(errors('VPC', range('10.0.1.0', '10.0.1.9'))[0]).toContain("is the subnet's network address");
+    expect(errors('VPC', range('10.0.1.50', '10.0.1.10'))).toEqual([
+      'spec.subnets.default.dhcp.range: start 10.0.1.50 is not below end 10.0.1.10; expected start < end',
+    ]);
+    expect(errors('VPC', range('10.0.1.10', '10.0.2.10'))).toEqual([
+      'spec.subnets.default.dhcp.range.end: 10.0.2.10 is not inside 10.0.1.0/24',
+    ]);
+    expect(errors('VPC', vpc({ dhcp: { enable: true } }))).toEqual([]);
+  });
+  it('#66 DHCP options: IPv6 server addresses accepted, MTU 96-9036 once defaulted', () => {
+    const opts = (options: Spec) => vpc({ dhcp: { enable: true, options } });
+    expect(errors('VPC', opts({ dnsServers: ['2001:db8::53', '10.0.0.53'] }))).toEqual([]);
+    expect(errors('VPC', opts({ dnsServers: ['dns.example'] }))[0]).toContain('"dns.example" is not an IP address');
+    expect(errors('VPC', opts({ interfaceMTU: 50 }))).toEqual([
+      'spec.subnets.default.dhcp.options.interfaceMTU: 50 is out of range; expected 96-9036',
+    ]);
+    expect(errors('VPC', opts({ interfaceMTU: 0, leaseTimeSeconds: 0 }))).toEqual([]);
+  });
+  it('#67 advertised route gateway inside the subnet (error)', () => {
+    const spec = vpc({
+      dhcp: { enable: true, options: { advertisedRoutes: [{ destination: '10.8.0.0/16', gateway: '10.9.0.1' }] } },
+    });
+    expect(errors('VPC', spec)).toEqual([
+      'spec.subnets.default.dhcp.options.advertisedRoutes[0].gateway: 10.9.0.1 is not inside 10.0.1.0/24',
+    ]);
+  });
+  it('#68 static leases: inside, not network/gateway/broadcast, unique (error)', () => {
+    const leases = (s: Record<string, string>) =>
+      vpc({ dhcp: { enable: true, static: Object.fromEntries(Object.entries(s).map(([m, ip]) => [m, { ip }])) } });
+    expect(errors('VPC', leases({ '0c:20:12:ff:00:01': '10.0.1.255' }))[0]).toContain(
+      "is the subnet's broadcast address",
+    );
+    expect(errors('VPC', leases({ '0c:20:12:ff:00:01': '10.0.1.1' }))[0]).toContain("is the subnet's gateway");
+    expect(errors('VPC', leases({ '0c:20:12:ff:00:01': '10.0.1.7', '0c:20:12:ff:00:02': '10.0.1.7' }))).toEqual([
+      'spec.subnets.default.dhcp.static["0c:20:12:ff:00:02"].ip: 10.0.1.7 is already leased to 0c:20:12:ff:00:01; expected one MAC per address',
+    ]);
+  });
+  it('#69 permit lists: at least 2 distinct existing subnets (error)', () => {
+    const spec = (permit: string[][]) => ({
+      subnets: { a: { subnet: '10.0.1.0/24', vlan: 1001 }, b: { subnet: '10.0.2.0/24', vlan: 1002 } },
+      permit,
+    });
+    expect(errors('VPC', spec([['a']]))).toEqual(['spec.permit[0]: names 1 subnet(s); expected at least 2']);
+    expect(errors('VPC', spec([['a', 'c']]))).toEqual([
+      'spec.permit[0]: names subnet "c", which this VPC does not have',
+    ]);
+    expect(errors('VPC', spec([['a', 'b', 'a']]))).toEqual([
+      'spec.permit[0]: names subnet "a" twice; expected distinct subnets',
+    ]);
+  });
+  it('#70 static routes: canonical prefix; next hops are not parsed', () => {
+    expect(errors('VPC', vpc({}, { staticRoutes: [{ prefix: '10.8.0.0/16', nextHops: ['next-hop-name'] }] }))).toEqual(
+      [],
+    );
+    expect(errors('VPC', vpc({}, { staticRoutes: [{ prefix: '10.8.0.1/16', nextHops: ['10.0.1.5'] }] }))).toEqual([
+      'spec.staticRoutes[0].prefix: 10.8.0.1/16 has host bits set; expected a canonical prefix such as 10.8.0.0/16',
+    ]);
+  });
+});
+
+describe('VPCAttachment, VPCPeering', () => {
+  it('#76 a bare VPC name means its subnet "default"', () => {
+    expect(effectiveSpec(kind('VPCAttachment'), { subnet: 'vpc-1', connection: 'c' }).subnet).toBe('vpc-1/default');
+  });
+  it('#77 the p2p-link annotation is an IPv4 /31 (error)', () => {
+    const meta = (v: string) => ({ name: 'a', annotations: { 'fabric.githedgehog.com/p2p-link': v } });
+    expect(errors('VPCAttachment', { subnet: 'v/default', connection: 'c' }, meta('172.30.5.0/31'))).toEqual([]);
+    expect(errors('VPCAttachment', { subnet: 'v/default', connection: 'c' }, meta('172.30.5.0/30'))).toEqual([
+      'metadata.annotations["fabric.githedgehog.com/p2p-link"]: "172.30.5.0/30" is not an IPv4 /31 prefix; expected one such as 172.30.5.0/31',
+    ]);
+  });
+  it('#85 a non-empty remote is refused (error), naming what to use instead', () => {
+    expect(errors('VPCPeering', { permit: [{ a: {}, b: {} }], remote: 'border' })[0]).toContain(
+      'the remote field is deprecated and no longer supported by the fabric',
+    );
+  });
+});
+
+describe('External, ExternalAttachment, ExternalPeering', () => {
+  it('#89 name at most 11 characters (error)', () => {
+    expect(errors('External', {}, { name: 'default--5835' })[0]).toContain('at most 11 for an External');
+  });
+  it('#90 communities ASN16:VAL16 without leading zeros (error)', () => {
+    expect(errors('External', { inboundCommunity: '0655:1' })[0]).toContain('expected a BGP community');
+    expect(errors('External', { inboundCommunity: '65102:5000' })).toEqual([]);
+  });
+  it('#91 static: no communities, at least one prefix, no overlap (error)', () => {
+    expect(errors('External', { static: { prefixes: [] } })).toEqual([
+      'spec.static.prefixes: is empty; a static External needs at least one prefix',
+    ]);
+    expect(errors('External', { static: { prefixes: ['10.0.0.0/8', '10.1.0.0/16'] } })[0]).toContain(
+      'overlaps 10.0.0.0/8',
+    );
+    expect(errors('External', { static: { prefixes: ['10.0.0.0/8'] }, outboundCommunity: '1:1' })[0]).toContain(
+      'set on a static External',
+    );
+  });
+  it('#93 spec.switch and spec.neighbor required by the CRD', () => {
+    expect(
+      errors('ExternalAttachment', { external: 'e', connection: 'c', static: { remoteIP: '10.0.0.1', proxy: true } }),
+    ).toEqual(['spec.switch is required', 'spec.neighbor is required']);
+  });
+  it('#95 BGP: switch.ip, neighbor.asn and neighbor.ip required (error)', () => {
+    expect(errors('ExternalAttachment', { external: 'e', connection: 'c', switch: {}, neighbor: {} })).toEqual([
+      'spec.switch.ip: is required for a BGP attachment (an IPv4 CIDR), got nothing',
+      'spec.neighbor.asn: is required for a BGP attachment (a non-zero ASN), got nothing',
+      'spec.neighbor.ip: is required for a BGP attachment (an IPv4 address), got nothing',
+    ]);
+  });
+  it('#96 static: switch/neighbor empty, exactly one of ip/proxy (error)', () => {
+    const st = (s: Spec, sw: Spec = {}) => ({
+      external: 'e',
+      connection: 'c',
+      switch: sw,
+      neighbor: {},
+      static: { remoteIP: '10.0.0.1', ...s },
+    });
+    expect(errors('ExternalAttachment', st({}))).toEqual([
+      'spec.static: has neither ip nor proxy: true; expected exactly one of them',
+    ]);
+    expect(errors('ExternalAttachment', st({ proxy: true }, { vlan: 100 }))[0]).toContain('expected them empty');
+  });
+  const acl = (stmt: Spec) => ({
+    external: 'e',
+    connection: 'c',
+    switch: { ip: '10.0.0.1/31' },
+    neighbor: { asn: 65000, ip: '10.0.0.0' },
+    inboundACL: {
+      statements: [{ seq: 10, action: 'permit', protocol: 'tcp', srcPrefix: 'any', dstPrefix: 'any', ...stmt }],
+    },
+  });
+  it('#97 ACL: seq at least 10 and unique, tcp/icmp/port-range rules (error)', () => {
+    expect(errors('ExternalAttachment', acl({ seq: 5 }))[0]).toContain("5 is reserved for the fabric's security rules");
+    expect(errors('ExternalAttachment', acl({ protocol: 'ip', portRangeBegin: 80, portRangeEnd: 80 }))[0]).toContain(
+      'expected protocol tcp or udp',
+    );
+    expect(errors('ExternalAttachment', acl({ portRangeBegin: 90, portRangeEnd: 80 }))[0]).toContain(
+      'expected begin <= end',
+    );
+  });
+  it('#98 ACL: established excludes flags; no flag with its negation (error)', () => {
+    expect(errors('ExternalAttachment', acl({ tcpFilters: { established: true, syn: true } }))[0]).toContain(
+      'expected established alone',
+    );
+    expect(errors('ExternalAttachment', acl({ tcpFilters: { syn: true, notSyn: true } }))[0]).toContain(
+      'both syn and its negation',
+    );
+  });
+  it('#100 ExternalPeering: names required, prefixes not parsed', () => {
+    const spec = (prefix: string) => ({
+      permit: { vpc: { name: 'v' }, external: { name: 'e', prefixes: [{ prefix }] } },
+    });
+    expect(errors('ExternalPeering', spec('anything'))).toEqual([]);
+    expect(errors('ExternalPeering', spec(''))).toEqual([
+      'spec.permit.external.prefixes[0].prefix: is required, got nothing',
+    ]);
+  });
+});
