@@ -8,7 +8,7 @@ import { text } from '../crds/spec';
 import { Prisma, queryRows } from '../db';
 import { recordsVersion } from '../records/recordsVersion';
 import { exportTopology, type ExportFormat } from './exports';
-import { buildTopology, type Topology } from './model';
+import { buildTopology, type Topology, type TopologyNode } from './model';
 
 export interface FabricTopology {
   /** The version of the records it was built from: the key of whatever is kept from it. */
@@ -18,6 +18,9 @@ export interface FabricTopology {
   vpcConnections: Map<string, string[]>;
   /** Every VPC of the fabric, by name. */
   vpcs: string[];
+  /** Defined switches and servers, links, nodes with warnings; and the nodes referenced but not defined. */
+  counts: { switches: number; servers: number; links: number; warnings: number };
+  missing: TopologyNode[];
   /** The JSON and the exports, written once: a large fabric's take longer than its picture. */
   texts: Map<ExportFormat | 'json', string>;
 }
@@ -71,7 +74,15 @@ async function build(fabricId: number, version: string): Promise<FabricTopology>
       messages: (r.validationMessages ?? []).map((m) => m.message),
     })),
   );
-  return { version, topology, vpcConnections, vpcs, texts: new Map() };
+  const counts = { switches: 0, servers: 0, links: topology.links.length, warnings: 0 };
+  const missing: TopologyNode[] = [];
+  for (const n of topology.nodes) {
+    if (n.validation.state === 'missing') missing.push(n);
+    else if (n.kind === 'Switch') counts.switches++;
+    else if (n.kind === 'Server') counts.servers++;
+    if (n.validation.state === 'warning') counts.warnings++;
+  }
+  return { version, topology, vpcConnections, vpcs, counts, missing, texts: new Map() };
 }
 
 /** The topology of the fabric's current records. */

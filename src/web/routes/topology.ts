@@ -50,22 +50,13 @@ pages.get('/:id/topology', can('view', 'fabric'), async (req, res) => {
     validation: query.validation === 'on',
   };
   const picture = topologyPicture(fabric, data, view);
-  const { nodes, links } = data.topology;
-  // Defined records only: missing ones are counted apart.
-  const count = (kind: string) =>
-    nodes.reduce((n, node) => n + (node.kind === kind && node.validation.state !== 'missing' ? 1 : 0), 0);
   res.render('fabrics/topology.njk', {
     fabric,
     view,
     picture,
     vpcs: data.vpcs,
-    counts: {
-      switches: count('Switch'),
-      servers: count('Server'),
-      links: links.length,
-      warnings: nodes.filter((n) => n.validation.state === 'warning').length,
-    },
-    missing: nodes.filter((n) => n.validation.state === 'missing'),
+    counts: data.counts,
+    missing: data.missing,
     query: (expand: string[]) => viewQuery(view, expand),
   });
 });
