@@ -62,3 +62,27 @@ for (const time of document.querySelectorAll('time[data-relative]')) {
   time.title = time.textContent;
   time.textContent = ago(new Date(time.dateTime));
 }
+
+// Menus (<details class="nav-menu">): one open at a time, closed by a click elsewhere or Escape.
+const menus = () => document.querySelectorAll('details.nav-menu[open]');
+document.addEventListener(
+  'toggle',
+  (event) => {
+    const opened = event.target;
+    if (!opened.matches?.('details.nav-menu') || !opened.open) return;
+    for (const other of menus()) if (other !== opened && !other.contains(opened)) other.open = false;
+  },
+  true,
+);
+document.addEventListener('click', (event) => {
+  // A chosen item (a download stays on the page) closes its menu too.
+  const chosen = event.target.closest('.nav-menu-panel a');
+  for (const menu of menus()) if (!menu.contains(event.target) || menu.contains(chosen)) menu.open = false;
+});
+document.addEventListener('keydown', (event) => {
+  if (event.key !== 'Escape') return;
+  for (const menu of menus()) {
+    menu.open = false;
+    menu.querySelector('summary').focus();
+  }
+});

@@ -34,6 +34,16 @@ export class Conflict extends HttpError {
   }
 }
 
+/** A value that must be unique is taken: a 409 that names the field, so that forms mark it. */
+export class FieldConflict extends Conflict {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message, { fields: { [field]: message } });
+  }
+}
+
 /** Field-level problems: `fields` maps a field name to its message. */
 export class ValidationError extends HttpError {
   constructor(

@@ -26,6 +26,16 @@ export const PERMISSIONS: Record<Role, Partial<Record<Resource, Action[]>>> = {
   },
 };
 
+/** Whether a role may change anything beyond its own tokens: only such a role is offered a write-enabled token. */
+export function canWrite(role: Role | undefined): boolean {
+  return (
+    !!role &&
+    Object.entries(PERMISSIONS[role]).some(
+      ([resource, actions]) => resource !== 'token' && actions.some((a) => a !== 'view'),
+    )
+  );
+}
+
 /** Whether a role may do an action on a resource. */
 export function allowed(role: Role | undefined, action: Action, resource: Resource): boolean {
   return !!role && (PERMISSIONS[role][resource]?.includes(action) ?? false);

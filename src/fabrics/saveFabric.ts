@@ -1,7 +1,7 @@
 import { recordChange } from '../audit';
 import { db, Prisma, type Fabric, type User } from '../db';
 import { GitopsDirectoryError, normalizeGitopsDirectory } from '../gitops/directory';
-import { Conflict, NotFound, ValidationError } from '../errors';
+import { Conflict, FieldConflict, NotFound, ValidationError } from '../errors';
 import { fabricSnapshot } from './present';
 import { declaredKind } from './revision';
 import { refreshSyncStatus } from '../sync/fabricStatus';
@@ -18,13 +18,21 @@ function directory(input: string): string {
   }
 }
 
-async function save<T>(work: Promise<T>, input: { name?: string; gitopsDirectory?: string }): Promise<T> {
-  return work.catch((err) => {
+async function save<T>(work: Promise<T>, input: { id?: number; name?: string; gitopsDirectory?: string }): Promise<T> {
+  return work.catch(async (err) => {
     if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
-      const target = String((err.meta as { target?: unknown } | undefined)?.target ?? err.message);
-      throw target.includes('name') && !target.includes('gitopsDirectory')
-        ? new Conflict(`a fabric named "${input.name}" already exists`)
-        : new Conflict(`another fabric already uses directory "${input.gitopsDirectory || '/'}" of this repository`);
+      // Which unique key it broke is asked of the table: the driver adapter's error does not
+      // always name the constraint, and the name is the likelier clash.
+      const named = await db().fabric.findFirst({
+        where: { name: input.name, ...(input.id && { id: { not: input.id } }) },
+        select: { id: true },
+      });
+      throw named
+        ? new FieldConflict('name', `a fabric named "${input.name}" already exists`)
+        : new FieldConflict(
+            'gitopsDirectory',
+            `another fabric already uses directory "${input.gitopsDirectory || '/'}" of this repository`,
+          );
     }
     if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2003')
       throw new ValidationError({ repositoryId: 'no such repository' });
@@ -94,7 +102,7 @@ export async function updateFabric(props: { id: number; patch: FabricPatch; user
       await refreshSyncStatus(tx, props.id);
       return tx.fabric.findUniqueOrThrow({ where: { id: props.id } });
     }),
-    { name: data.name ?? before.name, gitopsDirectory: data.gitopsDirectory ?? before.gitopsDirectory },
+    { id: props.id, name: data.name ?? before.name, gitopsDirectory: data.gitopsDirectory ?? before.gitopsDirectory },
   );
   await recordChange({
     user: props.user,

@@ -4,7 +4,7 @@ import { db, Prisma, type GitRepository, type User } from '../db';
 import { checkRepositoryUrl } from '../gitops/url';
 import { encryptSecret } from '../secrets/crypto';
 import { registerSecret } from '../secrets/redact';
-import { Conflict, NotFound, ValidationError } from '../errors';
+import { Conflict, FieldConflict, NotFound, ValidationError } from '../errors';
 import { repositorySnapshot } from './present';
 import type { RepositoryInput, RepositoryPatch } from './schema';
 
@@ -35,7 +35,7 @@ function check(r: { url: string; authType: string; username?: string | null; has
 function uniqueName<T>(name: string, work: Promise<T>): Promise<T> {
   return work.catch((err) => {
     if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002')
-      throw new Conflict(`a repository named "${name}" already exists`);
+      throw new FieldConflict('name', `a repository named "${name}" already exists`);
     throw err;
   });
 }

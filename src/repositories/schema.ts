@@ -28,7 +28,8 @@ const fields = {
       .nullable()
       .optional(),
   ),
-  timeoutSeconds: z.coerce.number().int().min(1).max(3600).optional(),
+  // An empty form field keeps the default.
+  timeoutSeconds: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(3600).optional()),
 };
 
 /** Repository create body (API and form). `secret` is the token, the password or the private key, by authType. */

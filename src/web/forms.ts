@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { HttpError, ValidationError } from '../errors';
+import { FieldConflict, HttpError, ValidationError } from '../errors';
 
 /**
  * Runs a form submission: on a field error the form is rendered again with the messages beside
@@ -13,8 +13,9 @@ export async function handleForm(
   try {
     await work();
   } catch (err) {
-    const values = { ...(req.body as Record<string, unknown>), secret: '', password: '' };
+    const values = { ...(req.body as Record<string, unknown>), secret: '', sshKey: '', password: '' };
     if (err instanceof ValidationError) return render(values, err.fields, 400);
+    if (err instanceof FieldConflict) return render(values, { [err.field]: err.message }, 409);
     if (err instanceof HttpError && err.status === 409) return render(values, { _: err.message }, 409);
     throw err;
   }

@@ -32,29 +32,22 @@ describe('the admin sets up a repository and a fabric in the browser', async () 
     await page.waitForURL('**/repositories/new');
   });
 
-  it('shows the credential fields of the chosen authentication type only', async () => {
+  it('shows the credential fields of the chosen authentication type only: a password input, a textarea only for an SSH key', async () => {
     const { page } = admin;
     const username = page.getByLabel('Username', { exact: true });
     const secret = page.getByLabel('Secret', { exact: true });
+    const key = page.getByLabel('SSH private key');
     const knownHosts = page.getByLabel('Known hosts');
+    const shown = async () =>
+      Promise.all([username.isVisible(), secret.isVisible(), key.isVisible(), knownHosts.isVisible()]);
     expect(await page.getByLabel('Authentication').inputValue()).toBe('none');
-    expect([await username.isVisible(), await secret.isVisible(), await knownHosts.isVisible()]).toEqual([
-      false,
-      false,
-      false,
-    ]);
+    expect(await shown()).toEqual([false, false, false, false]);
     await page.getByLabel('Authentication').selectOption({ label: 'SSH key' });
-    expect([await username.isVisible(), await secret.isVisible(), await knownHosts.isVisible()]).toEqual([
-      false,
-      true,
-      true,
-    ]);
+    expect(await shown()).toEqual([false, false, true, true]);
+    expect(await key.evaluate((el) => el.tagName)).toBe('TEXTAREA');
     await page.getByLabel('Authentication').selectOption({ label: 'Username and password' });
-    expect([await username.isVisible(), await secret.isVisible(), await knownHosts.isVisible()]).toEqual([
-      true,
-      true,
-      false,
-    ]);
+    expect(await shown()).toEqual([true, true, false, false]);
+    expect(await secret.getAttribute('type')).toBe('password');
   });
 
   it('adds the repository with a username and password, and never shows the password again', async () => {

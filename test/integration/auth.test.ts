@@ -131,7 +131,7 @@ describe('API tokens', () => {
   it('provisions a token with a password, and /me answers who holds it', async () => {
     const res = await request(app)
       .post('/api/v1/tokens/provision')
-      .send({ username: admin.username, password: PASSWORD, name: 'ci' });
+      .send({ username: admin.username, password: PASSWORD, name: 'ci', writeEnabled: true });
     expect(res.status).toBe(201);
     expect(res.body.token).toMatch(/^hhfm_/);
     const me = await request(app).get('/api/v1/me').set('Authorization', `Bearer ${res.body.token}`);
@@ -176,7 +176,7 @@ describe('API tokens', () => {
     expect((await request(app).get('/api/v1/me').set('Authorization', `Bearer ${token}`)).status).toBe(200);
     const list = await agent.get('/admin/tokens');
     expect(list.text).not.toContain(token);
-    const id = /action="\/admin\/tokens\/(\d+)\/delete"/.exec(list.text)![1];
+    const id = /href="\/admin\/tokens\/(\d+)\/delete"/.exec(list.text)![1];
     await agent.post(`/admin/tokens/${id}/delete`).type('form').send({ _csrf: csrf });
     expect((await request(app).get('/api/v1/me').set('Authorization', `Bearer ${token}`)).status).toBe(401);
   });

@@ -9,7 +9,8 @@ import { NotFound } from '../../errors';
 import { handleForm } from '../forms';
 import { can } from '../middleware/auth';
 import { flash } from '../middleware/flash';
-import { fabricRecordsTable } from '../lists/fabricRecords';
+import { downloadName, streamDownload } from '../exportList';
+import { fabricRecordsExport, fabricRecordsTable } from '../lists/fabricRecords';
 import { fabricListSpec, loadFabrics } from '../lists/fabricList';
 import { buildListView, listRows, parseListQuery } from '../listView';
 import { parseInput } from '../validate';
@@ -78,6 +79,13 @@ pages.post('/', can('add', 'fabric'), (req, res) =>
 
 pages.get('/:id', can('view', 'fabric'), async (req, res) => {
   const fabric = await load(req.params.id);
+  const download = fabricRecordsExport(fabric.id, req.query);
+  if (download)
+    return streamDownload(res, {
+      format: download.format,
+      filename: downloadName([fabric.name, download.kindSlug], download.format),
+      chunks: download.chunks,
+    });
   const [runs, activeRun, lastRun] = await Promise.all([
     db().syncRun.findMany({
       where: { fabricId: fabric.id },
@@ -119,6 +127,17 @@ pages.post('/:id', can('change', 'fabric'), async (req, res) => {
     },
     (values, errors, status) => renderForm(res, fabric, values, errors, status),
   );
+});
+
+pages.get('/:id/delete', can('delete', 'fabric'), async (req, res) => {
+  const fabric = await load(req.params.id);
+  res.render('confirm.njk', {
+    title: `Delete fabric ${fabric.name}?`,
+    message: `The fabric, its ${fabric.cachedCrdCount} records and its sync history leave this app. Git is not touched: the YAML stays in ${fabric.repository.name}.`,
+    action: `/fabrics/${fabric.id}/delete`,
+    button: 'Delete fabric',
+    cancel: `/fabrics/${fabric.id}`,
+  });
 });
 
 pages.post('/:id/delete', can('delete', 'fabric'), async (req, res) => {

@@ -25,6 +25,12 @@ async function load(id: unknown) {
   return repo;
 }
 
+/** The form has a password input for a token or password and a textarea for a key: the one of the chosen type is the secret. */
+function formBody(body: Record<string, unknown>): Record<string, unknown> {
+  const { sshKey, secret, ...rest } = body;
+  return { ...rest, secret: rest.authType === 'ssh_key' ? sshKey : secret };
+}
+
 const authOptions = Object.entries(AUTH_TYPE).map(([value, c]) => ({ value, label: c.label }));
 
 function renderForm(
@@ -54,7 +60,7 @@ pages.post('/', can('add', 'repository'), (req, res) =>
   handleForm(
     req,
     async () => {
-      const repo = await createRepository({ input: parseInput(RepositoryInput, req.body), user: req.user! });
+      const repo = await createRepository({ input: parseInput(RepositoryInput, formBody(req.body)), user: req.user! });
       flash(req, 'success', `Repository ${repo.name} created. Test the connection next.`);
       res.redirect(`/repositories/${repo.id}`);
     },
@@ -92,7 +98,7 @@ pages.post('/:id', can('change', 'repository'), async (req, res) => {
   await handleForm(
     req,
     async () => {
-      const body = req.body as Record<string, unknown>;
+      const body = formBody(req.body);
       await updateRepository({
         id: repo.id,
         patch: parseInput(RepositoryPatch, { ...body, clearSecret: body.clearSecret === 'on' }),
@@ -103,6 +109,20 @@ pages.post('/:id', can('change', 'repository'), async (req, res) => {
     },
     (values, errors, status) => renderForm(res, repo, values, errors, status),
   );
+});
+
+pages.get('/:id/delete', can('delete', 'repository'), async (req, res) => {
+  const repo = await load(req.params.id);
+  res.render('confirm.njk', {
+    title: `Delete repository ${repo.name}?`,
+    message: repo.fabrics.length
+      ? `It cannot be deleted while ${repo.fabrics.length} fabrics use it: delete or move them first.`
+      : `The repository's settings and stored credentials leave this app. The git remote is not touched.`,
+    details: repo.fabrics.map((f) => `used by fabric ${f.name}`),
+    action: `/repositories/${repo.id}/delete`,
+    button: 'Delete repository',
+    cancel: `/repositories/${repo.id}`,
+  });
 });
 
 pages.post('/:id/delete', can('delete', 'repository'), async (req, res) => {

@@ -1,9 +1,11 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { canWrite } from '../../auth/permissions';
 import { createToken } from '../../auth/tokens';
 import { authenticate } from '../../auth/users';
-import { db } from '../../db';
-import { NotFound, Unauthorized } from '../../errors';
+import { recordChange } from '../../audit';
+import { db, type User } from '../../db';
+import { NotFound, Unauthorized, ValidationError } from '../../errors';
 import { can, open, signedIn } from '../middleware/auth';
 import { flash } from '../middleware/flash';
 import { parseInput } from '../validate';
@@ -26,8 +28,8 @@ export const ProvisionInput = z.object({
   username: z.string().min(1, 'required'),
   password: z.string().min(1, 'required'),
   name: z.string().trim().min(1).max(100).default('provisioned'),
-  // As NetBox's tokens: write-enabled unless asked otherwise.
-  writeEnabled: z.boolean().default(true),
+  // Read-only unless asked otherwise (and only a role that can write may ask).
+  writeEnabled: z.boolean().default(false),
 });
 
 function present(t: {
@@ -50,28 +52,90 @@ function present(t: {
   };
 }
 
+/** A token for a user: write access only for a role that can write; the change is logged (never the token). */
+async function issueToken(
+  user: Pick<User, 'id' | 'username' | 'role'>,
+  input: { name: string; writeEnabled: boolean; expiresAt?: Date },
+) {
+  if (input.writeEnabled && !canWrite(user.role))
+    throw new ValidationError({ writeEnabled: `a ${user.role}'s tokens are read-only: the role cannot write` });
+  const created = await createToken({ userId: user.id, ...input });
+  await recordChange({
+    user,
+    action: 'create',
+    objectType: 'ApiToken',
+    objectId: created.record.id,
+    objectLabel: `${user.username}/${created.record.name}`,
+    after: present(created.record),
+  });
+  return created;
+}
+
+/** Revokes one of the user's own tokens, logged. */
+async function revokeToken(user: Pick<User, 'id' | 'username'>, id: number): Promise<void> {
+  const token = await db().apiToken.findFirst({ where: { id, userId: user.id } });
+  if (!token) throw new NotFound('token');
+  await db().apiToken.delete({ where: { id: token.id } });
+  await recordChange({
+    user,
+    action: 'delete',
+    objectType: 'ApiToken',
+    objectId: token.id,
+    objectLabel: `${user.username}/${token.name}`,
+    before: present(token),
+  });
+}
+
+function ownTokens(userId: number) {
+  return db().apiToken.findMany({ where: { userId }, orderBy: { createdAt: 'desc' } });
+}
+
 pages.get('/', can('view', 'token'), async (req, res) => {
-  const tokens = await db().apiToken.findMany({ where: { userId: req.user!.id }, orderBy: { createdAt: 'desc' } });
-  res.render('tokens/list.njk', { tokens, values: { writeEnabled: true }, errors: {} });
+  res.render('tokens/list.njk', {
+    tokens: await ownTokens(req.user!.id),
+    values: { writeEnabled: false },
+    errors: {},
+    canWrite: canWrite(req.user!.role),
+  });
 });
 
 pages.post('/', can('add', 'token'), async (req, res) => {
-  const input = TokenInput.safeParse(req.body);
-  if (!input.success) {
-    const tokens = await db().apiToken.findMany({ where: { userId: req.user!.id }, orderBy: { createdAt: 'desc' } });
-    const errors = Object.fromEntries(input.error.issues.map((i) => [i.path.join('.'), i.message]));
-    return res.status(400).render('tokens/list.njk', { tokens, values: req.body, errors });
+  let created;
+  try {
+    created = await issueToken(req.user!, parseInput(TokenInput, req.body));
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    const tokens = await ownTokens(req.user!.id);
+    return res
+      .status(400)
+      .render('tokens/list.njk', { tokens, values: req.body, errors: err.fields, canWrite: canWrite(req.user!.role) });
   }
-  const { token, record } = await createToken({ userId: req.user!.id, ...input.data });
-  const tokens = await db().apiToken.findMany({ where: { userId: req.user!.id }, orderBy: { createdAt: 'desc' } });
+  const tokens = await ownTokens(req.user!.id);
   // Shown once, in this response only: it is not stored and cannot be shown again.
   res.setHeader('Cache-Control', 'no-store');
-  res.render('tokens/list.njk', { tokens, created: { token, name: record.name }, values: {}, errors: {} });
+  res.render('tokens/list.njk', {
+    tokens,
+    created: { token: created.token, name: created.record.name },
+    values: {},
+    errors: {},
+    canWrite: canWrite(req.user!.role),
+  });
+});
+
+pages.get('/:id/delete', can('delete', 'token'), async (req, res) => {
+  const token = await db().apiToken.findFirst({ where: { id: Number(req.params.id) || 0, userId: req.user!.id } });
+  if (!token) throw new NotFound('token');
+  res.render('confirm.njk', {
+    title: `Revoke token ${token.name}?`,
+    message: `Programs using the token ${token.prefix}… lose access at once. This cannot be undone.`,
+    action: `/admin/tokens/${token.id}/delete`,
+    button: 'Revoke token',
+    cancel: '/admin/tokens',
+  });
 });
 
 pages.post('/:id/delete', can('delete', 'token'), async (req, res) => {
-  const { count } = await db().apiToken.deleteMany({ where: { id: Number(req.params.id) || 0, userId: req.user!.id } });
-  if (!count) throw new NotFound('token');
+  await revokeToken(req.user!, Number(req.params.id) || 0);
   flash(req, 'success', 'Token revoked.');
   res.redirect('/admin/tokens');
 });
@@ -93,13 +157,12 @@ api.post('/tokens/provision', open, async (req, res) => {
   const user = await authenticate(input.username, input.password);
   if (!user) throw new Unauthorized('wrong username or password, or the account is disabled');
   await loginSucceeded(req.ip ?? '', input.username);
-  const { token, record } = await createToken({ userId: user.id, name: input.name, writeEnabled: input.writeEnabled });
+  const { token, record } = await issueToken(user, input);
   res.setHeader('Cache-Control', 'no-store');
   res.status(201).json({ ...present(record), token, user: { id: user.id, username: user.username, role: user.role } });
 });
 
 api.delete('/tokens/:id', can('delete', 'token'), async (req, res) => {
-  const { count } = await db().apiToken.deleteMany({ where: { id: Number(req.params.id) || 0, userId: req.user!.id } });
-  if (!count) throw new NotFound('token');
+  await revokeToken(req.user!, Number(req.params.id) || 0);
   res.status(204).end();
 });

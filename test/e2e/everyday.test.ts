@@ -1,0 +1,214 @@
+// Issue 12's everyday defects, as the people who met them: the fabric page's exports, the
+// record page's YAML, the menus, and every page at 390 px (a phone).
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { commitDirectory } from '../helpers/gitServer';
+import { SEED } from '../helpers/sync';
+import { loginAs, screenshot, useBrowserApp, watchConsole, type Person } from './helpers';
+
+// Code run in the page (evaluate) sees the DOM; the project's types do not include it.
+declare const document: any;
+declare const window: any;
+declare function getComputedStyle(element: any): any;
+type Element = any;
+
+const e2e = await useBrowserApp();
+const { harness } = e2e;
+const DIR = 'gitops/hedgehog/fabric-1/';
+
+/** The colour of an element's text and of the nearest background behind it, as [r, g, b]. */
+async function colours(page: Page, selector: string): Promise<{ text: number[]; background: number[] }[]> {
+  return page.locator(selector).evaluateAll((elements) => {
+    // Any CSS colour (Tabler's are oklch) as sRGB through a canvas pixel; alpha 0 is no colour.
+    const context = document.createElement('canvas').getContext('2d', { willReadFrequently: true })!;
+    const pixel = (c: string) => {
+      context.clearRect(0, 0, 1, 1);
+      context.fillStyle = c;
+      context.fillRect(0, 0, 1, 1);
+      return [...context.getImageData(0, 0, 1, 1).data];
+    };
+    const rgb = (c: string) => pixel(c).slice(0, 3);
+    const background = (el: Element | null): number[] => {
+      for (; el; el = el.parentElement) {
+        const c = getComputedStyle(el).backgroundColor;
+        if (pixel(c)[3]! > 0) return rgb(c);
+      }
+      return [255, 255, 255];
+    };
+    return elements.map((el) => ({ text: rgb(getComputedStyle(el).color), background: background(el) }));
+  });
+}
+
+/** WCAG contrast ratio of two sRGB colours. */
+function contrast(a: number[], b: number[]): number {
+  const lum = (c: number[]) => {
+    const [r, g, bl] = c.map((v) => {
+      const s = v / 255;
+      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * bl!;
+  };
+  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
+  return (hi! + 0.05) / (lo! + 0.05);
+}
+
+/** How much wider than the viewport the page is (0 when it fits). */
+function overflow(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+}
+
+describe('everyday pages of a synced fabric', async () => {
+  const repo = await harness.repository();
+  await commitDirectory(repo.bare, `${SEED}/v1-735989ad`, '', 'v1');
+  const fabric = await harness.fabric(repo.id, DIR);
+  const run = await harness.sync(fabric.id);
+  let viewer: Person;
+  let recordPath = '';
+
+  it('downloads the fabric page exports as the fabric records, not the page', async () => {
+    expect(run.status).toBe('partial');
+    viewer = await e2e.person('viewer');
+    const { page } = viewer;
+    await page.goto(`/fabrics/${fabric.id}?kind=Connection`);
+    const menu = page.locator('#records details', { has: page.locator('summary', { hasText: 'Export' }) });
+    const total = Number((await page.getByTestId('list-count').innerText()).match(/of (\d+)/)![1]);
+    expect(total).toBeGreaterThan(10);
+    const texts: Record<string, string> = {};
+    for (const format of ['csv', 'yaml', 'json']) {
+      await menu.locator('summary').click();
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        menu.locator(`[data-export="${format}"]`).click(),
+      ]);
+      expect(download.suggestedFilename()).toBe(`${fabric.name}-connections.${format}`);
+      const path = await download.path();
+      texts[format] = (await import('node:fs')).readFileSync(path, 'utf8');
+      expect(texts[format]).not.toContain('<html');
+    }
+    expect(texts.csv!.trim().split('\r\n')).toHaveLength(total + 1);
+    expect(texts.csv!.split('\r\n')[0]).toMatch(/^Name,Namespace,/);
+    const docs = parseAllDocuments(texts.yaml!).map((d) => d.toJS());
+    expect(docs).toHaveLength(total);
+    expect(docs.every((d) => d.kind === 'Connection')).toBe(true);
+    const json = JSON.parse(texts.json!) as { kind: string; fabricId: number }[];
+    expect(json).toHaveLength(total);
+    expect(json.every((r) => r.kind === 'Connection' && r.fabricId === fabric.id)).toBe(true);
+  });
+
+  it('shows every character of the YAML on the record page', async () => {
+    const { page } = viewer;
+    await page.goto(`/fabrics/${fabric.id}?kind=Connection`);
+    await page.locator('table[data-list] tbody tr td:first-child a').first().click();
+    await page.waitForURL(/\/crds\/connections\/\d+$/);
+    recordPath = new URL(page.url()).pathname;
+    const yaml = page.locator('pre.spec-yaml');
+    expect(await yaml.innerText()).toContain('spec:');
+    // The <pre> itself (colons, dashes, braces are its own text) and every highlighted piece.
+    const all = await colours(page, 'pre.spec-yaml, pre.spec-yaml span');
+    for (const { text, background } of all) expect(contrast(text, background)).toBeGreaterThan(4.5);
+    await screenshot(page, 'record-yaml');
+  });
+
+  it('opens the CRDs menu below the navigation, styled as a menu, and closes it with Escape', async () => {
+    const { page } = viewer;
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    const summary = nav.locator('summary', { hasText: 'CRDs' });
+    await summary.click();
+    const panel = nav.locator('.nav-menu[open] .nav-menu-panel');
+    const panelBox = (await panel.boundingBox())!;
+    // Under the bar's links, not over any of them.
+    for (const link of await page.locator('header .nav-link').all()) {
+      const box = (await link.boundingBox())!;
+      expect(box.y + box.height, await link.innerText()).toBeLessThanOrEqual(panelBox.y);
+    }
+    const item = panel.getByRole('link', { name: 'Connections', exact: true });
+    const style = await item.evaluate((el) => {
+      const s = getComputedStyle(el);
+      return { padding: parseFloat(s.paddingLeft), display: s.display, decoration: s.textDecorationLine };
+    });
+    expect(style).toEqual({ padding: expect.any(Number), display: 'flex', decoration: 'none' });
+    expect(style.padding).toBeGreaterThanOrEqual(8);
+    const shadow = await panel.evaluate((el) => getComputedStyle(el).boxShadow);
+    expect(shadow).not.toBe('none');
+    await screenshot(page, 'menu-crds');
+    await page.keyboard.press('Escape');
+    expect(await nav.locator('.nav-menu[open]').count()).toBe(0);
+    // One menu at a time: opening the user menu closes the CRDs menu.
+    await summary.click();
+    await page.locator('.user-menu summary').click();
+    expect(await page.locator('details.nav-menu[open]').count()).toBe(1);
+    const userPanel = (await page.locator('.user-menu .nav-menu-panel').boundingBox())!;
+    const userSummary = (await page.locator('.user-menu summary').boundingBox())!;
+    expect(userPanel.y).toBeGreaterThanOrEqual(userSummary.y + userSummary.height);
+    expect(userPanel.x + userPanel.width).toBeLessThanOrEqual(1440);
+    await page.locator('h1').click();
+    expect(await page.locator('details.nav-menu[open]').count()).toBe(0);
+  });
+
+  describe('at 390 px', () => {
+    let page: Page;
+    const problems: string[] = [];
+
+    it('collapses the navigation behind a Menu button that opens without JavaScript', async () => {
+      const context = await e2e.browser.newContext({
+        baseURL: e2e.baseUrl,
+        viewport: { width: 390, height: 844 },
+        javaScriptEnabled: false,
+      });
+      page = await context.newPage();
+      problems.push(...watchConsole(page));
+      await loginAs(page, 'viewer').catch(() => undefined);
+      await page.goto('/');
+      const nav = page.getByRole('navigation', { name: 'Main' });
+      expect(await nav.isVisible()).toBe(false);
+      const header = await page.locator('header.navbar').boundingBox();
+      expect(header!.height).toBeLessThan(80);
+      await page.locator('label', { hasText: 'Menu' }).click();
+      expect(await nav.isVisible()).toBe(true);
+      expect(await nav.getByRole('link', { name: 'Fabrics' }).isVisible()).toBe(true);
+      await screenshot(page, 'narrow-menu-open');
+      expect(await overflow(page)).toBe(0);
+    });
+
+    for (const [name, path] of [
+      ['dashboard', () => '/'],
+      ['fabric', () => `/fabrics/${fabric.id}`],
+      ['list', () => '/crds/connections'],
+      ['record', () => recordPath],
+      ['sync run', () => `/sync-runs/${run.id}`],
+      ['changes', () => '/changes'],
+    ] as const) {
+      it(`fits the ${name} page in the viewport, tables scrolling inside their card`, async () => {
+        await page.goto(path());
+        await screenshot(page, `narrow-${name.replace(' ', '-')}`);
+        expect(await overflow(page)).toBe(0);
+        for (const table of await page.locator('.card table').all()) {
+          const box = await table.evaluate((el) => {
+            const card = el.closest('.card')!.getBoundingClientRect();
+            // The list's .table-responsive, or the table itself (a block that scrolls).
+            const scroller = el.parentElement!.classList.contains('table-responsive') ? el.parentElement! : el;
+            return {
+              cardRight: card.right,
+              scrolls: getComputedStyle(scroller).overflowX === 'auto' || scroller.scrollWidth <= scroller.clientWidth,
+            };
+          });
+          expect(box.cardRight).toBeLessThanOrEqual(390);
+          expect(box.scrolls).toBe(true);
+        }
+      });
+    }
+
+    it('wraps the full commit SHA on the fabric page', async () => {
+      await page.goto(`/fabrics/${fabric.id}`);
+      const sha = page.locator('tr', { has: page.locator('th', { hasText: 'Synced commit' }) }).locator('code');
+      const box = await sha.boundingBox();
+      expect(box!.x + box!.width).toBeLessThanOrEqual(390);
+      expect((await sha.innerText()).replace(/\s/g, '')).toMatch(/^[0-9a-f]{40}$/);
+    });
+
+    it('met no console error', () => expect(problems).toEqual([]));
+  });
+
+  it('met no console error or CSP violation on any page', () => expect(viewer.problems).toEqual([]));
+});
