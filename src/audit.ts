@@ -8,6 +8,8 @@ export async function recordChange(props: {
   objectType: string;
   objectId: number;
   objectLabel: string;
+  /** Who did it when no person did (e.g. "repository check (schedule)"). */
+  actorLabel?: string;
   before?: object | null;
   after?: object | null;
   tx?: Prisma.TransactionClient;
@@ -15,7 +17,7 @@ export async function recordChange(props: {
   await (props.tx ?? db()).changeRecord.create({
     data: {
       userId: props.user?.id ?? null,
-      actorLabel: props.user?.username ?? 'system',
+      actorLabel: props.user?.username ?? props.actorLabel ?? 'system',
       action: props.action,
       objectType: props.objectType,
       objectId: props.objectId,

@@ -39,6 +39,7 @@ const schema = z.object({
   WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   GIT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  REPOSITORY_CHECK_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   ALLOW_INSECURE_GIT: bool.default(false),
   TRUST_PROXY: bool.default(false),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
@@ -59,6 +60,8 @@ export interface Config {
   webConcurrency: number;
   workerConcurrency: number;
   gitTimeoutMs: number;
+  /** Every repository's health check (ls-remote) runs this often while it succeeds. */
+  repositoryCheckIntervalMs: number;
   allowInsecureGit: boolean;
   trustProxy: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -84,6 +87,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, localDir = join
       throw new ConfigError(`Invalid configuration:\n  SECRET_KEYS_PREVIOUS[${i}]: ${r.error.issues[0]?.message}`);
     return r.data;
   });
+
+  // Production checks every repository at most every 10 s; tests and development may go down to 1 s.
+  if (c.NODE_ENV === 'production' && c.REPOSITORY_CHECK_INTERVAL_SECONDS < 10)
+    throw new ConfigError(
+      'Invalid configuration:\n  REPOSITORY_CHECK_INTERVAL_SECONDS: at least 10 in production (every repository is checked this often)',
+    );
 
   let secretKey = c.SECRET_KEY;
   let sessionSecret = c.SESSION_SECRET;
@@ -118,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, localDir = join
     webConcurrency: c.WEB_CONCURRENCY,
     workerConcurrency: c.WORKER_CONCURRENCY,
     gitTimeoutMs: c.GIT_TIMEOUT_SECONDS * 1000,
+    repositoryCheckIntervalMs: c.REPOSITORY_CHECK_INTERVAL_SECONDS * 1000,
     allowInsecureGit: c.ALLOW_INSECURE_GIT,
     trustProxy: c.TRUST_PROXY,
     logLevel: c.LOG_LEVEL,

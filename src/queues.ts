@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 
 export const SYNC_QUEUE = 'sync';
 export const MAINTENANCE_QUEUE = 'maintenance';
+export const REPOSITORY_CHECK_QUEUE = 'repository-checks';
 
 /** BullMQ keys live under this installation's prefix, beside the sessions. */
 export function bullPrefix(): string {
@@ -15,6 +16,7 @@ export function bullPrefix(): string {
 let connection: Redis | undefined;
 let syncQueue: Queue | undefined;
 let maintenanceQueue: Queue | undefined;
+let repositoryCheckQueue: Queue | undefined;
 
 // Producers fail fast when Redis is down (after two reconnect attempts): a sync request answers
 // with an error instead of hanging; only workers wait for Redis to come back.
@@ -43,12 +45,21 @@ export function maintenance(): Queue {
   return maintenanceQueue;
 }
 
+/** The repeatable round of repository health checks (src/jobs/repositoryChecks.ts). */
+export function repositoryChecks(): Queue {
+  const connection = producerConnection();
+  repositoryCheckQueue ??= watch(new Queue(REPOSITORY_CHECK_QUEUE, { connection, prefix: bullPrefix() }));
+  return repositoryCheckQueue;
+}
+
 /** Closes the queues and their connection. */
 export async function closeQueues(): Promise<void> {
   await syncQueue?.close();
   await maintenanceQueue?.close();
+  await repositoryCheckQueue?.close();
   connection?.disconnect();
   syncQueue = undefined;
   maintenanceQueue = undefined;
+  repositoryCheckQueue = undefined;
   connection = undefined;
 }

@@ -6,7 +6,15 @@ import { createRedis } from '../redis';
 import { parseThreadScript } from '../sync/read/parseThreadScript';
 import { recoverRuns } from '../sync/runLifecycle';
 import { MAINTENANCE_EVERY_MS, processMaintenanceJob } from './maintenance';
-import { MAINTENANCE_QUEUE, SYNC_QUEUE, bullPrefix, maintenance } from '../queues';
+import {
+  MAINTENANCE_QUEUE,
+  REPOSITORY_CHECK_QUEUE,
+  SYNC_QUEUE,
+  bullPrefix,
+  maintenance,
+  repositoryChecks,
+} from '../queues';
+import { processRepositoryChecks, repositoryCheckRoundMs } from './repositoryChecks';
 import { processSyncJob } from './syncFabric';
 
 // A large sync's heap peaked at four times what it holds (a first sync of 50,000 records: ~80 MB
@@ -33,6 +41,7 @@ export async function startWorkers(
   const workers = [
     new Worker(SYNC_QUEUE, processSyncJob, { ...common, concurrency: opts.concurrency ?? config().workerConcurrency }),
     new Worker(MAINTENANCE_QUEUE, processMaintenanceJob, { ...common, concurrency: 1 }),
+    new Worker(REPOSITORY_CHECK_QUEUE, processRepositoryChecks, { ...common, concurrency: 1 }),
   ];
   // While Redis is down every reconnect attempt fails: one line per queue every 30 s is enough.
   const lastLogged = new Map<string, number>();
@@ -55,6 +64,11 @@ export async function startWorkers(
     'every-minute',
     { every: MAINTENANCE_EVERY_MS },
     { name: 'maintenance', opts: { removeOnComplete: 10, removeOnFail: 10 } },
+  );
+  await repositoryChecks().upsertJobScheduler(
+    'round',
+    { every: repositoryCheckRoundMs() },
+    { name: 'repository-checks', opts: { removeOnComplete: 10, removeOnFail: 10 } },
   );
   // Bundled now rather than during the first large sync (it never fails: null means the slow way).
   void parseThreadScript();

@@ -1,4 +1,4 @@
-import type { Fabric, GitRepository } from '../db';
+import type { Fabric, GitRepository, RepositoryCheck } from '../db';
 import { webhookPath } from '../webhooks/rotateWebhookSecret';
 
 /** The API shape of a repository: the secret never leaves, only whether there is one. */
@@ -16,6 +16,11 @@ export function presentRepository(r: GitRepository & { fabrics?: Pick<Fabric, 'i
     connectionStatus: r.connectionStatus,
     lastValidatedAt: r.lastValidatedAt,
     validationError: r.validationError,
+    /** The last health check, whatever its outcome (lastValidatedAt is the last successful one). */
+    lastCheckedAt: r.lastCheckedAt,
+    nextCheckAt: r.nextCheckAt,
+    consecutiveFailures: r.consecutiveFailures,
+    failingSince: r.failingSince,
     head: r.remoteHead,
     caCertificate: r.caCertificate,
     webhook: {
@@ -39,5 +44,18 @@ export function repositorySnapshot(r: GitRepository) {
     hasCredentials: !!r.encryptedSecret,
     defaultBranch: r.defaultBranch,
     timeoutSeconds: r.timeoutSeconds,
+  };
+}
+
+/** The API shape of one health check. */
+export function presentCheck(c: RepositoryCheck) {
+  return {
+    id: c.id,
+    time: c.time,
+    ok: c.ok,
+    durationMs: c.durationMs,
+    errorClass: c.errorClass,
+    error: c.error,
+    trigger: c.trigger,
   };
 }

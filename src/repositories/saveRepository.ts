@@ -5,6 +5,7 @@ import { checkRepositoryUrl } from '../gitops/url';
 import { encryptSecret } from '../secrets/crypto';
 import { registerSecret } from '../secrets/redact';
 import { Conflict, FieldConflict, NotFound, ValidationError } from '../errors';
+import { jittered } from './checkRepository';
 import { repositorySnapshot } from './present';
 import type { RepositoryInput, RepositoryPatch } from './schema';
 
@@ -40,6 +41,11 @@ function uniqueName<T>(name: string, work: Promise<T>): Promise<T> {
   });
 }
 
+/** A new or re-pointed repository is first checked one (jittered) interval later, or by Test connection. */
+function firstCheckAt(): Date {
+  return new Date(Date.now() + jittered(config().repositoryCheckIntervalMs));
+}
+
 /** Creates a repository; the secret is encrypted before it reaches the database. */
 export async function createRepository(props: { input: RepositoryInput; user: Actor }): Promise<GitRepository> {
   const { secret, ...rest } = props.input;
@@ -52,6 +58,7 @@ export async function createRepository(props: { input: RepositoryInput; user: Ac
         ...rest,
         username: rest.username ?? null,
         encryptedSecret: rest.authType !== 'none' && secret ? encryptSecret(secret) : null,
+        nextCheckAt: firstCheckAt(),
       },
     }),
   );
@@ -99,6 +106,9 @@ export async function updateRepository(props: {
           validationError: null,
           lastValidatedAt: null,
           remoteHead: null,
+          consecutiveFailures: 0,
+          failingSince: null,
+          nextCheckAt: firstCheckAt(),
         }),
       },
     }),

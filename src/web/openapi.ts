@@ -110,6 +110,13 @@ export function openApiDocument() {
           responses: ok('{connectionStatus, lastValidatedAt, validationError, head}'),
         },
       },
+      '/repositories/{id}/checks': {
+        get: {
+          summary: 'The last 50 health checks, newest first',
+          parameters: id,
+          responses: ok('{items: [{id, time, ok, durationMs, errorClass, error, trigger}], total}'),
+        },
+      },
       '/repositories/{id}/webhook-secret': {
         post: {
           summary: 'Create or rotate the push webhook secret (admin); the previous one stops working',
@@ -152,6 +159,13 @@ export function openApiDocument() {
           parameters: id,
           requestBody: { ...body(SyncInput), required: false },
           responses: ok('{syncRunId, jobId, status}', '202'),
+        },
+      },
+      '/fabrics/{id}/refresh': {
+        post: {
+          summary: "Read the head of the fabric's revision now (git ls-remote; operator); no sync",
+          parameters: id,
+          responses: ok('the fabric, with remoteHead, remoteCheckedAt and syncStatus'),
         },
       },
       '/fabrics/{id}/topology': {

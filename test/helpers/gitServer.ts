@@ -18,6 +18,9 @@ export interface GitServer {
   url(repo: string): string;
   root: string;
   close(): Promise<void>;
+  /** Changes the password the server accepts from now on. */
+  setPassword(password: string): void;
+  port: number;
   requests: { method: string; path: string; authorization?: string }[];
 }
 
@@ -29,10 +32,12 @@ export async function startGitServer(opts: {
   password: string;
   root?: string;
   hang?: boolean;
+  /** Listen on this port (to start a stopped server again at the same URL). */
+  port?: number;
 }): Promise<GitServer> {
   const root = opts.root ?? (await mkdtemp(join(tmpdir(), 'hhfm-gitserver-')));
   const ownsRoot = opts.root === undefined;
-  const expected = `Basic ${Buffer.from(`${opts.username}:${opts.password}`).toString('base64')}`;
+  let expected = `Basic ${Buffer.from(`${opts.username}:${opts.password}`).toString('base64')}`;
   const requests: GitServer['requests'] = [];
   const sockets = new Set<Socket>();
 
@@ -50,7 +55,7 @@ export async function startGitServer(opts: {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('git test server has no TCP address');
   const baseUrl = `http://127.0.0.1:${address.port}`;
@@ -59,6 +64,10 @@ export async function startGitServer(opts: {
     baseUrl,
     root,
     requests,
+    port: address.port,
+    setPassword(password) {
+      expected = `Basic ${Buffer.from(`${opts.username}:${password}`).toString('base64')}`;
+    },
     url: (repo) => `${baseUrl}/${repo}.git`,
     async close() {
       for (const socket of sockets) socket.destroy();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { db } from '../../src/db';
+import { checkRepository } from '../../src/repositories/checkRepository';
 import { checkForChanges } from '../../src/sync/checkForChanges';
 import { createApp } from '../../src/web/app';
 import { useTestEnvironment } from '../helpers/env';
@@ -11,17 +12,17 @@ const app = createApp();
 const h = await useSyncHarness(app);
 const DIR = 'gitops/hedgehog/fabric-1/';
 
-describe('checkForChanges', () => {
+describe('the repository check and checkForChanges', () => {
   it('marks a fabric out of sync when its branch moves, and in sync again after a sync', async () => {
     const repo = await h.repository();
     await commitDirectory(repo.bare, `${SEED}/v1-735989ad`, '', 'v1');
     const fabric = await h.fabric(repo.id, DIR);
     await h.sync(fabric.id);
-    await checkForChanges();
+    await checkRepository({ id: repo.id, trigger: 'refresh' });
     expect((await db().fabric.findUniqueOrThrow({ where: { id: fabric.id } })).syncStatus).toBe('in_sync');
 
     const head = await commitFiles(repo.bare, { 'README.md': 'moved on' }, 'unrelated change');
-    await checkForChanges();
+    await checkRepository({ id: repo.id, trigger: 'refresh' });
     const moved = await db().fabric.findUniqueOrThrow({ where: { id: fabric.id } });
     expect(moved).toMatchObject({ syncStatus: 'out_of_sync', remoteHead: head });
     expect(await db().syncRun.count({ where: { fabricId: fabric.id } })).toBe(1);

@@ -34,6 +34,22 @@ describe('loadConfig', () => {
     expect(message).toMatch(/LOG_LEVEL: /);
   });
 
+  it('checks repositories every 300 s by default, at least every 10 s in production and 1 s otherwise', () => {
+    expect(loadConfig({}, dir()).repositoryCheckIntervalMs).toBe(300_000);
+    expect(loadConfig({ REPOSITORY_CHECK_INTERVAL_SECONDS: '1' }, dir()).repositoryCheckIntervalMs).toBe(1000);
+    expect(() => loadConfig({ REPOSITORY_CHECK_INTERVAL_SECONDS: '0' }, dir())).toThrow(
+      /REPOSITORY_CHECK_INTERVAL_SECONDS: /,
+    );
+    const secrets = { SECRET_KEY: Buffer.alloc(32, 1).toString('base64'), SESSION_SECRET: 'x'.repeat(40) };
+    expect(() =>
+      loadConfig({ NODE_ENV: 'production', REPOSITORY_CHECK_INTERVAL_SECONDS: '5', ...secrets }, dir()),
+    ).toThrow(/REPOSITORY_CHECK_INTERVAL_SECONDS: at least 10 in production/);
+    expect(
+      loadConfig({ NODE_ENV: 'production', REPOSITORY_CHECK_INTERVAL_SECONDS: '10', ...secrets }, dir())
+        .repositoryCheckIntervalMs,
+    ).toBe(10_000);
+  });
+
   it('refuses to start in production without explicit secrets', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' }, dir())).toThrow(
       /SECRET_KEY .*required[\s\S]*SESSION_SECRET .*required/,

@@ -3,6 +3,7 @@ import { db } from '../../db';
 import { presentFabric } from '../../fabrics/present';
 import { createFabric, deleteFabric, updateFabric } from '../../fabrics/saveFabric';
 import { FabricInput, FabricPatch, SyncInput } from '../../fabrics/schema';
+import { refreshFabric } from '../../fabrics/refreshFabric';
 import { startSync } from '../../sync/startSync';
 import { NotFound } from '../../errors';
 import { can } from '../middleware/auth';
@@ -61,4 +62,9 @@ api.post('/:id/sync', can('sync', 'fabric'), async (req, res) => {
     force,
   });
   res.status(202).json({ syncRunId: run.id, jobId: run.jobId, status: run.status });
+});
+
+api.post('/:id/refresh', can('sync', 'fabric'), async (req, res) => {
+  await refreshFabric({ id: (await load(req.params.id)).id });
+  res.json(presentFabric(await load(req.params.id)));
 });

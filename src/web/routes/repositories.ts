@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { db } from '../../db';
-import { presentRepository } from '../../repositories/present';
+import { KEPT_CHECKS } from '../../repositories/checkRepository';
+import { presentCheck, presentRepository } from '../../repositories/present';
 import { createRepository, deleteRepository, updateRepository } from '../../repositories/saveRepository';
 import { RepositoryInput, RepositoryPatch } from '../../repositories/schema';
 import { testConnection } from '../../repositories/testConnection';
@@ -55,6 +56,16 @@ api.patch('/:id', can('change', 'repository'), async (req, res) => {
 api.delete('/:id', can('delete', 'repository'), async (req, res) => {
   await deleteRepository({ id: (await load(req.params.id)).id, user: req.user! });
   res.status(204).end();
+});
+
+api.get('/:id/checks', can('view', 'repository'), async (req, res) => {
+  const repo = await load(req.params.id);
+  const items = await db().repositoryCheck.findMany({
+    where: { repositoryId: repo.id },
+    orderBy: { id: 'desc' },
+    take: KEPT_CHECKS,
+  });
+  res.json({ items: items.map(presentCheck), total: items.length });
 });
 
 api.post('/:id/test', can('test', 'repository'), async (req, res) => {
