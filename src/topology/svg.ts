@@ -16,6 +16,8 @@ export interface SvgOptions {
   highlight: { nodes: ReadonlySet<string>; connections: ReadonlySet<string> } | null;
   /** Node ids that match the search, or null. */
   matches: ReadonlySet<string> | null;
+  /** Every rack is shown open and cannot be collapsed (a small fabric). */
+  allOpen?: boolean;
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -81,9 +83,9 @@ export function renderSvg(layout: Layout, options: SvgOptions): string {
     const href = r.expanded
       ? options.expandHref(options.expanded.filter((id) => id !== r.group.id))
       : options.expandHref([...options.expanded, r.group.id]);
-    out.push(
-      `<a href="${esc(href)}" class="${c}" data-rack="${esc(r.group.id)}" data-count="${count}"><rect x="${num(r.x)}" y="${num(r.y)}" width="${num(r.width)}" height="${NODE_HEIGHT}" rx="6"/><text x="${num(r.x + r.width / 2)}" y="${num(r.y + 20)}">${esc(r.expanded ? `▾ ${text}` : `▸ ${text}`)}</text><title>${esc(`${r.group.label}: ${text}; ${r.expanded ? 'collapse' : 'expand'}`)}</title></a>`,
-    );
+    const body = `<rect x="${num(r.x)}" y="${num(r.y)}" width="${num(r.width)}" height="${NODE_HEIGHT}" rx="6"/><text x="${num(r.x + r.width / 2)}" y="${num(r.y + 20)}">${esc(options.allOpen ? text : r.expanded ? `▾ ${text}` : `▸ ${text}`)}</text><title>${esc(`${r.group.label}: ${text}${options.allOpen ? '' : `; ${r.expanded ? 'collapse' : 'expand'}`}`)}</title>`;
+    const attrs = `class="${c}" data-rack="${esc(r.group.id)}" data-count="${count}"`;
+    out.push(options.allOpen ? `<g ${attrs}>${body}</g>` : `<a href="${esc(href)}" ${attrs}>${body}</a>`);
   }
   out.push('</g><g class="nodes">');
   for (const p of layout.nodes) {

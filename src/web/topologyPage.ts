@@ -56,6 +56,7 @@ export function topologyPicture(fabric: { id: number }, data: FabricTopology, vi
     expanded: all ? [] : view.expand,
     highlight,
     matches,
+    allOpen: all,
   });
   const picture = { svg, expanded: expandedList, matches: matches?.size ?? 0 };
   pictures.set(key, picture);
