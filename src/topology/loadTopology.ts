@@ -21,15 +21,15 @@ export interface FabricTopology {
   /** Defined switches and servers, links, nodes with warnings; and the nodes referenced but not defined. */
   counts: { switches: number; servers: number; links: number; warnings: number };
   missing: TopologyNode[];
-  /** The JSON and the exports, written once: a large fabric's take longer than its picture. */
-  texts: Map<ExportFormat | 'json', string>;
+  /** The JSON and the exports, written and encoded once: a large fabric's take longer than its picture. */
+  texts: Map<ExportFormat | 'json', Buffer>;
 }
 
-/** The topology as JSON or in an export format, kept with it. */
-export function topologyText(data: FabricTopology, format: ExportFormat | 'json'): string {
+/** The topology as JSON or in an export format (UTF-8), kept with it. */
+export function topologyText(data: FabricTopology, format: ExportFormat | 'json'): Buffer {
   let text = data.texts.get(format);
   if (text === undefined) {
-    text = format === 'json' ? JSON.stringify(data.topology) : exportTopology(data.topology, format);
+    text = Buffer.from(format === 'json' ? JSON.stringify(data.topology) : exportTopology(data.topology, format));
     data.texts.set(format, text);
   }
   return text;

@@ -97,6 +97,14 @@ describe('GET /api/v1/fabrics/:id/topology on the seed fabric (v2)', async () =>
     expect((await request(app).get(`/api/v1/fabrics/${fabric.id}/topology`)).status).toBe(401);
   });
 
+  it('answers 304 to a client that has the current version, and tags each format apart', async () => {
+    const first = await get('');
+    const tag = first.headers.etag as string;
+    expect(tag).toMatch(/^W\/"/);
+    expect((await get('').set('If-None-Match', tag)).status).toBe(304);
+    expect((await get('?format=dot')).headers.etag).not.toBe(tag);
+  });
+
   it('follows the records: a new sync with a dangling reference draws a missing node', async () => {
     await commitFiles(
       repo.bare,
@@ -114,7 +122,10 @@ spec:
       },
       'a server not defined yet',
     );
+    const before = (await get('')).headers.etag as string;
     await h.sync(fabric.id);
+    // A new sync is a new version: the old tag no longer holds.
+    expect((await get('').set('If-None-Match', before)).status).toBe(200);
     const body = (await get('')).body as Body;
     expect(body.nodes.find((n) => n.id === 'Server/server-99')).toMatchObject({
       tier: 'missing',
