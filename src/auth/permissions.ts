@@ -22,7 +22,7 @@ export const PERMISSIONS: Record<Role, Partial<Record<Resource, Action[]>>> = {
     ...READ,
     fabric: ['view', 'add', 'change', 'delete', 'sync'],
     repository: ['view', 'add', 'change', 'delete', 'test'],
-    user: ['view', 'add', 'change'],
+    user: ['view', 'add', 'change', 'delete'],
   },
 };
 

@@ -12,6 +12,8 @@ declare global {
 declare module 'express-session' {
   interface SessionData {
     userId: number;
+    /** The user's sessionEpoch at sign-in: a session from before a password change ends. */
+    epoch: number;
     csrfToken: string;
     flash: { type: 'success' | 'info' | 'warning' | 'danger'; message: string }[];
   }

@@ -30,7 +30,8 @@ export async function authenticate(req: Request, _res: Response, next: NextFunct
   const userId = req.session?.userId;
   if (userId) {
     const [user] = await queryRows<User>(Prisma.sql`SELECT * FROM "User" WHERE id = ${userId}`);
-    if (user && !user.disabled) req.user = user;
+    // A password changed or reset since this session signed in ends it (sessionEpoch moved on).
+    if (user && !user.disabled && (req.session.epoch ?? 0) === user.sessionEpoch) req.user = user;
     else delete req.session.userId;
   }
   next();

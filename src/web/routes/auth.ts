@@ -66,6 +66,7 @@ router.post('/login', open, loginCsrf, async (req, res) => {
   // A new session id at login: a session fixed by an attacker before login is worthless after it.
   await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
   req.session.userId = user.id;
+  req.session.epoch = user.sessionEpoch;
   csrfToken(req);
   clearLoginCsrf(res);
   await db().user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });

@@ -39,6 +39,7 @@ export const MOUNTS: [path: string, router: Router][] = [
   ['/changes', changePages.pages],
   ['/preferences', preferences.pages],
   ['/admin/users', users.pages],
+  ['/account', users.account],
   ['/admin/tokens', tokens.pages],
   ['/api/v1', tokens.api],
   ['/api/v1', apiDocs.api],
