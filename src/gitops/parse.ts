@@ -39,6 +39,14 @@ export interface ParseOptions {
   maxAliasCount?: number;
   /** Collections nested deeper than this are refused; default 100. */
   maxDepth?: number;
+  /**
+   * Called with the source text of each document (from its start to the next token of the
+   * stream), the line it starts on and its offset, before it is composed; returning true skips
+   * it: it is not composed, checked or handed out. A caller that parsed the same text before
+   * knows what it yields. Not called for texts with directives (`%`) or document-end markers
+   * (`...`), whose documents depend on what surrounds them.
+   */
+  documentText?: (text: string, line: number, offset: number) => boolean;
 }
 
 /** Thrown by decodeUtf8 for content that is not UTF-8 text. */
@@ -90,7 +98,7 @@ export function parseYamlText(text: string, opts: ParseOptions = {}): ParseResul
  */
 export function streamYamlFile(
   buf: Buffer,
-  onDocument: (doc: ParsedDocument) => void,
+  onDocument: (doc: ParsedDocument, offset: number) => void,
   opts: ParseOptions = {},
 ): ParseError[] {
   let text: string;
@@ -106,7 +114,7 @@ export function streamYamlFile(
 /** parseYamlText one document at a time; see streamYamlFile. */
 export function streamYamlText(
   text: string,
-  onDocument: (doc: ParsedDocument) => void,
+  onDocument: (doc: ParsedDocument, offset: number) => void,
   opts: ParseOptions = {},
 ): ParseError[] {
   const maxAliasCount = opts.maxAliasCount ?? 100;
@@ -148,12 +156,15 @@ export function streamYamlText(
       });
       return;
     }
-    onDocument({
-      index: index++,
-      line: lineAtOffset(contents.range[0]),
-      value,
-      lineOf: (path) => lineAtOffset(offsetOf(contents, path)),
-    });
+    onDocument(
+      {
+        index: index++,
+        line: lineAtOffset(contents.range[0]),
+        value,
+        lineOf: (path) => lineAtOffset(offsetOf(contents, path)),
+      },
+      doc.range[0],
+    );
   };
 
   // Nesting is checked on each document's tokens before it is composed. A file with a document
@@ -179,6 +190,19 @@ export function streamYamlText(
     }
     for (const doc of composed) take(doc);
   };
+  const feed = (token: CST.Token): void => {
+    if (token.type === 'document' && token.value) deepAt = findTooDeep([token], maxDepth) ?? deepAt;
+    if (deepAt === null && !composerOverflowed) compose(composer.next(token));
+  };
+  // A document's text ends where the next token starts: with documentText, each document waits
+  // for the next token before it is fed (the composer hands a document out only then anyway).
+  const documentText = opts.documentText && !/^(?:%|\.\.\.)/m.test(text) ? opts.documentText : undefined;
+  let waiting: CST.Document | null = null;
+  const feedWaiting = (end: number): void => {
+    const doc = waiting!;
+    waiting = null;
+    if (!documentText!(text.slice(doc.offset, end), lineAtOffset(doc.offset), doc.offset)) feed(doc);
+  };
   const tokens = new Parser(lineCounter.addNewLine).parse(text);
   for (;;) {
     let next: IteratorResult<CST.Token>;
@@ -190,9 +214,11 @@ export function streamYamlText(
     }
     if (next.done) break;
     const token = next.value;
-    if (token.type === 'document' && token.value) deepAt = findTooDeep([token], maxDepth) ?? deepAt;
-    if (deepAt === null && !composerOverflowed) compose(composer.next(token));
+    if (waiting) feedWaiting(token.offset);
+    if (documentText && token.type === 'document') waiting = token;
+    else feed(token);
   }
+  if (waiting) feedWaiting(text.length);
   if (deepAt !== null) return tooDeep(deepAt);
   if (!composerOverflowed) compose(composer.end());
   if (composerOverflowed) return tooDeep(0);

@@ -120,6 +120,22 @@ describe('fetchDesiredState', () => {
     expect(quick.state.desired.filter((d) => d.kind === 'VPC' && d.warnings.length)).toHaveLength(2);
   });
 
+  it('reads a changed multi-document file as a full read does, its unchanged documents moved with their lines', async () => {
+    await commitFiles(
+      bare,
+      {
+        // vpc-2's text is unchanged: reused, ten lines further down.
+        [`${DIR}vpcs.yaml`]: `${vpc('vpc-0', '10.0.3.0/33')}---\n${vpc('vpc-1', '10.0.2.0/24')}---\n${vpc('vpc-2', '10.0.2.0/25')}`,
+      },
+      'v2b',
+      { branch: 'main' },
+    );
+    const quick = await expectSameAsFullRead(true);
+    expect(quick.state.desired.find((d) => d.name === 'vpc-2')?.line).toBe(21);
+    expect(quick.state.desired.find((d) => d.name === 'vpc-2')?.warnings.length).toBeGreaterThan(0);
+    expect(quick.state.files.find((f) => f.path === `${DIR}vpcs.yaml`)?.errors[0]?.line).toBe(8);
+  });
+
   it('finds a duplicate between a changed file and an unchanged one', async () => {
     await commitFiles(bare, { [`${DIR}servers/copy.yaml`]: server('server-01') }, 'v3', { branch: 'main' });
     const quick = await expectSameAsFullRead(true);

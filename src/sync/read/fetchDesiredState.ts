@@ -94,9 +94,11 @@ async function readIncrementally(props: FetchProps, entry: KeptFabric): Promise<
   if (!scanned) return null;
   announce(props, commit);
   const changed = scanned.filter((f) => entry.files.get(f.path)?.sha !== f.sha);
-  // What changed or went is parsed again or gone: its old outcomes go now, before the new ones
-  // arrive (a change spread over every file held both). A sync that then fails leaves the kept
-  // state without them, and the next sync parses those files again.
+  // A changed file is parsed again, its unchanged documents reused from its previous outcome
+  // (a change spread over every file changes a few documents of each). What changed or went
+  // leaves the kept state now: a sync that then fails leaves it without them, and the next
+  // sync parses those files in full.
+  const previous = new Map(changed.map((f) => [f.path, entry.files.get(f.path)?.outcome]));
   const still = new Set(scanned.map((f) => f.path));
   for (const f of changed) entry.files.delete(f.path);
   for (const path of [...entry.files.keys()]) if (!still.has(path)) entry.files.delete(path);
@@ -106,10 +108,11 @@ async function readIncrementally(props: FetchProps, entry: KeptFabric): Promise<
   // Many changed files (a change spread over every file) are parsed on threads, as a full read is.
   const read = await readOutcomes(
     '',
-    changed.map((f) => ({ path: f.path, size: f.size, content: blobs.get(f.sha)! })),
+    changed.map((f) => ({ path: f.path, size: f.size, content: blobs.get(f.sha)!, previous: previous.get(f.path) })),
     onFile,
   );
   blobs.clear();
+  previous.clear();
   const changedOutcomes = new Map(read.map((o) => [o.path, o]));
   const files = new Map<string, KeptFile>();
   for (const f of scanned) {

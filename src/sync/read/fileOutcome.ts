@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { kindByName } from '../../crds';
 import { isFabricatorDocument } from '../../crds/fabricConfig';
 import { classify, validateDocument, type Issue as PathIssue } from '../../crds/validate';
@@ -25,7 +26,29 @@ export interface FileOutcome {
   invalidCount: number;
   /** `Fabricator` documents (the fabric's configuration): skipped, but read by the rules that depend on it. */
   fabricators: unknown[];
+  /** Per document of the file, what it yielded, so that a later parse of the file reuses it (see DocumentParts). */
+  parts?: DocumentParts;
 }
+
+/**
+ * What each document of a file added to its outcome, in file order, so that when the file
+ * changes only its changed documents are composed and validated again (a change spread over
+ * every file of a fabric touches a few documents of each): a document is recognised by the
+ * hash of its source text, and what it yielded is the same but for its lines, which move with
+ * it. Absent for a file that failed or whose documents depend on their surroundings (YAML
+ * directives, document-end markers).
+ */
+export interface DocumentParts {
+  /** SHA-256 (base64) of each document's source text. */
+  hashes: string[];
+  /** PART_FIELDS numbers per document: the line it starts on, then how many of each list it added. */
+  counts: Int32Array;
+  /** Only in what a parse hands back before completeOutcome: the index of the previous part reused, or -1. */
+  from?: Int32Array;
+}
+
+// line, documents, errors, skipped, candidates, held, skippedCount, invalidCount, fabricators
+const PART_FIELDS = 9;
 
 const identity = (kind: string, namespace: string, name: string) => `${kind}/${namespace}/${name}`;
 
@@ -94,8 +117,12 @@ function readDocument(doc: ParsedDocument, file: FileOutcome): void {
   });
 }
 
-/** Parses, classifies and validates one file on its own. */
-export function readFileOutcome(path: string, content: Buffer): FileOutcome {
+/**
+ * Parses, classifies and validates one file on its own. `known` are the document hashes of the
+ * file's previous outcome: documents with one of them are skipped, and completeOutcome fills in
+ * what they yielded from that outcome.
+ */
+export function readFileOutcome(path: string, content: Buffer, known?: readonly string[]): FileOutcome {
   const file: FileOutcome = {
     path,
     documents: 0,
@@ -108,22 +135,51 @@ export function readFileOutcome(path: string, content: Buffer): FileOutcome {
     invalidCount: 0,
     fabricators: [],
   };
+  const previousPart = new Map<string, number>();
+  known?.forEach((hash, i) => (previousPart.has(hash) ? undefined : previousPart.set(hash, i)));
+  const hashes: string[] = [];
+  const counts: number[] = [];
+  const from: number[] = [];
+  const partAt = new Map<number, number>();
+  let reused = false;
+  const documentText = (text: string, line: number, offset: number): boolean => {
+    const hash = createHash('sha256').update(text).digest('base64');
+    const previous = previousPart.get(hash) ?? -1;
+    partAt.set(offset, hashes.length);
+    hashes.push(hash);
+    counts.push(line, 0, 0, 0, 0, 0, 0, 0, 0);
+    from.push(previous);
+    if (previous >= 0) reused = true;
+    return previous >= 0;
+  };
   // Each document is validated as soon as it is parsed, so that its syntax tree goes before the
   // next one is built. What a later syntax error makes void is dropped below; an exception of
   // the validation counts only if the file parses, as when validation ran after parsing.
   let failure: { error: unknown } | undefined;
-  const errors = streamYamlFile(content, (parsed) => {
-    if (failure) return;
-    try {
-      for (const doc of expandDocuments([parsed])) {
-        file.documents++;
-        readDocument(doc, file);
+  const errors = streamYamlFile(
+    content,
+    (parsed, offset) => {
+      if (failure) return;
+      const before = lengths(file);
+      try {
+        for (const doc of expandDocuments([parsed])) {
+          file.documents++;
+          readDocument(doc, file);
+        }
+      } catch (error) {
+        failure = { error };
       }
-    } catch (error) {
-      failure = { error };
-    }
-  });
+      const part = partAt.get(offset);
+      if (part === undefined) return;
+      const after = lengths(file);
+      for (let k = 1; k < PART_FIELDS; k++) counts[part * PART_FIELDS + k]! += after[k - 1]! - before[k - 1]!;
+    },
+    { documentText },
+  );
   if (errors.length) {
+    // Skipped documents gave no errors before, and give none now; the errors of the whole file
+    // are still those of a full parse, made sure of by parsing it in full.
+    if (reused) return readFileOutcome(path, content);
     // A file that does not parse is applied not at all: its records stay as they were.
     return {
       path,
@@ -139,7 +195,90 @@ export function readFileOutcome(path: string, content: Buffer): FileOutcome {
     };
   }
   if (failure) throw failure.error;
+  if (hashes.length)
+    file.parts = {
+      hashes,
+      counts: Int32Array.from(counts),
+      ...(reused ? { from: Int32Array.from(from) } : {}),
+    };
   return file;
+}
+
+function lengths(f: FileOutcome): number[] {
+  return [
+    f.documents,
+    f.errors.length,
+    f.skipped.length,
+    f.candidates.length,
+    f.held.length,
+    f.skippedCount,
+    f.invalidCount,
+    f.fabricators.length,
+  ];
+}
+
+/**
+ * The whole outcome of a file parsed with `known` hashes of its `previous` outcome: what each
+ * skipped document yielded is taken from `previous`, its lines moved by as much as the document
+ * moved. The result is what a full parse of the file gives.
+ */
+export function completeOutcome(outcome: FileOutcome, previous: FileOutcome | undefined): FileOutcome {
+  const parts = outcome.parts;
+  if (!parts?.from) return outcome;
+  const old = previous?.parts;
+  if (!previous || !old) throw new Error(`the previous outcome of ${outcome.path} is needed to complete it`);
+  // Where each previous part's items start in each list.
+  const starts = new Int32Array(old.hashes.length * PART_FIELDS);
+  for (let i = 1; i < old.hashes.length; i++)
+    for (let k = 1; k < PART_FIELDS; k++)
+      starts[i * PART_FIELDS + k] = starts[(i - 1) * PART_FIELDS + k]! + old.counts[(i - 1) * PART_FIELDS + k]!;
+  const done: FileOutcome = {
+    path: outcome.path,
+    documents: 0,
+    failed: false,
+    errors: [],
+    skipped: [],
+    candidates: [],
+    held: [],
+    skippedCount: 0,
+    invalidCount: 0,
+    fabricators: [],
+    parts: { hashes: parts.hashes, counts: parts.counts.slice() },
+  };
+  const taken = [0, 0, 0, 0, 0, 0, 0, 0, 0];
+  for (let i = 0; i < parts.hashes.length; i++) {
+    const row = i * PART_FIELDS;
+    const j = parts.from[i]!;
+    if (j < 0) {
+      const n = (k: number) => parts.counts[row + k]!;
+      const take = <T>(list: T[], k: number): T[] => list.slice(taken[k], (taken[k]! += n(k)));
+      done.errors.push(...take(outcome.errors, 2));
+      done.skipped.push(...take(outcome.skipped, 3));
+      done.candidates.push(...take(outcome.candidates, 4));
+      done.held.push(...take(outcome.held, 5));
+      done.fabricators.push(...take(outcome.fabricators, 8));
+      done.documents += n(1);
+      done.skippedCount += n(6);
+      done.invalidCount += n(7);
+      continue;
+    }
+    const oldRow = j * PART_FIELDS;
+    const shift = parts.counts[row]! - old.counts[oldRow]!;
+    const n = (k: number) => old.counts[oldRow + k]!;
+    const slice = <T>(list: T[], k: number): T[] => list.slice(starts[oldRow + k], starts[oldRow + k]! + n(k));
+    const moved = <T extends { line: number }>(items: T[]): T[] =>
+      shift ? items.map((item) => ({ ...item, line: item.line + shift })) : items;
+    done.errors.push(...moved(slice(previous.errors, 2)));
+    done.skipped.push(...moved(slice(previous.skipped, 3)));
+    done.candidates.push(...moved(slice(previous.candidates, 4)));
+    done.held.push(...slice(previous.held, 5));
+    done.fabricators.push(...slice(previous.fabricators, 8));
+    done.documents += n(1);
+    done.skippedCount += n(6);
+    done.invalidCount += n(7);
+    for (let k = 1; k < PART_FIELDS; k++) done.parts!.counts[row + k] = n(k);
+  }
+  return done;
 }
 
 function describe(kind: string, name: string | undefined, issue: PathIssue): string {

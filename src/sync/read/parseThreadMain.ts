@@ -8,15 +8,15 @@ import { readFileOutcome } from './fileOutcome';
 
 interface Job {
   cloneRoot: string;
-  files: { path: string; content?: Uint8Array }[];
+  files: { path: string; content?: Uint8Array; known?: string[] }[];
 }
 
 async function postOutcomes({ cloneRoot, files }: Job): Promise<void> {
-  for (const { path, content } of files) {
+  for (const { path, content, known } of files) {
     const bytes = content
       ? Buffer.from(content.buffer, content.byteOffset, content.byteLength)
       : await readFile(join(cloneRoot, path));
-    parentPort!.postMessage(readFileOutcome(path, bytes));
+    parentPort!.postMessage(readFileOutcome(path, bytes, known));
   }
 }
 

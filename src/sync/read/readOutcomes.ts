@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ScannedFile } from '../../gitops/scan';
-import { readFileOutcome, type FileOutcome } from './fileOutcome';
+import { completeOutcome, readFileOutcome, type FileOutcome } from './fileOutcome';
 import { parseThreadScript } from './parseThreadScript';
 
 const MAX_THREADS = 4;
@@ -17,8 +17,11 @@ const MAX_THREADS = 4;
 const MIN_BYTES_FOR_THREADS = 2 * 1024 * 1024;
 const THREAD_HEAP_MB = 192;
 
-/** A file to read: from `cloneRoot`, or its content when it is already in memory (blobs of a kept clone). */
-export type FileToRead = ScannedFile & { content?: Buffer };
+/**
+ * A file to read: from `cloneRoot`, or its content when it is already in memory (blobs of a kept
+ * clone); `previous` is its outcome at an earlier commit, whose unchanged documents are reused.
+ */
+export type FileToRead = ScannedFile & { content?: Buffer; previous?: FileOutcome };
 
 /** The outcome of every file, in the order given. */
 export async function readOutcomes(
@@ -37,7 +40,8 @@ export async function readOutcomes(
   const outcomes: FileOutcome[] = [];
   for (const [i, f] of files.entries()) {
     onFile?.(i, files.length);
-    outcomes.push(readFileOutcome(f.path, f.content ?? (await readFile(join(cloneRoot, f.path)))));
+    const content = f.content ?? (await readFile(join(cloneRoot, f.path)));
+    outcomes.push(completeOutcome(readFileOutcome(f.path, content, f.previous?.parts?.hashes), f.previous));
   }
   onFile?.(files.length, files.length);
   return outcomes;
@@ -97,7 +101,7 @@ export async function readInThreads(
   // Largest files first, each to the least loaded thread.
   const shares = Array.from({ length: count }, () => ({
     bytes: 0,
-    files: [] as { path: string; content?: Uint8Array }[],
+    files: [] as { path: string; content?: Uint8Array; known?: string[] }[],
     transfer: [] as ArrayBuffer[],
   }));
   for (const f of [...files].sort((a, b) => b.size - a.size)) {
@@ -105,10 +109,13 @@ export async function readInThreads(
     share.bytes += f.size;
     // A copy of its own: a view would carry its whole underlying buffer (all the blobs) to the thread.
     const content = f.content && new Uint8Array(f.content);
-    share.files.push(content ? { path: f.path, content } : { path: f.path });
+    // Only the hashes of its documents travel: what they yielded stays here (completeOutcome).
+    const known = f.previous?.parts?.hashes;
+    share.files.push({ path: f.path, ...(content ? { content } : {}), ...(known ? { known } : {}) });
     if (content) share.transfer.push(content.buffer);
   }
   const byPath = new Map<string, FileOutcome>();
+  const previous = new Map(files.filter((f) => f.previous).map((f) => [f.path, f.previous]));
   const workers: Worker[] = [];
   try {
     await Promise.all(
@@ -122,7 +129,7 @@ export async function readInThreads(
             workers.push(worker);
             let received = 0;
             worker.on('message', (outcome: FileOutcome) => {
-              byPath.set(outcome.path, outcome);
+              byPath.set(outcome.path, completeOutcome(outcome, previous.get(outcome.path)));
               received++;
               onFile?.(byPath.size, files.length);
             });
