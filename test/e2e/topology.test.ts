@@ -80,6 +80,14 @@ describe('the topology of the seed fabric in Chromium', async () => {
       page.locator('[data-id="Switch/leaf-01"] rect').click(),
     ]);
     expect(await page.getByRole('heading', { level: 1 }).innerText()).toContain('leaf-01');
+    // The switch's record page has its port map.
+    const portMap = page.locator('[data-panel="port-map"]');
+    expect(await portMap.getByTestId('port-map-summary').innerText()).toMatch(
+      /\(vs\): 48 ports, [1-9]\d* used, \d+ free/,
+    );
+    expect(await portMap.locator('li.port.used').count()).toBeGreaterThan(0);
+    await portMap.scrollIntoViewIfNeeded();
+    await screenshot(page, 'switch-port-map');
     expect(viewer.problems).toEqual([]);
   });
 
