@@ -25,6 +25,8 @@ export function checkRepositoryUrl(url: string, opts: { allowInsecure: boolean }
   } catch {
     return `"${url}" is not a valid URL`;
   }
+  const componentProblem = checkComponents(parsed.username, parsed.hostname);
+  if (componentProblem) return componentProblem;
   switch (scheme) {
     case 'https':
       return checkHostAndCredentials(parsed, 'https');
@@ -59,10 +61,42 @@ function checkScpLike(url: string, opts: { allowInsecure: boolean }): string | n
     return 'ssh URL must not contain a password; use an SSH key in the repository credentials';
   const match = SCP_LIKE.exec(url);
   if (!match) return `"${url}" is not a git URL; use https://host/path or ssh://git@host/path`;
-  const [, user, host] = match;
+  const [, user, host, path] = match;
+  if (path?.startsWith('-')) return "URL path must not start with '-'";
   if (user?.includes(':')) return 'ssh URL must not contain a password; use an SSH key in the repository credentials';
   if (!host || host.startsWith('-')) return "URL host must not be empty or start with '-'";
+  return checkComponents(user ?? '', host);
+}
+
+/**
+ * The user and host end up as arguments of ssh (or in git's connection code), so neither may
+ * read as an option after any amount of percent-decoding (`%2D`, `%252D`), nor hold spaces or
+ * control characters; a host name never needs percent-encoding at all.
+ */
+function checkComponents(user: string, host: string): string | null {
+  const decodedUser = fullyDecoded(user);
+  if (decodedUser === null) return 'URL user has malformed percent-encoding';
+  if (decodedUser.startsWith('-')) return "URL user must not start with '-' (even percent-encoded)";
+  if (/[\s\u0000-\u001f\u007f]/.test(decodedUser)) return 'URL user must not contain spaces or control characters';
+  if (host.startsWith('-')) return "URL host must not start with '-'";
+  if (host.includes('%')) return 'URL host must not be percent-encoded';
   return null;
+}
+
+/** Percent-decodes until nothing changes (at most a few rounds); null when the encoding is malformed. */
+function fullyDecoded(text: string): string | null {
+  let current = text;
+  for (let round = 0; round < 5 && current.includes('%'); round++) {
+    let next: string;
+    try {
+      next = decodeURIComponent(current);
+    } catch {
+      return null;
+    }
+    if (next === current) break;
+    current = next;
+  }
+  return current;
 }
 
 function checkHostAndCredentials(parsed: URL, scheme: string): string | null {

@@ -40,6 +40,14 @@ const BAD_URLS: [url: string, message: RegExp][] = [
   ['-oProxyCommand=/usr/bin/touch:repo', /must not start with '-'/],
   [`ssh://-oProxyCommand=touch%20${PWNED.replace(/\//g, '%2F')}/repo`, /host must not start with '-'/],
   [`git@-oProxyCommand=touch:repo`, /host must not be empty or start with '-'/],
+  // Finding 5 of issue 11: option-like user info and hosts, plain, percent- and double-encoded.
+  [`ssh://-oProxyCommand=touch%20${PWNED.replace(/\//g, '%2F')}@github.com/repo`, /user must not start with '-'/],
+  [`ssh://%2DoProxyCommand=touch%20${PWNED.replace(/\//g, '%2F')}@github.com/repo`, /user must not start with '-'/],
+  [`ssh://%252DoProxyCommand=touch@github.com/repo`, /user must not start with '-'/],
+  [`%2DoProxyCommand=touch@github.com:repo`, /user must not start with '-'/],
+  [`ssh://git@%2DoProxyCommand=touch/repo`, /host must not be percent-encoded/],
+  [`git@%2DoProxyCommand=touch:repo`, /host must not be percent-encoded/],
+  [`git@github.com:-oProxyCommand=touch`, /path must not start with '-'/],
   ['https://github.com/org/repo.git?upload-pack=x', /must not contain a query string/],
   ['https://github.com/org/re po.git', /must not contain spaces/],
 ];
@@ -82,6 +90,12 @@ describe('repository URLs', () => {
     const noSpaces = await buildRepository({ url: `ext::${PWNED}` });
     const again = await api.post(`/repositories/${noSpaces.id}/test`, {});
     expect(again.body.validationError).toMatch(/invalid repository URL: transport helper/);
+    const encoded = await buildRepository({
+      url: `ssh://%2DoProxyCommand=touch%20${PWNED.replace(/\//g, '%2F')}@127.0.0.1/repo`,
+    });
+    const third = await api.post(`/repositories/${encoded.id}/test`, {});
+    expect(third.body.validationError).toMatch(/invalid repository URL: URL user must not start with '-'/);
+    expect(existsSync(PWNED)).toBe(false);
   });
 
   it('refuses branch names that git would read as options', async () => {
