@@ -17,6 +17,7 @@ export const AREAS: { area: string; files: string[] }[] = [
     files: ['test/integration/security-secrets.test.ts', 'test/integration/security-oracle.test.ts'],
   },
   { area: 'Web security', files: ['test/integration/auth.test.ts', 'test/integration/security-web.test.ts'] },
+  { area: 'Git remotes: redirects, askpass, hosts', files: ['test/integration/security-git.test.ts'] },
   { area: 'Hostile input', files: ['test/integration/hostile-sync.test.ts', 'test/integration/hostile-api.test.ts'] },
   { area: 'Faults', files: ['test/integration/faults.test.ts', 'test/integration/faults-redis.test.ts'] },
   { area: 'Key rotation', files: ['test/integration/rotate-secrets.test.ts'] },

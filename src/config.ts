@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { parseHostRules, setHostPolicy, type HostPolicy } from './gitops/hostPolicy';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
@@ -41,6 +42,7 @@ const schema = z.object({
   GIT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   REPOSITORY_CHECK_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   ALLOW_INSECURE_GIT: bool.default(false),
+  GIT_ALLOWED_HOSTS: z.string().default(''),
   TRUST_PROXY: bool.default(false),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
@@ -63,6 +65,8 @@ export interface Config {
   /** Every repository's health check (ls-remote) runs this often while it succeeds. */
   repositoryCheckIntervalMs: number;
   allowInsecureGit: boolean;
+  /** GIT_ALLOWED_HOSTS, parsed: the hosts repositories may use (src/gitops/hostPolicy.ts). */
+  gitHosts: HostPolicy;
   trustProxy: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
@@ -93,6 +97,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, localDir = join
     throw new ConfigError(
       'Invalid configuration:\n  REPOSITORY_CHECK_INTERVAL_SECONDS: at least 10 in production (every repository is checked this often)',
     );
+
+  let hostRules;
+  try {
+    hostRules = parseHostRules(c.GIT_ALLOWED_HOSTS);
+  } catch (err) {
+    throw new ConfigError(`Invalid configuration:\n  ${(err as Error).message}`);
+  }
 
   let secretKey = c.SECRET_KEY;
   let sessionSecret = c.SESSION_SECRET;
@@ -129,6 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, localDir = join
     gitTimeoutMs: c.GIT_TIMEOUT_SECONDS * 1000,
     repositoryCheckIntervalMs: c.REPOSITORY_CHECK_INTERVAL_SECONDS * 1000,
     allowInsecureGit: c.ALLOW_INSECURE_GIT,
+    gitHosts: { rules: hostRules, production: c.NODE_ENV === 'production' },
     trustProxy: c.TRUST_PROXY,
     logLevel: c.LOG_LEVEL,
   };
@@ -148,11 +160,15 @@ let current: Config | undefined;
 
 /** The process-wide configuration, loaded on first use. */
 export function config(): Config {
-  current ??= loadConfig();
-  return current;
+  if (current) return current;
+  const loaded = loadConfig();
+  setConfig(loaded);
+  return loaded;
 }
 
 /** Replaces the process-wide configuration (tests and start-up). */
 export function setConfig(c: Config): void {
   current = c;
+  // git calls read the repository host policy from here, below the configuration.
+  setHostPolicy(c.gitHosts);
 }

@@ -9,8 +9,11 @@
 // Credentials reach git only through the environment of the child process. For https the
 // askpass helper is used rather than `http.extraHeader` in GIT_CONFIG_* variables: git asks
 // askpass only after the server answered 401, so the secret is never sent to a server that
-// did not ask for it (a redirect target, say), git picks the auth scheme, and no config
-// override is needed. The helper script holds no secret; it echoes environment variables.
+// did not ask for it, git picks the auth scheme, and no config override is needed. The helper
+// script holds no secret; it echoes environment variables, and only when git asks for the
+// repository's own origin (scheme, host and port). Redirects are not followed at all
+// (`http.followRedirects=false`): git would keep using the credentials it holds for the
+// redirect target, which then receives them without asking.
 // Every call gets its own private temp dir (HOME, helper scripts, SSH key, known_hosts),
 // removed in `finally`, so the user's ~/.gitconfig, ~/.ssh and credential helpers play no part.
 
@@ -19,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { redact } from '../secrets/redact';
+import { checkRemoteHost, hostPolicy } from './hostPolicy';
 import { maskSecrets } from './mask';
 import { checkBranchName, checkRepositoryUrl } from './url';
 
@@ -148,12 +152,14 @@ async function withGit<T>(
   const branchProblem = opts.branch ? checkBranchName(opts.branch) : null;
   if (branchProblem) throw new GitError('branch_not_found', `invalid branch "${opts.branch}": ${branchProblem}`);
   if (!(opts.timeoutMs > 0)) throw new GitError('unknown', `git ${op}: timeoutMs must be a positive number`);
+  const host = await checkRemoteHost(opts.url, hostPolicy());
+  if (!host.allowed) throw new GitError('unknown', `invalid repository URL: ${host.message}`);
 
   const privateDir = await mkdtemp(join(opts.tmpDir ?? tmpdir(), 'hhfm-git-'));
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), opts.timeoutMs);
   try {
-    const env = await prepareEnvironment(privateDir, opts.auth, opts.allowInsecure ?? false, opts.timeoutMs);
+    const env = await prepareEnvironment(privateDir, opts.url, opts.auth, opts.allowInsecure ?? false, opts.timeoutMs);
     const git = configured(privateDir, env, controller.signal, opts.timeoutMs);
     return await body(git, env);
   } catch (error) {
@@ -161,7 +167,7 @@ async function withGit<T>(
     if (error instanceof GitError) throw error;
     if (controller.signal.aborted)
       throw new GitError('timeout', `git ${op} of ${opts.url} timed out after ${formatSeconds(opts.timeoutMs)}`);
-    throw classify(error, op, opts, secrets);
+    throw classify(error, op, opts, secrets, !host.listed && hostPolicy().production);
   } finally {
     clearTimeout(timer);
     await rm(privateDir, { recursive: true, force: true });
@@ -178,13 +184,20 @@ function configured(baseDir: string, env: ChildEnv, signal: AbortSignal, timeout
     // helper list. User input reaches git solely as the checked URL after `--` and a checked branch.
     unsafe: { allowUnsafeAskPass: true, allowUnsafeSshCommand: true, allowUnsafeCredentialHelper: true },
     allowEnvironment: Object.keys(env),
-    config: ['credential.helper=', 'core.symlinks=true', 'http.lowSpeedLimit=1', `http.lowSpeedTime=${stallSeconds}`],
+    config: [
+      'credential.helper=',
+      'core.symlinks=true',
+      'http.followRedirects=false',
+      'http.lowSpeedLimit=1',
+      `http.lowSpeedTime=${stallSeconds}`,
+    ],
   }).env(env);
   return Object.assign(git, { signal });
 }
 
 async function prepareEnvironment(
   privateDir: string,
+  url: string,
   auth: GitAuth,
   allowInsecure: boolean,
   timeoutMs: number,
@@ -240,6 +253,7 @@ async function prepareEnvironment(
     const askpass = join(privateDir, 'askpass.sh');
     await writeFile(askpass, ASKPASS_SCRIPT, { mode: 0o700 });
     env.GIT_ASKPASS = askpass;
+    env.HHFM_GIT_ORIGINS = askpassOrigins(url).join(' ');
     env.HHFM_GIT_USERNAME = auth.type === 'token' ? auth.username || DEFAULT_TOKEN_USERNAME : auth.username;
     env.HHFM_GIT_PASSWORD = auth.type === 'token' ? auth.token : auth.password;
   }
@@ -267,12 +281,41 @@ async function prepareEnvironment(
   return env;
 }
 
-const ASKPASS_SCRIPT = `#!/bin/sh
+/**
+ * git's askpass helper. git asks "Username for 'https://host:port': " and "Password for
+ * 'https://user@host:port': "; the helper answers only when that origin is one of
+ * HHFM_GIT_ORIGINS (the repository's own), and fails otherwise, so git gives up.
+ */
+export const ASKPASS_SCRIPT = String.raw`#!/bin/sh
+origin=$(printf '%s\n' "$1" | sed -n "s#^[^']*'\([a-zA-Z][a-zA-Z0-9+.-]*://\)\([^/']*@\)\{0,1\}\([^/']*\)'.*#\1\3#p" | tr 'A-Z' 'a-z')
+[ -n "$origin" ] || exit 1
+case " $HHFM_GIT_ORIGINS " in
+  *" $origin "*) ;;
+  *) exit 1 ;;
+esac
 case "$1" in
-  [Uu]sername*) printf '%s\\n' "$HHFM_GIT_USERNAME" ;;
-  *) printf '%s\\n' "$HHFM_GIT_PASSWORD" ;;
+  [Uu]sername*) printf '%s\n' "$HHFM_GIT_USERNAME" ;;
+  *) printf '%s\n' "$HHFM_GIT_PASSWORD" ;;
 esac
 `;
+
+/**
+ * The spellings of the repository's origin git may put in its prompt: lower-cased, with the
+ * port as written, and with the scheme's default port spelled out or left away.
+ */
+export function askpassOrigins(url: string): string[] {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return [];
+  }
+  const scheme = parsed.protocol.toLowerCase();
+  const host = parsed.hostname.toLowerCase();
+  const defaultPort = scheme === 'https:' ? '443' : scheme === 'http:' ? '80' : '';
+  const ports = parsed.port ? [parsed.port] : ['', defaultPort].filter((p, i) => i === 0 || p);
+  return ports.map((port) => `${scheme}//${host}${port ? `:${port}` : ''}`);
+}
 
 const SSH_ASKPASS_SCRIPT = `#!/bin/sh
 printf '%s\\n' "$HHFM_SSH_PASSPHRASE"
@@ -308,11 +351,21 @@ const PATTERNS: [GitFailureKind, RegExp][] = [
   ],
 ];
 
-function classify(error: unknown, op: string, opts: CommonOptions, secrets: string[]): GitError {
+/**
+ * A GitError for git's failure. `coarse` (production, a host no GIT_ALLOWED_HOSTS entry names):
+ * connection-level failures get one message without git's detail, so that a repository URL does
+ * not tell an open port from a closed one.
+ */
+function classify(error: unknown, op: string, opts: CommonOptions, secrets: string[], coarse: boolean): GitError {
   const raw = error instanceof Error ? error.message : String(error);
   const match = PATTERNS.find(([, pattern]) => pattern.test(raw));
   const kind = match?.[0] ?? 'unknown';
   const host = hostOf(opts.url);
+  if (/returned error: 30[0-8]\b/.test(raw))
+    return new GitError(
+      'not_found',
+      `${opts.url} answered with a redirect, which git is not allowed to follow (credentials go to the repository's own host only); use the URL it redirects to`,
+    );
   const output = (match && firstLineMatching(raw, match[1])) ?? lastFatalLine(raw);
   const detail = redactOutput(output, [opts.url, host, opts.branch ?? ''], secrets);
   const messages: Record<GitFailureKind, string> = {
@@ -324,6 +377,11 @@ function classify(error: unknown, op: string, opts: CommonOptions, secrets: stri
     branch_not_found: `branch "${opts.branch ?? ''}" not found in ${opts.url}`,
     unknown: `git ${op} failed for ${opts.url}: ${detail}`,
   };
+  if (coarse && (kind === 'unreachable' || kind === 'tls' || kind === 'unknown'))
+    return new GitError(
+      kind,
+      `could not reach a git server at ${host} (refused, unreachable, TLS or protocol failure); list the host in GIT_ALLOWED_HOSTS to see git's own error`,
+    );
   return new GitError(kind, messages[kind]);
 }
 

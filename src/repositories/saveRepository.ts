@@ -1,6 +1,7 @@
 import { recordChange } from '../audit';
 import { config } from '../config';
 import { db, Prisma, type GitRepository, type User } from '../db';
+import { checkHostAllowed } from '../gitops/hostPolicy';
 import { checkRepositoryUrl } from '../gitops/url';
 import { encryptSecret } from '../secrets/crypto';
 import { registerSecret } from '../secrets/redact';
@@ -14,7 +15,9 @@ type Actor = Pick<User, 'id' | 'username'>;
 /** The rules that span fields: URL scheme, credentials that fit the auth type. */
 function check(r: { url: string; authType: string; username?: string | null; hasSecret: boolean }): void {
   const fields: Record<string, string> = {};
-  const urlProblem = checkRepositoryUrl(r.url, { allowInsecure: config().allowInsecureGit });
+  const urlProblem =
+    checkRepositoryUrl(r.url, { allowInsecure: config().allowInsecureGit }) ??
+    checkHostAllowed(r.url, config().gitHosts);
   if (urlProblem) fields.url = urlProblem;
   const ssh = /^ssh:\/\//.test(r.url) || /^[\w.-]+@[\w.-]+:/.test(r.url);
   if (!fields.url && r.authType === 'ssh_key' && !ssh)
