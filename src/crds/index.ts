@@ -3,8 +3,12 @@ import { connection } from './kinds/connection';
 import { external } from './kinds/external';
 import { externalAttachment } from './kinds/externalAttachment';
 import { externalPeering } from './kinds/externalPeering';
+import { gateway } from './kinds/gateway';
+import { gatewayGroup } from './kinds/gatewayGroup';
+import { gatewayPeering } from './kinds/gatewayPeering';
 import { ipv4Namespace } from './kinds/ipv4Namespace';
 import { server } from './kinds/server';
+import { serverProfile } from './kinds/serverProfile';
 import { switchKind } from './kinds/switch';
 import { switchGroup } from './kinds/switchGroup';
 import { vlanNamespace } from './kinds/vlanNamespace';
@@ -31,6 +35,10 @@ export const kinds: KindDef[] = [
   switchKind,
   switchGroup,
   vlanNamespace,
+  serverProfile,
+  gateway,
+  gatewayGroup,
+  gatewayPeering,
 ];
 
 /** The API groups' labels (`VPC API`, `Wiring API`), in the catalogue's order: the menu's and the CRD index's sections. */

@@ -145,6 +145,8 @@ export interface KindSource {
   crossCheck?(records: Indexed[], context: CrossContext): void;
   /** The name the fabric creates by itself: a reference to it is fine while the fabric defines no record of this kind. */
   fabricDefault?: string;
+  /** The fabric never looks records of this kind up, so a reference to a missing one is no warning (ServerProfile). */
+  unresolvedReferencesAccepted?: boolean;
   /** What is wrong with a reference that found its target of this kind (e.g. a VPC without the named subnet), or null. */
   checkReferenceTo?(target: Spec, ref: Reference): string | null;
   columns: ColumnDef[];

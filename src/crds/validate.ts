@@ -26,6 +26,9 @@ export interface DocumentCheck {
 export type Classification =
   { type: 'kind'; kind: KindDef } | { type: 'unserved'; message: string } | { type: 'skip'; reason: string };
 
+// Kinds the fabric's controllers write from the user's objects (status-like): never applied from git.
+const CONTROLLER_KINDS: ReadonlySet<string> = new Set(['Agent', 'Catalog', 'DHCPSubnet', 'VPCInfo', 'GatewayAgent']);
+
 const NAME_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const MAX_NAME_LENGTH = 253;
 // One broken document should not bury the rest of a sync report.
@@ -81,6 +84,11 @@ export function classify(doc: unknown): Classification {
       message: `${kindName} belongs to ${known.group}, not ${group}; use apiVersion: ${known.apiVersion}`,
     };
   }
+  if (isHedgehog && CONTROLLER_KINDS.has(kindName))
+    return {
+      type: 'skip',
+      reason: `${kindName} (${apiVersion}) is written by the fabric's controllers, not kept in git`,
+    };
   if (isHedgehog) return { type: 'skip', reason: `${kindName} (${apiVersion}) is not one of the managed kinds` };
   return { type: 'skip', reason: `${kindName} (${apiVersion ?? 'no apiVersion'}) is not a Hedgehog fabric kind` };
 }

@@ -70,6 +70,7 @@ export function crossValidate(input: CrossRecord[], config: FabricConfig = HEDGE
         // Hand-written wiring rarely defines the objects the fabric defaults to; a missing one is
         // only worth a warning when the fabric defines objects of that kind at all.
         if (targetDef.fabricDefault === ref.name && !hasAny(ref.kind)) continue;
+        if (targetDef.unresolvedReferencesAccepted) continue;
         w.add(
           key,
           path,

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { KindDef, Spec } from '../../src/crds';
@@ -27,7 +28,12 @@ let cached: FixtureDocument[] | undefined;
 export function fixtureDocuments(): FixtureDocument[] {
   if (cached) return cached;
   const seen = new Map<string, FixtureDocument>();
-  for (const file of SOURCES.flatMap((s) => yamlFiles(join(FIXTURES, s)))) {
+  const files = [
+    ...SOURCES.flatMap((s) => yamlFiles(join(FIXTURES, s))),
+    // Kinds the shared fixtures hold no valid sample of (gateway kinds, ServerProfile).
+    ...yamlFiles(fileURLToPath(new URL('../fixtures/kinds', import.meta.url))),
+  ];
+  for (const file of files) {
     const parsed = parseYamlFile(readFileSync(file));
     for (const doc of expandDocuments(parsed.documents)) {
       const value = stripServerFields(doc.value) as Record<string, unknown>;

@@ -76,7 +76,8 @@ describe('the kind catalogue', () => {
     expect(findKind('Connections')?.kind).toBe('Connection');
     expect(findKind('vlannamespace')?.kind).toBe('VLANNamespace');
     expect(findKind('switches')?.kind).toBe('Switch');
-    expect(findKind('gateway')).toBeUndefined();
+    expect(findKind('gateways')?.kind).toBe('Gateway');
+    expect(findKind('gatewayagents')).toBeUndefined();
     expect(kindByName('Switch')?.plural).toBe('switches');
     expect(kindByName('switch')).toBeUndefined();
   });

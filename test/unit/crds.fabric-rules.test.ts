@@ -494,3 +494,108 @@ describe('External, ExternalAttachment, ExternalPeering', () => {
     ]);
   });
 });
+
+describe('gateway kinds and ServerProfile (PROFILES.md §3, §5)', () => {
+  const gw = (extra: Spec = {}) => ({
+    protocolIP: '172.30.8.20/32',
+    vtepIP: '172.30.12.20/32',
+    vtepMAC: '0c:20:12:fe:00:01',
+    asn: 65534,
+    interfaces: { enp2s1: { ips: ['172.30.128.11/31'] } },
+    neighbors: [{ ip: '172.30.128.10', asn: 65100 }],
+    ...extra,
+  });
+  it('Gateway: a hydrated gateway is valid; workers 1-64, /32 IPs, a unicast MAC, at least one interface (errors)', () => {
+    expect(errors('Gateway', gw())).toEqual([]);
+    expect(errors('Gateway', gw({ workers: 65 }))).toEqual(['spec.workers: 65 is out of range; expected 1-64']);
+    expect(errors('Gateway', gw({ vtepIP: '172.30.12.20/24' }))).toEqual([
+      'spec.vtepIP: 172.30.12.20/24 is a /24; expected a /32',
+    ]);
+    expect(errors('Gateway', gw({ vtepMAC: '01:00:5e:00:00:01' }))[0]).toContain('is a multicast address');
+    expect(errors('Gateway', gw({ interfaces: {} }))).toEqual([
+      'spec.interfaces: is empty; expected at least one interface',
+    ]);
+    expect(
+      errors(
+        'Gateway',
+        gw({ interfaces: { enp2s1: { pci: '0000:02:00.0', kernel: 'eth1', ips: ['10.0.0.1/31'] } } }),
+      )[0],
+    ).toContain('has both pci and kernel');
+    expect(errors('Gateway', gw({ groups: [{ name: 'a' }, { name: 'a' }] }))[0]).toContain('"a" is listed twice');
+  });
+  it('Gateway: the fields hhfab fills in are warnings while absent', () => {
+    const spec = { interfaces: { enp2s1: {} } };
+    expect(errors('Gateway', spec)).toEqual([]);
+    expect(warningsOf([rec('Gateway', 'g', spec)], 'Gateway/default/g')).toEqual([
+      'spec.asn: missing; it will be required by the fabric; usually filled by hhfab build',
+      'spec.protocolIP: missing; it will be required by the fabric; usually filled by hhfab build',
+      'spec.vtepIP: missing; it will be required by the fabric; usually filled by hhfab build',
+      'spec.vtepMAC: missing; it will be required by the fabric; usually filled by hhfab build',
+      'spec.neighbors: missing; at least one neighbor will be required by the fabric; usually filled by hhfab build',
+      'spec.interfaces.enp2s1.ips: missing; an IPv4 prefix will be required by the fabric; usually filled by hhfab build',
+    ]);
+  });
+  it('Gateway: a missing group is a warning; the default group needs no document; IPs unique among gateways', () => {
+    expect(warningsOf([rec('Gateway', 'g', gw())], 'Gateway/default/g')).toEqual([]);
+    const g2 = rec(
+      'Gateway',
+      'g2',
+      gw({ groups: [{ name: 'edge' }], vtepMAC: '0c:20:12:fe:00:02', protocolIP: '172.30.8.21/32' }),
+    );
+    expect(warningsOf([rec('Gateway', 'g', gw()), g2], 'Gateway/default/g2')).toEqual([
+      'spec.groups[0].name: GatewayGroup "edge" is not defined in this fabric',
+      'spec.vtepIP: vtepIP 172.30.12.20/32 is also used by Gateway "g"',
+    ]);
+  });
+  const peering = (peeringSpec: Spec, extra: Spec = {}) => ({ peering: peeringSpec, ...extra });
+  const side = (expose: Spec[]) => ({ expose });
+  it('GatewayPeering: exactly 2 sides; exposes with ips, as with nat, one NAT kind (errors)', () => {
+    expect(
+      errors(
+        'GatewayPeering',
+        peering({ 'vpc-1': side([{ ips: [{ cidr: '10.0.1.0/24' }] }]), 'ext.edge': side([{ default: true }]) }),
+      ),
+    ).toEqual([]);
+    expect(errors('GatewayPeering', peering({ 'vpc-1': side([{ ips: [{ cidr: '10.0.1.0/24' }] }]) }))).toEqual([
+      'spec.gatewayGroup: is required (a GatewayGroup name), got nothing',
+      'spec.peering: names 1 side(s); expected exactly 2 (VPCs or ext.<External>)',
+    ]);
+    const bad = peering({
+      'vpc-1': side([{ ips: [{ cidr: '10.0.1.0/33' }], as: [{ cidr: '192.168.0.1/32' }] }]),
+      'ext.edge': side([{ ips: [{ vpcSubnet: 'default' }] }]),
+    });
+    expect(errors('GatewayPeering', bad)).toEqual([
+      'spec.peering.vpc-1.expose[0].ips[0].cidr: "10.0.1.0/33" is not a valid CIDR',
+      'spec.peering.vpc-1.expose[0]: has as without nat; expected both or neither',
+      'spec.peering["ext.edge"].expose[0].ips[0].vpcSubnet: is set on an External side; expected cidr or not there',
+    ]);
+    const twoStateful = peering({
+      a: side([{ ips: [{ cidr: '10.0.1.0/24' }], as: [{ cidr: '192.168.0.1/32' }], nat: { masquerade: {} } }]),
+      b: side([{ ips: [{ cidr: '10.0.2.0/24' }], as: [{ cidr: '192.168.1.1/32' }], nat: { masquerade: {} } }]),
+    });
+    expect(errors('GatewayPeering', twoStateful)[0]).toContain(
+      'expected at most one side with masquerade or portForward',
+    );
+  });
+  it('GatewayPeering: its VPCs, Externals, subnets and group are references (warnings when missing)', () => {
+    const spec = peering(
+      { 'vpc-1': side([{ ips: [{ vpcSubnet: 'default' }] }]), 'ext.edge': side([{ default: true }]) },
+      { gatewayGroup: 'edge' },
+    );
+    expect(warningsOf([rec('GatewayPeering', 'p', spec)], 'GatewayPeering/default/p')).toEqual([
+      'spec.gatewayGroup: GatewayGroup "edge" is not defined in this fabric',
+      'spec.peering.vpc-1: VPC "vpc-1" is not defined in this fabric',
+      'spec.peering.vpc-1.expose[0].ips[0].vpcSubnet: VPC "vpc-1" is not defined in this fabric',
+      'spec.peering["ext.edge"]: External "edge" is not defined in this fabric',
+    ]);
+  });
+  it('gateway kinds are refused when a Fabricator document turns the gateway off; counted as enabled without one', () => {
+    expect(configErrors('GatewayGroup', {})).toEqual([]);
+    const off = configFromFabricator({ spec: { config: { gateway: { enable: false } } } });
+    expect(configErrors('GatewayGroup', {}, off)[0]).toContain('gateway support is not enabled');
+  });
+  it('ServerProfile: metadata only; a Server naming a missing one is accepted', () => {
+    expect(errors('ServerProfile', { nics: [{ name: 'nic0', ports: [{ name: 'enp2s1' }] }] })).toEqual([]);
+    expect(warningsOf([rec('Server', 's', { profile: 'missing' })], 'Server/default/s')).toEqual([]);
+  });
+});

@@ -97,9 +97,11 @@ describe('validateDocument on the corpus', () => {
     const templates = invalid.filter((bad) => bad.errors.includes('metadata.name is required'));
     expect(templates.length).toBeLessThanOrEqual(6);
     // Samples the fabric itself refuses on the object alone (FABRIC-RULES.md).
-    const refused = invalid
+    const all = invalid
       .filter((bad) => !templates.includes(bad))
       .map((bad) => `${bad.file.slice(bad.file.lastIndexOf('/') + 1)}: ${bad.errors.join(' | ')}`);
+    const gateway = all.filter((line) => /gateway|fab"/.test(line));
+    const refused = all.filter((line) => !gateway.includes(line));
     expect(refused).toEqual([
       // #63: a DHCP relay is parsed as a prefix; a bare address is refused.
       'user-guide__dhcp.block04.yaml: spec.subnets.default.dhcp.relay: "10.99.0.100" is not a prefix; expected an IPv4 CIDR such as 10.20.20.200/32',
@@ -112,6 +114,14 @@ describe('validateDocument on the corpus', () => {
         'user-guide__vpcs.block01.vpc.yaml: spec.permit[0]: names subnet "subnet-1", which this VPC does not have',
       ),
     ]);
+    // Gateway samples the fabric refuses: namespace "fab" (#2), the template's ".." expose entries,
+    // and an ACL without its CRD-required default.
+    expect(gateway).toEqual([
+      'install-upgrade__build-wiring.block02.wiring_diagram.yaml: metadata.namespace: only the "default" namespace is supported by the fabric, got "fab"',
+      'user-guide__gateway-add.block02.gateway.yaml: metadata.namespace: only the "default" namespace is supported by the fabric, got "fab"',
+      'user-guide__gateway-failover.block03.yaml: spec.peering.vpc-1.expose[0]: expected a mapping, got ".." | spec.peering.vpc-2.expose[0]: expected a mapping, got ".."',
+      'user-guide__gateway-peering.block06.gw-acl-peer.yaml: spec.acl.default is required',
+    ]);
   });
 
   it('accepts the complete docs wiring diagram', () => {
@@ -119,11 +129,18 @@ describe('validateDocument on the corpus', () => {
     const kinds = documents(file).map((v) => {
       const c = classify(v);
       if (c.type !== 'kind') return c.type;
-      expect(validateDocument(v as Record<string, unknown>, c.kind).errors).toEqual([]);
+      const errors = validateDocument(v as Record<string, unknown>, c.kind).errors.map((e) => e.message);
+      // The sample's Gateway sits in namespace "fab"; the fabric serves the "default" namespace only (#2).
+      expect(errors).toEqual(
+        c.kind.kind === 'Gateway'
+          ? ['metadata.namespace: only the "default" namespace is supported by the fabric, got "fab"']
+          : [],
+      );
       return c.kind.kind;
     });
     expect(kinds.filter((k) => k === 'Connection')).toHaveLength(10);
-    expect(kinds.filter((k) => k === 'skip')).toHaveLength(1);
+    expect(kinds.filter((k) => k === 'Gateway')).toHaveLength(1);
+    expect(kinds.filter((k) => k === 'skip')).toHaveLength(0);
   });
 
   it('rejects the v1beta1 VPC that still lists its subnets', () => {
@@ -149,15 +166,21 @@ describe('classify', () => {
     expect(c).toMatchObject({ type: 'unserved', message: expect.stringContaining('vpc.githedgehog.com/v1beta1') });
   });
 
-  it('skips other Hedgehog kinds with a reason', () => {
-    expect(
-      classify({ apiVersion: 'gateway.githedgehog.com/v1alpha1', kind: 'Gateway', metadata: { name: 'g' } }),
-    ).toEqual({
+  it('skips the kinds the fabric controllers write, and other Hedgehog kinds, with a reason', () => {
+    expect(classify({ apiVersion: 'agent.githedgehog.com/v1beta1', kind: 'Agent' })).toEqual({
       type: 'skip',
-      reason: 'Gateway (gateway.githedgehog.com/v1alpha1) is not one of the managed kinds',
+      reason: "Agent (agent.githedgehog.com/v1beta1) is written by the fabric's controllers, not kept in git",
     });
-    expect(classify({ apiVersion: 'wiring.githedgehog.com/v1beta1', kind: 'SwitchProfile' }).type).toBe('skip');
-    expect(classify({ apiVersion: 'agent.githedgehog.com/v1beta1', kind: 'Agent' }).type).toBe('skip');
+    for (const kind of ['Catalog', 'DHCPSubnet', 'VPCInfo', 'GatewayAgent'])
+      expect(classify({ apiVersion: 'x.githedgehog.com/v1', kind })).toMatchObject({
+        type: 'skip',
+        reason: expect.stringContaining("written by the fabric's controllers"),
+      });
+    expect(classify({ apiVersion: 'fabricator.githedgehog.com/v1beta1', kind: 'ControlNode' })).toEqual({
+      type: 'skip',
+      reason: 'ControlNode (fabricator.githedgehog.com/v1beta1) is not one of the managed kinds',
+    });
+    expect(classify({ apiVersion: 'gateway.githedgehog.com/v1alpha1', kind: 'Gateway' }).type).toBe('kind');
   });
 
   it('skips documents that are not Hedgehog objects', () => {
