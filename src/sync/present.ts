@@ -35,6 +35,18 @@ export function presentSyncRun(r: SyncRun & { requestedBy?: Pick<User, 'username
 }
 
 /** The per-file results of a run that have errors, without loading the others. */
+/** How many errors the fabric page shows before it links to the run's table of files. */
+export const ERRORS_SHOWN = 5;
+
+/** The first errors of a run's files (file order, then line order) and how many there are in all. */
+export function firstErrors(
+  files: { path: string; errors: { line: number; message: string }[] }[],
+  limit = ERRORS_SHOWN,
+): { items: { path: string; line: number; message: string }[]; total: number } {
+  const all = files.flatMap((f) => f.errors.map((e) => ({ path: f.path, line: e.line, message: e.message })));
+  return { items: all.slice(0, limit), total: all.length };
+}
+
 export async function filesWithErrors(
   syncRunId: number,
 ): Promise<{ path: string; errors: { line: number; message: string }[] }[]> {

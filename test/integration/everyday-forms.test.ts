@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { db } from '../../src/db';
 import { createApp } from '../../src/web/app';
 import { useTestEnvironment } from '../helpers/env';
-import { buildFabric, buildRepository, PASSWORD, signInAs, unique } from '../helpers/factories';
+import { buildFabric, buildRepository, buildSyncRun, PASSWORD, signInAs, unique } from '../helpers/factories';
 import request from 'supertest';
 
 await useTestEnvironment();
@@ -211,5 +211,28 @@ describe('deleting', async () => {
     const used = await buildFabric();
     const refused = await admin.agent.get(`/repositories/${used.repositoryId}/delete`);
     expect(refused.text).toContain('cannot be deleted while 1 fabrics use it');
+  });
+});
+
+describe('the fabric page', () => {
+  it("shows the first errors of the last run and links to the run's table of files", async () => {
+    const viewer = await signInAs(app, 'viewer');
+    const fabric = await buildFabric();
+    const files = Array.from({ length: 4 }, (_, f) => ({
+      path: `dir/file-${f}.yaml`,
+      errors: Array.from({ length: 3 }, (_, e) => ({ line: e + 1, message: `problem ${f}.${e}` })),
+    }));
+    const run = await buildSyncRun({ fabricId: fabric.id, status: 'partial', invalidCount: 12, files });
+    const page = await viewer.agent.get(`/fabrics/${fabric.id}`);
+    const shown = /<ul class="mb-1" data-testid="last-errors">([\s\S]*?)<\/ul>/.exec(page.text)![1]!;
+    expect(shown.match(/<li>/g)).toHaveLength(5);
+    expect(shown).toContain('problem 0.0');
+    expect(shown).toContain('problem 1.1');
+    expect(shown).not.toContain('problem 1.2');
+    expect(page.text).not.toContain('problem 3.2');
+    expect(page.text).toContain(`<a href="/sync-runs/${run.id}#files">All 12 errors in the run's table of files</a>`);
+    const table = await viewer.agent.get(`/sync-runs/${run.id}`);
+    expect(table.text).toContain('id="files"');
+    expect(table.text).toContain('problem 3.2');
   });
 });

@@ -3,7 +3,7 @@ import { kinds } from '../../crds';
 import { db, type Fabric } from '../../db';
 import { createFabric, deleteFabric, updateFabric } from '../../fabrics/saveFabric';
 import { FabricInput, FabricPatch, SyncInput } from '../../fabrics/schema';
-import { filesWithErrors } from '../../sync/present';
+import { filesWithErrors, firstErrors } from '../../sync/present';
 import { startSync } from '../../sync/startSync';
 import { NotFound } from '../../errors';
 import { handleForm } from '../forms';
@@ -108,7 +108,15 @@ pages.get('/:id', can('view', 'fabric'), async (req, res) => {
     fabricRecordsTable(fabric.id, req.query, req.user),
     lastRun ? filesWithErrors(lastRun.id) : [],
   ]);
-  res.render('fabrics/detail.njk', { fabric, runs, activeRun, lastRun, failedFiles, kindCounts, fabricRecords });
+  res.render('fabrics/detail.njk', {
+    fabric,
+    runs,
+    activeRun,
+    lastRun,
+    lastErrors: firstErrors(failedFiles),
+    kindCounts,
+    fabricRecords,
+  });
 });
 
 pages.get('/:id/edit', can('change', 'fabric'), async (req, res) => {
