@@ -1,4 +1,5 @@
-// A line diff of two pretty-printed JSON snapshots for the change log: common head and tail
+import { stringify } from 'yaml';
+// A line diff of two snapshots for the change log, written as YAML like the record page: common head and tail
 // trimmed, then a longest-common-subsequence table on what is left. Snapshots are one object
 // each, so the table stays small; past MAX_CELLS the middle is shown as removed then added.
 
@@ -22,6 +23,12 @@ function sortKeys(value: unknown): unknown {
     );
   }
   return value;
+}
+
+/** YAML with sorted keys (block style, as the record page writes it), so that two snapshots line up; null/undefined give no lines. */
+export function prettyYaml(value: unknown): string[] {
+  if (value === null || value === undefined) return [];
+  return stringify(sortKeys(value), { lineWidth: 0 }).trimEnd().split('\n');
 }
 
 /** JSON with sorted keys and two-space indents, so that two snapshots line up; null/undefined give no lines. */

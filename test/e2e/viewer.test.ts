@@ -238,7 +238,7 @@ describe('the viewer browses the synced seed fabric', async () => {
       /^Change #\d+: created VPC default\/test-vpc/,
     );
     expect(await page.locator('.attributes tr', { hasText: 'Action' }).locator('td').innerText()).toBe('Created');
-    expect(await page.getByTestId('diff').innerText()).toContain('"apiVersion": "vpc.githedgehog.com/v1beta1"');
+    expect(await page.getByTestId('diff').innerText()).toContain('apiVersion: vpc.githedgehog.com/v1beta1');
     // The snapshot text must stand out from the green of an added line (Tabler draws <pre> light on dark).
     expect(await textContrast(page.getByTestId('diff').locator('tr.diff-add pre').first())).toBeGreaterThanOrEqual(4.5);
     await screenshot(page, 'change-detail');

@@ -118,12 +118,20 @@ describe('the change log', () => {
     }
   });
 
-  it('shows a change with a before/after diff and links to the run and the object', async () => {
+  it('shows a change with a before/after diff as YAML and links to the run and the object', async () => {
     const res = await viewer.agent.get(`/changes/${update.id}`);
     expect(res.status).toBe(200);
-    expect(res.text).toMatch(/class="diff-del bg-red-lt">[\s\S]*?&quot;description&quot;: &quot;old text&quot;/);
-    expect(res.text).toMatch(/class="diff-add bg-green-lt">[\s\S]*?&quot;description&quot;: &quot;new text&quot;/);
-    expect(res.text).toMatch(/class="diff-same">[\s\S]*?&quot;role&quot;: &quot;spine&quot;/);
+    // Highlighted like the record page's YAML: keys and values in their spans.
+    const line = (key: string, value: string) =>
+      `<span class="yaml-key">${key}</span>: <span class="yaml-str">${value}</span></pre>`;
+    expect(res.text).toMatch(
+      new RegExp(`class="diff-del bg-red-lt">(?:(?!</tr>)[\\s\\S])*${line('description', 'old text')}`),
+    );
+    expect(res.text).toMatch(
+      new RegExp(`class="diff-add bg-green-lt">(?:(?!</tr>)[\\s\\S])*${line('description', 'new text')}`),
+    );
+    expect(res.text).toMatch(new RegExp(`class="diff-same">(?:(?!</tr>)[\\s\\S])*${line('role', 'spine')}`));
+    expect(res.text).not.toContain('&quot;description&quot;');
     expect(res.text).toContain(`href="/sync-runs/${run.id}"`);
     expect(res.text).toContain('href="/crds/switches/2"');
     expect((await viewer.agent.get('/changes/999999999')).status).toBe(404);

@@ -2,7 +2,8 @@ import { Router } from 'express';
 import { CHANGE_ACTION } from '../../choices';
 import { db } from '../../db';
 import { NotFound } from '../../errors';
-import { diffLines, prettyJson } from '../lineDiff';
+import { highlightYaml } from '../highlightYaml';
+import { diffLines, prettyYaml } from '../lineDiff';
 import { buildListView, listRows, parseListQuery } from '../listView';
 import { changeListSpec, loadChanges, objectHref } from '../lists/changeList';
 import { can } from '../middleware/auth';
@@ -48,7 +49,10 @@ pages.get('/:id', can('view', 'change'), async (req, res) => {
     ? await db().fabric.findUnique({ where: { id: change.fabricId }, select: { id: true, name: true } })
     : null;
   // Snapshots were redacted when they were written; they are shown as stored.
-  const diff = diffLines(prettyJson(change.before), prettyJson(change.after));
+  const diff = diffLines(prettyYaml(change.before), prettyYaml(change.after)).map((l) => ({
+    ...l,
+    html: highlightYaml(l.text),
+  }));
   res.render('changes/detail.njk', {
     change,
     fabric,
