@@ -139,4 +139,6 @@
     });
   }
   input?.addEventListener('input', highlight);
+  // Choosing a VPC shows it at once.
+  document.getElementById('topology-vpc')?.addEventListener('change', (e) => e.target.form.requestSubmit());
 })();

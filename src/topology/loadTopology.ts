@@ -35,11 +35,12 @@ export function topologyText(data: FabricTopology, format: ExportFormat | 'json'
   return text;
 }
 
-const KINDS = ['Switch', 'Server', 'Connection', 'External', 'ExternalAttachment', 'VPC', 'VPCAttachment'];
+const KINDS = ['Switch', 'Server', 'Connection', 'External', 'ExternalAttachment', 'Gateway', 'VPC', 'VPCAttachment'];
 const kept = new LruCache<Promise<FabricTopology>>(4);
 
 async function build(fabricId: number, version: string): Promise<FabricTopology> {
-  // A VPC's spec is not needed, only its name.
+  // Only the fields the topology reads leave the database: parsing the specs of every server
+  // and attachment of a large fabric costs more than the rest of the build.
   const rows = await queryRows<{
     id: number;
     kind: string;
@@ -48,8 +49,15 @@ async function build(fabricId: number, version: string): Promise<FabricTopology>
     validationState: string;
     validationMessages: { message: string }[];
   }>(Prisma.sql`
-    SELECT id, kind, name, CASE WHEN kind = 'VPC' THEN '{}'::jsonb ELSE spec END AS spec,
-      "validationState"::text AS "validationState", "validationMessages"
+    SELECT id, kind, name,
+      CASE kind
+        WHEN 'Connection' THEN spec
+        WHEN 'Switch' THEN jsonb_build_object('role', spec -> 'role', 'redundancy', spec -> 'redundancy')
+        WHEN 'VPCAttachment' THEN jsonb_build_object('subnet', spec -> 'subnet', 'connection', spec -> 'connection')
+        WHEN 'ExternalAttachment' THEN jsonb_build_object('external', spec -> 'external', 'connection', spec -> 'connection')
+        ELSE '{}'::jsonb END AS spec,
+      "validationState"::text AS "validationState",
+      CASE WHEN kind IN ('VPC', 'VPCAttachment', 'ExternalAttachment') THEN '[]'::jsonb ELSE "validationMessages" END AS "validationMessages"
     FROM "CrdRecord" WHERE "fabricId" = ${fabricId} AND kind = ANY(${KINDS}::text[])
     ORDER BY kind, name`);
   const vpcConnections = new Map<string, string[]>();
