@@ -92,6 +92,14 @@ export function remoteOf(url: string): Remote | undefined {
   }
 }
 
+/** Scheme, host and port of a repository URL, to tell whether an edit moves it to another server. */
+export function originOf(url: string): string | undefined {
+  const remote = remoteOf(url);
+  if (!remote) return undefined;
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase() ?? 'ssh';
+  return `${scheme}://${remote.host}:${remote.port}`;
+}
+
 function addressMatches(rule: HostRule, address: string): boolean {
   const type = isIP(address);
   return !!rule.range && type !== 0 && rule.range.check(address, type === 6 ? 'ipv6' : 'ipv4');

@@ -1,7 +1,7 @@
 import { recordChange } from '../audit';
 import { config } from '../config';
 import { db, Prisma, type GitRepository, type User } from '../db';
-import { checkHostAllowed } from '../gitops/hostPolicy';
+import { checkHostAllowed, originOf } from '../gitops/hostPolicy';
 import { checkRepositoryUrl } from '../gitops/url';
 import { encryptSecret } from '../secrets/crypto';
 import { registerSecret } from '../secrets/redact';
@@ -92,6 +92,14 @@ export async function updateRepository(props: {
   const encryptedSecret =
     merged.authType === 'none' ? null : secret ? encryptSecret(secret) : keepSecret ? before.encryptedSecret : null;
   check({ url: merged.url, authType: merged.authType, username: merged.username, hasSecret: !!encryptedSecret });
+  // A stored secret goes only to the server it was entered for: moving the URL to another scheme,
+  // host or port needs it typed again, or an admin could send it to a server of their own and
+  // read it there (secrets are write-only, even for admins).
+  if (encryptedSecret && !secret && originOf(merged.url) !== originOf(before.url))
+    throw new ValidationError({
+      secret:
+        'enter the secret again: the URL now points at another server, and a stored secret goes only to the server it was entered for',
+    });
   const reachChanged =
     merged.url !== before.url ||
     encryptedSecret !== before.encryptedSecret ||

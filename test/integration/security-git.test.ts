@@ -165,6 +165,44 @@ describe('redirects (finding 1)', () => {
   });
 });
 
+describe('moving a repository to another server (finding 1)', () => {
+  it('asks for the secret again, so that an admin cannot send a stored one to a server of their own', async () => {
+    const target = await recorder();
+    const secret = `kept-${randomBytes(12).toString('hex')}`;
+    const created = await api.post('/repositories', {
+      name: `moving-${randomBytes(4).toString('hex')}`,
+      url: 'https://git.example.com/org/fabric.git',
+      authType: 'token',
+      secret,
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.id as number;
+    const patch = (body: object) =>
+      request(app).patch(`/api/v1/repositories/${id}`).set('Authorization', `Bearer ${ADMIN}`).send(body);
+    for (const url of [
+      `http://127.0.0.1:${target.port}/org/fabric.git`,
+      'https://git.example.com:8443/org/fabric.git',
+      'http://git.example.com/org/fabric.git',
+      'https://evil.example/org/fabric.git',
+      'https://git.example.com.evil.example/org/fabric.git',
+    ]) {
+      const res = await patch({ url });
+      expect(res.status, url).toBe(400);
+      expect(res.body.error.details.fields.secret, url).toMatch(
+        /enter the secret again: the URL now points at another server/,
+      );
+    }
+    // Nothing changed, so a connection test still goes to the old server only.
+    expect((await api.post(`/repositories/${id}/test`)).status).toBe(200);
+    expect(target.seen).toEqual([]);
+    // The same server under another path or spelling keeps the secret; another server with the secret typed again is fine.
+    expect((await patch({ url: 'https://GIT.example.com:443/org/other.git' })).status).toBe(200);
+    const moved = await patch({ url: `http://127.0.0.1:${target.port}/org/fabric.git`, secret: 'a-new-secret' });
+    expect(moved.status).toBe(200);
+    expect(moved.body.hasCredentials).toBe(true);
+  });
+});
+
 describe('the askpass helper (finding 1)', () => {
   it("answers only for the repository's own scheme, host and port", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'hhfm-askpass-'));
