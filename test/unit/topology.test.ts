@@ -6,7 +6,7 @@ import { EXPORT_FORMATS, exportTopology } from '../../src/topology/exports';
 import { layoutTopology } from '../../src/topology/layout';
 import { buildTopology, type TopologyRecord } from '../../src/topology/model';
 import { searchNodes, vpcOverlay } from '../../src/topology/overlay';
-import { renderSvg } from '../../src/topology/svg';
+import { nodeHref, renderSvg } from '../../src/topology/svg';
 import { FIXTURES } from '../helpers/fixtures';
 
 const PREPOP = `${FIXTURES}/seed-fabric-1/v2-e40d5442/gitops/hedgehog/fabric-1/raw/prepop.yaml`;
@@ -172,6 +172,7 @@ describe('buildTopology', () => {
       rec('Switch', 'ml', { role: 'mixed-leaf' }),
       rec('Switch', 'sp', { role: 'spine' }),
       rec('External', 'ext-1', {}),
+      rec('Gateway', 'gateway-2', {}, 7),
       rec('Connection', 'gw', {
         gateway: { links: [{ switch: { port: 'sp/E1/1' }, gateway: { port: 'gateway-1/enp2s1' } }] },
       }),
@@ -188,6 +189,7 @@ describe('buildTopology', () => {
       'Switch/ml': 'leaf',
       'Switch/sp': 'spine',
       'External/ext-1': 'external',
+      'Gateway/gateway-2': 'gateway',
       'Gateway/gateway-1': 'gateway',
       'Connection/static': 'external',
     });
@@ -196,6 +198,12 @@ describe('buildTopology', () => {
       'mesh:Switch/ml->Switch/ve:E1/1,E1/1',
       'staticExternal:Switch/ve->Connection/static:E1/9',
     ]);
+    // A Gateway the connection names but no record defines is drawn, not missing: the fabric does not check it.
+    expect(t.nodes.find((n) => n.id === 'Gateway/gateway-1')).toMatchObject({
+      recordId: null,
+      validation: { state: 'valid' },
+    });
+    expect(nodeHref(t.nodes.find((n) => n.id === 'Gateway/gateway-2')!)).toBe('/crds/gateways/7');
     const layout = layoutTopology(t, { expand: 'all' });
     const x = (id: string) => layout.nodes.find((p) => p.node.id === id)!.x;
     // Externals and gateways stand in a column at the side.
