@@ -12,6 +12,14 @@ document.addEventListener('click', (event) => {
 });
 
 // Live progress of a sync run: poll the run while it is queued or running, reload when it ends.
+// Labels and colours as in src/choices.ts (RUN_STATUS, SYNC_STATUS).
+const RUN_LABELS = { queued: 'Queued', running: 'Running' };
+const SYNC_BADGES = { queued: { label: 'Queued', color: 'azure' }, running: { label: 'Syncing', color: 'blue' } };
+const setBadge = (el, { label, color }) => {
+  if (!el) return;
+  el.textContent = label;
+  el.className = `badge bg-${color}-lt`;
+};
 const live = document.querySelector('[data-run-progress]');
 if (live) {
   const id = live.dataset.runProgress;
@@ -24,10 +32,17 @@ if (live) {
       });
       if (res.ok) {
         const run = await res.json();
-        const counted = run.progress.total ? ` ${run.progress.done}/${run.progress.total}` : '';
-        field('status').textContent = run.status;
-        field('detail').textContent = run.status === 'running' ? `: ${run.stage}${counted}` : '';
         if (!['queued', 'running'].includes(run.status)) return window.location.reload();
+        // The banner, the fabric's badge and the run's history row say the same thing.
+        const counted =
+          run.stage === 'parsing' && run.progress.total ? ` ${run.progress.done}/${run.progress.total} files` : '';
+        field('status').textContent = RUN_LABELS[run.status];
+        field('detail').textContent = run.status === 'running' ? ` — ${run.stage}${counted}` : '';
+        setBadge(document.querySelector('[data-testid="fabric-status"] .badge'), SYNC_BADGES[run.status]);
+        setBadge(document.querySelector(`[data-run-row="${id}"] [data-field="run-status"] .badge`), {
+          label: RUN_LABELS[run.status],
+          color: run.status === 'queued' ? 'azure' : 'blue',
+        });
       }
     } catch {
       // A missed poll is retried on the next tick.

@@ -15,6 +15,19 @@ export const SYNC_STATUS = {
   error: { label: 'Error', color: 'red' },
 } satisfies Record<string, Choice>;
 
+/** What the last applied sync left (Argo CD's health); shown beside the sync status, never instead of it. */
+export const FABRIC_HEALTH = {
+  healthy: { label: 'Healthy', color: 'green' },
+  degraded: { label: 'Degraded', color: 'orange' },
+  unknown: { label: 'Health unknown', color: 'secondary' },
+} satisfies Record<string, Choice>;
+
+/** The health as one badge: "Degraded · 21 invalid". */
+export function healthChoice(f: { health: keyof typeof FABRIC_HEALTH; invalidCount: number }): Choice {
+  const c = FABRIC_HEALTH[f.health];
+  return f.health === 'degraded' ? { ...c, label: `${c.label} · ${f.invalidCount} invalid` } : c;
+}
+
 export const RUN_STATUS = {
   queued: { label: 'Queued', color: 'azure' },
   running: { label: 'Running', color: 'blue' },
@@ -64,6 +77,7 @@ export const AUTH_TYPE = {
 
 export const VOCABULARIES = {
   SYNC_STATUS,
+  FABRIC_HEALTH,
   RUN_STATUS,
   CONNECTION_STATUS,
   FABRIC_STATUS,

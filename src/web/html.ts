@@ -14,6 +14,14 @@ export function datetime(d: Date | string | null | undefined): string {
   return d ? new Date(d).toISOString().replace('T', ' ').slice(0, 19) + ' UTC' : '—';
 }
 
+/** "10:42 UTC" today, else "2026-11-26 10:42 UTC": when something began ("failing since …"). */
+export function since(d: Date | string | null | undefined, now = new Date()): string {
+  if (!d) return '—';
+  const iso = new Date(d).toISOString();
+  const day = iso.slice(0, 10);
+  return `${day === now.toISOString().slice(0, 10) ? '' : `${day} `}${iso.slice(11, 16)} UTC`;
+}
+
 /** `3 min ago`, or `never`. */
 export function ago(d: Date | string | null | undefined): string {
   if (!d) return 'never';

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Express } from 'express';
 import nunjucks from 'nunjucks';
 import { VOCABULARIES } from '../choices';
-import { ago, datetime, tableRowsHtml } from './html';
+import { ago, datetime, since, tableRowsHtml } from './html';
 import type { ListRow } from './listView';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -18,6 +18,10 @@ export function configureViews(app: Express): nunjucks.Environment {
   env.addGlobal('choices', VOCABULARIES);
   env.addFilter('datetime', datetime);
   env.addFilter('ago', ago);
+  env.addFilter('since', since);
+  env.addFilter('interval', (s: number) =>
+    s % 3600 === 0 ? `${s / 3600} h` : s % 60 === 0 ? `${s / 60} min` : `${s} s`,
+  );
   // A list's rows are its bulk (50 rows of 5–10 cells): built in code, not with a macro per cell.
   env.addFilter(
     'tableRows',

@@ -49,7 +49,10 @@ describe('the operator syncs the seed fabric and watches it in the browser', asy
     expect(await button.getAttribute('title')).toBe(`Sync run #${runId} is queued`);
     const progress = page.locator(`[data-run-progress="${runId}"]`);
     expect(await progress.getAttribute('role')).toBe('status');
-    expect(await progress.locator('[data-field="status"]').innerText()).toBe('queued');
+    // The banner, the fabric's badge and the run's history row agree.
+    expect(await progress.locator('[data-field="status"]').innerText()).toBe('Queued');
+    expect(await page.getByTestId('fabric-status').locator('.badge').first().innerText()).toBe('Queued');
+    expect(await page.locator(`[data-run-row="${runId}"] [data-field="run-status"]`).innerText()).toBe('Queued');
     await screenshot(page, 'fabric-sync-queued');
   });
 
@@ -83,6 +86,7 @@ describe('the operator syncs the seed fabric and watches it in the browser', asy
       expect(error).toContain(`${DIR}test-vpc-2.yaml`);
     }
     expect(await page.getByTestId('sync-status').innerText()).toContain('In sync');
+    expect(await page.getByTestId('health').innerText()).toBe('Degraded · 2 invalid');
   });
 
   it('shows the counts per kind, linking to the filtered lists', async () => {

@@ -1,5 +1,5 @@
 // The fabric list: search on name and directory, filters by repository, status and sync status.
-import { FABRIC_STATUS, SYNC_STATUS } from '../../choices';
+import { FABRIC_HEALTH, FABRIC_STATUS, SYNC_STATUS, healthChoice } from '../../choices';
 import { db, type Prisma } from '../../db';
 import { defineList, filterWhere, prismaPage, type ListQuery } from '../listView';
 
@@ -52,6 +52,15 @@ export function fabricListSpec(repositories: { value: string; label: string }[])
         cell: (f) => ({ text: f.syncStatus, badge: SYNC_STATUS[f.syncStatus] }),
       },
       {
+        key: 'health',
+        label: 'Health',
+        sort: (dir) => ({ health: dir }),
+        cell: (f) => ({
+          text: f.health,
+          badge: healthChoice(f),
+        }),
+      },
+      {
         key: 'records',
         label: 'Records',
         sort: (dir) => ({ cachedCrdCount: dir }),
@@ -88,6 +97,12 @@ export function fabricListSpec(repositories: { value: string; label: string }[])
         label: 'Sync status',
         choices: Object.entries(SYNC_STATUS).map(([value, c]) => ({ value, label: c.label })),
         where: (v) => (v in SYNC_STATUS ? { syncStatus: v as keyof typeof SYNC_STATUS } : {}),
+      },
+      {
+        key: 'health',
+        label: 'Health',
+        choices: Object.entries(FABRIC_HEALTH).map(([value, c]) => ({ value, label: c.label })),
+        where: (v) => (v in FABRIC_HEALTH ? { health: v as keyof typeof FABRIC_HEALTH } : {}),
       },
     ],
     defaultSort: 'name',

@@ -20,11 +20,20 @@ pages.get('/', can('view', 'dashboard'), async (_req, res) => {
       include: { fabric: { select: { id: true, name: true } } },
     }),
   ]);
+  const failed = repositories.filter((r) => r.connectionStatus === 'failed');
+  const failing = {
+    count: failed.length,
+    since: failed.reduce<Date | null>(
+      (min, r) => (r.failingSince && (!min || r.failingSince < min) ? r.failingSince : min),
+      null,
+    ),
+  };
   const counts = new Map(byKind.map((k) => [k.kind, k._count._all]));
   const kindCounts = kinds.map((k) => ({ kind: k, count: counts.get(k.kind) ?? 0 }));
   res.render('dashboard.njk', {
     fabrics,
     repositories,
+    failing,
     kindCounts,
     runs,
     totalRecords: byKind.reduce((n, k) => n + k._count._all, 0),

@@ -4,6 +4,7 @@ import { db, type Fabric } from '../../db';
 import { createFabric, deleteFabric, updateFabric } from '../../fabrics/saveFabric';
 import { FabricInput, FabricPatch, SyncInput } from '../../fabrics/schema';
 import { filesWithErrors, firstErrors } from '../../sync/present';
+import { refreshFabric } from '../../fabrics/refreshFabric';
 import { startSync } from '../../sync/startSync';
 import { NotFound } from '../../errors';
 import { handleForm } from '../forms';
@@ -164,5 +165,20 @@ pages.post('/:id/sync', can('sync', 'fabric'), async (req, res) => {
     created ? 'info' : 'warning',
     created ? `Sync run #${run.id} queued.` : `Sync run #${run.id} is already ${run.status}; showing it.`,
   );
+  res.redirect(`/fabrics/${fabric.id}`);
+});
+
+pages.post('/:id/refresh', can('sync', 'fabric'), async (req, res) => {
+  const fabric = await load(req.params.id);
+  await refreshFabric({ id: fabric.id });
+  const after = await load(fabric.id);
+  if (after.repository.connectionStatus === 'failed')
+    flash(req, 'danger', `Refresh failed: ${after.repository.validationError}`);
+  else
+    flash(
+      req,
+      after.syncStatus === 'out_of_sync' ? 'warning' : 'info',
+      `Refreshed: the branch is at ${after.remoteHead?.slice(0, 8) ?? 'an unknown commit'}${after.syncStatus === 'out_of_sync' ? ', ahead of the synced commit' : ''}. Nothing was synced.`,
+    );
   res.redirect(`/fabrics/${fabric.id}`);
 });

@@ -3,6 +3,7 @@ import { AUTH_TYPE } from '../../choices';
 import { db, type GitRepository } from '../../db';
 import { createRepository, deleteRepository, updateRepository } from '../../repositories/saveRepository';
 import { RepositoryInput, RepositoryPatch } from '../../repositories/schema';
+import { KEPT_CHECKS } from '../../repositories/checkRepository';
 import { testConnection } from '../../repositories/testConnection';
 import { NotFound } from '../../errors';
 import { KEPT_DELIVERIES } from '../../webhooks/receiveWebhook';
@@ -70,13 +71,20 @@ pages.post('/', can('add', 'repository'), (req, res) =>
 
 async function renderDetail(req: Request, res: Response, id: unknown, created?: { secret: string }) {
   const repo = await load(id);
-  const deliveries = await db().webhookDelivery.findMany({
-    where: { repositoryId: repo.id },
-    orderBy: { id: 'desc' },
-    take: KEPT_DELIVERIES,
-  });
+  const [deliveries, checks] = await Promise.all([
+    db().webhookDelivery.findMany({ where: { repositoryId: repo.id }, orderBy: { id: 'desc' }, take: KEPT_DELIVERIES }),
+    db().repositoryCheck.findMany({ where: { repositoryId: repo.id }, orderBy: { id: 'desc' }, take: KEPT_CHECKS }),
+  ]);
   const webhookUrl = `${req.protocol}://${req.get('host')}${webhookPath(repo.id)}`;
-  res.render('repositories/detail.njk', { repo, deliveries, webhookUrl, created });
+  res.render('repositories/detail.njk', {
+    repo,
+    deliveries,
+    // Oldest first: the strip reads left to right, the latest check last.
+    checks: checks.reverse(),
+    lastFailure: checks.findLast((c) => !c.ok),
+    webhookUrl,
+    created,
+  });
 }
 
 pages.get('/:id', can('view', 'repository'), (req, res) => renderDetail(req, res, req.params.id));
