@@ -209,6 +209,13 @@ describe('hostile text on every page', () => {
       });
       const res = await admin.agent.get(path);
       expect(res.status, path).toBeLessThan(500);
+      // Prometheus' text format carries names as written (only \\, " and newline are escaped); as
+      // text/plain that a browser never sniffs, it is no markup.
+      if (path === '/metrics') {
+        expect(res.headers['content-type']).toMatch(/^text\/plain/);
+        expect(res.headers['x-content-type-options']).toBe('nosniff');
+        continue;
+      }
       for (const marker of MARKERS) expect(res.text, `${path} shows ${marker} unescaped`).not.toContain(marker);
       expect(res.text, path).not.toMatch(/<script>alert|<img src=x onerror/);
       shown[route.path] = res.text;
