@@ -1,6 +1,6 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
@@ -203,6 +203,66 @@ describe('moving a repository to another server (finding 1)', () => {
   });
 });
 
+describe('ssh host keys (finding 1)', () => {
+  it('refuses a changed host key before the server sees any user or key', async (ctx) => {
+    const dir = await mkdtemp(join(tmpdir(), 'hhfm-sshd-'));
+    const keygen = (name: string) => run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, name)]);
+    await Promise.all([keygen('host'), keygen('other-host'), keygen('client')]);
+    // sshd wants its privilege separation directory; without the rights to make it, this case cannot run.
+    await mkdir('/run/sshd', { recursive: true }).catch(() => undefined);
+    const port = await freePort();
+    const sshd = spawn('/usr/sbin/sshd', [
+      '-D',
+      '-e',
+      '-f',
+      '/dev/null',
+      '-p',
+      String(port),
+      '-h',
+      join(dir, 'host'),
+      '-o',
+      'ListenAddress=127.0.0.1',
+      '-o',
+      'PidFile=none',
+      '-o',
+      'UsePAM=no',
+      '-o',
+      'StrictModes=no',
+    ]);
+    let log = '';
+    sshd.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    sshd.on('error', () => undefined);
+    try {
+      for (let i = 0; i < 50 && !log.includes('Server listening'); i++) await new Promise((r) => setTimeout(r, 100));
+      if (!log.includes('Server listening')) ctx.skip();
+      const keyLine = async (name: string) =>
+        `[127.0.0.1]:${port} ${(await readFile(join(dir, `${name}.pub`), 'utf8')).split(' ').slice(0, 2).join(' ')}\n`;
+      const privateKey = await readFile(join(dir, 'client'), 'utf8');
+      const url = `ssh://git@127.0.0.1:${port}/fabric.git`;
+      const attempt = (knownHosts: string) =>
+        lsRemote({ url, auth: { type: 'ssh_key', privateKey, knownHosts }, timeoutMs: 10_000 }).then(
+          () => null,
+          (err: Error & { kind?: string }) => err,
+        );
+      // The host presents another key than the one the repository was given: nothing more is said.
+      const changed = await attempt(await keyLine('other-host'));
+      expect(changed?.kind).toBe('auth');
+      expect(changed?.message).toMatch(/and the known hosts/);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(log).toMatch(/Connection closed by 127\.0\.0\.1 port \d+ \[preauth\]/);
+      expect(log).not.toMatch(/Invalid user|authenticating user|Accepted|Failed publickey|Postponed/);
+      // The control: with the right host key the client goes on to offer its user and key.
+      const right = await attempt(await keyLine('host'));
+      expect(right?.kind).toBe('auth');
+      await new Promise((r) => setTimeout(r, 300));
+      expect(log).toMatch(/Invalid user git/);
+    } finally {
+      sshd.kill();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the askpass helper (finding 1)', () => {
   it("answers only for the repository's own scheme, host and port", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'hhfm-askpass-'));
@@ -379,7 +439,6 @@ describe('repository hosts (finding 10)', () => {
   );
 
   it('is documented in the README configuration table', async () => {
-    const { readFile } = await import('node:fs/promises');
     const readme = await readFile(join(import.meta.dirname, '../../README.md'), 'utf8');
     expect(readme).toMatch(/\|\s*`GIT_ALLOWED_HOSTS`\s*\|/);
     expect(config().gitHosts).toBeDefined();
