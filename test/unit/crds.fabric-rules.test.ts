@@ -599,3 +599,69 @@ describe('gateway kinds and ServerProfile (PROFILES.md §3, §5)', () => {
     expect(warningsOf([rec('Server', 's', { profile: 'missing' })], 'Server/default/s')).toEqual([]);
   });
 });
+
+describe('switch profiles (PROFILES.md §4)', () => {
+  const sw = (extra: Spec = {}) => rec('Switch', 'leaf-01', leaf(extra));
+  const conn = (port: string) => rec('Connection', 'c', unbundled('srv/eth0', `leaf-01/${port}`));
+  const records = (extra: Spec, port: string) => [sw(extra), rec('Server', 'srv', {}), conn(port)];
+  it('#47 connection ports must be in the switch profile, after breakouts (warning naming port, profile, ports)', () => {
+    expect(warningsOf(records({}, 'E1/48'), 'Connection/default/c')).toEqual([]);
+    expect(warningsOf(records({}, 'E1/49'), 'Connection/default/c')).toEqual([
+      'spec.unbundled.link.switch.port: port leaf-01/E1/49 is not in SwitchProfile "vs" of switch leaf-01 (with its breakouts); it has M1, E1/1-E1/48',
+    ]);
+    const dell = { profile: 'dell-s5248f-on' };
+    expect(warningsOf(records(dell, 'E1/50/1'), 'Connection/default/c')).toEqual([]);
+    expect(warningsOf(records(dell, 'E1/50/2'), 'Connection/default/c')[0]).toContain(
+      'is not in SwitchProfile "dell-s5248f-on"',
+    );
+    expect(
+      warningsOf(records({ ...dell, portBreakouts: { 'E1/50': '4x25G' } }, 'E1/50/4'), 'Connection/default/c'),
+    ).toEqual([]);
+  });
+  it('#30 port speeds, group speeds, breakouts, autoneg and FEC are checked against the profile (warnings)', () => {
+    const w = (extra: Spec) => warningsOf([sw({ profile: 'dell-s5248f-on', ...extra })], 'Switch/default/leaf-01');
+    expect(w({ portGroupSpeeds: { '1': '10G', '13': '25G' } })).toEqual([
+      'spec.portGroupSpeeds.13: port group 13 is not in SwitchProfile "dell-s5248f-on" (it has 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12)',
+    ]);
+    expect(w({ portGroupSpeeds: { '1': 'SPEED_100G' } })[0]).toContain(
+      '100G is not supported by port group 1 of SwitchProfile "dell-s5248f-on"; it allows 10G, 25G',
+    );
+    expect(w({ portSpeeds: { 'E1/9': '25G' } })[0]).toContain(
+      'port E1/9 of SwitchProfile "dell-s5248f-on" has no speed of its own (it is in port group 3',
+    );
+    expect(w({ portBreakouts: { 'E1/50': '8x10G' } })[0]).toContain('8x10G is not a breakout mode of port E1/50');
+    expect(w({ portBreakouts: { 'E1/1': '4x25G' } })[0]).toContain(
+      'port E1/1 of SwitchProfile "dell-s5248f-on" cannot be broken out',
+    );
+    expect(w({ portFECs: { 'E1/50': 'rs' }, portBreakouts: { 'E1/50': '4x25G' } })).toEqual([
+      'spec.portFECs["E1/50"]: port E1/50 of SwitchProfile "dell-s5248f-on" runs 4x25G; a broken-out port must be configured per sub-port, e.g. E1/50/1',
+    ]);
+    expect(w({ portFECs: { 'E1/50/1': 'rs', 'E1/1': 'fc' }, portBreakouts: { 'E1/50': '4x25G' } })).toEqual([]);
+    expect(w({ portAutoNegs: { 'E1/1': true } })[0]).toContain('does not allow auto-negotiation');
+    expect(w({ portFECs: { M1: 'rs' } })[0]).toContain('port M1 is not a data port');
+  });
+  it('#31 RoCE, ECMP RoCE QPN, ESLAG need profile features; lane limits (warnings)', () => {
+    const w = (profile: string, extra: Spec) => warningsOf([sw({ profile, ...extra })], 'Switch/default/leaf-01');
+    expect(w('celestica-ds2000', { roce: true })).toEqual([
+      'spec.roce: is true, but SwitchProfile "celestica-ds2000" does not support RoCE',
+    ]);
+    expect(w('vs', { ecmp: { roceQPN: true } })[0]).toContain('does not support ECMP RoCE QPN hashing');
+    expect(w('edgecore-dcs501', { redundancy: { group: 'g', type: 'eslag' } })).toContain(
+      'spec.redundancy.type: is eslag, but SwitchProfile "edgecore-dcs501" does not support ESLAG',
+    );
+    // celestica-ds5000: 64 breakout ports, at most 320 lanes, 10 per pipeline (two ports each).
+    const all8 = Object.fromEntries(Array.from({ length: 64 }, (_, i) => [`E1/${i + 1}`, '8x100G']));
+    const limits = w('celestica-ds5000', { portBreakouts: all8 });
+    expect(limits).toContain(
+      'spec.portBreakouts: the breakouts make 514 ports; SwitchProfile "celestica-ds5000" allows at most 320',
+    );
+    expect(limits).toContain(
+      'spec.portBreakouts: the breakouts make 16 ports in pipeline 1; SwitchProfile "celestica-ds5000" allows at most 10 there',
+    );
+  });
+  it('#29 an unknown profile, or one the configuration does not include, is a warning', () => {
+    expect(warningsOf([sw({ profile: 'vs-clsp' })], 'Switch/default/leaf-01')).toEqual([
+      'spec.profile: SwitchProfile "vs-clsp" exists only when the fabric configuration includes Celestica SONiC+ (Fabricator spec.config.fabric.includeCLSP)',
+    ]);
+  });
+});

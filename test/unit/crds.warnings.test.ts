@@ -157,7 +157,8 @@ describe('crossValidate shared resources', () => {
     const records = [
       rec('Server', 's1', {}),
       rec('Server', 's2', {}),
-      rec('Switch', 'leaf-01', hydratedLeaf(1)),
+      // E1/4 of this profile breaks out, so E1/4/1 and E1/4/2 exist.
+      rec('Switch', 'leaf-01', hydratedLeaf(1, { profile: 'dell-s5232f-on', portBreakouts: { 'E1/4': '4x25G' } })),
       rec('Connection', 'c1', unbundled('s1/enp2s1', 'leaf-01/E1/4')),
       rec('Connection', 'c2', unbundled('s2/enp2s1', 'leaf-01/E1/4/1')),
       rec('Connection', 'c3', unbundled('s2/enp2s2', 'leaf-01/E1/4/2')),

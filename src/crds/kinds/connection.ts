@@ -1,6 +1,7 @@
 import { defineKind } from '../defineKind';
 import { listOthers, UniqueValues } from '../crossCheck';
 import { reservedOf, type FabricConfig } from '../fabricConfig';
+import { allowedPorts, availableProfile, portSummary } from '../profileRules';
 import { cidrContains, cidrsOverlap, formatIPv4, isCanonicalCidr, parseCidr, parseIPv4, type Cidr } from '../net';
 import { portKey, splitPortRef } from '../ports';
 import { bool, cidr, ipv4, list, mtu, obj, opt, portIpSide, portRef, portSide, str, vlanOrZero } from '../schema';
@@ -579,7 +580,42 @@ function checkEslag(connections: Indexed[], context: CrossContext): void {
   }
 }
 
+/** Each switch port a connection names must be in the switch's profile (after its breakouts). */
+function checkProfilePorts(connections: Indexed[], context: CrossContext): void {
+  const allowed = new Map<string, { ports: Set<string>; profile: string; summary: string } | null>();
+  const portsOf = (namespace: string, device: string) => {
+    const id = `${namespace}/${device}`;
+    if (allowed.has(id)) return allowed.get(id)!;
+    const sw = context.find('Switch', namespace, device);
+    const spec = mapping(sw?.record.spec) ?? {};
+    const name = text(spec.profile);
+    const found = name ? availableProfile(name, context.config) : null;
+    const entry =
+      name && found && 'profile' in found
+        ? { ports: allowedPorts(found.profile, spec), profile: name, summary: portSummary(found.profile) }
+        : null;
+    allowed.set(id, entry);
+    return entry;
+  };
+  for (const conn of connections) {
+    const spec = mapping(conn.record.spec) ?? {};
+    const type = fabricConnectionType(spec);
+    if (!type || DEPRECATED_TYPES.has(type)) continue;
+    for (const e of connectionEndpoints({ [type]: spec[type] })) {
+      if (e.side !== 'switch') continue;
+      const entry = portsOf(conn.record.namespace, e.device);
+      if (entry && !entry.ports.has(e.port))
+        context.warn(
+          conn.key,
+          e.path,
+          `port ${e.device}/${e.port} is not in SwitchProfile "${entry.profile}" of switch ${e.device} (with its breakouts); it has ${entry.summary}`,
+        );
+    }
+  }
+}
+
 function crossCheck(connections: Indexed[], context: CrossContext): void {
+  checkProfilePorts(connections, context);
   checkPorts(connections, context);
   checkLinkIps(connections, context);
   checkEslag(connections, context);

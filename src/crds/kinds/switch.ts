@@ -2,7 +2,7 @@ import { defineKind } from '../defineKind';
 import { portConnectionsOf } from './connection';
 import { UniqueValues } from '../crossCheck';
 import { cidrContains, parseCidr, parseIPv4 } from '../net';
-import { isBuiltinSwitchProfile } from '../profiles';
+import { availableProfile, checkSwitchProfile } from '../profileRules';
 import { bool, cidr, dict, intIn, list, obj, oneOf, opt, str, uint32 } from '../schema';
 import { issueAt, joined, list as asList, mapping, num, text } from '../spec';
 import type { CrossContext, Indexed, Issue, Panel, Reference, Spec } from '../types';
@@ -196,12 +196,11 @@ function crossCheck(switches: Indexed[], context: CrossContext): void {
     const spec = mapping(r.spec) ?? {};
     const name = `Switch "${r.name}"`;
     const profile = text(spec.profile);
-    if (profile && !isBuiltinSwitchProfile(profile) && !context.find('SwitchProfile', r.namespace, profile))
-      context.warn(
-        key,
-        ['spec', 'profile'],
-        `SwitchProfile "${profile}" is not one of the fabric's built-in profiles (e.g. "vs", "dell-s5248f-on"); expected a built-in profile name`,
-      );
+    if (profile) {
+      const found = availableProfile(profile, context.config);
+      if ('missing' in found) context.warn(key, ['spec', 'profile'], found.missing);
+      else checkSwitchProfile(spec, profile, found.profile, (path, message) => context.warn(key, path, message));
+    }
     checkHydrated(key, spec, context);
     const asn = num(spec.asn);
     // MCLAG pairs share their ASN and VTEP IP; the fabric exempts them.
