@@ -159,6 +159,13 @@ spec:
     expect(res.text).toContain('5 nodes match “leaf-0”');
     expect(res.text.match(/class="node tier-leaf[^"]* match"/g)).toHaveLength(5);
     expect(res.text).toContain('class="topology overlay searching"');
+    // Validation colours: off unless asked; the nodes with warnings carry their class either way.
+    expect(res.text).not.toContain('topology-canvas show-validation');
+    const coloured = await viewer.agent.get(`/fabrics/${fabric.id}/topology?validation=on`);
+    expect(coloured.text).toContain('topology-canvas show-validation');
+    expect(coloured.text).toMatch(/class="node tier-spine v-warning" data-id="Switch\/spine-01"/);
+    expect(coloured.text).toMatch(/class="node tier-missing v-missing" data-id="Server\/server-99"/);
+    expect((await viewer.agent.get(`/fabrics/${fabric.id}/topology?validation=maybe`)).status).toBe(400);
   });
 
   it("shows a switch's port map on its record page: the profile's ports, the connection on each, the free ones", async () => {
