@@ -236,6 +236,10 @@ try {
   const serverPrefix = (await middle('Server', 'server-')).name.slice(0, -1);
   const vpc = await middle('VPC', 'vpc-');
   const connectionsTotal = await db().crdRecord.count({ where: { fabricId, kind: 'Connection' } });
+  // Spec-text search (issue 12): a subnet of a VPC and a switch port named in Connections' specs.
+  const vpcSubnet = /\d+\.\d+\.\d+\./.exec(JSON.stringify(vpc.spec))?.[0] ?? '10.';
+  const connection = await db().crdRecord.findFirstOrThrow({ where: { fabricId, kind: 'Connection' }, skip: 100 });
+  const switchPort = /"port":\s*"([^"]+)"/.exec(JSON.stringify(connection.spec))?.[1] ?? 'E1/1';
   const endpoints: { name: string; path: string; target?: number }[] = [
     {
       name: `CRD list page (Connections, ${connectionsTotal} records, page 1)`,
@@ -250,6 +254,16 @@ try {
     },
     { name: 'search (servers by name)', path: `/crds/servers?q=${serverPrefix}`, target: 100 },
     { name: 'search (all Connections naming a leaf)', path: `/crds/connections?q=${leaf.name}`, target: 100 },
+    {
+      name: 'search spec text (VPCs by a subnet)',
+      path: `/crds/vpcs?q=${encodeURIComponent(vpcSubnet)}`,
+      target: 100,
+    },
+    {
+      name: 'search spec text (Connections by a switch port)',
+      path: `/crds/connections?q=${encodeURIComponent(switchPort)}`,
+      target: 100,
+    },
     { name: 'record detail page (leaf Switch, ~50 connections)', path: `/crds/switches/${leaf.id}`, target: 50 },
     { name: 'record detail page (VPC)', path: `/crds/vpcs/${vpc.id}`, target: 50 },
     {

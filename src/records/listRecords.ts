@@ -6,6 +6,9 @@ import { ValidationError } from '../errors';
 
 export const PER_PAGE_CHOICES = [25, 50, 100, 250, 500, 1000] as const;
 
+/** Searches of at least this many characters look in the records' specs too. */
+export const SPEC_SEARCH_MIN = 3;
+
 export interface RecordQuery {
   kind?: string;
   fabricId?: number;
@@ -71,14 +74,20 @@ function where(query: RecordQuery, kind: KindDef | undefined): Prisma.Sql {
   if (query.validation) parts.push(Prisma.sql`r."validationState" = ${query.validation}::"ValidationState"`);
   if (query.q) {
     const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    // Which kinds match the text is known without the database (records are of the catalogue's
-    // kinds), so the name alone is searched, through its trigram index.
+    // The name, and from 3 characters on the spec's text too (an IP, a VLAN, a MAC, a port), each
+    // through its trigram index (the spec's is an expression index: prisma/beyond-schema.sql);
+    // shorter text has no trigram to look up. Which kinds match the text is known without the
+    // database (records are of the catalogue's kinds).
+    const text =
+      query.q.length >= SPEC_SEARCH_MIN
+        ? Prisma.sql`(r.name ILIKE ${like} OR r.spec::text ILIKE ${like})`
+        : Prisma.sql`r.name ILIKE ${like}`;
     const needle = query.q.toLowerCase();
     const kindsMatching = (kind ? [kind] : kinds)
       .filter((k) => k.kind.toLowerCase().includes(needle))
       .map((k) => k.kind);
-    if (!kindsMatching.length) parts.push(Prisma.sql`r.name ILIKE ${like}`);
-    else if (!kind) parts.push(Prisma.sql`(r.name ILIKE ${like} OR r.kind = ANY(${kindsMatching}::text[]))`);
+    if (!kindsMatching.length) parts.push(text);
+    else if (!kind) parts.push(Prisma.sql`(${text} OR r.kind = ANY(${kindsMatching}::text[]))`);
   }
   for (const [key, value] of Object.entries(query.filters ?? {})) {
     if (!value) continue;

@@ -5,7 +5,18 @@ import { describe, expect, it } from 'vitest';
 // Layers point downward (docs/ARCHITECTURE.md): web and jobs call the domain; the domain calls
 // gitops, crds, secrets and the database; crds and gitops know nothing of the database.
 const SRC = path.resolve(__dirname, '../../src');
-const DOMAIN = ['crds', 'gitops', 'secrets', 'sync', 'records', 'fabrics', 'repositories', 'topology', 'webhooks'];
+const DOMAIN = [
+  'crds',
+  'gitops',
+  'secrets',
+  'sync',
+  'records',
+  'fabrics',
+  'repositories',
+  'topology',
+  'webhooks',
+  'search',
+];
 const PURE = ['crds', 'gitops'];
 const DATABASE = ['db.ts', 'generated', 'migrate.ts'];
 const DATABASE_PACKAGES = /^(@prisma\/|pg$|prisma$)/;

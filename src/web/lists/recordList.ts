@@ -99,7 +99,9 @@ export function recordListSpec(props: {
     filters,
     defaultSort: 'name',
     exports: ['csv', 'yaml', 'json'],
-    searchPlaceholder: kind ? `Search ${kind.labelPlural} by name` : 'Search records by name or kind',
+    searchPlaceholder: kind
+      ? `Name or spec text (an IP, a VLAN, a MAC, a port)`
+      : 'Name, kind or spec text (an IP, a VLAN, a MAC, a port)',
   };
 }
 

@@ -12,6 +12,7 @@ import * as metrics from './metrics';
 import * as preferences from './preferences';
 import * as repositories from './repositories';
 import * as repositoryPages from './repositoryPages';
+import * as search from './search';
 import * as syncRunPages from './syncRunPages';
 import * as syncRuns from './syncRuns';
 import * as tokens from './tokens';
@@ -38,6 +39,7 @@ export const MOUNTS: [path: string, router: Router][] = [
   ['/crds', crdPages.pages],
   ['/changes', changePages.pages],
   ['/preferences', preferences.pages],
+  ['/search', search.pages],
   ['/admin/users', users.pages],
   ['/account', users.account],
   ['/admin/tokens', tokens.pages],
