@@ -6,7 +6,7 @@ import { FieldConflict, HttpError, ValidationError } from '../errors';
  * the fields and the values kept (secrets never echoed); otherwise `work` redirects.
  */
 export async function handleForm(
-  req: Request,
+  req: Pick<Request, 'body'>,
   work: () => Promise<void>,
   render: (values: Record<string, unknown>, errors: Record<string, string>, status: number) => Promise<void> | void,
 ): Promise<void> {

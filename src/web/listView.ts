@@ -4,6 +4,8 @@
 // views/_list.njk. A list describes itself with a ListSpec; the page only loads its rows.
 import type { Choice } from '../choices';
 import { db, type User } from '../db';
+import { ValidationError } from '../errors';
+import { MAX_ID, PageNumber } from './validate';
 
 export const PER_PAGE_CHOICES = [25, 50, 100, 250, 500, 1000] as const;
 const DEFAULT_PER_PAGE = 50;
@@ -37,6 +39,8 @@ export interface ListFilter<Where = unknown> {
   choices?: { value: string; label: string }[];
   /** The database condition for a chosen value (Prisma's where); nothing when the value matches no choice. */
   where?: (value: string) => Where;
+  /** The value is an id (`#` in front allowed): a number beyond MAX_ID is a 400. */
+  id?: boolean;
 }
 
 export interface ListSpec<Row = never, Order = unknown, Where = unknown> {
@@ -86,21 +90,39 @@ function sortable(spec: ListSpec, sort: string | undefined): boolean {
   return !!key && spec.columns.some((c) => c.key === key && c.sortable);
 }
 
-/** Reads the list query; values out of range fall back to defaults instead of failing the page. */
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const ID_DIGITS = /^#?(\d+)$/;
+
+/**
+ * Reads the list query. Values out of range fall back to defaults instead of failing the page
+ * (an unknown sort, a per-page size not offered, a page that is not a number); a page beyond
+ * MAX_PAGE, an id beyond MAX_ID and text with control characters are a 400 naming the parameter.
+ */
 export function parseListQuery(spec: ListSpec, query: QueryInput): ListQuery {
+  const problems: Record<string, string> = {};
   const sort = queryString(query.sort);
   const perPage = Number(queryString(query.perPage));
-  const page = Math.floor(Number(queryString(query.page)));
+  const page = PageNumber.safeParse(queryString(query.page));
+  if (!page.success) problems.page = page.error.issues[0]!.message;
   const format = queryString(query.export);
+  const q = (queryString(query.q) ?? '').trim().slice(0, 200);
+  if (CONTROL.test(q)) problems.q = 'must not contain control characters';
   const filters: Record<string, string> = {};
   for (const f of spec.filters) {
     const value = queryString(query[f.key])?.trim();
-    if (value && value.length <= 200) filters[f.key] = value;
+    if (!value || value.length > 200) continue;
+    // A number beyond int4 cannot be an id; other text simply matches nothing.
+    const digits = ID_DIGITS.exec(value)?.[1];
+    if (CONTROL.test(value)) problems[f.key] = 'must not contain control characters';
+    else if (f.id && digits && Number(digits) > MAX_ID)
+      problems[f.key] = `expected an id: a whole number from 1 to ${MAX_ID}`;
+    else filters[f.key] = value;
   }
+  if (Object.keys(problems).length) throw new ValidationError(problems);
   return {
-    q: (queryString(query.q) ?? '').trim().slice(0, 200),
+    q,
     sort: sortable(spec, sort) ? sort! : spec.defaultSort,
-    page: Number.isFinite(page) && page >= 1 ? page : 1,
+    page: page.success ? page.data : 1,
     perPage: (PER_PAGE_CHOICES as readonly number[]).includes(perPage) ? perPage : DEFAULT_PER_PAGE,
     filters,
     export: spec.exports.includes(format as ExportFormat) ? (format as ExportFormat) : undefined,

@@ -84,6 +84,7 @@ export function fabricListSpec(repositories: { value: string; label: string }[])
         key: 'repository',
         label: 'Repository',
         choices: repositories,
+        id: true,
         where: (v) => ({ repositoryId: Number(v) || -1 }),
       },
       {

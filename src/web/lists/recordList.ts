@@ -75,7 +75,7 @@ export function recordListSpec(props: {
     ...(props.kindFilter || !kind
       ? [{ key: 'kind', label: 'Kind', choices: kinds.map((k) => ({ value: k.kind, label: k.label })) }]
       : []),
-    ...(fabrics ? [{ key: 'fabric', label: 'Fabric', choices: fabrics }] : []),
+    ...(fabrics ? [{ key: 'fabric', label: 'Fabric', choices: fabrics, id: true }] : []),
     { key: 'namespace', label: 'Namespace' },
     { key: 'validation', label: 'Validation', choices: VALIDATION_CHOICES },
     ...(kind?.filters.map((f) => ({

@@ -87,6 +87,7 @@ export function syncRunListSpec(fabrics: { value: string; label: string }[]) {
         key: 'fabric',
         label: 'Fabric',
         choices: fabrics,
+        id: true,
         where: (v) => {
           const fabricId = Number(v);
           return { fabricId: Number.isInteger(fabricId) && fabricId > 0 && fabricId < 2 ** 31 ? fabricId : -1 };

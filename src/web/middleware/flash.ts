@@ -3,7 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 type FlashType = 'success' | 'info' | 'warning' | 'danger';
 
 /** Queues a message shown on the next page rendered for this session. */
-export function flash(req: Request, type: FlashType, message: string): void {
+export function flash(req: Pick<Request, 'session'>, type: FlashType, message: string): void {
   (req.session.flash ??= []).push({ type, message });
 }
 

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import { CHANGE_ACTION } from '../../choices';
 import { db } from '../../db';
 import { NotFound } from '../../errors';
@@ -7,6 +7,7 @@ import { diffLines, prettyYaml } from '../lineDiff';
 import { buildListView, listRows, parseListQuery } from '../listView';
 import { changeListSpec, loadChanges, objectHref } from '../lists/changeList';
 import { can } from '../middleware/auth';
+import { IdParams, authed, validate, type Req } from '../validate';
 
 export const pages = Router();
 
@@ -21,7 +22,12 @@ async function choices() {
   };
 }
 
-pages.get('/', can('view', 'change'), async (req, res) => {
+const One = { params: IdParams };
+
+pages.get('/', can('view', 'change'), authed(changesPage));
+pages.get('/:id', can('view', 'change'), validate(One), authed(changePage));
+
+async function changesPage(req: Req, res: Response) {
   const { fabrics, users } = await choices();
   const spec = changeListSpec(fabrics, users);
   const query = parseListQuery(spec, req.query);
@@ -38,12 +44,10 @@ pages.get('/', can('view', 'change'), async (req, res) => {
     list,
     rows: listRows(spec, items),
   });
-});
+}
 
-pages.get('/:id', can('view', 'change'), async (req, res) => {
-  const id = Number(req.params.id);
-  const change =
-    Number.isInteger(id) && id > 0 && id < 2 ** 31 ? await db().changeRecord.findUnique({ where: { id } }) : null;
+async function changePage(req: Req<typeof One>, res: Response) {
+  const change = await db().changeRecord.findUnique({ where: { id: req.params.id } });
   if (!change) throw new NotFound(`change ${req.params.id}`);
   const fabric = change.fabricId
     ? await db().fabric.findUnique({ where: { id: change.fabricId }, select: { id: true, name: true } })
@@ -60,4 +64,4 @@ pages.get('/:id', can('view', 'change'), async (req, res) => {
     action: CHANGE_ACTION[change.action],
     objectHref: objectHref(change),
   });
-});
+}

@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import { Router, type Response } from 'express';
+import { z } from 'zod';
 import { findKind, type KindDef } from '../../crds';
 import { db } from '../../db';
 import { countRecordsByKind } from '../../records/countRecordsByKind';
@@ -6,10 +7,11 @@ import { iterateRecords } from '../../records/iterateRecords';
 import { listRecords } from '../../records/listRecords';
 import { NotFound } from '../../errors';
 import { downloadName, recordExportChunks, streamDownload } from '../exportList';
-import { buildListView, parseListQuery, queryString } from '../listView';
+import { buildListView, parseListQuery } from '../listView';
 import { fabricChoices, recordListSpec, recordRows, toRecordQuery } from '../lists/recordList';
 import { can } from '../middleware/auth';
 import { recordPage } from '../recordPage';
+import { Id, OptionalId, authed, validate, type Req } from '../validate';
 
 export const pages = Router();
 
@@ -20,17 +22,25 @@ function kindParam(param: unknown): KindDef {
   return kind;
 }
 
-pages.get('/', can('view', 'crd'), async (req, res) => {
-  const fabricId = Number(queryString(req.query.fabric)) || undefined;
+const Index = { query: z.object({ fabric: OptionalId }) };
+const Kind = { params: z.object({ kind: z.string() }) };
+const One = { params: z.object({ kind: z.string(), id: Id }) };
+
+pages.get('/', can('view', 'crd'), validate(Index), authed(crdIndexPage));
+pages.get('/:kind', can('view', 'crd'), validate(Kind), authed(recordsPage));
+pages.get('/:kind/:id', can('view', 'crd'), validate(One), authed(recordPageOf));
+
+async function crdIndexPage(req: Req<typeof Index>, res: Response) {
+  const fabricId = req.query.fabric;
   const fabric = fabricId
     ? await db().fabric.findUnique({ where: { id: fabricId }, select: { id: true, name: true } })
     : null;
   if (fabricId && !fabric) throw new NotFound('fabric');
   const [counts, fabrics] = await Promise.all([countRecordsByKind(fabric?.id), fabricChoices()]);
   res.render('crds/index.njk', { ...counts, fabric, fabrics });
-});
+}
 
-pages.get('/:kind', can('view', 'crd'), async (req, res) => {
+async function recordsPage(req: Req<typeof Kind>, res: Response) {
   const kind = kindParam(req.params.kind);
   const spec = recordListSpec({ kind, fabrics: await fabricChoices() });
   const query = parseListQuery(spec, req.query);
@@ -49,12 +59,11 @@ pages.get('/:kind', can('view', 'crd'), async (req, res) => {
   const result = await listRecords(records);
   const list = buildListView({ spec, query, total: result.total, path: `/crds/${kind.slug}`, user: req.user });
   res.render('crds/list.njk', { kind, list, rows: recordRows(result.items, kind) });
-});
+}
 
-pages.get('/:kind/:id', can('view', 'crd'), async (req, res) => {
+async function recordPageOf(req: Req<typeof One>, res: Response) {
   const kind = kindParam(req.params.kind);
-  const id = Number(req.params.id);
-  const page = Number.isInteger(id) && id > 0 && id < 2 ** 31 ? await recordPage(req.app, kind, id) : null;
+  const page = await recordPage(req.app, kind, req.params.id);
   if (!page) throw new NotFound(`${kind.label} ${req.params.id}`);
   res.render('crds/detail.njk', { kind, ...page });
-});
+}

@@ -1,36 +1,48 @@
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { db } from '../../db';
-import { listRecords, presentRecord } from '../../records/listRecords';
 import { NotFound } from '../../errors';
+import { listRecords, presentRecord } from '../../records/listRecords';
 import { can } from '../middleware/auth';
 import { PageQuery } from '../pagination';
-import { parseInput } from '../validate';
+import { IdParams, OptionalId, QueryText, authed, validate, type Req } from '../validate';
 
 export const api = Router();
 
 export const RecordListQuery = PageQuery.extend({
-  kind: z.string().optional(),
-  fabric: z.coerce.number({ error: 'expected a fabric id' }).int().optional(),
-  namespace: z.string().optional(),
-  q: z.string().max(200).optional(),
+  kind: QueryText(100).optional(),
+  fabric: OptionalId,
+  namespace: QueryText(253).optional(),
+  q: QueryText().optional(),
   validation: z.enum(['valid', 'warning']).optional(),
-  sort: z.string().max(64).optional(),
+  sort: QueryText(64).optional(),
 });
 
-api.get('/', can('view', 'crd'), async (req, res) => {
-  const { fabric, kind, ...rest } = parseInput(RecordListQuery.loose(), req.query);
-  const known = new Set(Object.keys(RecordListQuery.shape));
+const List = {
+  // Any other parameter is one of the kind's filters (e.g. type=fabric for Connection).
+  query: RecordListQuery.catchall(QueryText()),
+  summary: 'Records; kind-specific filters (e.g. type=fabric for Connection) are extra query parameters',
+  returns: '{items, total, page, perPage}',
+};
+const One = { params: IdParams, returns: 'one record with spec, provenance, warnings' };
+
+api.get('/', can('view', 'crd'), validate(List), authed(listCrds));
+api.get('/:id', can('view', 'crd'), validate(One), authed(showCrd));
+
+const KNOWN = new Set(Object.keys(RecordListQuery.shape));
+
+async function listCrds(req: Req<typeof List>, res: Response) {
+  const { fabric, kind, page, perPage, namespace, q, validation, sort } = req.query;
   const filters = Object.fromEntries(
-    Object.entries(req.query).filter(([k, v]) => !known.has(k) && typeof v === 'string'),
-  ) as Record<string, string>;
-  const result = await listRecords({ ...rest, kind, fabricId: fabric, filters });
+    Object.entries(req.query).filter((e): e is [string, string] => !KNOWN.has(e[0]) && typeof e[1] === 'string'),
+  );
+  const result = await listRecords({ kind, fabricId: fabric, page, perPage, namespace, q, validation, sort, filters });
   res.json({ items: result.items.map(presentRecord), total: result.total, page: result.page, perPage: result.perPage });
-});
+}
 
-api.get('/:id', can('view', 'crd'), async (req, res) => {
+async function showCrd(req: Req<typeof One>, res: Response) {
   const r = await db().crdRecord.findUnique({
-    where: { id: Number(req.params.id) || 0 },
+    where: { id: req.params.id },
     include: { fabric: { select: { name: true } } },
   });
   if (!r) throw new NotFound('record');
@@ -44,4 +56,4 @@ api.get('/:id', can('view', 'crd'), async (req, res) => {
     }),
     fabric: { id: r.fabricId, name: r.fabric.name },
   });
-});
+}

@@ -1,12 +1,12 @@
 import { Router, type Response } from 'express';
 import { kinds } from '../../crds';
 import { db, type Fabric } from '../../db';
+import { loadFabric } from '../../fabrics/loadFabric';
 import { createFabric, deleteFabric, updateFabric } from '../../fabrics/saveFabric';
 import { FabricInput, FabricPatch, SyncInput } from '../../fabrics/schema';
 import { filesWithErrors, firstErrors } from '../../sync/present';
 import { refreshFabric } from '../../fabrics/refreshFabric';
 import { startSync } from '../../sync/startSync';
-import { NotFound } from '../../errors';
 import { handleForm } from '../forms';
 import { can } from '../middleware/auth';
 import { flash } from '../middleware/flash';
@@ -14,19 +14,26 @@ import { downloadName, streamDownload } from '../exportList';
 import { fabricRecordsExport, fabricRecordsTable } from '../lists/fabricRecords';
 import { fabricListSpec, loadFabrics } from '../lists/fabricList';
 import { buildListView, listRows, parseListQuery } from '../listView';
-import { parseInput } from '../validate';
+import { IdParams, authed, parseInput, validate, type Req } from '../validate';
 
 export const pages = Router();
+
+const One = { params: IdParams };
+
+pages.get('/', can('view', 'fabric'), authed(fabricsPage));
+pages.get('/new', can('add', 'fabric'), authed(newFabricPage));
+pages.post('/', can('add', 'fabric'), authed(addFabric));
+pages.get('/:id', can('view', 'fabric'), validate(One), authed(fabricPage));
+pages.get('/:id/edit', can('change', 'fabric'), validate(One), authed(editFabricPage));
+pages.post('/:id', can('change', 'fabric'), validate(One), authed(changeFabric));
+pages.get('/:id/delete', can('delete', 'fabric'), validate(One), authed(confirmRemoveFabric));
+pages.post('/:id/delete', can('delete', 'fabric'), validate(One), authed(removeFabric));
+pages.post('/:id/sync', can('sync', 'fabric'), validate(One), authed(syncFabric));
+pages.post('/:id/refresh', can('sync', 'fabric'), validate(One), authed(refreshHead));
 
 /** A browser sends nothing for an unchecked box: in the form, absent means off. */
 function formBody(body: Record<string, unknown>) {
   return { ...body, prune: body.prune ?? 'false', enabled: body.enabled ?? 'false' };
-}
-
-async function load(id: unknown) {
-  const fabric = await db().fabric.findUnique({ where: { id: Number(id) || 0 }, include: { repository: true } });
-  if (!fabric) throw new NotFound('fabric');
-  return fabric;
 }
 
 async function renderForm(
@@ -43,7 +50,7 @@ async function renderForm(
   res.status(status).render('fabrics/form.njk', { fabric, values, errors, repositories });
 }
 
-pages.get('/', can('view', 'fabric'), async (req, res) => {
+async function fabricsPage(req: Req, res: Response) {
   const repositories = await db().gitRepository.findMany({
     orderBy: { name: 'asc' },
     select: { id: true, name: true },
@@ -55,31 +62,28 @@ pages.get('/', can('view', 'fabric'), async (req, res) => {
     list: buildListView({ spec, query, total, path: '/fabrics', user: req.user }),
     rows: listRows(spec, items),
   });
-});
+}
 
-pages.get('/new', can('add', 'fabric'), (req, res) =>
-  renderForm(
-    res,
-    null,
-    { prune: true, enabled: true, status: 'active', repositoryId: Number(req.query.repository) || undefined },
-    {},
-  ),
-);
+function newFabricPage(req: Req, res: Response) {
+  const repositoryId = Number(req.query.repository) || undefined;
+  return renderForm(res, null, { prune: true, enabled: true, status: 'active', repositoryId }, {});
+}
 
-pages.post('/', can('add', 'fabric'), (req, res) =>
-  handleForm(
+function addFabric(req: Req, res: Response) {
+  return handleForm(
     req,
     async () => {
-      const fabric = await createFabric({ input: parseInput(FabricInput, formBody(req.body)), user: req.user! });
+      const input = parseInput(FabricInput, formBody(req.body as Record<string, unknown>));
+      const fabric = await createFabric({ input, user: req.user });
       flash(req, 'success', `Fabric ${fabric.name} created. Press Sync to load its records.`);
       res.redirect(`/fabrics/${fabric.id}`);
     },
     (values, errors, status) => renderForm(res, null, values, errors, status),
-  ),
-);
+  );
+}
 
-pages.get('/:id', can('view', 'fabric'), async (req, res) => {
-  const fabric = await load(req.params.id);
+async function fabricPage(req: Req<typeof One>, res: Response) {
+  const fabric = await loadFabric(req.params.id);
   const download = fabricRecordsExport(fabric.id, req.query);
   if (download)
     return streamDownload(res, {
@@ -118,28 +122,29 @@ pages.get('/:id', can('view', 'fabric'), async (req, res) => {
     kindCounts,
     fabricRecords,
   });
-});
+}
 
-pages.get('/:id/edit', can('change', 'fabric'), async (req, res) => {
-  const fabric = await load(req.params.id);
+async function editFabricPage(req: Req<typeof One>, res: Response) {
+  const fabric = await loadFabric(req.params.id);
   await renderForm(res, fabric, { ...fabric, enabled: fabric.syncEnabled, branch: fabric.branch ?? '' }, {});
-});
+}
 
-pages.post('/:id', can('change', 'fabric'), async (req, res) => {
-  const fabric = await load(req.params.id);
+async function changeFabric(req: Req<typeof One>, res: Response) {
+  const fabric = await loadFabric(req.params.id);
   await handleForm(
     req,
     async () => {
-      await updateFabric({ id: fabric.id, patch: parseInput(FabricPatch, formBody(req.body)), user: req.user! });
+      const patch = parseInput(FabricPatch, formBody(req.body as Record<string, unknown>));
+      await updateFabric({ id: fabric.id, patch, user: req.user });
       flash(req, 'success', `Fabric ${fabric.name} saved.`);
       res.redirect(`/fabrics/${fabric.id}`);
     },
     (values, errors, status) => renderForm(res, fabric, values, errors, status),
   );
-});
+}
 
-pages.get('/:id/delete', can('delete', 'fabric'), async (req, res) => {
-  const fabric = await load(req.params.id);
+async function confirmRemoveFabric(req: Req<typeof One>, res: Response) {
+  const fabric = await loadFabric(req.params.id);
   res.render('confirm.njk', {
     title: `Delete fabric ${fabric.name}?`,
     message: `The fabric, its ${fabric.cachedCrdCount} records and its sync history leave this app. Git is not touched: the YAML stays in ${fabric.repository.name}.`,
@@ -147,31 +152,31 @@ pages.get('/:id/delete', can('delete', 'fabric'), async (req, res) => {
     button: 'Delete fabric',
     cancel: `/fabrics/${fabric.id}`,
   });
-});
+}
 
-pages.post('/:id/delete', can('delete', 'fabric'), async (req, res) => {
-  const fabric = await load(req.params.id);
-  await deleteFabric({ id: fabric.id, user: req.user! });
+async function removeFabric(req: Req<typeof One>, res: Response) {
+  const fabric = await loadFabric(req.params.id);
+  await deleteFabric({ id: fabric.id, user: req.user });
   flash(req, 'success', `Fabric ${fabric.name} deleted with its ${fabric.cachedCrdCount} records.`);
   res.redirect('/fabrics');
-});
+}
 
-pages.post('/:id/sync', can('sync', 'fabric'), async (req, res) => {
-  const fabric = await load(req.params.id);
+async function syncFabric(req: Req<typeof One>, res: Response) {
+  const fabric = await loadFabric(req.params.id);
   const { force } = parseInput(SyncInput, req.body);
-  const { run, created } = await startSync({ fabricId: fabric.id, trigger: 'manual', user: req.user!, force });
+  const { run, created } = await startSync({ fabricId: fabric.id, trigger: 'manual', user: req.user, force });
   flash(
     req,
     created ? 'info' : 'warning',
     created ? `Sync run #${run.id} queued.` : `Sync run #${run.id} is already ${run.status}; showing it.`,
   );
   res.redirect(`/fabrics/${fabric.id}`);
-});
+}
 
-pages.post('/:id/refresh', can('sync', 'fabric'), async (req, res) => {
-  const fabric = await load(req.params.id);
+async function refreshHead(req: Req<typeof One>, res: Response) {
+  const fabric = await loadFabric(req.params.id);
   await refreshFabric({ id: fabric.id });
-  const after = await load(fabric.id);
+  const after = await loadFabric(fabric.id);
   if (after.repository.connectionStatus === 'failed')
     flash(req, 'danger', `Refresh failed: ${after.repository.validationError}`);
   else
@@ -181,4 +186,4 @@ pages.post('/:id/refresh', can('sync', 'fabric'), async (req, res) => {
       `Refreshed: the branch is at ${after.remoteHead?.slice(0, 8) ?? 'an unknown commit'}${after.syncStatus === 'out_of_sync' ? ', ahead of the synced commit' : ''}. Nothing was synced.`,
     );
   res.redirect(`/fabrics/${fabric.id}`);
-});
+}

@@ -1,70 +1,87 @@
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import { db } from '../../db';
+import { loadFabric } from '../../fabrics/loadFabric';
 import { presentFabric } from '../../fabrics/present';
 import { createFabric, deleteFabric, updateFabric } from '../../fabrics/saveFabric';
 import { FabricInput, FabricPatch, SyncInput } from '../../fabrics/schema';
 import { refreshFabric } from '../../fabrics/refreshFabric';
 import { startSync } from '../../sync/startSync';
-import { NotFound } from '../../errors';
 import { can } from '../middleware/auth';
 import { PageQuery } from '../pagination';
-import { parseInput } from '../validate';
+import { IdParams, authed, validate, type Req } from '../validate';
 
 export const api = Router();
 
-const withRepository = { repository: { select: { id: true, name: true } } };
+const List = { query: PageQuery, returns: '{items, total, page, perPage}' };
+const One = { params: IdParams, returns: 'the fabric with status, counts per kind, last sync' };
+const Create = { body: FabricInput, summary: 'Create a fabric (admin)', status: 201 };
+const Change = { params: IdParams, body: FabricPatch };
+const Remove = { params: IdParams, summary: 'Delete a fabric with its records', status: 204 };
+const Sync = {
+  params: IdParams,
+  body: SyncInput,
+  summary: 'Queue a sync (operator); returns the active run when one exists',
+  status: 202,
+  returns: '{syncRunId, jobId, status}',
+};
+const Refresh = {
+  params: IdParams,
+  summary: "Read the head of the fabric's revision now (git ls-remote; operator); no sync",
+  returns: 'the fabric, with remoteHead, remoteCheckedAt and syncStatus',
+};
 
-async function load(id: unknown) {
-  const fabric = await db().fabric.findUnique({ where: { id: Number(id) || 0 }, include: withRepository });
-  if (!fabric) throw new NotFound('fabric');
-  return fabric;
-}
+api.get('/', can('view', 'fabric'), validate(List), authed(listFabrics));
+api.get('/:id', can('view', 'fabric'), validate(One), authed(showFabric));
+api.post('/', can('add', 'fabric'), validate(Create), authed(addFabric));
+api.patch('/:id', can('change', 'fabric'), validate(Change), authed(changeFabric));
+api.delete('/:id', can('delete', 'fabric'), validate(Remove), authed(removeFabric));
+api.post('/:id/sync', can('sync', 'fabric'), validate(Sync), authed(syncFabric));
+api.post('/:id/refresh', can('sync', 'fabric'), validate(Refresh), authed(refreshHead));
 
-api.get('/', can('view', 'fabric'), async (req, res) => {
-  const { page, perPage } = parseInput(PageQuery, req.query);
+async function listFabrics(req: Req<typeof List>, res: Response) {
+  const { page, perPage } = req.query;
   const [items, total] = await Promise.all([
     db().fabric.findMany({
       orderBy: { name: 'asc' },
       skip: (page - 1) * perPage,
       take: perPage,
-      include: withRepository,
+      include: { repository: { select: { id: true, name: true } } },
     }),
     db().fabric.count(),
   ]);
   res.json({ items: items.map(presentFabric), total, page, perPage });
-});
+}
 
-api.get('/:id', can('view', 'fabric'), async (req, res) => {
-  res.json(presentFabric(await load(req.params.id)));
-});
+async function showFabric(req: Req<typeof One>, res: Response) {
+  res.json(presentFabric(await loadFabric(req.params.id)));
+}
 
-api.post('/', can('add', 'fabric'), async (req, res) => {
-  const fabric = await createFabric({ input: parseInput(FabricInput, req.body), user: req.user! });
-  res.status(201).json(presentFabric(await load(String(fabric.id))));
-});
+async function addFabric(req: Req<typeof Create>, res: Response) {
+  const fabric = await createFabric({ input: req.body, user: req.user });
+  res.status(201).json(presentFabric(await loadFabric(fabric.id)));
+}
 
-api.patch('/:id', can('change', 'fabric'), async (req, res) => {
-  await updateFabric({ id: (await load(req.params.id)).id, patch: parseInput(FabricPatch, req.body), user: req.user! });
-  res.json(presentFabric(await load(req.params.id)));
-});
+async function changeFabric(req: Req<typeof Change>, res: Response) {
+  await updateFabric({ id: (await loadFabric(req.params.id)).id, patch: req.body, user: req.user });
+  res.json(presentFabric(await loadFabric(req.params.id)));
+}
 
-api.delete('/:id', can('delete', 'fabric'), async (req, res) => {
-  await deleteFabric({ id: (await load(req.params.id)).id, user: req.user! });
+async function removeFabric(req: Req<typeof Remove>, res: Response) {
+  await deleteFabric({ id: (await loadFabric(req.params.id)).id, user: req.user });
   res.status(204).end();
-});
+}
 
-api.post('/:id/sync', can('sync', 'fabric'), async (req, res) => {
-  const { force } = parseInput(SyncInput, req.body ?? {});
+async function syncFabric(req: Req<typeof Sync>, res: Response) {
   const { run } = await startSync({
-    fabricId: (await load(req.params.id)).id,
+    fabricId: (await loadFabric(req.params.id)).id,
     trigger: req.token ? 'api' : 'manual',
-    user: req.user!,
-    force,
+    user: req.user,
+    force: req.body.force,
   });
   res.status(202).json({ syncRunId: run.id, jobId: run.jobId, status: run.status });
-});
+}
 
-api.post('/:id/refresh', can('sync', 'fabric'), async (req, res) => {
-  await refreshFabric({ id: (await load(req.params.id)).id });
-  res.json(presentFabric(await load(req.params.id)));
-});
+async function refreshHead(req: Req<typeof Refresh>, res: Response) {
+  await refreshFabric({ id: (await loadFabric(req.params.id)).id });
+  res.json(presentFabric(await loadFabric(req.params.id)));
+}

@@ -1,11 +1,11 @@
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { ValidationError } from '../../errors';
 import { saveColumns } from '../listView';
 import { listSpecByKey } from '../lists';
 import { flash } from '../middleware/flash';
 import { signedIn } from '../middleware/auth';
-import { parseInput } from '../validate';
+import { authed, validate, type Req } from '../validate';
 
 export const pages = Router();
 
@@ -21,12 +21,16 @@ function localPath(next: string | undefined): string {
   return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
 }
 
-pages.post('/columns', signedIn, async (req, res) => {
-  const input = parseInput(ColumnsInput, req.body);
+const Columns = { body: ColumnsInput };
+
+pages.post('/columns', signedIn, validate(Columns), authed(saveListColumns));
+
+async function saveListColumns(req: Req<typeof Columns>, res: Response) {
+  const input = req.body;
   const spec = listSpecByKey(input.list);
   if (!spec) throw new ValidationError({ list: `unknown list "${input.list}"` });
   const columns = input.reset ? null : ([] as string[]).concat(input.columns ?? []);
-  await saveColumns(req.user!.id, spec, columns);
+  await saveColumns(req.user.id, spec, columns);
   flash(req, 'success', columns ? 'Columns saved.' : 'Columns back to the defaults.');
   res.redirect(localPath(input.next));
-});
+}

@@ -1,75 +1,101 @@
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import { db } from '../../db';
+import { loadRepository } from '../../repositories/loadRepository';
 import { KEPT_CHECKS } from '../../repositories/checkRepository';
 import { presentCheck, presentRepository } from '../../repositories/present';
 import { createRepository, deleteRepository, updateRepository } from '../../repositories/saveRepository';
 import { RepositoryInput, RepositoryPatch } from '../../repositories/schema';
 import { testConnection } from '../../repositories/testConnection';
-import { NotFound } from '../../errors';
 import { rotateWebhookSecret } from '../../webhooks/rotateWebhookSecret';
 import { can } from '../middleware/auth';
 import { PageQuery } from '../pagination';
-import { parseInput } from '../validate';
+import { IdParams, authed, validate, type Req } from '../validate';
 
 export const api = Router();
 
-const withFabrics = { fabrics: { select: { id: true, name: true }, orderBy: { name: 'asc' as const } } };
+const List = {
+  query: PageQuery,
+  summary: 'Repositories (secrets never returned)',
+  returns: '{items, total, page, perPage}',
+};
+const One = { params: IdParams, returns: 'the repository' };
+const Create = { body: RepositoryInput, summary: 'Create a repository (admin)', status: 201 };
+const Change = { params: IdParams, body: RepositoryPatch };
+const Remove = { params: IdParams, summary: 'Delete a repository that no fabric uses', status: 204 };
+const Checks = {
+  params: IdParams,
+  summary: 'The last 50 health checks, newest first',
+  returns: '{items: [{id, time, ok, durationMs, errorClass, error, trigger}], total}',
+};
+const Test = {
+  params: IdParams,
+  summary: 'git ls-remote with the stored credentials',
+  returns: '{connectionStatus, lastValidatedAt, validationError, head}',
+};
+const Rotate = {
+  params: IdParams,
+  summary: 'Create or rotate the push webhook secret (admin); the previous one stops working',
+  returns: '{secret, url}: the secret is shown in this response only',
+};
 
-async function load(id: unknown) {
-  const repo = await db().gitRepository.findUnique({ where: { id: Number(id) || 0 }, include: withFabrics });
-  if (!repo) throw new NotFound('repository');
-  return repo;
-}
+api.get('/', can('view', 'repository'), validate(List), authed(listRepositories));
+api.get('/:id', can('view', 'repository'), validate(One), authed(showRepository));
+api.post('/', can('add', 'repository'), validate(Create), authed(addRepository));
+api.patch('/:id', can('change', 'repository'), validate(Change), authed(changeRepository));
+api.delete('/:id', can('delete', 'repository'), validate(Remove), authed(removeRepository));
+api.get('/:id/checks', can('view', 'repository'), validate(Checks), authed(listChecks));
+api.post('/:id/test', can('test', 'repository'), validate(Test), authed(testRepository));
+api.post('/:id/webhook-secret', can('change', 'repository'), validate(Rotate), authed(rotateSecret));
 
-api.get('/', can('view', 'repository'), async (req, res) => {
-  const { page, perPage } = parseInput(PageQuery, req.query);
+async function listRepositories(req: Req<typeof List>, res: Response) {
+  const { page, perPage } = req.query;
   const [items, total] = await Promise.all([
     db().gitRepository.findMany({
       orderBy: { name: 'asc' },
       skip: (page - 1) * perPage,
       take: perPage,
-      include: withFabrics,
+      include: { fabrics: { select: { id: true, name: true }, orderBy: { name: 'asc' } } },
     }),
     db().gitRepository.count(),
   ]);
   res.json({ items: items.map(presentRepository), total, page, perPage });
-});
+}
 
-api.get('/:id', can('view', 'repository'), async (req, res) => {
-  res.json(presentRepository(await load(req.params.id)));
-});
+async function showRepository(req: Req<typeof One>, res: Response) {
+  res.json(presentRepository(await loadRepository(req.params.id)));
+}
 
-api.post('/', can('add', 'repository'), async (req, res) => {
-  const repo = await createRepository({ input: parseInput(RepositoryInput, req.body), user: req.user! });
+async function addRepository(req: Req<typeof Create>, res: Response) {
+  const repo = await createRepository({ input: req.body, user: req.user });
   res.status(201).json(presentRepository({ ...repo, fabrics: [] }));
-});
+}
 
-api.patch('/:id', can('change', 'repository'), async (req, res) => {
+async function changeRepository(req: Req<typeof Change>, res: Response) {
   const repo = await updateRepository({
-    id: (await load(req.params.id)).id,
-    patch: parseInput(RepositoryPatch, req.body),
-    user: req.user!,
+    id: (await loadRepository(req.params.id)).id,
+    patch: req.body,
+    user: req.user,
   });
-  res.json(presentRepository(await load(String(repo.id))));
-});
+  res.json(presentRepository(await loadRepository(repo.id)));
+}
 
-api.delete('/:id', can('delete', 'repository'), async (req, res) => {
-  await deleteRepository({ id: (await load(req.params.id)).id, user: req.user! });
+async function removeRepository(req: Req<typeof Remove>, res: Response) {
+  await deleteRepository({ id: (await loadRepository(req.params.id)).id, user: req.user });
   res.status(204).end();
-});
+}
 
-api.get('/:id/checks', can('view', 'repository'), async (req, res) => {
-  const repo = await load(req.params.id);
+async function listChecks(req: Req<typeof Checks>, res: Response) {
+  const repo = await loadRepository(req.params.id);
   const items = await db().repositoryCheck.findMany({
     where: { repositoryId: repo.id },
     orderBy: { id: 'desc' },
     take: KEPT_CHECKS,
   });
   res.json({ items: items.map(presentCheck), total: items.length });
-});
+}
 
-api.post('/:id/test', can('test', 'repository'), async (req, res) => {
-  const repo = await testConnection({ id: (await load(req.params.id)).id });
+async function testRepository(req: Req<typeof Test>, res: Response) {
+  const repo = await testConnection({ id: (await loadRepository(req.params.id)).id });
   res.json({
     connectionStatus: repo.connectionStatus,
     lastValidatedAt: repo.lastValidatedAt,
@@ -77,11 +103,12 @@ api.post('/:id/test', can('test', 'repository'), async (req, res) => {
     head: repo.remoteHead,
     branch: repo.headBranch,
   });
-});
+}
 
-api.post('/:id/webhook-secret', can('change', 'repository'), async (req, res) => {
-  const { secret, path } = await rotateWebhookSecret({ repositoryId: (await load(req.params.id)).id, user: req.user! });
+async function rotateSecret(req: Req<typeof Rotate>, res: Response) {
+  const repositoryId = (await loadRepository(req.params.id)).id;
+  const { secret, path } = await rotateWebhookSecret({ repositoryId, user: req.user });
   // Shown once, in this response only.
   res.setHeader('Cache-Control', 'no-store');
   res.json({ secret, url: `${req.protocol}://${req.get('host')}${path}` });
-});
+}

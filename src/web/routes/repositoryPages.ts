@@ -1,11 +1,11 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Response } from 'express';
 import { AUTH_TYPE } from '../../choices';
 import { db, type GitRepository } from '../../db';
 import { createRepository, deleteRepository, updateRepository } from '../../repositories/saveRepository';
 import { RepositoryInput, RepositoryPatch } from '../../repositories/schema';
+import { loadRepository } from '../../repositories/loadRepository';
 import { KEPT_CHECKS } from '../../repositories/checkRepository';
 import { testConnection } from '../../repositories/testConnection';
-import { NotFound } from '../../errors';
 import { KEPT_DELIVERIES } from '../../webhooks/receiveWebhook';
 import { rotateWebhookSecret, webhookPath } from '../../webhooks/rotateWebhookSecret';
 import { handleForm } from '../forms';
@@ -13,22 +13,26 @@ import { can } from '../middleware/auth';
 import { flash } from '../middleware/flash';
 import { loadRepositories, repositoryListSpec } from '../lists/repositoryList';
 import { buildListView, listRows, parseListQuery } from '../listView';
-import { parseInput } from '../validate';
+import { IdParams, authed, parseInput, validate, type Req } from '../validate';
 
 export const pages = Router();
 
-async function load(id: unknown) {
-  const repo = await db().gitRepository.findUnique({
-    where: { id: Number(id) || 0 },
-    include: { fabrics: { orderBy: { name: 'asc' } } },
-  });
-  if (!repo) throw new NotFound('repository');
-  return repo;
-}
+const One = { params: IdParams };
+
+pages.get('/', can('view', 'repository'), authed(repositoriesPage));
+pages.get('/new', can('add', 'repository'), authed(newRepositoryPage));
+pages.post('/', can('add', 'repository'), authed(addRepository));
+pages.get('/:id', can('view', 'repository'), validate(One), authed(repositoryPage));
+pages.post('/:id/webhook-secret', can('change', 'repository'), validate(One), authed(rotateSecret));
+pages.get('/:id/edit', can('change', 'repository'), validate(One), authed(editRepositoryPage));
+pages.post('/:id', can('change', 'repository'), validate(One), authed(changeRepository));
+pages.get('/:id/delete', can('delete', 'repository'), validate(One), authed(confirmRemoveRepository));
+pages.post('/:id/delete', can('delete', 'repository'), validate(One), authed(removeRepository));
+pages.post('/:id/test', can('test', 'repository'), validate(One), authed(testRepository));
 
 /** The form has a password input for a token or password and a textarea for a key: the one of the chosen type is the secret. */
-function formBody(body: Record<string, unknown>): Record<string, unknown> {
-  const { sshKey, secret, ...rest } = body;
+function formBody(body: unknown): Record<string, unknown> {
+  const { sshKey, secret, ...rest } = body as Record<string, unknown>;
   return { ...rest, secret: rest.authType === 'ssh_key' ? sshKey : secret };
 }
 
@@ -46,31 +50,31 @@ function renderForm(
     .render('repositories/form.njk', { repo, values, errors, authOptions, hasSecret: !!repo?.encryptedSecret });
 }
 
-pages.get('/', can('view', 'repository'), async (req, res) => {
+async function repositoriesPage(req: Req, res: Response) {
   const query = parseListQuery(repositoryListSpec, req.query);
   const { items, total } = await loadRepositories(query);
   const list = buildListView({ spec: repositoryListSpec, query, total, path: '/repositories', user: req.user });
   res.render('repositories/list.njk', { list, rows: listRows(repositoryListSpec, items) });
-});
+}
 
-pages.get('/new', can('add', 'repository'), (_req, res) =>
-  renderForm(res, null, { authType: 'none', timeoutSeconds: 60 }, {}),
-);
+function newRepositoryPage(_req: Req, res: Response) {
+  renderForm(res, null, { authType: 'none', timeoutSeconds: 60 }, {});
+}
 
-pages.post('/', can('add', 'repository'), (req, res) =>
-  handleForm(
+function addRepository(req: Req, res: Response) {
+  return handleForm(
     req,
     async () => {
-      const repo = await createRepository({ input: parseInput(RepositoryInput, formBody(req.body)), user: req.user! });
+      const repo = await createRepository({ input: parseInput(RepositoryInput, formBody(req.body)), user: req.user });
       flash(req, 'success', `Repository ${repo.name} created. Test the connection next.`);
       res.redirect(`/repositories/${repo.id}`);
     },
     (values, errors, status) => renderForm(res, null, values, errors, status),
-  ),
-);
+  );
+}
 
-async function renderDetail(req: Request, res: Response, id: unknown, created?: { secret: string }) {
-  const repo = await load(id);
+async function renderDetail(req: Req<typeof One>, res: Response, created?: { secret: string }) {
+  const repo = await loadRepository(req.params.id);
   const [deliveries, checks] = await Promise.all([
     db().webhookDelivery.findMany({ where: { repositoryId: repo.id }, orderBy: { id: 'desc' }, take: KEPT_DELIVERIES }),
     db().repositoryCheck.findMany({ where: { repositoryId: repo.id }, orderBy: { id: 'desc' }, take: KEPT_CHECKS }),
@@ -87,22 +91,25 @@ async function renderDetail(req: Request, res: Response, id: unknown, created?: 
   });
 }
 
-pages.get('/:id', can('view', 'repository'), (req, res) => renderDetail(req, res, req.params.id));
+function repositoryPage(req: Req<typeof One>, res: Response) {
+  return renderDetail(req, res);
+}
 
-pages.post('/:id/webhook-secret', can('change', 'repository'), async (req, res) => {
-  const { secret } = await rotateWebhookSecret({ repositoryId: (await load(req.params.id)).id, user: req.user! });
+async function rotateSecret(req: Req<typeof One>, res: Response) {
+  const repositoryId = (await loadRepository(req.params.id)).id;
+  const { secret } = await rotateWebhookSecret({ repositoryId, user: req.user });
   // Shown once, in this response only: it is stored encrypted and cannot be shown again.
   res.setHeader('Cache-Control', 'no-store');
-  await renderDetail(req, res, req.params.id, { secret });
-});
+  await renderDetail(req, res, { secret });
+}
 
-pages.get('/:id/edit', can('change', 'repository'), async (req, res) => {
-  const repo = await load(req.params.id);
+async function editRepositoryPage(req: Req<typeof One>, res: Response) {
+  const repo = await loadRepository(req.params.id);
   renderForm(res, repo, { ...repo, secret: '' }, {});
-});
+}
 
-pages.post('/:id', can('change', 'repository'), async (req, res) => {
-  const repo = await load(req.params.id);
+async function changeRepository(req: Req<typeof One>, res: Response) {
+  const repo = await loadRepository(req.params.id);
   await handleForm(
     req,
     async () => {
@@ -110,17 +117,17 @@ pages.post('/:id', can('change', 'repository'), async (req, res) => {
       await updateRepository({
         id: repo.id,
         patch: parseInput(RepositoryPatch, { ...body, clearSecret: body.clearSecret === 'on' }),
-        user: req.user!,
+        user: req.user,
       });
       flash(req, 'success', `Repository ${repo.name} saved.`);
       res.redirect(`/repositories/${repo.id}`);
     },
     (values, errors, status) => renderForm(res, repo, values, errors, status),
   );
-});
+}
 
-pages.get('/:id/delete', can('delete', 'repository'), async (req, res) => {
-  const repo = await load(req.params.id);
+async function confirmRemoveRepository(req: Req<typeof One>, res: Response) {
+  const repo = await loadRepository(req.params.id);
   res.render('confirm.njk', {
     title: `Delete repository ${repo.name}?`,
     message: repo.fabrics.length
@@ -131,24 +138,24 @@ pages.get('/:id/delete', can('delete', 'repository'), async (req, res) => {
     button: 'Delete repository',
     cancel: `/repositories/${repo.id}`,
   });
-});
+}
 
-pages.post('/:id/delete', can('delete', 'repository'), async (req, res) => {
-  const repo = await load(req.params.id);
+async function removeRepository(req: Req<typeof One>, res: Response) {
+  const repo = await loadRepository(req.params.id);
   try {
-    await deleteRepository({ id: repo.id, user: req.user! });
+    await deleteRepository({ id: repo.id, user: req.user });
   } catch (err) {
     flash(req, 'danger', (err as Error).message);
     return res.redirect(`/repositories/${repo.id}`);
   }
   flash(req, 'success', `Repository ${repo.name} deleted.`);
   res.redirect('/repositories');
-});
+}
 
-pages.post('/:id/test', can('test', 'repository'), async (req, res) => {
-  const repo = await testConnection({ id: (await load(req.params.id)).id });
+async function testRepository(req: Req<typeof One>, res: Response) {
+  const repo = await testConnection({ id: (await loadRepository(req.params.id)).id });
   if (repo.connectionStatus === 'connected')
     flash(req, 'success', `Connected: ${repo.headBranch} is at ${repo.remoteHead?.slice(0, 8)}.`);
   else flash(req, 'danger', `Connection failed: ${repo.validationError}`);
   res.redirect(`/repositories/${repo.id}`);
-});
+}

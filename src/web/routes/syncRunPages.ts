@@ -1,8 +1,9 @@
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import { kindByName } from '../../crds';
 import { db } from '../../db';
 import { NotFound } from '../../errors';
 import { can } from '../middleware/auth';
+import { IdParams, authed, validate, type Req } from '../validate';
 import { buildListView, listRows, parseListQuery } from '../listView';
 import { fabricChoices } from '../lists/recordList';
 import { loadSyncRuns, syncRunListSpec } from '../lists/syncRunList';
@@ -11,17 +12,22 @@ export const pages = Router();
 
 const FILE_ROWS = 500;
 
-pages.get('/', can('view', 'syncRun'), async (req, res) => {
+const One = { params: IdParams };
+
+pages.get('/', can('view', 'syncRun'), authed(syncRunsPage));
+pages.get('/:id', can('view', 'syncRun'), validate(One), authed(syncRunPage));
+
+async function syncRunsPage(req: Req, res: Response) {
   const spec = syncRunListSpec(await fabricChoices());
   const query = parseListQuery(spec, req.query);
   const { items, total } = await loadSyncRuns(spec, query);
   const list = buildListView({ spec, query, total, path: '/sync-runs', user: req.user });
   res.render('sync-runs/list.njk', { list, rows: listRows(spec, items) });
-});
+}
 
-pages.get('/:id', can('view', 'syncRun'), async (req, res) => {
+async function syncRunPage(req: Req<typeof One>, res: Response) {
   const run = await db().syncRun.findUnique({
-    where: { id: Number(req.params.id) || 0 },
+    where: { id: req.params.id },
     include: {
       fabric: { include: { repository: { select: { id: true, name: true } } } },
       requestedBy: { select: { username: true } },
@@ -50,4 +56,4 @@ pages.get('/:id', can('view', 'syncRun'), async (req, res) => {
     ...all.filter((f) => f.status === 'ok' && !f.skipped.length),
   ].slice(0, FILE_ROWS);
   res.render('sync-runs/detail.njk', { run, files, moreFiles: all.length - files.length, changes: links, changeCount });
-});
+}

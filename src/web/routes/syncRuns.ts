@@ -1,18 +1,21 @@
-import { Router } from 'express';
-import { z } from 'zod';
+import { Router, type Response } from 'express';
 import { db } from '../../db';
-import { presentSyncRun } from '../../sync/present';
 import { NotFound } from '../../errors';
+import { presentSyncRun } from '../../sync/present';
 import { can } from '../middleware/auth';
 import { PageQuery } from '../pagination';
-import { parseInput } from '../validate';
+import { IdParams, OptionalId, authed, validate, type Req } from '../validate';
 
 export const api = Router();
 
-const RunQuery = PageQuery.extend({ fabric: z.coerce.number().int().optional() });
+const List = { query: PageQuery.extend({ fabric: OptionalId }), returns: '{items, total, page, perPage}' };
+const One = { params: IdParams, returns: 'status, stage, progress, commit, counts, per-file results' };
 
-api.get('/', can('view', 'syncRun'), async (req, res) => {
-  const { page, perPage, fabric } = parseInput(RunQuery, req.query);
+api.get('/', can('view', 'syncRun'), validate(List), authed(listSyncRuns));
+api.get('/:id', can('view', 'syncRun'), validate(One), authed(showSyncRun));
+
+async function listSyncRuns(req: Req<typeof List>, res: Response) {
+  const { page, perPage, fabric } = req.query;
   const where = fabric ? { fabricId: fabric } : {};
   const [items, total] = await Promise.all([
     db().syncRun.findMany({
@@ -25,14 +28,14 @@ api.get('/', can('view', 'syncRun'), async (req, res) => {
     db().syncRun.count({ where }),
   ]);
   res.json({ items: items.map(presentSyncRun), total, page, perPage });
-});
+}
 
-api.get('/:id', can('view', 'syncRun'), async (req, res) => {
+async function showSyncRun(req: Req<typeof One>, res: Response) {
   const run = await db().syncRun.findUnique({
-    where: { id: Number(req.params.id) || 0 },
+    where: { id: req.params.id },
     include: { requestedBy: { select: { username: true } } },
     omit: { files: false },
   });
   if (!run) throw new NotFound('sync run');
   res.json(presentSyncRun(run));
-});
+}

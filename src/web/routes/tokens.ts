@@ -8,8 +8,10 @@ import { db, type User } from '../../db';
 import { NotFound, Unauthorized, ValidationError } from '../../errors';
 import { can, open, signedIn } from '../middleware/auth';
 import { flash } from '../middleware/flash';
-import { parseInput } from '../validate';
+import { IdParams, authed, parseInput, validate } from '../validate';
 import { loginAllowed, loginSucceeded } from './auth';
+
+const One = { params: IdParams };
 
 export const pages = Router();
 export const api = Router();
@@ -90,65 +92,91 @@ function ownTokens(userId: number) {
   return db().apiToken.findMany({ where: { userId }, orderBy: { createdAt: 'desc' } });
 }
 
-pages.get('/', can('view', 'token'), async (req, res) => {
-  res.render('tokens/list.njk', {
-    tokens: await ownTokens(req.user!.id),
-    values: { writeEnabled: false },
-    errors: {},
-    canWrite: canWrite(req.user!.role),
-  });
-});
+pages.get(
+  '/',
+  can('view', 'token'),
+  authed(async (req, res) => {
+    res.render('tokens/list.njk', {
+      tokens: await ownTokens(req.user.id),
+      values: { writeEnabled: false },
+      errors: {},
+      canWrite: canWrite(req.user.role),
+    });
+  }),
+);
 
-pages.post('/', can('add', 'token'), async (req, res) => {
-  let created;
-  try {
-    created = await issueToken(req.user!, parseInput(TokenInput, req.body));
-  } catch (err) {
-    if (!(err instanceof ValidationError)) throw err;
-    const tokens = await ownTokens(req.user!.id);
-    return res
-      .status(400)
-      .render('tokens/list.njk', { tokens, values: req.body, errors: err.fields, canWrite: canWrite(req.user!.role) });
-  }
-  const tokens = await ownTokens(req.user!.id);
-  // Shown once, in this response only: it is not stored and cannot be shown again.
-  res.setHeader('Cache-Control', 'no-store');
-  res.render('tokens/list.njk', {
-    tokens,
-    created: { token: created.token, name: created.record.name },
-    values: {},
-    errors: {},
-    canWrite: canWrite(req.user!.role),
-  });
-});
+pages.post(
+  '/',
+  can('add', 'token'),
+  authed(async (req, res) => {
+    let created;
+    try {
+      created = await issueToken(req.user, parseInput(TokenInput, req.body));
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      const tokens = await ownTokens(req.user.id);
+      return res
+        .status(400)
+        .render('tokens/list.njk', { tokens, values: req.body, errors: err.fields, canWrite: canWrite(req.user.role) });
+    }
+    const tokens = await ownTokens(req.user.id);
+    // Shown once, in this response only: it is not stored and cannot be shown again.
+    res.setHeader('Cache-Control', 'no-store');
+    res.render('tokens/list.njk', {
+      tokens,
+      created: { token: created.token, name: created.record.name },
+      values: {},
+      errors: {},
+      canWrite: canWrite(req.user.role),
+    });
+  }),
+);
 
-pages.get('/:id/delete', can('delete', 'token'), async (req, res) => {
-  const token = await db().apiToken.findFirst({ where: { id: Number(req.params.id) || 0, userId: req.user!.id } });
-  if (!token) throw new NotFound('token');
-  res.render('confirm.njk', {
-    title: `Revoke token ${token.name}?`,
-    message: `Programs using the token ${token.prefix}… lose access at once. This cannot be undone.`,
-    action: `/admin/tokens/${token.id}/delete`,
-    button: 'Revoke token',
-    cancel: '/admin/tokens',
-  });
-});
+pages.get(
+  '/:id/delete',
+  can('delete', 'token'),
+  validate(One),
+  authed<typeof One>(async (req, res) => {
+    const token = await db().apiToken.findFirst({ where: { id: req.params.id, userId: req.user.id } });
+    if (!token) throw new NotFound('token');
+    res.render('confirm.njk', {
+      title: `Revoke token ${token.name}?`,
+      message: `Programs using the token ${token.prefix}… lose access at once. This cannot be undone.`,
+      action: `/admin/tokens/${token.id}/delete`,
+      button: 'Revoke token',
+      cancel: '/admin/tokens',
+    });
+  }),
+);
 
-pages.post('/:id/delete', can('delete', 'token'), async (req, res) => {
-  await revokeToken(req.user!, Number(req.params.id) || 0);
-  flash(req, 'success', 'Token revoked.');
-  res.redirect('/admin/tokens');
-});
+pages.post(
+  '/:id/delete',
+  can('delete', 'token'),
+  validate(One),
+  authed<typeof One>(async (req, res) => {
+    await revokeToken(req.user, req.params.id);
+    flash(req, 'success', 'Token revoked.');
+    res.redirect('/admin/tokens');
+  }),
+);
 
-api.get('/me', signedIn, (req, res) => {
-  const u = req.user!;
-  res.json({ id: u.id, username: u.username, role: u.role, token: req.token ? present(req.token) : null });
-});
+api.get(
+  '/me',
+  signedIn,
+  authed((req, res) => {
+    const u = req.user;
+    res.json({ id: u.id, username: u.username, role: u.role, token: req.token ? present(req.token) : null });
+  }),
+);
 
-api.get('/tokens', can('view', 'token'), async (req, res) => {
-  const tokens = await db().apiToken.findMany({ where: { userId: req.user!.id }, orderBy: { createdAt: 'desc' } });
-  res.json({ items: tokens.map(present) });
-});
+api.get(
+  '/tokens',
+  can('view', 'token'),
+  authed(async (req, res) => {
+    const tokens = await db().apiToken.findMany({ where: { userId: req.user.id }, orderBy: { createdAt: 'desc' } });
+    res.json({ items: tokens.map(present) });
+  }),
+);
 
 // NetBox's provisioning endpoint: trade a username and password for a token.
 api.post('/tokens/provision', open, async (req, res) => {
@@ -162,7 +190,12 @@ api.post('/tokens/provision', open, async (req, res) => {
   res.status(201).json({ ...present(record), token, user: { id: user.id, username: user.username, role: user.role } });
 });
 
-api.delete('/tokens/:id', can('delete', 'token'), async (req, res) => {
-  await revokeToken(req.user!, Number(req.params.id) || 0);
-  res.status(204).end();
-});
+api.delete(
+  '/tokens/:id',
+  can('delete', 'token'),
+  validate(One),
+  authed<typeof One>(async (req, res) => {
+    await revokeToken(req.user, req.params.id);
+    res.status(204).end();
+  }),
+);

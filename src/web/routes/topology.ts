@@ -1,23 +1,26 @@
 import { createHash } from 'node:crypto';
-import { Router, type Request, type Response } from 'express';
-import { db } from '../../db';
+import { Router, type Response } from 'express';
+import { loadFabric } from '../../fabrics/loadFabric';
 import { EXPORT_TYPES, type ExportFormat } from '../../topology/exports';
 import { loadTopology, topologyText, type FabricTopology } from '../../topology/loadTopology';
-import { NotFound } from '../../errors';
 import { downloadName } from '../exportList';
 import { can } from '../middleware/auth';
 import { topologyPicture, viewQuery } from '../topologyPage';
 import { TopologyQuery, type TopologyView } from '../topologyQuery';
-import { parseInput } from '../validate';
+import { IdParams, authed, validate, type Req } from '../validate';
 
 export const api = Router();
 export const pages = Router();
 
-async function loadFabric(id: unknown) {
-  const fabric = await db().fabric.findUnique({ where: { id: Number(id) || 0 }, select: { id: true, name: true } });
-  if (!fabric) throw new NotFound('fabric');
-  return fabric;
-}
+const Topology = {
+  params: IdParams,
+  query: TopologyQuery,
+  summary: 'The fabric drawn from its wiring: {nodes, links, groups}, or an export',
+  returns: '{nodes, links, groups}; text in the format asked for',
+};
+
+api.get('/:id/topology', can('view', 'fabric'), validate(Topology), authed(fabricTopology));
+pages.get('/:id/topology', can('view', 'fabric'), validate(Topology), authed(topologyPage));
 
 // Express would hash every response body for its ETag: megabytes per request for a large
 // fabric. The tag is made from what the body is made of instead (a 304 when it still holds).
@@ -36,20 +39,19 @@ function sendExport(res: Response, fabric: { name: string }, data: FabricTopolog
   res.send(topologyText(data, format));
 }
 
-async function topologyRequest(req: Request) {
-  const query = parseInput(TopologyQuery, req.query);
-  const fabric = await loadFabric(req.params.id);
-  return { query, fabric, data: await loadTopology(fabric.id) };
+async function topologyRequest(req: Req<typeof Topology>) {
+  const { id, name } = await loadFabric(req.params.id);
+  return { query: req.query, fabric: { id, name }, data: await loadTopology(id) };
 }
 
-api.get('/:id/topology', can('view', 'fabric'), async (req, res) => {
+async function fabricTopology(req: Req<typeof Topology>, res: Response) {
   const { query, fabric, data } = await topologyRequest(req);
   if (query.format && query.format !== 'json') return sendExport(res, fabric, data, query.format);
   setEtag(res, data.version, 'json');
   res.type('json').send(topologyText(data, 'json'));
-});
+}
 
-pages.get('/:id/topology', can('view', 'fabric'), async (req, res) => {
+async function topologyPage(req: Req<typeof Topology>, res: Response) {
   const { query, fabric, data } = await topologyRequest(req);
   if (query.format && query.format !== 'json') return sendExport(res, fabric, data, query.format);
   const view: TopologyView = {
@@ -70,4 +72,4 @@ pages.get('/:id/topology', can('view', 'fabric'), async (req, res) => {
     missing: data.missing,
     query: (expand: string[]) => viewQuery(view, expand),
   });
-});
+}

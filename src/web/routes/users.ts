@@ -6,7 +6,9 @@ import { NotFound } from '../../errors';
 import { handleForm } from '../forms';
 import { can, signedIn } from '../middleware/auth';
 import { flash } from '../middleware/flash';
-import { parseInput } from '../validate';
+import { IdParams, authed, parseInput, validate } from '../validate';
+
+const One = { params: IdParams };
 
 export const pages = Router();
 /** The signed-in user's own account (/account). */
@@ -45,87 +47,133 @@ async function load(id: unknown): Promise<User> {
   return user;
 }
 
-pages.get('/', can('view', 'user'), (_req, res) => renderList(res));
+pages.get(
+  '/',
+  can('view', 'user'),
+  authed((_req, res) => renderList(res)),
+);
 
-pages.post('/', can('add', 'user'), (req, res) =>
-  handleForm(
-    req,
-    async () => {
-      const user = await createUser({ input: parseInput(NewUserInput, req.body), actor: req.user! });
-      flash(req, 'success', `User ${user.username} created.`);
-      res.redirect('/admin/users');
-    },
-    (values, errors, status) => renderList(res, { values, errors }, status),
+pages.post(
+  '/',
+  can('add', 'user'),
+  authed((req, res) =>
+    handleForm(
+      req,
+      async () => {
+        const user = await createUser({ input: parseInput(NewUserInput, req.body), actor: req.user });
+        flash(req, 'success', `User ${user.username} created.`);
+        res.redirect('/admin/users');
+      },
+      (values, errors, status) => renderList(res, { values, errors }, status),
+    ),
   ),
 );
 
-pages.get('/:id/edit', can('change', 'user'), async (req, res) => {
-  const user = await load(req.params.id);
-  res.render('users/form.njk', { subject: user, values: user, errors: {} });
-});
+pages.get(
+  '/:id/edit',
+  can('change', 'user'),
+  validate(One),
+  authed<typeof One>(async (req, res) => {
+    const user = await load(req.params.id);
+    res.render('users/form.njk', { subject: user, values: user, errors: {} });
+  }),
+);
 
-pages.post('/:id', can('change', 'user'), async (req, res) => {
-  const user = await load(req.params.id);
-  await handleForm(
-    req,
-    async () => {
-      const saved = await updateUser({ id: user.id, patch: parseInput(EditUserInput, req.body), actor: req.user! });
-      flash(req, 'success', `User ${saved.username} updated.`);
-      res.redirect('/admin/users');
-    },
-    (values, errors, status) => res.status(status).render('users/form.njk', { subject: user, values, errors }),
-  );
-});
+pages.post(
+  '/:id',
+  can('change', 'user'),
+  validate(One),
+  authed<typeof One>(async (req, res) => {
+    const user = await load(req.params.id);
+    await handleForm(
+      req,
+      async () => {
+        const saved = await updateUser({ id: user.id, patch: parseInput(EditUserInput, req.body), actor: req.user });
+        flash(req, 'success', `User ${saved.username} updated.`);
+        res.redirect('/admin/users');
+      },
+      (values, errors, status) => res.status(status).render('users/form.njk', { subject: user, values, errors }),
+    );
+  }),
+);
 
-pages.get('/:id/password', can('change', 'user'), async (req, res) => {
-  res.render('users/password.njk', { subject: await load(req.params.id), errors: {} });
-});
+pages.get(
+  '/:id/password',
+  can('change', 'user'),
+  validate(One),
+  authed<typeof One>(async (req, res) => {
+    res.render('users/password.njk', { subject: await load(req.params.id), errors: {} });
+  }),
+);
 
-pages.post('/:id/password', can('change', 'user'), async (req, res) => {
-  const user = await load(req.params.id);
-  await handleForm(
-    req,
-    async () => {
-      const input = parseInput(ResetPasswordInput, req.body);
-      await resetPassword({ id: user.id, password: input.password, actor: req.user! });
-      if (user.id === req.user!.id) req.session.epoch = user.sessionEpoch + 1;
-      flash(req, 'success', `Password of ${user.username} reset; their sessions have ended.`);
-      res.redirect('/admin/users');
-    },
-    (_values, errors, status) => res.status(status).render('users/password.njk', { subject: user, errors }),
-  );
-});
+pages.post(
+  '/:id/password',
+  can('change', 'user'),
+  validate(One),
+  authed<typeof One>(async (req, res) => {
+    const user = await load(req.params.id);
+    await handleForm(
+      req,
+      async () => {
+        const input = parseInput(ResetPasswordInput, req.body);
+        await resetPassword({ id: user.id, password: input.password, actor: req.user });
+        if (user.id === req.user.id) req.session.epoch = user.sessionEpoch + 1;
+        flash(req, 'success', `Password of ${user.username} reset; their sessions have ended.`);
+        res.redirect('/admin/users');
+      },
+      (_values, errors, status) => res.status(status).render('users/password.njk', { subject: user, errors }),
+    );
+  }),
+);
 
-pages.get('/:id/delete', can('delete', 'user'), async (req, res) => {
-  const user = await load(req.params.id);
-  res.render('confirm.njk', {
-    title: `Delete user ${user.username}?`,
-    message: `${user.username} can no longer sign in, and their API tokens stop working. The change log and sync history keep their name.`,
-    action: `/admin/users/${user.id}/delete`,
-    button: 'Delete user',
-    cancel: '/admin/users',
-  });
-});
+pages.get(
+  '/:id/delete',
+  can('delete', 'user'),
+  validate(One),
+  authed<typeof One>(async (req, res) => {
+    const user = await load(req.params.id);
+    res.render('confirm.njk', {
+      title: `Delete user ${user.username}?`,
+      message: `${user.username} can no longer sign in, and their API tokens stop working. The change log and sync history keep their name.`,
+      action: `/admin/users/${user.id}/delete`,
+      button: 'Delete user',
+      cancel: '/admin/users',
+    });
+  }),
+);
 
-pages.post('/:id/delete', can('delete', 'user'), async (req, res) => {
-  const user = await deleteUser({ id: (await load(req.params.id)).id, actor: req.user! });
-  flash(req, 'success', `User ${user.username} deleted.`);
-  res.redirect('/admin/users');
-});
+pages.post(
+  '/:id/delete',
+  can('delete', 'user'),
+  validate(One),
+  authed<typeof One>(async (req, res) => {
+    const user = await deleteUser({ id: (await load(req.params.id)).id, actor: req.user });
+    flash(req, 'success', `User ${user.username} deleted.`);
+    res.redirect('/admin/users');
+  }),
+);
 
-account.get('/password', signedIn, (_req, res) => res.render('users/changePassword.njk', { errors: {} }));
+account.get(
+  '/password',
+  signedIn,
+  authed((_req, res) => res.render('users/changePassword.njk', { errors: {} })),
+);
 
-account.post('/password', signedIn, async (req, res) => {
-  await handleForm(
-    req,
-    async () => {
-      const input = parseInput(ChangePasswordInput, req.body);
-      const epoch = await changeOwnPassword({ user: req.user!, current: input.current, password: input.password });
-      // This session stays signed in; every other one ends.
-      req.session.epoch = epoch;
-      flash(req, 'success', 'Password changed. Your other sessions have ended.');
-      res.redirect('/');
-    },
-    (_values, errors, status) => res.status(status).render('users/changePassword.njk', { errors }),
-  );
-});
+account.post(
+  '/password',
+  signedIn,
+  authed(async (req, res) => {
+    await handleForm(
+      req,
+      async () => {
+        const input = parseInput(ChangePasswordInput, req.body);
+        const epoch = await changeOwnPassword({ user: req.user, current: input.current, password: input.password });
+        // This session stays signed in; every other one ends.
+        req.session.epoch = epoch;
+        flash(req, 'success', 'Password changed. Your other sessions have ended.');
+        res.redirect('/');
+      },
+      (_values, errors, status) => res.status(status).render('users/changePassword.njk', { errors }),
+    );
+  }),
+);

@@ -1,6 +1,8 @@
-import express, { Router } from 'express';
+import express, { Router, type Request, type Response } from 'express';
+import type { z } from 'zod';
 import { receiveWebhook } from '../../webhooks/receiveWebhook';
 import { signed } from '../middleware/auth';
+import { IdParams, validate } from '../validate';
 
 // Mounted before the body parsers, the session and authentication (see app.ts): the signature
 // is computed over the exact bytes received, and a delivery neither reads nor creates a session.
@@ -9,16 +11,23 @@ export const api = Router();
 /** Webhook bodies above this answer 413. */
 export const WEBHOOK_BODY_LIMIT = '1mb';
 
-api.post(
-  '/repositories/:id',
-  signed,
-  express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }),
-  async (req, res) => {
-    const answer = await receiveWebhook({
-      repositoryId: Number(req.params.id) || 0,
-      headers: req.headers,
-      body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
-    });
-    res.status(answer.status).json(answer.body);
-  },
-);
+const Push = {
+  params: IdParams,
+  summary:
+    'Push webhook (GitHub X-Hub-Signature-256, Gitea/Forgejo X-Gitea-Signature, GitLab X-Gitlab-Token, generic HMAC-SHA256 X-Hub-Signature-256); signed, no login',
+  status: 202,
+  returns: '{event, ref, commit, runs: [{syncRunId, fabricId, status}], outOfSync}; 200 for a ping or another event',
+};
+
+const rawBody = express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT });
+
+api.post('/repositories/:id', signed, validate(Push), rawBody, receivePush);
+
+async function receivePush(req: Request, res: Response) {
+  const answer = await receiveWebhook({
+    repositoryId: (req.params as unknown as z.output<typeof IdParams>).id,
+    headers: req.headers,
+    body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+  });
+  res.status(answer.status).json(answer.body);
+}
