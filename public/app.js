@@ -39,10 +39,9 @@ if (live) {
         field('status').textContent = RUN_LABELS[run.status];
         field('detail').textContent = run.status === 'running' ? ` — ${run.stage}${counted}` : '';
         setBadge(document.querySelector('[data-testid="fabric-status"] .badge'), SYNC_BADGES[run.status]);
-        setBadge(document.querySelector(`[data-run-row="${id}"] [data-field="run-status"] .badge`), {
-          label: RUN_LABELS[run.status],
-          color: run.status === 'queued' ? 'azure' : 'blue',
-        });
+        const runBadge = { label: RUN_LABELS[run.status], color: run.status === 'queued' ? 'azure' : 'blue' };
+        setBadge(document.querySelector(`[data-run-row="${id}"] [data-field="run-status"] .badge`), runBadge);
+        setBadge(document.querySelector('[data-testid="run-status"] .badge'), runBadge);
       }
     } catch {
       // A missed poll is retried on the next tick.
