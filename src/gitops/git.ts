@@ -231,6 +231,8 @@ async function prepareEnvironment(
     'ALL_PROXY',
     'SSL_CERT_FILE',
     'SSL_CERT_DIR',
+    // git's own CA bundle variable: Debian's git (libcurl with GnuTLS) ignores SSL_CERT_FILE.
+    'GIT_SSL_CAINFO',
   ]) {
     const value = process.env[name];
     if (value) env[name] = value;

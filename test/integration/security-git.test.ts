@@ -2,6 +2,7 @@ import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createTcpServer } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -124,6 +125,97 @@ describe('redirects (finding 1)', () => {
     expect(target.seen.filter((r) => r.authorization)).toEqual([]);
     expect(JSON.stringify(target.seen)).not.toContain(password);
     expect(logLines.join('\n')).not.toContain(password);
+  });
+
+  it('does not follow a redirect between https servers of a private CA, nor talk to a self-signed one', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hhfm-tls-'));
+    const openssl = (args: string[]) => run('openssl', args, { cwd: dir });
+    const previous = process.env.GIT_SSL_CAINFO;
+    try {
+      await openssl([
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        'ca.key',
+        '-out',
+        'ca.pem',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=hhfm test CA',
+      ]);
+      await openssl([
+        'req',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        'server.key',
+        '-out',
+        'server.csr',
+        '-subj',
+        '/CN=127.0.0.1',
+      ]);
+      await writeFile(join(dir, 'ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+      await openssl([
+        'x509',
+        '-req',
+        '-in',
+        'server.csr',
+        '-CA',
+        'ca.pem',
+        '-CAkey',
+        'ca.key',
+        '-CAcreateserial',
+        '-out',
+        'server.pem',
+        '-days',
+        '2',
+        '-extfile',
+        'ext',
+      ]);
+      const tls = { key: await readFile(join(dir, 'server.key')), cert: await readFile(join(dir, 'server.pem')) };
+      const seen: (string | undefined)[] = [];
+      const target = await listen(
+        createHttpsServer(tls, (req, res) => {
+          seen.push(req.headers.authorization);
+          res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="recorder"' }).end();
+        }),
+      );
+      const password = `tls-${randomBytes(8).toString('hex')}`;
+      const expected = `Basic ${Buffer.from(`fabric:${password}`).toString('base64')}`;
+      const originSeen: (string | undefined)[] = [];
+      const origin = await listen(
+        createHttpsServer(tls, (req, res) => {
+          originSeen.push(req.headers.authorization);
+          if (req.headers.authorization !== expected)
+            return void res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="origin"' }).end();
+          res.writeHead(302, { Location: `https://localhost:${target}${req.url}` }).end();
+        }),
+      );
+      const auth = { type: 'basic' as const, username: 'fabric', password };
+      const url = `https://127.0.0.1:${origin}/fabric.git`;
+      // Not trusted: git stops at the certificate and sends nothing.
+      delete process.env.GIT_SSL_CAINFO;
+      await expect(lsRemote({ url, auth, timeoutMs: 10_000 })).rejects.toThrow(/TLS certificate problem/);
+      expect(originSeen).toEqual([]);
+      // Trusted (the private CA): git authenticates to the origin, and stops at its redirect.
+      process.env.GIT_SSL_CAINFO = join(dir, 'ca.pem');
+      const failure = await lsRemote({ url, auth, timeoutMs: 10_000 }).then(
+        () => null,
+        (err: Error) => err.message,
+      );
+      expect(seen.filter(Boolean)).toEqual([]);
+      expect(originSeen).toContain(expected);
+      expect(failure).toMatch(/answered with a redirect/);
+    } finally {
+      if (previous === undefined) delete process.env.GIT_SSL_CAINFO;
+      else process.env.GIT_SSL_CAINFO = previous;
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('does not follow a redirect when cloning either', async () => {
