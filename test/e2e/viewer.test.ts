@@ -37,7 +37,8 @@ describe('the viewer browses the synced seed fabric', async () => {
     viewer = await e2e.person('viewer');
     const fabrics = viewer.page.locator('.card').filter({ has: viewer.page.getByRole('heading', { name: 'Fabrics' }) });
     const row = fabrics.getByRole('row').filter({ hasText: fabric.name });
-    expect(await row.innerText()).toMatch(/In sync\s+48/);
+    // Both axes: git vs the mirror, and what the last sync left.
+    expect(await row.innerText()).toMatch(/In sync\s+Healthy\s+48/);
     await screenshot(viewer.page, 'dashboard');
   });
 
