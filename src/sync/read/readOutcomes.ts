@@ -15,7 +15,14 @@ import { parseThreadScript } from './parseThreadScript';
 const MAX_THREADS = 4;
 // Below this, starting threads costs more than it saves.
 const MIN_BYTES_FOR_THREADS = 2 * 1024 * 1024;
-const THREAD_HEAP_MB = 192;
+// A thread's heap is bounded, and V8 also sizes its growth by that bound (its heap controller
+// lets a heap grow 1.3–2× between full collections below 2 GB, 4× from 2 GB on). Bounded at
+// 192 MB, a thread ran a full mark-compact each time its few MB of live data grew by a third:
+// ~10% of its CPU (10,000 records, multi-document: 3.13–3.38 s of CPU for two threads, 2.91–2.93 s
+// at 2 GB; 1 GB was no better than 192 MB). A thread keeps only one file's syntax tree and
+// outcome alive, so its heap stays far below the bound; the process's peak RSS while parsing
+// grows by 10–15 MB at 10,000 records and 25–45 MB at 50,000 (docs/PERFORMANCE.md, issue 16).
+const THREAD_HEAP_MB = 2048;
 
 /**
  * A file to read: from `cloneRoot`, or its content when it is already in memory (blobs of a kept
