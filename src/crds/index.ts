@@ -11,6 +11,7 @@ import { server } from './kinds/server';
 import { serverProfile } from './kinds/serverProfile';
 import { switchKind } from './kinds/switch';
 import { switchGroup } from './kinds/switchGroup';
+import { switchProfileKind } from './kinds/switchProfile';
 import { vlanNamespace } from './kinds/vlanNamespace';
 import { vpc } from './kinds/vpc';
 import { vpcAttachment } from './kinds/vpcAttachment';
@@ -36,6 +37,7 @@ export const kinds: KindDef[] = [
   switchGroup,
   vlanNamespace,
   serverProfile,
+  switchProfileKind,
   gateway,
   gatewayGroup,
   gatewayPeering,

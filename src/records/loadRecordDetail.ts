@@ -64,9 +64,10 @@ async function referencesOut(record: RecordWithFabric, kind: KindDef): Promise<R
       field: r.field,
       subnet: r.subnet,
       defaulted: !!r.defaulted,
-      slug: target?.slug ?? null,
+      // Kinds the fabric never looks up by record (built-in SwitchProfiles, ServerProfile): no link, not missing.
+      slug: target && (targetId !== null || !target.unresolvedReferencesAccepted) ? target.slug : null,
       targetId,
-      missing: !!target && targetId === null,
+      missing: !!target && targetId === null && !target.unresolvedReferencesAccepted,
     };
   });
 }

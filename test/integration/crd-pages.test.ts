@@ -214,7 +214,7 @@ describe('record references', () => {
     expect(incoming).toContain('spec.fabric.links[0].leaf.port');
   });
 
-  it('warns about a reference to a missing record and shows kinds outside the catalogue as text', async () => {
+  it('warns about a reference to a missing record, links a SwitchProfile record and shows a built-in profile as text', async () => {
     const d = fixtureDocuments().find((x) => x.kind.kind === 'VPCAttachment')!;
     const [att] = await seedRecords([
       recordData(main.id, d, {
@@ -228,7 +228,24 @@ describe('record references', () => {
     expect(res.text).toContain('title="No Connection named ghost-conn in fabric');
     const sw = samples.get('Switch')!;
     const swPage = await viewer.agent.get(`/crds/switches/${sw.id}`);
-    expect(swPage.text).toMatch(/SwitchProfile<\/td>\s*<td>[^<]+\s*<span class="text-secondary">\(not tracked here\)/);
+    // The fixtures hold an unchanged copy of the built-in profile "vs": the reference links it.
+    expect(swPage.text).toMatch(/SwitchProfile<\/td>\s*<td><a href="\/crds\/switchprofiles\/\d+">vs<\/a>/);
+    // A profile the fabric has only built in is no missing record.
+    const own = await seedRecords([
+      recordData(
+        main.id,
+        fixtureDocuments().find((x) => x.kind.kind === 'Switch')!,
+        {
+          name: unique('sw'),
+          spec: { role: 'spine', profile: 'dell-s5232f-on' },
+          refs: ['SwitchProfile/dell-s5232f-on'],
+        },
+      ),
+    ]);
+    const builtinPage = await viewer.agent.get(`/crds/switches/${own[0]!.id}`);
+    expect(builtinPage.text).toMatch(
+      /SwitchProfile<\/td>\s*<td>dell-s5232f-on\s*<span class="text-secondary">\(not tracked here\)/,
+    );
   });
 });
 
@@ -316,5 +333,23 @@ describe('the column chooser', () => {
       .type('form')
       .send({ _csrf: viewer.csrf, list: 'changes', columns: 'time', next: '//evil.example/' });
     expect(offsite.headers.location).toBe('/');
+  });
+});
+
+describe('GET /api/v1/crds?kind=SwitchProfile', () => {
+  it('lists the 23 built-in profiles as catalogue entries, ahead of records, without counting them in any fabric', async () => {
+    const res = await viewer.agent.get('/api/v1/crds?kind=SwitchProfile&perPage=100').expect(200);
+    const builtins = (res.body.items as { builtin?: boolean; name: string; id: number | null }[]).filter(
+      (i) => i.builtin,
+    );
+    expect(builtins).toHaveLength(23);
+    expect(builtins.map((b) => b.name)).toContain('dell-s5248f-on');
+    expect(builtins.every((b) => b.id === null)).toBe(true);
+    expect(res.body.total).toBeGreaterThanOrEqual(23);
+    // A fabric's list holds only its records.
+    const own = await viewer.agent.get(`/api/v1/crds?kind=SwitchProfile&fabric=${main.id}`).expect(200);
+    expect((own.body.items as { builtin?: boolean }[]).some((i) => i.builtin)).toBe(false);
+    const searched = await viewer.agent.get('/api/v1/crds?kind=SwitchProfile&q=celestica-ds4101').expect(200);
+    expect((searched.body.items as { name: string }[]).map((i) => i.name)).toContain('celestica-ds4101');
   });
 });

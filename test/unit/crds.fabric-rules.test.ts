@@ -665,3 +665,20 @@ describe('switch profiles (PROFILES.md §4)', () => {
     ]);
   });
 });
+
+describe('SwitchProfile documents (PROFILES.md §2)', () => {
+  it('a copy of a built-in profile is accepted; an extra or changed one is refused as the fabric does', async () => {
+    const { switchProfile } = await import('../../src/crds/switchProfiles');
+    const k = kind('SwitchProfile');
+    const check = (name: string, spec: Spec) =>
+      (k.checkConfig?.(spec, HEDGEHOG_DEFAULTS, { name, annotations: {} }) ?? []).map((i) => i.message);
+    const vs = switchProfile('vs') as unknown as Spec;
+    expect(check('vs', vs)).toEqual([]);
+    expect(check('vs', { ...vs, displayName: 'Mine' })).toEqual([
+      'spec: differs from the built-in SwitchProfile "vs"; default switch profiles are immutable (expected the built-in spec, or no document at all)',
+    ]);
+    expect(check('my-box', vs)).toEqual([
+      'metadata.name: "my-box" is not a built-in SwitchProfile; the fabric allows only its default switch profiles (extra profiles are off)',
+    ]);
+  });
+});

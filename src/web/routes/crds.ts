@@ -1,5 +1,7 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
+import { BUILTIN_SWITCH_PROFILES, findKind } from '../../crds';
+import { builtinSwitchProfiles } from '../../crds/kinds/switchProfile';
 import { db } from '../../db';
 import { NotFound } from '../../errors';
 import { listRecords, presentRecord } from '../../records/listRecords';
@@ -37,7 +39,17 @@ async function listCrds(req: Req<typeof List>, res: Response) {
     Object.entries(req.query).filter((e): e is [string, string] => !KNOWN.has(e[0]) && typeof e[1] === 'string'),
   );
   const result = await listRecords({ kind, fabricId: fabric, page, perPage, namespace, q, validation, sort, filters });
-  res.json({ items: result.items.map(presentRecord), total: result.total, page: result.page, perPage: result.perPage });
+  const items = result.items.map(presentRecord);
+  // The fabric's built-in SwitchProfiles belong to the catalogue, not to a fabric: listed ahead of
+  // any SwitchProfile records on the first page when no fabric is chosen.
+  const builtins =
+    kind && findKind(kind)?.kind === 'SwitchProfile' && fabric === undefined ? presentBuiltinProfiles(q) : [];
+  res.json({
+    items: result.page === 1 ? [...builtins, ...items] : items,
+    total: result.total + builtins.length,
+    page: result.page,
+    perPage: result.perPage,
+  });
 }
 
 async function showCrd(req: Req<typeof One>, res: Response) {
@@ -56,4 +68,25 @@ async function showCrd(req: Req<typeof One>, res: Response) {
     }),
     fabric: { id: r.fabricId, name: r.fabric.name },
   });
+}
+
+/** The built-in SwitchProfiles in the shape of a record, marked `builtin` (no id, fabric or source). */
+function presentBuiltinProfiles(q: string | undefined) {
+  const needle = q?.toLowerCase();
+  return builtinSwitchProfiles(BUILTIN_SWITCH_PROFILES)
+    .filter((p) => !needle || p.name.includes(needle))
+    .map((p) => ({
+      id: null,
+      fabricId: null,
+      builtin: true,
+      kind: 'SwitchProfile',
+      apiVersion: 'wiring.githedgehog.com/v1beta1',
+      namespace: 'default',
+      name: p.name,
+      spec: p.spec,
+      labels: {},
+      annotations: {},
+      source: null,
+      validation: { state: 'valid', messages: [] },
+    }));
 }

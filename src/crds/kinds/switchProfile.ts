@@ -1,0 +1,106 @@
+import { defineKind } from '../defineKind';
+import type { FabricConfig } from '../fabricConfig';
+import { availableProfile } from '../profileRules';
+import { obj, opt, str } from '../schema';
+import { issueAt, mapping, text } from '../spec';
+import { switchProfile } from '../switchProfiles';
+import type { Issue, ObjectInfo, Spec } from '../types';
+
+/** JSON with sorted keys, so that two specs compare by content. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  const m = mapping(value);
+  if (m)
+    return `{${Object.keys(m)
+      .filter((k) => m[k] !== undefined && m[k] !== null)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(m[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(value);
+}
+
+/**
+ * The fabric keeps its built-in profiles itself (PROFILES.md §2): it refuses a profile that is not
+ * built in (fabricator sets allowExtraSwitchProfiles off) and any change to a built-in one. A copy
+ * of a built-in profile, unchanged, is accepted.
+ */
+function checkConfig(spec: Spec, config: FabricConfig, object: ObjectInfo): Issue[] {
+  const found = availableProfile(object.name, config);
+  if ('missing' in found)
+    return [
+      issueAt(
+        ['metadata', 'name'],
+        `"${object.name}" is not a built-in SwitchProfile; the fabric allows only its default switch profiles (extra profiles are off)`,
+      ),
+    ];
+  return canonical(spec) === canonical(found.profile)
+    ? []
+    : [
+        issueAt(
+          ['spec'],
+          `differs from the built-in SwitchProfile "${object.name}"; default switch profiles are immutable (expected the built-in spec, or no document at all)`,
+        ),
+      ];
+}
+
+const portCount = (spec: Spec) => Object.keys(mapping(spec.ports) ?? {}).length;
+
+export const switchProfileKind = defineKind({
+  kind: 'SwitchProfile',
+  group: 'wiring.githedgehog.com',
+  version: 'v1beta1',
+  plural: 'switchprofiles',
+  shortNames: ['sp'],
+  label: 'Switch profile',
+  labelPlural: 'Switch profiles',
+  specRequired: false,
+  // A Switch's profile is checked against the built-in catalogue (its own crossCheck), not against records.
+  unresolvedReferencesAccepted: true,
+  specSchema: obj({ displayName: opt(str), nosType: opt(str), platform: opt(str), switchSilicon: opt(str) }),
+  checkConfig,
+  columns: [
+    { key: 'displayName', label: 'Name', value: (spec) => text(spec.displayName), sortSql: "spec->>'displayName'" },
+    { key: 'nosType', label: 'NOS', value: (spec) => text(spec.nosType), sortSql: "spec->>'nosType'", filter: {} },
+    { key: 'silicon', label: 'Silicon', value: (spec) => text(spec.switchSilicon), sortSql: "spec->>'switchSilicon'" },
+    { key: 'ports', label: 'Ports', value: portCount },
+  ],
+  references: () => [],
+  panels: (spec) => [
+    {
+      key: 'features',
+      title: 'Features',
+      columns: [
+        { key: 'feature', label: 'Feature' },
+        { key: 'supported', label: 'Supported' },
+      ],
+      rows: Object.entries(mapping(spec.features) ?? {}).map(([feature, v]) => ({ feature, supported: v === true })),
+    },
+    {
+      key: 'ports',
+      title: 'Ports',
+      columns: [
+        { key: 'port', label: 'Port' },
+        { key: 'nos', label: 'NOS name' },
+        { key: 'kind', label: 'Kind' },
+        { key: 'profile', label: 'Port profile' },
+      ],
+      rows: Object.entries(mapping(spec.ports) ?? {}).map(([port, raw]) => {
+        const p = mapping(raw) ?? {};
+        return {
+          port,
+          nos: text(p.nos),
+          kind: p.management === true ? 'management' : text(p.group) ? `group ${String(p.group)}` : 'port',
+          profile: text(p.profile) ?? text(mapping(mapping(spec.portGroups)?.[String(p.group)])?.profile),
+        };
+      }),
+    },
+  ],
+});
+
+/** The built-in profiles as catalogue entries (not records of any fabric), e.g. for the API's SwitchProfile list. */
+export function builtinSwitchProfiles(names: readonly string[]): { name: string; spec: Spec }[] {
+  return names.flatMap((name) => {
+    const spec = switchProfile(name);
+    return spec ? [{ name, spec: spec as unknown as Spec }] : [];
+  });
+}
