@@ -114,6 +114,49 @@ export async function shallowClone(opts: CommonOptions & { dir: string }): Promi
 }
 
 /**
+ * Every directory at the tip of the branch (or the remote default), relative to the root, each
+ * ending in "/": a shallow clone without blobs or a checkout (trees only), then `git ls-tree`.
+ */
+export async function listDirectories(
+  opts: CommonOptions,
+): Promise<{ sha: string; branch: string; directories: string[] }> {
+  return withGit(opts, 'ls-tree', async (git, env) => {
+    const branchArgs = opts.branch ? ['--branch', opts.branch] : [];
+    const dir = resolve(await mkdtemp(join(opts.tmpDir ?? tmpdir(), 'hhfm-tree-')));
+    try {
+      await git.raw([
+        'clone',
+        '--depth',
+        '1',
+        '--single-branch',
+        '--no-tags',
+        '--no-checkout',
+        '--filter=blob:none',
+        '--bare',
+        ...branchArgs,
+        '--',
+        opts.url,
+        dir,
+      ]);
+      const inClone = configured(dir, env, git.signal, opts.timeoutMs);
+      const sha = (await inClone.raw(['rev-parse', 'HEAD'])).trim();
+      const out = await inClone.raw(['ls-tree', '-r', '-d', '--name-only', '-z', 'HEAD']);
+      const branch = opts.branch || (await inClone.raw(['symbolic-ref', '--short', 'HEAD'])).trim();
+      return {
+        sha,
+        branch,
+        directories: out
+          .split('\0')
+          .filter(Boolean)
+          .map((d) => `${d}/`),
+      };
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+}
+
+/**
  * Shallow fetch of the branch's tip into an existing repository `gitDir` (a kept clone), without
  * touching any work tree; the fetched commit is FETCH_HEAD. Only the objects it lacks travel.
  */

@@ -1,7 +1,8 @@
-import { Router, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { kinds } from '../../crds';
 import { db, type Fabric } from '../../db';
 import { loadFabric } from '../../fabrics/loadFabric';
+import { checkDirectory } from '../../fabrics/checkDirectory';
 import { createFabric, deleteFabric, updateFabric } from '../../fabrics/saveFabric';
 import { FabricInput, FabricPatch, SyncInput } from '../../fabrics/schema';
 import { filesWithErrors, firstErrors } from '../../sync/present';
@@ -34,6 +35,15 @@ pages.post('/:id/refresh', can('sync', 'fabric'), validate(One), authed(refreshH
 /** A browser sends nothing for an unchecked box: in the form, absent means off. */
 function formBody(body: Record<string, unknown>) {
   return { ...body, prune: body.prune ?? 'false', enabled: body.enabled ?? 'false' };
+}
+
+/** After a save: a warning when the directory is not at the head of the branch (the save stands). */
+async function warnAboutDirectory(
+  req: Pick<Request, 'session'>,
+  fabric: Pick<Fabric, 'repositoryId' | 'gitopsDirectory' | 'branch'>,
+): Promise<void> {
+  const warning = await checkDirectory(fabric);
+  if (warning) flash(req, 'warning', warning);
 }
 
 async function renderForm(
@@ -76,6 +86,7 @@ function addFabric(req: Req, res: Response) {
       const input = parseInput(FabricInput, formBody(req.body as Record<string, unknown>));
       const fabric = await createFabric({ input, user: req.user });
       flash(req, 'success', `Fabric ${fabric.name} created. Press Sync to load its records.`);
+      await warnAboutDirectory(req, fabric);
       res.redirect(`/fabrics/${fabric.id}`);
     },
     (values, errors, status) => renderForm(res, null, values, errors, status),
@@ -135,8 +146,9 @@ async function changeFabric(req: Req<typeof One>, res: Response) {
     req,
     async () => {
       const patch = parseInput(FabricPatch, formBody(req.body as Record<string, unknown>));
-      await updateFabric({ id: fabric.id, patch, user: req.user });
+      const saved = await updateFabric({ id: fabric.id, patch, user: req.user });
       flash(req, 'success', `Fabric ${fabric.name} saved.`);
+      await warnAboutDirectory(req, saved);
       res.redirect(`/fabrics/${fabric.id}`);
     },
     (values, errors, status) => renderForm(res, fabric, values, errors, status),
