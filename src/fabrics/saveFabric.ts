@@ -56,27 +56,31 @@ function toData(input: FabricPatch) {
 /** Creates a fabric: a repository plus a normalised directory in it. */
 export async function createFabric(props: { input: FabricInput; user: Actor }): Promise<Fabric> {
   const data = toData(props.input);
-  const fabric = await save(
-    db().fabric.create({
-      data: {
-        ...data,
-        name: props.input.name,
-        repositoryId: props.input.repositoryId,
-        gitopsDirectory: data.gitopsDirectory ?? '',
-        branch: data.branch ?? null,
-      },
+  // The change record is written in the save's transaction: there is never one without the other.
+  return save(
+    db().$transaction(async (tx) => {
+      const fabric = await tx.fabric.create({
+        data: {
+          ...data,
+          name: props.input.name,
+          repositoryId: props.input.repositoryId,
+          gitopsDirectory: data.gitopsDirectory ?? '',
+          branch: data.branch ?? null,
+        },
+      });
+      await recordChange({
+        user: props.user,
+        action: 'create',
+        objectType: 'Fabric',
+        objectId: fabric.id,
+        objectLabel: fabric.name,
+        after: fabricSnapshot(fabric),
+        tx,
+      });
+      return fabric;
     }),
     data,
   );
-  await recordChange({
-    user: props.user,
-    action: 'create',
-    objectType: 'Fabric',
-    objectId: fabric.id,
-    objectLabel: fabric.name,
-    after: fabricSnapshot(fabric),
-  });
-  return fabric;
 }
 
 /** Updates a fabric. */
@@ -100,19 +104,21 @@ export async function updateFabric(props: { id: number; patch: FabricPatch; user
     db().$transaction(async (tx) => {
       await tx.fabric.update({ where: { id: props.id }, data: { ...data, ...reset } });
       await refreshSyncStatus(tx, props.id);
-      return tx.fabric.findUniqueOrThrow({ where: { id: props.id } });
+      const fabric = await tx.fabric.findUniqueOrThrow({ where: { id: props.id } });
+      await recordChange({
+        user: props.user,
+        action: 'update',
+        objectType: 'Fabric',
+        objectId: fabric.id,
+        objectLabel: fabric.name,
+        before: fabricSnapshot(before),
+        after: fabricSnapshot(fabric),
+        tx,
+      });
+      return fabric;
     }),
     { id: props.id, name: data.name ?? before.name, gitopsDirectory: data.gitopsDirectory ?? before.gitopsDirectory },
   );
-  await recordChange({
-    user: props.user,
-    action: 'update',
-    objectType: 'Fabric',
-    objectId: fabric.id,
-    objectLabel: fabric.name,
-    before: fabricSnapshot(before),
-    after: fabricSnapshot(fabric),
-  });
   return fabric;
 }
 
@@ -122,13 +128,16 @@ export async function deleteFabric(props: { id: number; user: Actor }): Promise<
   if (!fabric) throw new NotFound('fabric');
   const active = await db().syncRun.count({ where: { fabricId: fabric.id, status: 'running' } });
   if (active) throw new Conflict(`fabric "${fabric.name}" is syncing; wait for the run to finish`);
-  await db().fabric.delete({ where: { id: fabric.id } });
-  await recordChange({
-    user: props.user,
-    action: 'delete',
-    objectType: 'Fabric',
-    objectId: fabric.id,
-    objectLabel: fabric.name,
-    before: { ...fabricSnapshot(fabric), records: fabric.cachedCrdCount },
+  await db().$transaction(async (tx) => {
+    await tx.fabric.delete({ where: { id: fabric.id } });
+    await recordChange({
+      user: props.user,
+      action: 'delete',
+      objectType: 'Fabric',
+      objectId: fabric.id,
+      objectLabel: fabric.name,
+      before: { ...fabricSnapshot(fabric), records: fabric.cachedCrdCount },
+      tx,
+    });
   });
 }

@@ -54,26 +54,30 @@ export async function createRepository(props: { input: RepositoryInput; user: Ac
   const { secret, ...rest } = props.input;
   registerSecret(secret);
   check({ ...rest, hasSecret: !!secret });
-  const repo = await uniqueName(
+  // The change record is written in the save's transaction: there is never one without the other.
+  return uniqueName(
     rest.name,
-    db().gitRepository.create({
-      data: {
-        ...rest,
-        username: rest.username ?? null,
-        encryptedSecret: rest.authType !== 'none' && secret ? encryptSecret(secret) : null,
-        nextCheckAt: firstCheckAt(),
-      },
+    db().$transaction(async (tx) => {
+      const repo = await tx.gitRepository.create({
+        data: {
+          ...rest,
+          username: rest.username ?? null,
+          encryptedSecret: rest.authType !== 'none' && secret ? encryptSecret(secret) : null,
+          nextCheckAt: firstCheckAt(),
+        },
+      });
+      await recordChange({
+        user: props.user,
+        action: 'create',
+        objectType: 'GitRepository',
+        objectId: repo.id,
+        objectLabel: repo.name,
+        after: repositorySnapshot(repo),
+        tx,
+      });
+      return repo;
     }),
   );
-  await recordChange({
-    user: props.user,
-    action: 'create',
-    objectType: 'GitRepository',
-    objectId: repo.id,
-    objectLabel: repo.name,
-    after: repositorySnapshot(repo),
-  });
-  return repo;
 }
 
 /** Updates a repository; an absent secret keeps the stored one, a changed URL or secret resets the connection status. */
@@ -105,35 +109,38 @@ export async function updateRepository(props: {
     encryptedSecret !== before.encryptedSecret ||
     merged.username !== before.username ||
     authChanged;
-  const repo = await uniqueName(
+  return uniqueName(
     merged.name,
-    db().gitRepository.update({
-      where: { id: props.id },
-      data: {
-        ...rest,
-        encryptedSecret,
-        ...(reachChanged && {
-          connectionStatus: 'pending',
-          validationError: null,
-          lastValidatedAt: null,
-          remoteHead: null,
-          consecutiveFailures: 0,
-          failingSince: null,
-          nextCheckAt: firstCheckAt(),
-        }),
-      },
+    db().$transaction(async (tx) => {
+      const repo = await tx.gitRepository.update({
+        where: { id: props.id },
+        data: {
+          ...rest,
+          encryptedSecret,
+          ...(reachChanged && {
+            connectionStatus: 'pending',
+            validationError: null,
+            lastValidatedAt: null,
+            remoteHead: null,
+            consecutiveFailures: 0,
+            failingSince: null,
+            nextCheckAt: firstCheckAt(),
+          }),
+        },
+      });
+      await recordChange({
+        user: props.user,
+        action: 'update',
+        objectType: 'GitRepository',
+        objectId: repo.id,
+        objectLabel: repo.name,
+        before: repositorySnapshot(before),
+        after: repositorySnapshot(repo),
+        tx,
+      });
+      return repo;
     }),
   );
-  await recordChange({
-    user: props.user,
-    action: 'update',
-    objectType: 'GitRepository',
-    objectId: repo.id,
-    objectLabel: repo.name,
-    before: repositorySnapshot(before),
-    after: repositorySnapshot(repo),
-  });
-  return repo;
 }
 
 /** Deletes a repository unless fabrics use it (409 naming them). */
@@ -150,13 +157,16 @@ export async function deleteRepository(props: { id: number; user: Actor }): Prom
       { fabrics: repo.fabrics },
     );
   }
-  await db().gitRepository.delete({ where: { id: props.id } });
-  await recordChange({
-    user: props.user,
-    action: 'delete',
-    objectType: 'GitRepository',
-    objectId: repo.id,
-    objectLabel: repo.name,
-    before: repositorySnapshot(repo),
+  await db().$transaction(async (tx) => {
+    await tx.gitRepository.delete({ where: { id: props.id } });
+    await recordChange({
+      user: props.user,
+      action: 'delete',
+      objectType: 'GitRepository',
+      objectId: repo.id,
+      objectLabel: repo.name,
+      before: repositorySnapshot(repo),
+      tx,
+    });
   });
 }
