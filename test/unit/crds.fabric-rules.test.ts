@@ -682,3 +682,67 @@ describe('SwitchProfile documents (PROFILES.md §2)', () => {
     ]);
   });
 });
+
+describe('VPCAttachment and link rules needing other objects (warnings)', () => {
+  const sw = (name: string, extra: Spec = {}) =>
+    rec('Switch', name, leaf({ ip: `172.30.0.${name.length + 20}/21`, ...extra }));
+  const attach = (subnet: string, conn: string) => rec('VPCAttachment', 'a', { subnet, connection: conn });
+  const vpcRec = (mode: string, subnet: Spec = {}) => rec('VPC', 'v', { mode, ...vpc(subnet) });
+  const eslagConn = rec('Connection', 'es', {
+    eslag: {
+      links: [
+        { server: { port: 'srv/e0' }, switch: { port: 'leaf-a/E1/1' } },
+        { server: { port: 'srv/e1' }, switch: { port: 'leaf-b/E1/1' } },
+      ],
+    },
+  });
+  it('#79 the connection is unbundled, bundled or eslag (mclag refused)', () => {
+    const mclag = rec('Connection', 'm', {
+      mclag: { links: [{ server: { port: 'srv/e0' }, switch: { port: 'leaf-a/E1/2' } }] },
+    });
+    expect(warningsOf([mclag, vpcRec(''), attach('v/default', 'm')], 'VPCAttachment/default/a')[0]).toContain(
+      'a VPC can only attach to unbundled, bundled or eslag connections',
+    );
+  });
+  it('#80 an eslag connection attaches only l2vni VPCs', () => {
+    const w = warningsOf(
+      [eslagConn, sw('leaf-a'), sw('leaf-b'), vpcRec('l3vni'), attach('v/default', 'es')],
+      'VPCAttachment/default/a',
+    );
+    expect(w).toContain('spec.connection: Connection "es" is eslag; it attaches only l2vni VPCs, and VPC "v" is l3vni');
+  });
+  it('#81 a hostBGP subnet attaches only to unbundled connections', () => {
+    const w = warningsOf(
+      [eslagConn, vpcRec('l3vni', { hostBGP: true, vlan: null }), attach('v/default', 'es')],
+      'VPCAttachment/default/a',
+    );
+    expect(w).toContain(
+      'spec.subnet: subnet v/default is hostBGP; it attaches only to unbundled connections, and "es" is eslag',
+    );
+  });
+  it('#83 the switch profile supports the VPC mode', () => {
+    const conn = rec('Connection', 'u', unbundled('srv/e0', 'leaf-a/E1/1'));
+    const w = warningsOf(
+      [conn, sw('leaf-a', { profile: 'celestica-ds4000' }), vpcRec(''), attach('v/default', 'u')],
+      'VPCAttachment/default/a',
+    );
+    expect(w).toContain(
+      'spec.connection: Switch "leaf-a" (SwitchProfile "celestica-ds4000") does not support l2vni and l3vni, which l2vni VPC "v" needs',
+    );
+  });
+  it('#50 fabric link IPs are inside the fabric subnet', () => {
+    const fabric = rec('Connection', 'f', {
+      fabric: {
+        links: [
+          {
+            spine: { port: 'spine-01/E1/1', ip: '10.1.0.0/31' },
+            leaf: { port: 'leaf-01/E1/49', ip: '172.30.128.1/31' },
+          },
+        ],
+      },
+    });
+    expect(warningsOf([fabric], 'Connection/default/f')).toContain(
+      'spec.fabric.links[0].spine.ip: 10.1.0.0/31 is not in the fabric subnet 172.30.128.0/17',
+    );
+  });
+});

@@ -535,9 +535,17 @@ function checkPorts(connections: Indexed[], context: CrossContext): void {
 /** Link IPs of fabric, mesh and gateway connections are unique fabric-wide. */
 function checkLinkIps(connections: Indexed[], context: CrossContext): void {
   const unique = new UniqueValues();
+  const fabricSubnet = parseCidr(context.config.fabricSubnet);
   for (const conn of connections) {
     if (!P2P_TYPES.has(connectionType(mapping(conn.record.spec) ?? {}))) continue;
     for (const e of endpointsOf(conn)) {
+      const c = e.ip ? parseCidr(e.ip) : null;
+      if (c && fabricSubnet && !cidrContains(fabricSubnet, c.address))
+        context.warn(
+          conn.key,
+          [...e.path.slice(0, -1), 'ip'],
+          `${e.ip} is not in the fabric subnet ${context.config.fabricSubnet}`,
+        );
       const ip = e.ip ? e.ip.split('/')[0]! : null;
       if (ip && parseIPv4(ip) !== null)
         unique.claim('link-ip', ip, {

@@ -5,6 +5,7 @@ import { connectionType, endpointsOf, type ConnectionType } from './connection';
 import { bool, obj, opt, str } from '../schema';
 import { issueAt, text, mapping } from '../spec';
 import { parseCidr } from '../net';
+import { availableProfile } from '../profileRules';
 import type { CrossContext, Indexed, Issue, ObjectInfo, Reference, Spec } from '../types';
 
 const P2P_LINK = 'fabric.githedgehog.com/p2p-link';
@@ -60,7 +61,7 @@ function references(spec: Spec): Reference[] {
   return refs;
 }
 
-const ATTACHABLE_TYPES: ReadonlySet<ConnectionType | null> = new Set(['unbundled', 'bundled', 'eslag', 'mclag']);
+const ATTACHABLE_TYPES: ReadonlySet<ConnectionType | null> = new Set(['unbundled', 'bundled', 'eslag']);
 
 /** Rules that need the attached objects: one attachment per subnet and connection, one native VLAN, attachable types, VLANNamespaces on the switches. */
 function crossCheck(attachments: Indexed[], context: CrossContext): void {
@@ -102,13 +103,46 @@ function crossCheck(attachments: Indexed[], context: CrossContext): void {
       }
       const vpc = context.find('VPC', r.namespace, target.vpc);
       if (vpc) {
-        const vlanns = vpcVlanNamespace(mapping(vpc.record.spec) ?? {});
+        const vpcSpec = mapping(vpc.record.spec) ?? {};
+        const mode = text(vpcSpec.mode) === 'l3vni' ? 'l3vni' : 'l2vni';
+        if (type === 'eslag' && mode !== 'l2vni')
+          context.warn(
+            key,
+            ['spec', 'connection'],
+            `Connection "${connName}" is eslag; it attaches only l2vni VPCs, and VPC "${target.vpc}" is ${mode}`,
+          );
+        const hostBGP = mapping(mapping(vpcSpec.subnets)?.[target.subnet])?.hostBGP === true;
+        if (hostBGP && type !== 'unbundled')
+          context.warn(
+            key,
+            ['spec', 'subnet'],
+            `subnet ${target.vpc}/${target.subnet} is hostBGP; it attaches only to unbundled connections, and "${connName}" is ${type ?? 'unknown'}`,
+          );
+        const vlanns = vpcVlanNamespace(vpcSpec);
         for (const device of new Set(
           endpointsOf(conn)
             .filter((e) => e.side === 'switch')
             .map((e) => e.device),
         )) {
           const sw = context.find('Switch', r.namespace, device);
+          const swSpec = mapping(sw?.record.spec) ?? {};
+          const profileName = text(swSpec.profile);
+          const found = sw && profileName ? availableProfile(profileName, context.config) : null;
+          const features = found && 'profile' in found ? (found.profile.features ?? {}) : null;
+          const needs = mode === 'l2vni' ? ['l2vni', 'l3vni'] : ['l3vni'];
+          const lacking = features ? needs.filter((f) => !features[f]) : [];
+          if (lacking.length > 0)
+            context.warn(
+              key,
+              ['spec', 'connection'],
+              `Switch "${device}" (SwitchProfile "${profileName}") does not support ${lacking.join(' and ')}, which ${mode} VPC "${target.vpc}" needs`,
+            );
+          if (hostBGP && mapping(swSpec.redundancy)?.type === 'mclag')
+            context.warn(
+              key,
+              ['spec', 'subnet'],
+              `subnet ${target.vpc}/${target.subnet} is hostBGP; it cannot attach on MCLAG switch "${device}"`,
+            );
           if (sw && !switchVlanNamespaces(mapping(sw.record.spec) ?? {}).names.includes(vlanns)) {
             context.warn(
               key,
