@@ -746,3 +746,16 @@ describe('VPCAttachment and link rules needing other objects (warnings)', () => 
     );
   });
 });
+
+describe('Switch VLANNamespaces', () => {
+  it('#28 the VLANNamespaces a switch lists do not overlap each other (warning)', () => {
+    const records = [
+      rec('VLANNamespace', 'a', { ranges: [{ from: 1000, to: 1999 }] }),
+      rec('VLANNamespace', 'b', { ranges: [{ from: 1500, to: 2500 }] }),
+      rec('Switch', 's', leaf({ vlanNamespaces: ['a', 'b'] })),
+    ];
+    expect(warningsOf(records, 'Switch/default/s')).toEqual([
+      'spec.vlanNamespaces: VLANNamespaces "a" (1000-1999) and "b" (1500-2500) overlap; a switch\'s VLANNamespaces must not',
+    ]);
+  });
+});

@@ -1,6 +1,7 @@
 import { defineKind } from '../defineKind';
 import { portConnectionsOf } from './connection';
 import { UniqueValues } from '../crossCheck';
+import { vlanRanges } from './vlanNamespace';
 import { cidrContains, parseCidr, parseIPv4 } from '../net';
 import { availableProfile, checkSwitchProfile } from '../profileRules';
 import { bool, cidr, dict, intIn, list, obj, oneOf, opt, str, uint32 } from '../schema';
@@ -202,6 +203,22 @@ function crossCheck(switches: Indexed[], context: CrossContext): void {
       else checkSwitchProfile(spec, profile, found.profile, (path, message) => context.warn(key, path, message));
     }
     checkHydrated(key, spec, context);
+    // The VLANNamespaces a switch lists must not overlap each other.
+    const ranges = switchVlanNamespaces(spec).names.flatMap((ns) => {
+      const target = context.find('VLANNamespace', r.namespace, ns);
+      return target ? vlanRanges(mapping(target.record.spec) ?? {}).map((range) => ({ ...range, ns })) : [];
+    });
+    ranges.sort((a, b) => a.from - b.from);
+    for (let i = 1; i < ranges.length; i++) {
+      const prev = ranges[i - 1]!;
+      const cur = ranges[i]!;
+      if (cur.ns !== prev.ns && cur.from <= prev.to)
+        context.warn(
+          key,
+          ['spec', 'vlanNamespaces'],
+          `VLANNamespaces "${prev.ns}" (${prev.from}-${prev.to}) and "${cur.ns}" (${cur.from}-${cur.to}) overlap; a switch's VLANNamespaces must not`,
+        );
+    }
     const asn = num(spec.asn);
     // MCLAG pairs share their ASN and VTEP IP; the fabric exempts them.
     const mclag = mapping(spec.redundancy)?.type === 'mclag';
