@@ -1,6 +1,7 @@
 import type { Fabric, GitRepository } from '../db';
-import { declaredKind } from './revision';
+import { declaredKind } from '../gitops/revision';
 import type { SyncWindow } from './schema';
+import { activeSyncWindow } from './syncWindows';
 
 /** The API shape of a fabric. */
 export function presentFabric(f: Fabric & { repository: Pick<GitRepository, 'id' | 'name'> }) {
@@ -17,6 +18,7 @@ export function presentFabric(f: Fabric & { repository: Pick<GitRepository, 'id'
     branch: f.branch,
     syncPolicy: f.syncPolicy,
     syncWindows: f.syncWindows as SyncWindow[],
+    syncWindowActive: !!activeSyncWindow(f.syncWindows as SyncWindow[]),
     prune: f.prune,
     enabled: f.syncEnabled,
     syncIntervalSeconds: f.syncIntervalSeconds,

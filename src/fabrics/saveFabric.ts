@@ -3,7 +3,7 @@ import { db, Prisma, type Fabric, type User } from '../db';
 import { GitopsDirectoryError, normalizeGitopsDirectory } from '../gitops/directory';
 import { Conflict, FieldConflict, NotFound, ValidationError } from '../errors';
 import { fabricSnapshot } from './present';
-import { declaredKind } from './revision';
+import { declaredKind } from '../gitops/revision';
 import { refreshSyncStatus } from '../sync/fabricStatus';
 import type { FabricInput, FabricPatch } from './schema';
 
@@ -66,6 +66,7 @@ export async function createFabric(props: { input: FabricInput; user: Actor }): 
           repositoryId: props.input.repositoryId,
           gitopsDirectory: data.gitopsDirectory ?? '',
           branch: data.branch ?? null,
+          syncPolicy: props.input.syncPolicy ?? (props.input.syncIntervalSeconds ? 'automatic' : 'manual'),
         },
       });
       await recordChange({

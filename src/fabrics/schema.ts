@@ -90,7 +90,8 @@ export const FabricInput = z.object({
   status: fields.status.default('active'),
   gitopsDirectory: fields.gitopsDirectory.default(''),
   prune: fields.prune.default(true),
-  syncPolicy: fields.syncPolicy.default('manual'),
+  // Absent: automatic when a sync interval is given (as before policies existed), else manual.
+  syncPolicy: fields.syncPolicy.optional(),
   syncWindows: fields.syncWindows.default([]),
   enabled: fields.enabled.default(true),
 });

@@ -17,7 +17,7 @@
 // Every call gets its own private temp dir (HOME, helper scripts, SSH key, known_hosts),
 // removed in `finally`, so the user's ~/.gitconfig, ~/.ssh and credential helpers play no part.
 
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
@@ -58,6 +58,8 @@ interface CommonOptions {
   allowInsecure?: boolean;
   /** Parent of the per-call private temp dir; defaults to the OS temp dir. */
   tmpDir?: string;
+  /** PEM certificates of a private CA trusted for this https remote, besides the system's. */
+  caCertificate?: string | null;
 }
 
 export interface CloneResult {
@@ -90,13 +92,24 @@ export async function lsRemote(opts: CommonOptions): Promise<{ head: string; bra
   });
 }
 
-/** Shallow, single-branch clone of the branch (or the remote default) into `dir`, which must not exist or be empty. */
-export async function shallowClone(opts: CommonOptions & { dir: string }): Promise<CloneResult> {
+/**
+ * Shallow, single-branch clone of the branch or tag (or the remote default) into `dir`, which
+ * must not exist or be empty; with `commit`, a shallow checkout of exactly that commit.
+ */
+export async function shallowClone(opts: CommonOptions & { dir: string; commit?: string }): Promise<CloneResult> {
   return withGit(opts, 'clone', async (git, env) => {
     const branchArgs = opts.branch ? ['--branch', opts.branch] : [];
     // git runs inside the private dir, so a relative target would land there and be deleted.
     const dir = resolve(opts.dir);
-    await git.raw(['clone', '--depth', '1', '--single-branch', '--no-tags', ...branchArgs, '--', opts.url, dir]);
+    if (opts.commit) {
+      checkCommit(opts.commit);
+      await git.raw(['init', '--quiet', '--', dir]);
+      const inDir = configured(dir, env, git.signal, opts.timeoutMs);
+      await inDir.raw(['fetch', '--quiet', '--depth', '1', '--no-tags', '--', opts.url, opts.commit]);
+      await inDir.raw(['checkout', '--quiet', '--detach', 'FETCH_HEAD']);
+    } else {
+      await git.raw(['clone', '--depth', '1', '--single-branch', '--no-tags', ...branchArgs, '--', opts.url, dir]);
+    }
     const inClone = configured(dir, env, git.signal, opts.timeoutMs);
     let log: string;
     try {
@@ -108,7 +121,7 @@ export async function shallowClone(opts: CommonOptions & { dir: string }): Promi
       );
     }
     const [sha = '', author = '', date = '', ...rest] = log.split('\0');
-    const branch = opts.branch || (await inClone.raw(['symbolic-ref', '--short', 'HEAD'])).trim();
+    const branch = opts.branch || (opts.commit ? '' : (await inClone.raw(['symbolic-ref', '--short', 'HEAD'])).trim());
     return { sha: sha.trim(), author, date: new Date(date), message: rest.join('\0').trim(), branch };
   });
 }
@@ -160,25 +173,66 @@ export async function listDirectories(
  * Shallow fetch of the branch's tip into an existing repository `gitDir` (a kept clone), without
  * touching any work tree; the fetched commit is FETCH_HEAD. Only the objects it lacks travel.
  */
-export async function fetchBranch(opts: CommonOptions & { gitDir: string; branch: string }): Promise<CloneResult> {
+export async function fetchBranch(
+  opts: CommonOptions & { gitDir: string; branch: string; refKind?: 'branch' | 'tag' | 'commit' },
+): Promise<CloneResult> {
+  const ref =
+    opts.refKind === 'commit'
+      ? checkCommit(opts.branch)
+      : `refs/${opts.refKind === 'tag' ? 'tags' : 'heads'}/${opts.branch}`;
   return withGit(opts, 'fetch', async (git, env) => {
     const inRepo = configured(resolve(opts.gitDir), env, git.signal, opts.timeoutMs);
     // No auto-gc: the blobs of the previous sync must stay until the next one has read them.
-    await inRepo.raw([
-      'fetch',
-      '--quiet',
-      '--depth',
-      '1',
-      '--no-tags',
-      '--no-auto-gc',
-      '--',
-      opts.url,
-      `refs/heads/${opts.branch}`,
-    ]);
+    await inRepo.raw(['fetch', '--quiet', '--depth', '1', '--no-tags', '--no-auto-gc', '--', opts.url, ref]);
     const log = await inRepo.raw(['log', '-1', '--format=%H%x00%an <%ae>%x00%aI%x00%B', 'FETCH_HEAD']);
     const [sha = '', author = '', date = '', ...rest] = log.split('\0');
     return { sha: sha.trim(), author, date: new Date(date), message: rest.join('\0').trim(), branch: opts.branch };
   });
+}
+
+/**
+ * The remote's refs named in `refs` (full names), as `git ls-remote` lists them; an annotated
+ * tag's commit is under `<tag>^{}`.
+ */
+export async function listRemoteRefs(opts: CommonOptions, refs: string[]): Promise<Map<string, string>> {
+  return withGit(opts, 'ls-remote', async (git) => {
+    for (const ref of refs) {
+      const problem = checkBranchName(ref.replace(/\^\{\}$/, ''));
+      if (problem) throw new GitError('branch_not_found', `invalid ref "${ref}": ${problem}`);
+    }
+    const out = await git.raw(['ls-remote', '--', opts.url, ...refs]);
+    const found = new Map<string, string>();
+    for (const line of out.split('\n')) {
+      const [sha, ref] = line.split('\t');
+      if (sha && ref && refs.includes(ref)) found.set(ref, sha);
+    }
+    return found;
+  });
+}
+
+/**
+ * Whether `commit` is in the history of the remote's `ref` (a full ref name). Fetches the ref's
+ * commits only (no trees or blobs where the server filters) into a private directory.
+ */
+export async function commitReachable(opts: CommonOptions & { ref: string; commit: string }): Promise<boolean> {
+  checkCommit(opts.commit);
+  return withGit(opts, 'fetch', async (git, env) => {
+    const dir = join(String(env.HOME), 'history.git');
+    await git.raw(['init', '--quiet', '--bare', '--', dir]);
+    const inDir = configured(dir, env, git.signal, opts.timeoutMs);
+    await inDir.raw(['fetch', '--quiet', '--no-tags', '--filter=tree:0', '--', opts.url, opts.ref]);
+    try {
+      await inDir.raw(['merge-base', '--is-ancestor', opts.commit, 'FETCH_HEAD']);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+function checkCommit(commit: string): string {
+  if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(commit)) throw new GitError('unknown', `invalid commit "${commit}"`);
+  return commit;
 }
 
 type ChildEnv = Record<string, string>;
@@ -203,6 +257,7 @@ async function withGit<T>(
   const timer = setTimeout(() => controller.abort(), opts.timeoutMs);
   try {
     const env = await prepareEnvironment(privateDir, opts.url, opts.auth, opts.allowInsecure ?? false, opts.timeoutMs);
+    if (opts.caCertificate?.trim()) env.GIT_SSL_CAINFO = await trustBundle(privateDir, opts.caCertificate);
     const git = configured(privateDir, env, controller.signal, opts.timeoutMs);
     return await body(git, env);
   } catch (error) {
@@ -326,6 +381,16 @@ async function prepareEnvironment(
   return env;
 }
 
+/** The system's CA bundle plus the repository's CA: a private CA is trusted besides, not instead of, public ones. */
+async function trustBundle(privateDir: string, caCertificate: string): Promise<string> {
+  const system = await readFile(process.env.SSL_CERT_FILE || '/etc/ssl/certs/ca-certificates.crt', 'utf8').catch(
+    () => '',
+  );
+  const bundle = join(privateDir, 'ca-bundle.pem');
+  await writeFile(bundle, `${system.trimEnd()}\n${normaliseNewlines(caCertificate).trim()}\n`, { mode: 0o600 });
+  return bundle;
+}
+
 /**
  * git's askpass helper. git asks "Username for 'https://host:port': " and "Password for
  * 'https://user@host:port': "; the helper answers only when that origin is one of
@@ -418,7 +483,9 @@ function classify(error: unknown, op: string, opts: CommonOptions, secrets: stri
     not_found: `repository not found at ${opts.url} (check the URL, and that the credentials may read it)`,
     unreachable: `cannot reach ${host}: ${detail}`,
     timeout: `git ${op} of ${opts.url} timed out after ${formatSeconds(opts.timeoutMs)}`,
-    tls: `TLS certificate problem talking to ${host}: ${detail}`,
+    tls: /verif|issuer|self.signed|not trusted|unknown ca|certificate problem/i.test(detail)
+      ? `the TLS certificate of ${host} is not trusted (${detail}); if a private CA issued it, add that CA's certificate to the repository`
+      : `TLS problem talking to ${host}: ${detail}`,
     branch_not_found: `branch "${opts.branch ?? ''}" not found in ${opts.url}`,
     unknown: `git ${op} failed for ${opts.url}: ${detail}`,
   };

@@ -2,13 +2,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { recordChange } from '../audit';
 import { config } from '../config';
 import { db, type GitRepository } from '../db';
-import { isCommitSha } from '../fabrics/revision';
-import { GitError, lsRemote } from '../gitops/git';
+import { declaredKind, resolveRevision, type RevisionKind } from '../gitops/revision';
+import { GitError } from '../gitops/git';
 import { log } from '../log';
 import { key, redis } from '../redis';
 import { redactText } from '../secrets/redact';
 import { recordRemoteHead } from '../sync/fabricStatus';
-import { gitAuthFor } from './gitAuth';
+import { gitRemote } from './gitAuth';
 
 // A repository's health check: `git ls-remote` with its credentials, for its default branch and
 // for every revision its fabrics follow (one call per revision), so the same round tells whether
@@ -65,20 +65,16 @@ export async function checkRepository(props: {
     if (!repo) return null;
     // Another worker's round checked it while this one waited for the lock.
     if (props.trigger === 'schedule' && repo.nextCheckAt && repo.nextCheckAt > now()) return null;
-    const timeoutMs = Math.min(repo.timeoutSeconds * 1000, config().gitTimeoutMs);
     const started = Date.now();
+    const remote = gitRemote(repo);
     const read = (revision: string | null) =>
-      isCommitSha(revision)
-        ? Promise.resolve({ head: revision!, branch: revision! })
-        : lsRemote({
-            url: repo.url,
-            auth: gitAuthFor(repo),
-            branch: revision ?? repo.defaultBranch ?? undefined,
-            timeoutMs,
-            allowInsecure: config().allowInsecureGit,
-          });
+      resolveRevision({ ...remote, revision: revision ?? repo.defaultBranch ?? null }).then((r) => ({
+        head: r.sha,
+        branch: r.name,
+        kind: r.kind,
+      }));
 
-    let head: { head: string; branch: string } | null = null;
+    let head: { head: string; branch: string; kind: RevisionKind } | null = null;
     let failure: { kind: string; message: string } | null = null;
     try {
       head = await read(null);
@@ -101,7 +97,11 @@ export async function checkRepository(props: {
       }
       for (const [revision, fabricIds] of byRevision) {
         const seen = revision === null ? head : await read(revision).catch(() => null);
-        if (seen) await recordRemoteHead(fabricIds, seen.head, now());
+        if (!seen) continue;
+        await recordRemoteHead(fabricIds, seen.head, now());
+        // What a bare name turned out to be (branch or tag), for the pages.
+        if (revision && !declaredKind(revision))
+          await db().fabric.updateMany({ where: { id: { in: fabricIds } }, data: { revisionKind: seen.kind } });
       }
     }
 

@@ -25,7 +25,13 @@ export class TransientSyncError extends Error {}
 /** Creates a queued run of a fabric (in the caller's transaction, which holds the fabric's row lock). */
 export async function queueRun(
   tx: Tx,
-  props: { fabricId: number; trigger: SyncRun['trigger']; requestedById: number | null; force: boolean },
+  props: {
+    fabricId: number;
+    trigger: SyncRun['trigger'];
+    requestedById: number | null;
+    force: boolean;
+    requestedCommit?: string | null;
+  },
 ): Promise<SyncRun> {
   const run = await tx.syncRun.create({ data: props });
   await tx.fabric.update({ where: { id: props.fabricId }, data: { lastSyncRunId: run.id } });

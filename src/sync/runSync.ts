@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { config } from '../config';
 import { db, Prisma, queryRows, type Fabric, type GitRepository, type SyncRun } from '../db';
-import { lsRemote, type CloneResult } from '../gitops/git';
+import type { CloneResult } from '../gitops/git';
+import { resolveRevision, type ResolvedRevision } from '../gitops/revision';
 import { log } from '../log';
-import { gitAuthFor } from '../repositories/gitAuth';
+import { gitRemote } from '../repositories/gitAuth';
 import { applyPlan, inTransaction } from './apply';
 import { fetchDesiredState, type Fetched } from './read/fetchDesiredState';
 import { plan, type StoredRecord } from './plan';
@@ -67,25 +68,24 @@ export async function runSync(
   const { events } = hooks;
   const repo = fabric.repository;
   const workDir = await mkdtemp(join(tmpdir(), 'hhfm-sync-'));
-  const branch = fabric.branch || repo.defaultBranch || undefined;
+  const revision = fabric.branch || repo.defaultBranch || null;
   const timeoutMs = Math.min(repo.timeoutSeconds * 1000, config().gitTimeoutMs);
   let fetched: Fetched | undefined;
   const actorLabel = `sync run #${run.id}${run.requestedBy ? ` (requested by ${run.requestedBy.username})` : ` (${run.trigger})`}`;
 
   try {
     events.emit('stage', 'cloning');
-    const auth = gitAuthFor(repo);
-    let remoteBranch: string | undefined;
+    const remote = gitRemote(repo);
+    // "Sync this commit" applies exactly that commit; otherwise the revision's head, resolved
+    // with one ls-remote (a tag is peeled to its commit, a commit is itself).
+    const target: ResolvedRevision = run.requestedCommit
+      ? { sha: run.requestedCommit, kind: 'commit', name: run.requestedCommit, ref: null }
+      : await resolveRevision({ ...remote, revision });
+    if (!run.requestedCommit && target.kind !== fabric.revisionKind)
+      await db().fabric.update({ where: { id: fabric.id }, data: { revisionKind: target.kind } });
     if (!run.force && fabric.lastSyncedCommit) {
       // Same commit as the last good sync: no parsing, no writing.
-      const { head, branch: headBranch } = await lsRemote({
-        url: repo.url,
-        auth,
-        branch,
-        timeoutMs,
-        allowInsecure: config().allowInsecureGit,
-      });
-      remoteBranch = headBranch;
+      const head = target.sha;
       if (head === fabric.lastSyncedCommit) {
         const last = await db().syncRun.findFirst({
           where: { fabricId: fabric.id, commitSha: head, status: { in: ['succeeded', 'partial'] } },
@@ -117,9 +117,11 @@ export async function runSync(
     }
     fetched = await fetchDesiredState({
       fabricId: fabric.id,
-      url: repo.url,
-      auth,
-      branch: branch ?? remoteBranch,
+      url: remote.url,
+      auth: remote.auth,
+      caCertificate: remote.caCertificate,
+      branch: target.name,
+      refKind: target.kind,
       gitopsDirectory: fabric.gitopsDirectory,
       timeoutMs,
       allowInsecure: config().allowInsecureGit,
@@ -135,7 +137,7 @@ export async function runSync(
     if (state.missingDirectory) {
       const { directory, nearest } = state.missingDirectory;
       const error =
-        `directory "${directory}" does not exist at commit ${commit.sha.slice(0, 12)} (branch ${commit.branch})` +
+        `directory "${directory}" does not exist at commit ${commit.sha.slice(0, 12)} (${target.kind} ${target.name})` +
         (nearest.length
           ? `; nearest existing: ${nearest.map((d) => `"${d}"`).join(', ')}`
           : '; the commit has no directories') +

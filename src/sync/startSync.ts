@@ -1,7 +1,9 @@
 import { db, type SyncRun, type User } from '../db';
 import { queue } from '../queues';
 import { log } from '../log';
-import { NotFound } from '../errors';
+import { Conflict, NotFound } from '../errors';
+import type { SyncWindow } from '../fabrics/schema';
+import { activeSyncWindow, describeSyncWindow } from '../fabrics/syncWindows';
 import { redactText } from '../secrets/redact';
 import { fail, queueRun } from './runLifecycle';
 
@@ -16,13 +18,20 @@ export async function startSync(props: {
   trigger: 'manual' | 'api' | 'schedule' | 'webhook';
   user: Pick<User, 'id'> | null;
   force?: boolean;
+  /** Apply exactly this commit (checked to be reachable from the revision by the caller). */
+  commit?: string;
 }): Promise<{ run: SyncRun; created: boolean }> {
   const { run, created } = await db().$transaction(async (tx) => {
     // The row lock serialises concurrent requests for the same fabric.
-    const locked = await tx.$queryRaw<
-      { id: number }[]
-    >`SELECT id FROM "Fabric" WHERE id = ${props.fabricId} FOR UPDATE`;
-    if (!locked.length) throw new NotFound('fabric');
+    const [locked] = await tx.$queryRaw<
+      { id: number; syncWindows: SyncWindow[] }[]
+    >`SELECT id, "syncWindows" FROM "Fabric" WHERE id = ${props.fabricId} FOR UPDATE`;
+    if (!locked) throw new NotFound('fabric');
+    const window = activeSyncWindow(locked.syncWindows);
+    if (window && !props.force)
+      throw new Conflict(
+        `a sync window (${describeSyncWindow(window.window)}) is active until ${window.endsAt.toISOString()}: automatic syncs wait, a manual sync needs "force"`,
+      );
     const active = await tx.syncRun.findFirst({
       where: { fabricId: props.fabricId, status: { in: ['queued', 'running'] } },
       orderBy: { id: 'desc' },
@@ -33,6 +42,7 @@ export async function startSync(props: {
       trigger: props.trigger,
       requestedById: props.user?.id ?? null,
       force: props.force ?? false,
+      requestedCommit: props.commit ?? null,
     });
     return { run, created: true };
   });

@@ -1,6 +1,8 @@
 import { hit } from '../auth/rateLimit';
 import { db, Prisma } from '../db';
-import { followsRef } from '../fabrics/revision';
+import type { SyncWindow } from '../fabrics/schema';
+import { activeSyncWindow } from '../fabrics/syncWindows';
+import { followsRef } from '../gitops/revision';
 import { log } from '../log';
 import { decryptSecret } from '../secrets/crypto';
 import { recordRemoteHead } from '../sync/fabricStatus';
@@ -83,7 +85,7 @@ export async function receiveWebhook(props: {
 
   const fabrics = await db().fabric.findMany({
     where: { repositoryId: repo.id, syncEnabled: true },
-    select: { id: true, name: true, branch: true, revisionKind: true, syncPolicy: true, lastSyncedCommit: true },
+    select: { id: true, branch: true, revisionKind: true, syncPolicy: true, syncWindows: true },
     orderBy: { id: 'asc' },
   });
   const followers = fabrics.filter((f) =>
@@ -95,17 +97,21 @@ export async function receiveWebhook(props: {
     }),
   );
   const runs: { syncRunId: number; fabricId: number; status: string; created: boolean }[] = [];
-  for (const fabric of followers.filter((f) => f.syncPolicy === 'automatic')) {
+  // During a sync window an automatic fabric waits like a manual one: the periodic check syncs it after.
+  const waiting = (f: (typeof followers)[number]) =>
+    f.syncPolicy === 'manual' || !!activeSyncWindow(f.syncWindows as SyncWindow[]);
+  for (const fabric of followers.filter((f) => !waiting(f))) {
     // An active run is returned instead of a second one: a burst of pushes gives one queued run.
     const { run, created } = await startSync({ fabricId: fabric.id, trigger: 'webhook', user: null });
     runs.push({ syncRunId: run.id, fabricId: fabric.id, status: run.status, created });
   }
-  const manual = followers.filter((f) => f.syncPolicy === 'manual').map((f) => f.id);
+  const manual = followers.filter(waiting).map((f) => f.id);
   if (manual.length) await markOutOfSync(manual, event.commit);
   const outcome = followers.length
     ? [
         runs.length && `queued ${runs.length} sync${runs.length > 1 ? 's' : ''}`,
-        manual.length && `${manual.length} manual fabric${manual.length > 1 ? 's' : ''} marked out of sync`,
+        manual.length &&
+          `${manual.length} fabric${manual.length > 1 ? 's' : ''} (manual or in a sync window) marked out of sync`,
       ]
         .filter(Boolean)
         .join('; ')

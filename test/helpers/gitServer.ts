@@ -241,3 +241,13 @@ export async function pathExists(path: string): Promise<boolean> {
     () => false,
   );
 }
+
+/** Points a tag (annotated unless `lightweight`) at a commit of a bare repository, moving it if it exists. */
+export async function tagCommit(
+  bareRepoPath: string,
+  tag: string,
+  sha: string,
+  opts: { lightweight?: boolean } = {},
+): Promise<void> {
+  await git(['tag', '-f', ...(opts.lightweight ? [] : ['-a', '-m', `release ${tag}`]), tag, sha], bareRepoPath);
+}

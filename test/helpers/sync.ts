@@ -57,7 +57,7 @@ export async function useSyncHarness(app: Express, opts: { worker?: boolean } = 
         ...extra,
       });
       if (res.status !== 201) throw new Error(`fabric: ${res.status} ${JSON.stringify(res.body)}`);
-      return res.body as { id: number; name: string };
+      return res.body as { id: number; name: string } & Record<string, unknown>;
     },
     /** Requests a sync through the API and waits for the run to end. */
     async sync(fabricId: number, body: object = {}) {

@@ -29,8 +29,10 @@ export interface FetchProps {
   fabricId: number;
   url: string;
   auth: GitAuth;
-  /** The branch to sync; undefined for the remote's default branch. */
+  /** The branch or tag to sync, or the commit sha (refKind 'commit'); undefined for the remote's default branch. */
   branch: string | undefined;
+  refKind?: 'branch' | 'tag' | 'commit';
+  caCertificate?: string | null;
   gitopsDirectory: string;
   timeoutMs: number;
   allowInsecure: boolean;
@@ -83,9 +85,11 @@ async function readIncrementally(props: FetchProps, entry: KeptFabric): Promise<
     url: props.url,
     auth: props.auth,
     branch,
+    refKind: props.branch ? props.refKind : undefined,
     gitDir: entry.gitDir,
     timeoutMs: props.timeoutMs,
     allowInsecure: props.allowInsecure,
+    caCertificate: props.caCertificate,
   });
   const scanned = scanTree(
     await listTree(entry.gitDir, commit.sha, props.gitopsDirectory, props.timeoutMs),
@@ -148,10 +152,11 @@ async function readFully(props: FetchProps): Promise<Fetched> {
     commit = await shallowClone({
       url: props.url,
       auth: props.auth,
-      branch: props.branch,
+      ...(props.refKind === 'commit' ? { commit: props.branch } : { branch: props.branch }),
       dir: clone,
       timeoutMs: props.timeoutMs,
       allowInsecure: props.allowInsecure,
+      caCertificate: props.caCertificate,
     });
     announce(props, commit);
     state = await readDesiredState({

@@ -1,6 +1,8 @@
 // The fabric list: search on name and directory, filters by repository, status and sync status.
 import { FABRIC_HEALTH, FABRIC_STATUS, SYNC_STATUS, healthChoice } from '../../choices';
 import { db, type Prisma } from '../../db';
+import type { SyncWindow } from '../../fabrics/schema';
+import { activeSyncWindow } from '../../fabrics/syncWindows';
 import { defineList, filterWhere, prismaPage, type ListQuery } from '../listView';
 
 const include = { repository: { select: { id: true, name: true, defaultBranch: true } } } as const;
@@ -38,11 +40,18 @@ export function fabricListSpec(repositories: { value: string; label: string }[])
       },
       {
         key: 'branch',
-        label: 'Branch',
+        label: 'Revision',
         hidden: true,
         cell: (f) => ({
           text: f.branch ?? f.repository.defaultBranch ?? 'remote default',
           mono: !!(f.branch ?? f.repository.defaultBranch),
+        }),
+      },
+      {
+        key: 'policy',
+        label: 'Sync policy',
+        cell: (f) => ({
+          text: `${f.syncPolicy}${activeSyncWindow(f.syncWindows as SyncWindow[]) ? ' (sync window active)' : ''}`,
         }),
       },
       {

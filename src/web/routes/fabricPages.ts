@@ -4,10 +4,13 @@ import { db, type Fabric } from '../../db';
 import { loadFabric } from '../../fabrics/loadFabric';
 import { checkDirectory } from '../../fabrics/checkDirectory';
 import { createFabric, deleteFabric, updateFabric } from '../../fabrics/saveFabric';
-import { FabricInput, FabricPatch, SyncInput } from '../../fabrics/schema';
+import { FabricInput, FabricPatch, SyncInput, type SyncWindow } from '../../fabrics/schema';
+import { activeSyncWindow, describeSyncWindow, parseSyncWindowsText, syncWindowsText } from '../../fabrics/syncWindows';
+import { describeRevision } from '../../gitops/revision';
 import { filesWithErrors, firstErrors } from '../../sync/present';
 import { refreshFabric } from '../../fabrics/refreshFabric';
 import { startSync } from '../../sync/startSync';
+import { Conflict } from '../../errors';
 import { handleForm } from '../forms';
 import { can } from '../middleware/auth';
 import { flash } from '../middleware/flash';
@@ -34,7 +37,12 @@ pages.post('/:id/refresh', can('sync', 'fabric'), validate(One), authed(refreshH
 
 /** A browser sends nothing for an unchecked box: in the form, absent means off. */
 function formBody(body: Record<string, unknown>) {
-  return { ...body, prune: body.prune ?? 'false', enabled: body.enabled ?? 'false' };
+  return {
+    ...body,
+    prune: body.prune ?? 'false',
+    enabled: body.enabled ?? 'false',
+    syncWindows: typeof body.syncWindows === 'string' ? parseSyncWindowsText(body.syncWindows) : undefined,
+  };
 }
 
 /** After a save: a warning when the directory is not at the head of the branch (the save stands). */
@@ -57,6 +65,13 @@ async function renderForm(
     orderBy: { name: 'asc' },
     select: { id: true, name: true },
   });
+  // The windows are one textarea: its first problem is shown under it.
+  const windowError = Object.entries(errors).find(([k]) => k.startsWith('syncWindows'));
+  if (windowError)
+    errors = {
+      ...errors,
+      syncWindows: `${windowError[0].replace(/^syncWindows\.(\d+)\.?/, (_m, i) => `line ${Number(i) + 1}: `)}${windowError[1]}`,
+    };
   res.status(status).render('fabrics/form.njk', { fabric, values, errors, repositories });
 }
 
@@ -76,7 +91,12 @@ async function fabricsPage(req: Req, res: Response) {
 
 function newFabricPage(req: Req, res: Response) {
   const repositoryId = Number(req.query.repository) || undefined;
-  return renderForm(res, null, { prune: true, enabled: true, status: 'active', repositoryId }, {});
+  return renderForm(
+    res,
+    null,
+    { prune: true, enabled: true, status: 'active', syncPolicy: 'manual', repositoryId },
+    {},
+  );
 }
 
 function addFabric(req: Req, res: Response) {
@@ -124,6 +144,8 @@ async function fabricPage(req: Req<typeof One>, res: Response) {
     fabricRecordsTable(fabric.id, req.query, req.user),
     lastRun ? filesWithErrors(lastRun.id) : [],
   ]);
+  const windows = fabric.syncWindows as SyncWindow[];
+  const activeWindow = activeSyncWindow(windows);
   res.render('fabrics/detail.njk', {
     fabric,
     runs,
@@ -132,12 +154,25 @@ async function fabricPage(req: Req<typeof One>, res: Response) {
     lastErrors: firstErrors(failedFiles),
     kindCounts,
     fabricRecords,
+    revision: describeRevision(fabric.branch, fabric.revisionKind, fabric.repository.defaultBranch),
+    windows: windows.map(describeSyncWindow),
+    activeWindow: activeWindow && { label: describeSyncWindow(activeWindow.window), endsAt: activeWindow.endsAt },
   });
 }
 
 async function editFabricPage(req: Req<typeof One>, res: Response) {
   const fabric = await loadFabric(req.params.id);
-  await renderForm(res, fabric, { ...fabric, enabled: fabric.syncEnabled, branch: fabric.branch ?? '' }, {});
+  await renderForm(
+    res,
+    fabric,
+    {
+      ...fabric,
+      enabled: fabric.syncEnabled,
+      revision: fabric.branch ?? '',
+      syncWindows: syncWindowsText(fabric.syncWindows as SyncWindow[]),
+    },
+    {},
+  );
 }
 
 async function changeFabric(req: Req<typeof One>, res: Response) {
@@ -176,7 +211,15 @@ async function removeFabric(req: Req<typeof One>, res: Response) {
 async function syncFabric(req: Req<typeof One>, res: Response) {
   const fabric = await loadFabric(req.params.id);
   const { force } = parseInput(SyncInput, req.body);
-  const { run, created } = await startSync({ fabricId: fabric.id, trigger: 'manual', user: req.user, force });
+  let started;
+  try {
+    started = await startSync({ fabricId: fabric.id, trigger: 'manual', user: req.user, force });
+  } catch (err) {
+    if (!(err instanceof Conflict)) throw err;
+    flash(req, 'warning', err.message);
+    return res.redirect(`/fabrics/${fabric.id}`);
+  }
+  const { run, created } = started;
   flash(
     req,
     created ? 'info' : 'warning',

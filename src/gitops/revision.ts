@@ -1,4 +1,6 @@
-import type { RevisionKind } from '../db';
+import { GitError, lsRemote, listRemoteRefs, type GitAuth } from './git';
+
+export type RevisionKind = 'branch' | 'tag' | 'commit';
 
 // A fabric follows a revision: a branch, a tag or a commit sha (null: the repository's default
 // branch). A bare name may be a branch or a tag; which one is learnt from the remote
@@ -54,4 +56,51 @@ export function describeRevision(revision: string | null, kind: RevisionKind | n
     label: declaredKind(revision) ?? kind ?? 'branch or tag',
     name: shortRevision(revision),
   };
+}
+
+export interface ResolvedRevision {
+  /** The commit the revision points at now. */
+  sha: string;
+  kind: RevisionKind;
+  /** The name to clone or fetch: the branch or tag (short), or the commit sha. */
+  name: string;
+  /** The full ref (refs/heads/…, refs/tags/…); null for a commit. */
+  ref: string | null;
+}
+
+/**
+ * The commit a revision points at, with one ls-remote: null follows the remote's default branch
+ * (HEAD); a sha is itself; a bare name is a branch if one exists, else a tag (annotated tags
+ * peeled to their commit).
+ */
+export async function resolveRevision(opts: {
+  url: string;
+  auth: GitAuth;
+  revision: string | null;
+  timeoutMs: number;
+  allowInsecure?: boolean;
+  caCertificate?: string | null;
+}): Promise<ResolvedRevision> {
+  const { revision, ...git } = opts;
+  if (!revision) {
+    const { head, branch } = await lsRemote(git);
+    return { sha: head, kind: 'branch', name: branch, ref: `refs/heads/${branch}` };
+  }
+  if (isCommitSha(revision))
+    return { sha: revision.toLowerCase(), kind: 'commit', name: revision.toLowerCase(), ref: null };
+  const name = shortRevision(revision);
+  const declared = declaredKind(revision);
+  const branchRef = `refs/heads/${name}`;
+  const tagRef = `refs/tags/${name}`;
+  const wanted = [
+    ...(declared !== 'tag' ? [branchRef] : []),
+    ...(declared !== 'branch' ? [tagRef, `${tagRef}^{}`] : []),
+  ];
+  const refs = await listRemoteRefs(git, wanted);
+  const branchSha = refs.get(branchRef);
+  if (branchSha) return { sha: branchSha, kind: 'branch', name, ref: branchRef };
+  const tagSha = refs.get(`${tagRef}^{}`) ?? refs.get(tagRef);
+  if (tagSha) return { sha: tagSha, kind: 'tag', name, ref: tagRef };
+  const what = declared === 'branch' ? 'branch' : declared === 'tag' ? 'tag' : 'branch or tag';
+  throw new GitError('branch_not_found', `${what} "${name}" not found in ${opts.url}`);
 }
