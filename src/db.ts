@@ -10,7 +10,7 @@ export { Prisma } from './generated/prisma/client';
 export type * from './generated/prisma/client';
 
 /** A sync run as queries return it: its per-file results only where asked for. */
-export type SyncRun = Omit<SyncRunRow, 'files'> & { files?: SyncRunRow['files'] };
+export type SyncRun = Omit<SyncRunRow, 'files' | 'plan'> & { files?: SyncRunRow['files']; plan?: SyncRunRow['plan'] };
 
 // Prisma stores DateTime as `timestamp(3)` in UTC; node-postgres would read it as local time.
 const TIMESTAMP_OID = 1114;
@@ -28,8 +28,8 @@ function createClients() {
   pool.on('error', (err) => log.warn('database connection lost', { error: err.message }));
   const prisma = new PrismaClient({
     adapter: new PrismaPg(pool),
-    // A run's per-file results grow with the repository: loaded only where asked for (`omit: { files: false }`).
-    omit: { syncRun: { files: true } },
+    // A run's per-file results and a preview's plan grow with the repository: loaded only where asked for (`omit: { files: false, plan: false }`).
+    omit: { syncRun: { files: true, plan: true } },
   });
   return { pool, prisma };
 }

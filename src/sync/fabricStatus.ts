@@ -43,7 +43,8 @@ export async function refreshSyncStatus(tx: Tx, fabricId: number): Promise<SyncS
       lastSyncedCommit: true,
       lastSyncedAt: true,
       remoteHead: true,
-      syncRuns: { orderBy: { id: 'desc' }, take: 1, select: { status: true } },
+      // Previews (dry runs) say nothing about the mirror.
+      syncRuns: { where: { dryRun: false }, orderBy: { id: 'desc' }, take: 1, select: { status: true } },
     },
   });
   if (!f) return null;

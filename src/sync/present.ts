@@ -11,6 +11,9 @@ export function presentSyncRun(r: SyncRun & { requestedBy?: Pick<User, 'username
     trigger: r.trigger,
     requestedBy: r.requestedBy?.username ?? null,
     force: r.force,
+    dryRun: r.dryRun,
+    requestedCommit: r.requestedCommit,
+    ...(r.dryRun && r.plan !== undefined && { plan: r.plan }),
     jobId: r.jobId,
     commit: { sha: r.commitSha, message: r.commitMessage, author: r.commitAuthor, date: r.commitDate },
     counts: {

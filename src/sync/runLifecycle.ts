@@ -31,9 +31,11 @@ export async function queueRun(
     requestedById: number | null;
     force: boolean;
     requestedCommit?: string | null;
+    dryRun?: boolean;
   },
 ): Promise<SyncRun> {
   const run = await tx.syncRun.create({ data: props });
+  if (props.dryRun) return run;
   await tx.fabric.update({ where: { id: props.fabricId }, data: { lastSyncRunId: run.id } });
   await refreshSyncStatus(tx, props.fabricId);
   return run;
@@ -110,6 +112,11 @@ async function succeed(tx: Tx, run: RunToSync, result: SyncResult, stages: Stage
   // The per-file results as one JSON text: Prisma took 0.1–0.6 s to write 10,000 of them.
   if (result.files.length)
     await tx.$executeRaw`UPDATE "SyncRun" SET files = ${JSON.stringify(result.files)}::jsonb WHERE id = ${run.id}`;
+  // A preview's result is its run's alone: the fabric, its status and its records stay as they were.
+  if (run.dryRun) {
+    await tx.$executeRaw`UPDATE "SyncRun" SET plan = ${JSON.stringify(result.plan ?? null)}::jsonb WHERE id = ${run.id}`;
+    return;
+  }
   const invalid = result.counts.invalid + result.files.filter((f) => f.status === 'failed').length;
   await tx.fabric.update({
     where: { id: run.fabricId },
@@ -140,7 +147,7 @@ export async function fail(syncRunId: number, error: string, extra: Prisma.SyncR
   await db().$transaction(async (tx) => {
     const run = await tx.syncRun.findUnique({
       where: { id: syncRunId },
-      select: { startedAt: true, queuedAt: true, fabricId: true, status: true },
+      select: { startedAt: true, queuedAt: true, fabricId: true, status: true, dryRun: true },
     });
     if (!run || !isActive(run.status)) return;
     const finishedAt = new Date();
@@ -155,7 +162,8 @@ export async function fail(syncRunId: number, error: string, extra: Prisma.SyncR
         durationMs: finishedAt.getTime() - (run.startedAt ?? run.queuedAt).getTime(),
       },
     });
-    await tx.fabric.update({ where: { id: run.fabricId }, data: { lastSyncError: message } });
+    // A failed preview says so on its run; the fabric's last problem is about real syncs.
+    if (!run.dryRun) await tx.fabric.update({ where: { id: run.fabricId }, data: { lastSyncError: message } });
     await refreshSyncStatus(tx, run.fabricId);
   });
 }

@@ -10,7 +10,8 @@ import { log } from '../log';
 import { gitRemote } from '../repositories/gitAuth';
 import { applyPlan, inTransaction } from './apply';
 import { fetchDesiredState, type Fetched } from './read/fetchDesiredState';
-import { plan, type StoredRecord } from './plan';
+import { plan, type Plan, type StoredRecord } from './plan';
+import { previewOf, type PreviewPlan, type StoredContent } from './previewPlan';
 import type { DesiredState, FileResult } from './read/readDesiredState';
 
 export interface SyncEvents {
@@ -47,6 +48,8 @@ export interface SyncResult {
   };
   files: FileResult[];
   error: string | null;
+  /** Dry runs: what applying would do. */
+  plan?: PreviewPlan;
 }
 
 const identity = (r: { kind: string; namespace: string; name: string }) => `${r.kind}/${r.namespace}/${r.name}`;
@@ -81,9 +84,9 @@ export async function runSync(
     const target: ResolvedRevision = run.requestedCommit
       ? { sha: run.requestedCommit, kind: 'commit', name: run.requestedCommit, ref: null }
       : await resolveRevision({ ...remote, revision });
-    if (!run.requestedCommit && target.kind !== fabric.revisionKind)
+    if (!run.requestedCommit && !run.dryRun && target.kind !== fabric.revisionKind)
       await db().fabric.update({ where: { id: fabric.id }, data: { revisionKind: target.kind } });
-    if (!run.force && fabric.lastSyncedCommit) {
+    if (!run.force && !run.dryRun && fabric.lastSyncedCommit) {
       // Same commit as the last good sync: no parsing, no writing.
       const head = target.sha;
       if (head === fabric.lastSyncedCommit) {
@@ -127,6 +130,8 @@ export async function runSync(
       allowInsecure: config().allowInsecureGit,
       workDir,
       force: run.force,
+      // A preview neither uses nor replaces what a worker kept of the fabric: a sync may be using it.
+      preview: run.dryRun,
       events,
     });
     const { commit, state } = fetched;
@@ -162,6 +167,8 @@ export async function runSync(
       const error = [...state.problems, thePlan.refused].join('; ');
       return { status: 'failed', applied: false, commit: commitOf, counts, files: state.files, error };
     }
+
+    if (run.dryRun) return await preview(run, thePlan, { commit: commitOf, counts, state }, hooks.succeed);
 
     events.emit('stage', 'applying', thePlan.create.length + thePlan.update.length + thePlan.delete.length);
     const hasErrors = state.problems.length > 0 || state.files.some((f) => f.errors.length > 0);
@@ -209,6 +216,38 @@ export async function runSync(
     await fetched?.settled;
     await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/** A dry run's end: the plan with field changes, written to the run only; nothing is applied. */
+async function preview(
+  run: RunToSync,
+  thePlan: Plan,
+  read: { commit: SyncResult['commit']; counts: SyncResult['counts']; state: DesiredState },
+  succeed: (tx: Prisma.TransactionClient, result: SyncResult) => Promise<void>,
+): Promise<SyncResult> {
+  const ids = thePlan.update.map((u) => u.stored.id);
+  const before = ids.length
+    ? await queryRows<StoredContent & { id: number }>(Prisma.sql`
+        SELECT id, "apiVersion", spec, labels, annotations FROM "CrdRecord" WHERE id = ANY(${ids}::int[])`)
+    : [];
+  const hasErrors = read.state.problems.length > 0 || read.state.files.some((f) => f.errors.length > 0);
+  const result: SyncResult = {
+    status: hasErrors ? 'partial' : 'succeeded',
+    applied: false,
+    commit: read.commit,
+    counts: {
+      ...read.counts,
+      created: thePlan.create.length,
+      updated: thePlan.update.length,
+      unchanged: thePlan.unchanged.length,
+      deleted: thePlan.delete.length,
+    },
+    files: read.state.files,
+    error: hasErrors ? summary(read.state) : null,
+    plan: previewOf(thePlan, new Map(before.map((r) => [r.id, r]))),
+  };
+  await db().$transaction((tx) => succeed(tx, result));
+  return result;
 }
 
 const NO_COUNTS: SyncResult['counts'] = {

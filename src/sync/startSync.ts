@@ -11,7 +11,7 @@ export const SYNC_ATTEMPTS = 3;
 
 /**
  * Queues a sync of a fabric. At most one run per fabric is queued or running: a second request
- * returns that run (`created: false`). The job is enqueued only after the run is committed.
+ * returns that run (`created: false`); previews (dry runs) are counted apart. The job is enqueued only after the run is committed.
  */
 export async function startSync(props: {
   fabricId: number;
@@ -20,6 +20,8 @@ export async function startSync(props: {
   force?: boolean;
   /** Apply exactly this commit (checked to be reachable from the revision by the caller). */
   commit?: string;
+  /** A preview: planned, never applied; it neither waits for nor blocks a real sync. */
+  dryRun?: boolean;
 }): Promise<{ run: SyncRun; created: boolean }> {
   const { run, created } = await db().$transaction(async (tx) => {
     // The row lock serialises concurrent requests for the same fabric.
@@ -28,12 +30,18 @@ export async function startSync(props: {
     >`SELECT id, "syncWindows" FROM "Fabric" WHERE id = ${props.fabricId} FOR UPDATE`;
     if (!locked) throw new NotFound('fabric');
     const window = activeSyncWindow(locked.syncWindows);
-    if (window && !props.force)
+    if (window && !props.force && !props.dryRun)
       throw new Conflict(
         `a sync window (${describeSyncWindow(window.window)}) is active until ${window.endsAt.toISOString()}: automatic syncs wait, a manual sync needs "force"`,
       );
     const active = await tx.syncRun.findFirst({
-      where: { fabricId: props.fabricId, status: { in: ['queued', 'running'] } },
+      where: {
+        fabricId: props.fabricId,
+        status: { in: ['queued', 'running'] },
+        dryRun: props.dryRun ?? false,
+        // A preview of another commit is another preview.
+        ...(props.dryRun && { requestedCommit: props.commit ?? null }),
+      },
       orderBy: { id: 'desc' },
     });
     if (active) return { run: active, created: false };
@@ -43,6 +51,7 @@ export async function startSync(props: {
       requestedById: props.user?.id ?? null,
       force: props.force ?? false,
       requestedCommit: props.commit ?? null,
+      dryRun: props.dryRun ?? false,
     });
     return { run, created: true };
   });

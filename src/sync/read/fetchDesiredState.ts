@@ -40,6 +40,8 @@ export interface FetchProps {
   workDir: string;
   /** Forced syncs always clone and parse everything. */
   force: boolean;
+  /** A dry run clones and parses everything, and leaves what is kept for the fabric alone. */
+  preview?: boolean;
   /** Where the commit (once known, before parsing) and the parsing progress are told. */
   events: EventEmitter<Pick<SyncEvents, 'stage' | 'commit' | 'progress'>>;
 }
@@ -61,7 +63,7 @@ const REMOTE_FAILURES = new Set(['auth', 'not_found', 'branch_not_found', 'unrea
 
 /** Fetches the branch's tip and reads the fabric's desired state from it. */
 export async function fetchDesiredState(props: FetchProps): Promise<Fetched> {
-  const entry = props.force ? undefined : keptFabric(props.fabricId, props.url);
+  const entry = props.force || props.preview ? undefined : keptFabric(props.fabricId, props.url);
   if (entry) {
     try {
       const fetched = await readIncrementally(props, entry);
@@ -140,8 +142,10 @@ async function readIncrementally(props: FetchProps, entry: KeptFabric): Promise<
 
 async function readFully(props: FetchProps): Promise<Fetched> {
   // What was kept for this fabric (or for deleted ones) is of no more use, and parsing everything needs the memory.
-  await forgetFabric(props.fabricId);
-  await forgetDeletedFabrics();
+  if (!props.preview) {
+    await forgetFabric(props.fabricId);
+    await forgetDeletedFabrics();
+  }
   const clone = join(props.workDir, 'clone');
   // Started while the clone runs, in case the checkout is large enough for them; ended below
   // either way (a small checkout wasted ~0.1 s of CPU on them).

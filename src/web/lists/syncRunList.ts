@@ -6,7 +6,7 @@ import { defineList, filterWhere, prismaPage, type ListQuery } from '../listView
 const TRIGGERS = ['manual', 'api', 'schedule', 'webhook'] as const;
 
 const include = { fabric: { select: { id: true, name: true } }, requestedBy: { select: { username: true } } } as const;
-type RunRow = Prisma.SyncRunGetPayload<{ include: typeof include; omit: { files: true } }>;
+type RunRow = Prisma.SyncRunGetPayload<{ include: typeof include; omit: { files: true; plan: true } }>;
 
 function duration(ms: number | null): string | null {
   if (ms === null) return null;

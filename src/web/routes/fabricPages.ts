@@ -9,8 +9,9 @@ import { activeSyncWindow, describeSyncWindow, parseSyncWindowsText, syncWindows
 import { describeRevision } from '../../gitops/revision';
 import { filesWithErrors, firstErrors } from '../../sync/present';
 import { refreshFabric } from '../../fabrics/refreshFabric';
+import { checkRequestedCommit } from '../../sync/checkRequestedCommit';
 import { startSync } from '../../sync/startSync';
-import { Conflict } from '../../errors';
+import { HttpError } from '../../errors';
 import { handleForm } from '../forms';
 import { can } from '../middleware/auth';
 import { flash } from '../middleware/flash';
@@ -34,6 +35,7 @@ pages.get('/:id/delete', can('delete', 'fabric'), validate(One), authed(confirmR
 pages.post('/:id/delete', can('delete', 'fabric'), validate(One), authed(removeFabric));
 pages.post('/:id/sync', can('sync', 'fabric'), validate(One), authed(syncFabric));
 pages.post('/:id/refresh', can('sync', 'fabric'), validate(One), authed(refreshHead));
+pages.post('/:id/preview', can('sync', 'fabric'), validate(One), authed(previewFabric));
 
 /** A browser sends nothing for an unchecked box: in the form, absent means off. */
 function formBody(body: Record<string, unknown>) {
@@ -129,12 +131,13 @@ async function fabricPage(req: Req<typeof One>, res: Response) {
       take: 10,
       include: { requestedBy: { select: { username: true } } },
     }),
+    // Previews neither block the Sync button nor stand for the fabric's last result.
     db().syncRun.findFirst({
-      where: { fabricId: fabric.id, status: { in: ['queued', 'running'] } },
+      where: { fabricId: fabric.id, dryRun: false, status: { in: ['queued', 'running'] } },
       orderBy: { id: 'desc' },
     }),
     db().syncRun.findFirst({
-      where: { fabricId: fabric.id, status: { notIn: ['queued', 'running'] } },
+      where: { fabricId: fabric.id, dryRun: false, status: { notIn: ['queued', 'running'] } },
       orderBy: { id: 'desc' },
     }),
   ]);
@@ -210,12 +213,14 @@ async function removeFabric(req: Req<typeof One>, res: Response) {
 
 async function syncFabric(req: Req<typeof One>, res: Response) {
   const fabric = await loadFabric(req.params.id);
-  const { force } = parseInput(SyncInput, req.body);
+  const { force, commit } = parseInput(SyncInput, req.body);
   let started;
   try {
-    started = await startSync({ fabricId: fabric.id, trigger: 'manual', user: req.user, force });
+    if (commit) await checkRequestedCommit({ fabricId: fabric.id, commit });
+    started = await startSync({ fabricId: fabric.id, trigger: 'manual', user: req.user, force, commit });
   } catch (err) {
-    if (!(err instanceof Conflict)) throw err;
+    // A sync window, a commit outside the revision's history, a remote that cannot say: told on the page.
+    if (!(err instanceof HttpError)) throw err;
     flash(req, 'warning', err.message);
     return res.redirect(`/fabrics/${fabric.id}`);
   }
@@ -241,4 +246,10 @@ async function refreshHead(req: Req<typeof One>, res: Response) {
       `Refreshed: the branch is at ${after.remoteHead?.slice(0, 8) ?? 'an unknown commit'}${after.syncStatus === 'out_of_sync' ? ', ahead of the synced commit' : ''}. Nothing was synced.`,
     );
   res.redirect(`/fabrics/${fabric.id}`);
+}
+
+async function previewFabric(req: Req<typeof One>, res: Response) {
+  const fabric = await loadFabric(req.params.id);
+  const { run } = await startSync({ fabricId: fabric.id, trigger: 'manual', user: req.user, dryRun: true });
+  res.redirect(`/sync-runs/${run.id}`);
 }

@@ -5,6 +5,7 @@ import { presentFabric } from '../../fabrics/present';
 import { createFabric, deleteFabric, updateFabric } from '../../fabrics/saveFabric';
 import { FabricInput, FabricPatch, SyncInput } from '../../fabrics/schema';
 import { refreshFabric } from '../../fabrics/refreshFabric';
+import { checkRequestedCommit } from '../../sync/checkRequestedCommit';
 import { startSync } from '../../sync/startSync';
 import { can } from '../middleware/auth';
 import { PageQuery } from '../pagination';
@@ -72,13 +73,20 @@ async function removeFabric(req: Req<typeof Remove>, res: Response) {
 }
 
 async function syncFabric(req: Req<typeof Sync>, res: Response) {
+  const { force, dryRun, commit } = req.body;
+  const fabric = await loadFabric(req.params.id);
+  if (commit) await checkRequestedCommit({ fabricId: fabric.id, commit });
   const { run } = await startSync({
-    fabricId: (await loadFabric(req.params.id)).id,
+    fabricId: fabric.id,
     trigger: req.token ? 'api' : 'manual',
     user: req.user,
-    force: req.body.force,
+    force,
+    dryRun,
+    commit,
   });
-  res.status(202).json({ syncRunId: run.id, jobId: run.jobId, status: run.status });
+  res
+    .status(202)
+    .json({ syncRunId: run.id, jobId: run.jobId, status: run.status, dryRun: run.dryRun, commit: run.requestedCommit });
 }
 
 async function refreshHead(req: Req<typeof Refresh>, res: Response) {

@@ -2,8 +2,10 @@ import { Router, type Response } from 'express';
 import { kindByName } from '../../crds';
 import { db } from '../../db';
 import { NotFound } from '../../errors';
+import type { PreviewPlan } from '../../sync/previewPlan';
 import { can } from '../middleware/auth';
 import { IdParams, authed, validate, type Req } from '../validate';
+import { previewByKind } from '../previewView';
 import { buildListView, listRows, parseListQuery } from '../listView';
 import { fabricChoices } from '../lists/recordList';
 import { loadSyncRuns, syncRunListSpec } from '../lists/syncRunList';
@@ -32,7 +34,7 @@ async function syncRunPage(req: Req<typeof One>, res: Response) {
       fabric: { include: { repository: { select: { id: true, name: true } } } },
       requestedBy: { select: { username: true } },
     },
-    omit: { files: false },
+    omit: { files: false, plan: false },
   });
   if (!run) throw new NotFound('sync run');
   const changes = await db().changeRecord.findMany({
@@ -55,5 +57,13 @@ async function syncRunPage(req: Req<typeof One>, res: Response) {
     ...all.filter((f) => f.status !== 'ok' || f.skipped.length),
     ...all.filter((f) => f.status === 'ok' && !f.skipped.length),
   ].slice(0, FILE_ROWS);
-  res.render('sync-runs/detail.njk', { run, files, moreFiles: all.length - files.length, changes: links, changeCount });
+  const preview = run.dryRun && run.plan ? previewByKind(run.plan as unknown as PreviewPlan) : null;
+  res.render('sync-runs/detail.njk', {
+    run,
+    files,
+    moreFiles: all.length - files.length,
+    changes: links,
+    changeCount,
+    preview,
+  });
 }

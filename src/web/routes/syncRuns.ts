@@ -1,4 +1,5 @@
 import { Router, type Response } from 'express';
+import { z } from 'zod';
 import { db } from '../../db';
 import { NotFound } from '../../errors';
 import { presentSyncRun } from '../../sync/present';
@@ -8,15 +9,28 @@ import { IdParams, OptionalId, authed, validate, type Req } from '../validate';
 
 export const api = Router();
 
-const List = { query: PageQuery.extend({ fabric: OptionalId }), returns: '{items, total, page, perPage}' };
+const List = {
+  query: PageQuery.extend({
+    fabric: OptionalId,
+    trigger: z
+      .enum(['manual', 'api', 'schedule', 'webhook'], { error: 'one of manual, api, schedule, webhook' })
+      .optional(),
+    dryRun: z.enum(['true', 'false'], { error: 'true or false' }).optional(),
+  }),
+  returns: '{items, total, page, perPage}',
+};
 const One = { params: IdParams, returns: 'status, stage, progress, commit, counts, per-file results' };
 
 api.get('/', can('view', 'syncRun'), validate(List), authed(listSyncRuns));
 api.get('/:id', can('view', 'syncRun'), validate(One), authed(showSyncRun));
 
 async function listSyncRuns(req: Req<typeof List>, res: Response) {
-  const { page, perPage, fabric } = req.query;
-  const where = fabric ? { fabricId: fabric } : {};
+  const { page, perPage, fabric, trigger, dryRun } = req.query;
+  const where = {
+    ...(fabric && { fabricId: fabric }),
+    ...(trigger && { trigger }),
+    ...(dryRun && { dryRun: dryRun === 'true' }),
+  };
   const [items, total] = await Promise.all([
     db().syncRun.findMany({
       where,
@@ -34,7 +48,7 @@ async function showSyncRun(req: Req<typeof One>, res: Response) {
   const run = await db().syncRun.findUnique({
     where: { id: req.params.id },
     include: { requestedBy: { select: { username: true } } },
-    omit: { files: false },
+    omit: { files: false, plan: false },
   });
   if (!run) throw new NotFound('sync run');
   res.json(presentSyncRun(run));

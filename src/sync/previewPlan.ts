@@ -1,0 +1,63 @@
+import type { DesiredRecord, Plan } from './plan';
+
+// What a dry run shows: the plan as names and field-level changes, never applied.
+
+export interface FieldChange {
+  /** Dotted path, e.g. spec.subnets.default.subnet or metadata.labels.rack. */
+  path: string;
+  before: unknown;
+  after: unknown;
+}
+
+export interface PreviewPlan {
+  create: { kind: string; namespace: string; name: string }[];
+  update: { kind: string; namespace: string; name: string; fields: FieldChange[] }[];
+  delete: { kind: string; namespace: string; name: string }[];
+  unchanged: number;
+}
+
+/** The stored content a record is compared on. */
+export interface StoredContent {
+  apiVersion: string;
+  spec: unknown;
+  labels: unknown;
+  annotations: unknown;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
+/** The leaves that differ between two values; objects are walked, arrays and scalars compared whole. */
+export function fieldChanges(before: unknown, after: unknown, path = ''): FieldChange[] {
+  if (isObject(before) && isObject(after)) {
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+    return keys.flatMap((k) => fieldChanges(before[k], after[k], path ? `${path}.${k}` : k));
+  }
+  if (JSON.stringify(before) === JSON.stringify(after)) return [];
+  return [{ path, before: before ?? null, after: after ?? null }];
+}
+
+function comparable(r: StoredContent | DesiredRecord) {
+  return { apiVersion: r.apiVersion, metadata: { labels: r.labels, annotations: r.annotations }, spec: r.spec };
+}
+
+const keyParts = (key: string) => {
+  const [kind = '', namespace = '', ...name] = key.split('/');
+  return { kind, namespace, name: name.join('/') };
+};
+
+/** The plan as a preview, with each update's field changes against the stored content (by record id). */
+export function previewOf(thePlan: Plan, stored: Map<number, StoredContent>): PreviewPlan {
+  const named = (d: DesiredRecord) => ({ kind: d.kind, namespace: d.namespace, name: d.name });
+  return {
+    create: thePlan.create.map(named),
+    update: thePlan.update.map(({ desired, stored: s }) => {
+      const before = stored.get(s.id);
+      return {
+        ...named(desired),
+        fields: before ? fieldChanges(comparable(before), comparable(desired)) : [],
+      };
+    }),
+    delete: thePlan.delete.map((s) => keyParts(s.key)),
+    unchanged: thePlan.unchanged.length,
+  };
+}
