@@ -4,7 +4,8 @@
 // so its reads skip Prisma's engine (queryRows).
 import { kindByName, type KindDef, type Panel, type Spec } from '../crds';
 import { Prisma, queryRows, type ChangeAction, type CrdRecord } from '../db';
-import { sourceFileUrl } from './sourceLink';
+import { fieldChanges } from './fieldChanges';
+import { commitUrl, sourceFileUrl } from './sourceLink';
 
 // A Switch with more connections than this is not a real fabric; the page says how many more.
 const MAX_REFERENCES_IN = 500;
@@ -39,6 +40,23 @@ export interface HistoryEntry {
   time: Date;
   actorLabel: string;
   action: ChangeAction;
+  /** The fields an update changed (dotted paths). */
+  fields: string[];
+  /** The commit a sync applied the change from; null for edits by people. */
+  commit: { sha: string; author: string | null; message: string | null; url: string | null } | null;
+}
+
+interface HistoryRow {
+  id: number;
+  time: Date;
+  actorLabel: string;
+  action: ChangeAction;
+  before: unknown;
+  after: unknown;
+  commitSha: string | null;
+  commitAuthor: string | null;
+  commitMessage: string | null;
+  total: number;
 }
 
 async function referencesOut(record: RecordWithFabric, kind: KindDef): Promise<ReferenceOut[]> {
@@ -116,9 +134,11 @@ export async function loadRecordDetail(kind: KindDef, id: number) {
   const [outgoing, incoming, history] = await Promise.all([
     referencesOut(record, kind),
     referencesIn(record),
-    queryRows<HistoryEntry & { total: number }>(Prisma.sql`
-      SELECT id, time, "actorLabel", action::text AS action, count(*) OVER ()::int AS total FROM "ChangeRecord"
-      WHERE "objectType" = ${kind.kind} AND "objectId" = ${record.id} ORDER BY id DESC LIMIT ${MAX_HISTORY}`),
+    queryRows<HistoryRow>(Prisma.sql`
+      SELECT c.id, c.time, c."actorLabel", c.action::text AS action, c.before, c.after,
+        s."commitSha", s."commitAuthor", s."commitMessage", count(*) OVER ()::int AS total
+      FROM "ChangeRecord" c LEFT JOIN "SyncRun" s ON s.id = c."syncRunId"
+      WHERE c."objectType" = ${kind.kind} AND c."objectId" = ${record.id} ORDER BY c.id DESC LIMIT ${MAX_HISTORY}`),
   ]);
   const panels: Panel[] = kind.panels?.(spec) ?? [];
   const repository = record.fabric.repository;
@@ -133,7 +153,21 @@ export async function loadRecordDetail(kind: KindDef, id: number) {
     referencesIn: incoming.items.map(({ spec: _spec, ...r }) => r),
     referencesInTotal: incoming.total,
     portConnections: kind.portConnections?.(record.name, incoming.items) ?? null,
-    history: history.map(({ total: _total, ...entry }) => entry),
+    history: history.map((h): HistoryEntry => ({
+      id: h.id,
+      time: h.time,
+      actorLabel: h.actorLabel,
+      action: h.action,
+      fields: h.action === 'update' ? fieldChanges(h.before, h.after).map((f) => f.path) : [],
+      commit: h.commitSha
+        ? {
+            sha: h.commitSha,
+            author: h.commitAuthor,
+            message: h.commitMessage,
+            url: commitUrl({ repositoryUrl: repository.url, commit: h.commitSha }),
+          }
+        : null,
+    })),
     historyTotal: history[0]?.total ?? 0,
     source: {
       repository,

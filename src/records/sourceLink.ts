@@ -51,3 +51,10 @@ export function sourceFileUrl(props: {
   const path = props.path.replace(/^\/+/, '').split('/').map(encodeURIComponent).join('/');
   return `${base}${blob}${props.commit}/${path}${props.line && props.line > 0 ? `#L${props.line}` : ''}`;
 }
+
+/** The web address of a commit (`<base>/commit/<sha>`, GitLab `<base>/-/commit/<sha>`), or null as for files. */
+export function commitUrl(props: { repositoryUrl: string; commit: string | null }): string | null {
+  const base = repositoryWebUrl(props.repositoryUrl);
+  if (!base || !props.commit || !/^[0-9a-f]{7,64}$/i.test(props.commit)) return null;
+  return `${base}${new URL(base).hostname === 'gitlab.com' ? '/-/commit/' : '/commit/'}${props.commit}`;
+}

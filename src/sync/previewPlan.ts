@@ -1,13 +1,9 @@
+import { fieldChanges, type FieldChange } from '../records/fieldChanges';
 import type { DesiredRecord, Plan } from './plan';
 
-// What a dry run shows: the plan as names and field-level changes, never applied.
+export type { FieldChange };
 
-export interface FieldChange {
-  /** Dotted path, e.g. spec.subnets.default.subnet or metadata.labels.rack. */
-  path: string;
-  before: unknown;
-  after: unknown;
-}
+// What a dry run shows: the plan as names and field-level changes, never applied.
 
 export interface PreviewPlan {
   create: { kind: string; namespace: string; name: string }[];
@@ -22,18 +18,6 @@ export interface StoredContent {
   spec: unknown;
   labels: unknown;
   annotations: unknown;
-}
-
-const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
-
-/** The leaves that differ between two values; objects are walked, arrays and scalars compared whole. */
-export function fieldChanges(before: unknown, after: unknown, path = ''): FieldChange[] {
-  if (isObject(before) && isObject(after)) {
-    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-    return keys.flatMap((k) => fieldChanges(before[k], after[k], path ? `${path}.${k}` : k));
-  }
-  if (JSON.stringify(before) === JSON.stringify(after)) return [];
-  return [{ path, before: before ?? null, after: after ?? null }];
 }
 
 function comparable(r: StoredContent | DesiredRecord) {

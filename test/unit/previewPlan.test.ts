@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fieldChanges } from '../../src/sync/previewPlan';
+import { fieldChanges } from '../../src/records/fieldChanges';
 
 describe('fieldChanges', () => {
   it('names each changed, added and removed leaf by its path; arrays compare whole', () => {

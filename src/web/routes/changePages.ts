@@ -2,6 +2,7 @@ import { Router, type Response } from 'express';
 import { CHANGE_ACTION } from '../../choices';
 import { db } from '../../db';
 import { NotFound } from '../../errors';
+import { changeCommit } from '../../records/listChanges';
 import { highlightYaml } from '../highlightYaml';
 import { diffLines, prettyYaml } from '../lineDiff';
 import { buildListView, listRows, parseListQuery } from '../listView';
@@ -49,6 +50,18 @@ async function changesPage(req: Req, res: Response) {
 async function changePage(req: Req<typeof One>, res: Response) {
   const change = await db().changeRecord.findUnique({ where: { id: req.params.id } });
   if (!change) throw new NotFound(`change ${req.params.id}`);
+  const run = change.syncRunId
+    ? await db().syncRun.findUnique({
+        where: { id: change.syncRunId },
+        select: {
+          commitSha: true,
+          commitAuthor: true,
+          commitMessage: true,
+          fabric: { select: { repository: { select: { url: true } } } },
+        },
+      })
+    : null;
+  const commit = changeCommit({ ...change, syncRun: run });
   const fabric = change.fabricId
     ? await db().fabric.findUnique({ where: { id: change.fabricId }, select: { id: true, name: true } })
     : null;
@@ -61,6 +74,7 @@ async function changePage(req: Req<typeof One>, res: Response) {
     change,
     fabric,
     diff,
+    commit,
     action: CHANGE_ACTION[change.action],
     objectHref: objectHref(change),
   });

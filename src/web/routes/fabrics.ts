@@ -21,7 +21,8 @@ const Remove = { params: IdParams, summary: 'Delete a fabric with its records', 
 const Sync = {
   params: IdParams,
   body: SyncInput,
-  summary: 'Queue a sync (operator); returns the active run when one exists',
+  summary:
+    'Queue a sync (operator); returns the active run when one exists. dryRun plans only (the run gets plan); commit applies that commit (400 unless in the revision history); 409 in a sync window without force',
   status: 202,
   returns: '{syncRunId, jobId, status}',
 };

@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import * as apiDocs from './api';
 import * as auth from './auth';
 import * as changePages from './changePages';
+import * as changes from './changes';
 import * as crdPages from './crdPages';
 import * as crds from './crds';
 import * as dashboard from './dashboard';
@@ -49,5 +50,6 @@ export const MOUNTS: [path: string, router: Router][] = [
   ['/api/v1/fabrics', fabrics.api],
   ['/api/v1/fabrics', topology.api],
   ['/api/v1/sync-runs', syncRuns.api],
+  ['/api/v1/changes', changes.api],
   ['/api/v1/crds', crds.api],
 ];
