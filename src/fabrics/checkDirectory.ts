@@ -3,7 +3,7 @@ import { db } from '../db';
 import { GitError, listDirectories } from '../gitops/git';
 import { nearestDirectories } from '../gitops/directory';
 import { gitAuthFor } from '../repositories/gitAuth';
-import { isCommitSha } from './revision';
+import { isCommitSha } from '../gitops/revision';
 
 /**
  * Whether a fabric's directory exists at the head of the branch it follows (git ls-tree of a

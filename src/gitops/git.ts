@@ -478,8 +478,12 @@ function classify(error: unknown, op: string, opts: CommonOptions, secrets: stri
     );
   const output = (match && firstLineMatching(raw, match[1])) ?? lastFatalLine(raw);
   const detail = redactOutput(output, [opts.url, host, opts.branch ?? ''], secrets);
+  const hostKey =
+    /Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|host key .*(differs|mismatch)/i.test(raw);
   const messages: Record<GitFailureKind, string> = {
-    auth: `authentication failed for ${opts.url} (check the username and secret${opts.auth.type === 'ssh_key' ? ', and the known hosts' : ''})`,
+    auth: hostKey
+      ? `the SSH host key of ${host} does not match the pinned known hosts: refused (check the repository's known hosts, e.g. with ssh-keyscan)`
+      : `authentication failed for ${opts.url} (check the username and secret${opts.auth.type === 'ssh_key' ? ', and the known hosts' : ''})`,
     not_found: `repository not found at ${opts.url} (check the URL, and that the credentials may read it)`,
     unreachable: `cannot reach ${host}: ${detail}`,
     timeout: `git ${op} of ${opts.url} timed out after ${formatSeconds(opts.timeoutMs)}`,

@@ -10,6 +10,7 @@ export function presentRepository(r: GitRepository & { fabrics?: Pick<Fabric, 'i
     authType: r.authType,
     username: r.username,
     hasCredentials: !!r.encryptedSecret,
+    hasPassphrase: !!r.encryptedPassphrase,
     knownHosts: r.knownHosts,
     defaultBranch: r.defaultBranch,
     timeoutSeconds: r.timeoutSeconds,

@@ -51,8 +51,9 @@ function firstCheckAt(): Date {
 
 /** Creates a repository; the secret is encrypted before it reaches the database. */
 export async function createRepository(props: { input: RepositoryInput; user: Actor }): Promise<GitRepository> {
-  const { secret, ...rest } = props.input;
+  const { secret, passphrase, ...rest } = props.input;
   registerSecret(secret);
+  registerSecret(passphrase);
   check({ ...rest, hasSecret: !!secret });
   // The change record is written in the save's transaction: there is never one without the other.
   return uniqueName(
@@ -63,6 +64,7 @@ export async function createRepository(props: { input: RepositoryInput; user: Ac
           ...rest,
           username: rest.username ?? null,
           encryptedSecret: rest.authType !== 'none' && secret ? encryptSecret(secret) : null,
+          encryptedPassphrase: rest.authType === 'ssh_key' && passphrase ? encryptSecret(passphrase) : null,
           nextCheckAt: firstCheckAt(),
         },
       });
@@ -88,8 +90,9 @@ export async function updateRepository(props: {
 }): Promise<GitRepository> {
   const before = await db().gitRepository.findUnique({ where: { id: props.id } });
   if (!before) throw new NotFound('repository');
-  const { secret, clearSecret, ...rest } = props.patch;
+  const { secret, passphrase, clearSecret, ...rest } = props.patch;
   registerSecret(secret);
+  registerSecret(passphrase);
   const merged = { ...before, ...rest };
   const authChanged = rest.authType !== undefined && rest.authType !== before.authType;
   const keepSecret = !clearSecret && !authChanged && merged.authType !== 'none';
@@ -117,6 +120,15 @@ export async function updateRepository(props: {
         data: {
           ...rest,
           encryptedSecret,
+          // A new key comes with its own passphrase (or none); the stored one goes with the key it opened.
+          encryptedPassphrase:
+            merged.authType !== 'ssh_key' || !encryptedSecret
+              ? null
+              : passphrase
+                ? encryptSecret(passphrase)
+                : secret
+                  ? null
+                  : before.encryptedPassphrase,
           ...(reachChanged && {
             connectionStatus: 'pending',
             validationError: null,

@@ -15,6 +15,21 @@ const fields = {
   authType: z.enum(AUTH_TYPES, { error: 'choose none, token, basic or ssh_key' }),
   username: optionalText(200),
   secret: z.preprocess((v) => (v === '' ? undefined : v), z.string().max(20_000).optional()),
+  /** The passphrase of an SSH private key (write-only, like the secret). */
+  passphrase: z.preprocess((v) => (v === '' ? undefined : v), z.string().max(1_000).optional()),
+  /** PEM certificate(s) of a private CA that issued the https server's certificate (public). */
+  caCertificate: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? null : v),
+    z
+      .string()
+      .max(100_000)
+      .refine((pem) => /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.test(pem), {
+        error: 'expected one or more PEM certificates (-----BEGIN CERTIFICATE----- …)',
+      })
+      .refine((pem) => !/PRIVATE KEY-----/.test(pem), { error: 'this is a private key: give the CA certificate only' })
+      .nullable()
+      .optional(),
+  ),
   knownHosts: optionalText(20_000),
   // Empty or null: follow the remote's default branch (its HEAD).
   defaultBranch: z.preprocess(

@@ -4,6 +4,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { cp, lstat, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -34,6 +35,8 @@ export async function startGitServer(opts: {
   hang?: boolean;
   /** Listen on this port (to start a stopped server again at the same URL). */
   port?: number;
+  /** Serve https with this certificate and key (PEM) instead of http. */
+  tls?: { cert: string; key: string };
 }): Promise<GitServer> {
   const root = opts.root ?? (await mkdtemp(join(tmpdir(), 'hhfm-gitserver-')));
   const ownsRoot = opts.root === undefined;
@@ -41,7 +44,7 @@ export async function startGitServer(opts: {
   const requests: GitServer['requests'] = [];
   const sockets = new Set<Socket>();
 
-  const server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', authorization: req.headers.authorization });
     if (opts.hang) return;
     if (req.headers.authorization !== expected) {
@@ -50,7 +53,10 @@ export async function startGitServer(opts: {
       return;
     }
     serveCgi(root, opts.username, req, res);
-  });
+  };
+  const server = opts.tls
+    ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, handler)
+    : createServer(handler);
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -58,7 +64,7 @@ export async function startGitServer(opts: {
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('git test server has no TCP address');
-  const baseUrl = `http://127.0.0.1:${address.port}`;
+  const baseUrl = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${address.port}`;
 
   return {
     baseUrl,
@@ -250,4 +256,73 @@ export async function tagCommit(
   opts: { lightweight?: boolean } = {},
 ): Promise<void> {
   await git(['tag', '-f', ...(opts.lightweight ? [] : ['-a', '-m', `release ${tag}`]), tag, sha], bareRepoPath);
+}
+
+/** A private CA (self-signed, openssl) and a server certificate for 127.0.0.1 issued by it, all PEM. */
+export async function privateCa(): Promise<{ caCert: string; cert: string; key: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'hhfm-test-ca-'));
+  const at = (f: string) => join(dir, f);
+  const openssl = (args: string[]) => run('openssl', args, { cwd: dir });
+  try {
+    await openssl([
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      at('ca.key'),
+      '-out',
+      at('ca.pem'),
+      '-days',
+      '2',
+      '-subj',
+      '/CN=HHFM Test Private CA',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ]);
+    await openssl([
+      'req',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      at('server.key'),
+      '-out',
+      at('server.csr'),
+      '-subj',
+      '/CN=127.0.0.1',
+    ]);
+    await writeFile(
+      at('ext.cnf'),
+      'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n',
+    );
+    await openssl([
+      'x509',
+      '-req',
+      '-in',
+      at('server.csr'),
+      '-CA',
+      at('ca.pem'),
+      '-CAkey',
+      at('ca.key'),
+      '-CAcreateserial',
+      '-out',
+      at('server.pem'),
+      '-days',
+      '2',
+      '-extfile',
+      at('ext.cnf'),
+    ]);
+    const { readFile } = await import('node:fs/promises');
+    return {
+      caCert: await readFile(at('ca.pem'), 'utf8'),
+      cert: await readFile(at('server.pem'), 'utf8'),
+      key: await readFile(at('server.key'), 'utf8'),
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
