@@ -64,7 +64,8 @@ describe('fabric revisions', () => {
     expect(await db().syncRun.count({ where: { fabricId: fabric.id } })).toBe(1);
     expect((await h.sync(fabric.id)).commit.sha).toBe(v2);
     expect(await names(fabric.id)).toEqual(['a', 'z']);
-  });
+    // Four syncs and two health checks: slow on a busy machine.
+  }, 120_000);
 
   it('applies a pinned commit and is never out of sync', async () => {
     const repo = await h.repository();
