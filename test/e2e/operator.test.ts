@@ -81,7 +81,8 @@ describe('the operator syncs the seed fabric and watches it in the browser', asy
     const errors = await result.locator('li').allInnerTexts();
     expect(errors).toHaveLength(2);
     for (const error of errors) {
-      expect(error).toMatch(/^line \d+: VPC default\/test-vpc is defined more than once/);
+      // Each error names its file first, then the line (the fabric page shows the first few errors of a run).
+      expect(error).toMatch(/^\S+\.yaml line \d+: VPC default\/test-vpc is defined more than once/);
       expect(error).toContain(`${DIR}test-vpc.yaml`);
       expect(error).toContain(`${DIR}test-vpc-2.yaml`);
     }
