@@ -51,8 +51,11 @@ export async function runSyncJob(syncRunId: number, opts: { finalAttempt: boolea
   try {
     await runSync(run, {
       events,
+      // Not flush(): a progress write waiting for a row this transaction has locked would never
+      // finish, and the transaction would wait for it. Writes still pending find the run no longer
+      // running and change nothing.
       succeed: async (tx, result) => {
-        await progress.flush();
+        progress.stop();
         await succeed(tx, run, result, progress.stages);
       },
     }).then(async (result) => {
@@ -243,6 +246,7 @@ class RunProgress {
   private stageStarted = Date.now();
   private lastWrite = 0;
   private writes: Promise<void> = Promise.resolve();
+  private stopped = false;
   readonly stages: Stage[] = [];
 
   constructor(
@@ -255,8 +259,8 @@ class RunProgress {
     events.on('commit', (commit) =>
       this.write(async () => {
         await db().$transaction([
-          db().syncRun.update({
-            where: { id: this.syncRunId },
+          db().syncRun.updateMany({
+            where: { id: this.syncRunId, status: 'running' },
             data: {
               commitSha: commit.sha,
               commitMessage: commit.message.slice(0, 2000),
@@ -276,13 +280,19 @@ class RunProgress {
       this.lastWrite = Date.now();
       this.write(() =>
         db()
-          .syncRun.update({
-            where: { id: this.syncRunId },
+          .syncRun.updateMany({
+            where: { id: this.syncRunId, status: 'running' },
             data: { progressDone: done, progressTotal: total, heartbeatAt: new Date() },
           })
           .then(() => {}),
       );
     });
+  }
+
+  /** Ends the current stage's timing and drops later events (the run's result is being written). */
+  stop(): void {
+    this.close();
+    this.stopped = true;
   }
 
   /** Waits for the writes so far and ends the current stage's timing. */
@@ -299,8 +309,8 @@ class RunProgress {
     const stages = [...this.stages];
     this.write(() =>
       db()
-        .syncRun.update({
-          where: { id: this.syncRunId },
+        .syncRun.updateMany({
+          where: { id: this.syncRunId, status: 'running' },
           data: { stage, progressDone: 0, progressTotal: total, heartbeatAt: new Date(), stages },
         })
         .then(() => {}),
@@ -314,6 +324,7 @@ class RunProgress {
 
   // Progress is best effort: a failed write (the database went away) must not fail the run.
   private write(fn: () => Promise<void>): void {
+    if (this.stopped) return;
     this.writes = this.writes
       .then(fn)
       .catch((err) =>
