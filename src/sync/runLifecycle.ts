@@ -102,6 +102,11 @@ async function succeed(tx: Tx, run: RunToSync, result: SyncResult, stages: Stage
     where: { id: run.id },
     data: {
       ...runCounts(result),
+      // Also written by the commit event, which may still be queued behind this transaction.
+      commitSha: result.commit.sha,
+      ...(result.commit.message != null && { commitMessage: result.commit.message.slice(0, 2000) }),
+      ...(result.commit.author != null && { commitAuthor: result.commit.author }),
+      ...(result.commit.date != null && { commitDate: result.commit.date }),
       status: result.status,
       stage: 'done',
       error: result.error,
