@@ -117,13 +117,9 @@ function readDocument(doc: ParsedDocument, file: FileOutcome): void {
   });
 }
 
-/**
- * Parses, classifies and validates one file on its own. `known` are the document hashes of the
- * file's previous outcome: documents with one of them are skipped, and completeOutcome fills in
- * what they yielded from that outcome.
- */
-export function readFileOutcome(path: string, content: Buffer, known?: readonly string[]): FileOutcome {
-  const file: FileOutcome = {
+/** A file's outcome before any of its documents is read. */
+function emptyOutcome(path: string): FileOutcome {
+  return {
     path,
     documents: 0,
     failed: false,
@@ -135,6 +131,15 @@ export function readFileOutcome(path: string, content: Buffer, known?: readonly 
     invalidCount: 0,
     fabricators: [],
   };
+}
+
+/**
+ * Parses, classifies and validates one file on its own. `known` are the document hashes of the
+ * file's previous outcome: documents with one of them are skipped, and completeOutcome fills in
+ * what they yielded from that outcome.
+ */
+export function readFileOutcome(path: string, content: Buffer, known?: readonly string[]): FileOutcome {
+  const file = emptyOutcome(path);
   const previousPart = new Map<string, number>();
   known?.forEach((hash, i) => (previousPart.has(hash) ? undefined : previousPart.set(hash, i)));
   const hashes: string[] = [];
@@ -233,16 +238,7 @@ export function completeOutcome(outcome: FileOutcome, previous: FileOutcome | un
     for (let k = 1; k < PART_FIELDS; k++)
       starts[i * PART_FIELDS + k] = starts[(i - 1) * PART_FIELDS + k]! + old.counts[(i - 1) * PART_FIELDS + k]!;
   const done: FileOutcome = {
-    path: outcome.path,
-    documents: 0,
-    failed: false,
-    errors: [],
-    skipped: [],
-    candidates: [],
-    held: [],
-    skippedCount: 0,
-    invalidCount: 0,
-    fabricators: [],
+    ...emptyOutcome(outcome.path),
     parts: { hashes: parts.hashes, counts: parts.counts.slice() },
   };
   const taken = [0, 0, 0, 0, 0, 0, 0, 0, 0];
