@@ -1,8 +1,15 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-/** The shared fixtures: `../shared/fixtures` beside the checkout (CI lays shared/ out the same way). */
-export const FIXTURES = process.env.HHFM_FIXTURES ?? resolve(import.meta.dirname, '../../../shared/fixtures');
+/**
+ * The Hedgehog fixtures (seed fabric, corpus, expected figures): a copy of `shared/fixtures` kept in
+ * the repository, so a clone runs its tests on its own; `fixtures-copy.test.ts` checks it still
+ * equals `../shared/fixtures` wherever that is beside the checkout. `HHFM_FIXTURES` points elsewhere.
+ */
+export const FIXTURES = process.env.HHFM_FIXTURES ?? resolve(import.meta.dirname, '../fixtures/hedgehog');
+
+/** `shared/fixtures` beside the checkout, when it is there. */
+export const SHARED_FIXTURES = resolve(import.meta.dirname, '../../../shared/fixtures');
 
 /** Every *.yaml / *.yml file under `dir`, recursively, in a stable order. */
 export function yamlFiles(dir: string): string[] {
