@@ -27,6 +27,8 @@ export type Classification =
   { type: 'kind'; kind: KindDef } | { type: 'unserved'; message: string } | { type: 'skip'; reason: string };
 
 // Kinds the fabric's controllers write from the user's objects (status-like): never applied from git.
+// Fabricator, ControlNode, FabNode: what hhfab installs from, kept beside the wiring in many repositories.
+const INSTALLER_GROUP = 'fabricator.githedgehog.com';
 const CONTROLLER_KINDS: ReadonlySet<string> = new Set(['Agent', 'Catalog', 'DHCPSubnet', 'VPCInfo', 'GatewayAgent']);
 
 const NAME_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -88,6 +90,14 @@ export function classify(doc: unknown): Classification {
     return {
       type: 'skip',
       reason: `${kindName} (${apiVersion}) is written by the fabric's controllers, not kept in git`,
+    };
+  if (group === INSTALLER_GROUP)
+    return {
+      type: 'skip',
+      reason:
+        kindName === 'Fabricator'
+          ? `${kindName} (${apiVersion}) is the installer's configuration (hhfab), not a fabric object; the fabric's rules read their settings from it`
+          : `${kindName} (${apiVersion}) is the installer's configuration (hhfab), not a fabric object`,
     };
   if (isHedgehog) return { type: 'skip', reason: `${kindName} (${apiVersion}) is not one of the managed kinds` };
   return { type: 'skip', reason: `${kindName} (${apiVersion ?? 'no apiVersion'}) is not a Hedgehog fabric kind` };

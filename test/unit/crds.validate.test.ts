@@ -178,7 +178,16 @@ describe('classify', () => {
       });
     expect(classify({ apiVersion: 'fabricator.githedgehog.com/v1beta1', kind: 'ControlNode' })).toEqual({
       type: 'skip',
-      reason: 'ControlNode (fabricator.githedgehog.com/v1beta1) is not one of the managed kinds',
+      reason:
+        "ControlNode (fabricator.githedgehog.com/v1beta1) is the installer's configuration (hhfab), not a fabric object",
+    });
+    expect(classify({ apiVersion: 'fabricator.githedgehog.com/v1beta1', kind: 'Fabricator' })).toMatchObject({
+      type: 'skip',
+      reason: expect.stringContaining("the fabric's rules read their settings from it"),
+    });
+    expect(classify({ apiVersion: 'wiring.githedgehog.com/v1beta1', kind: 'Widget' })).toEqual({
+      type: 'skip',
+      reason: 'Widget (wiring.githedgehog.com/v1beta1) is not one of the managed kinds',
     });
     expect(classify({ apiVersion: 'gateway.githedgehog.com/v1alpha1', kind: 'Gateway' }).type).toBe('kind');
   });
