@@ -139,6 +139,26 @@ export function configFromFabricator(doc: unknown, base: FabricConfig = HEDGEHOG
   };
 }
 
+/** Where a sync took the fabric configuration from. */
+export type ConfigSource = { source: 'fabricator'; path: string; line?: number } | { source: 'settings' };
+
+/**
+ * The fabric configuration of a sync: a Fabricator document in the fabric's directory wins, and
+ * what it leaves out is what fabricator itself defaults it to (Hedgehog's defaults, not the
+ * fabric's settings); without one, the fabric's settings.
+ */
+export function resolveConfig(
+  fabricator: { doc: unknown; path: string; line?: number } | undefined,
+  settings: FabricConfig,
+): { config: FabricConfig; source: ConfigSource } {
+  if (!fabricator) return { config: settings, source: { source: 'settings' } };
+  const { path, line } = fabricator;
+  return {
+    config: configFromFabricator(fabricator.doc, HEDGEHOG_DEFAULTS),
+    source: { source: 'fabricator', path, ...(line !== undefined && { line }) },
+  };
+}
+
 /** True for a `Fabricator` document of fabricator.githedgehog.com. */
 export function isFabricatorDocument(doc: unknown): boolean {
   const m = mapping(doc);

@@ -1,6 +1,8 @@
 import type { Fabric, GitRepository } from '../db';
 import { declaredKind } from '../gitops/revision';
+import type { ConfigSource } from '../crds/fabricConfig';
 import type { SyncWindow } from './schema';
+import { effectiveSettings } from './settings';
 import { activeSyncWindow } from './syncWindows';
 
 /** The API shape of a fabric. */
@@ -36,6 +38,12 @@ export function presentFabric(f: Fabric & { repository: Pick<GitRepository, 'id'
     cachedCrdCount: f.cachedCrdCount,
     countsByKind: f.countsByKind as Record<string, number>,
     lastSyncRunId: f.lastSyncRunId,
+    /** The fabric's own configuration, every value (Hedgehog's defaults where not set); used when its directory holds no Fabricator document. */
+    settings: effectiveSettings(f.settings),
+    /** The settings changed after the last sync that used them: the next sync judges the records again. */
+    settingsPendingSync: f.settingsPendingSync,
+    /** Where the last applied sync took the configuration from: {source: "fabricator", path} or {source: "settings"}; null before. */
+    configSource: f.configSource as ConfigSource | null,
     createdAt: f.createdAt,
     updatedAt: f.updatedAt,
   };
@@ -55,6 +63,7 @@ export function fabricSnapshot(f: Fabric) {
     syncIntervalSeconds,
     syncPolicy,
     syncWindows,
+    settings,
   } = f;
   return {
     name,
@@ -68,5 +77,6 @@ export function fabricSnapshot(f: Fabric) {
     syncPolicy,
     syncIntervalSeconds,
     syncWindows,
+    settings,
   };
 }

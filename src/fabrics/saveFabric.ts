@@ -3,6 +3,7 @@ import { db, Prisma, type Fabric, type User } from '../db';
 import { GitopsDirectoryError, normalizeGitopsDirectory } from '../gitops/directory';
 import { Conflict, FieldConflict, NotFound, ValidationError } from '../errors';
 import { fabricSnapshot } from './present';
+import { mergeSettings, sameSettings } from './settings';
 import { declaredKind } from '../gitops/revision';
 import { refreshSyncStatus } from '../sync/fabricStatus';
 import type { FabricInput, FabricPatch } from './schema';
@@ -41,7 +42,7 @@ async function save<T>(work: Promise<T>, input: { id?: number; name?: string; gi
 }
 
 function toData(input: FabricPatch) {
-  const { enabled, gitopsDirectory, revision, branch, syncWindows, ...rest } = input;
+  const { enabled, gitopsDirectory, revision, branch, syncWindows, settings: _settings, ...rest } = input;
   // `revision` is the field's name now; `branch` is still accepted. Both are stored in `branch`.
   const followed = revision !== undefined ? revision : branch;
   return {
@@ -66,6 +67,7 @@ export async function createFabric(props: { input: FabricInput; user: Actor }): 
           repositoryId: props.input.repositoryId,
           gitopsDirectory: data.gitopsDirectory ?? '',
           branch: data.branch ?? null,
+          settings: mergeSettings({}, props.input.settings) as Prisma.InputJsonValue,
           syncPolicy: props.input.syncPolicy ?? (props.input.syncIntervalSeconds ? 'automatic' : 'manual'),
         },
       });
@@ -101,9 +103,22 @@ export async function updateFabric(props: { id: number; patch: FabricPatch; user
     (k) => data[k] !== undefined && data[k] !== source[k],
   );
   const reset = moved && before.lastSyncedCommit ? { lastSyncedCommit: null, remoteHead: null } : {};
+  // The settings decide verdicts: once they change, the records were judged by the previous ones
+  // until the next sync (which then cannot skip an unchanged commit). Not so when the last sync
+  // took the configuration from a Fabricator document, which wins over the settings.
+  const settings =
+    props.patch.settings !== undefined ? mergeSettings(before.settings, props.patch.settings) : undefined;
+  const settingsChanged = settings !== undefined && !sameSettings(before.settings, settings);
+  const usedSettings = (before.configSource as { source?: string } | null)?.source !== 'fabricator';
+  const settingsData = settingsChanged
+    ? {
+        settings: settings as Prisma.InputJsonValue,
+        ...(before.lastSyncedAt && usedSettings && { settingsPendingSync: true }),
+      }
+    : {};
   const fabric = await save(
     db().$transaction(async (tx) => {
-      await tx.fabric.update({ where: { id: props.id }, data: { ...data, ...reset } });
+      await tx.fabric.update({ where: { id: props.id }, data: { ...data, ...reset, ...settingsData } });
       await refreshSyncStatus(tx, props.id);
       const fabric = await tx.fabric.findUniqueOrThrow({ where: { id: props.id } });
       await recordChange({

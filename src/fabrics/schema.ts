@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { checkBranchName } from '../gitops/url';
+import { SettingsPatch } from './settings';
 
 const flag = z.preprocess(
   (v) => (v === 'on' || v === 'true' ? true : v === 'false' || v === '' ? false : v),
@@ -71,6 +72,8 @@ const fields = {
   syncWindows: z.array(SyncWindow).max(20),
   prune: flag,
   enabled: flag,
+  /** The fabric's own configuration (src/fabrics/settings.ts); what is left out keeps its value. */
+  settings: SettingsPatch.optional(),
   syncIntervalSeconds: z.preprocess(
     (v) => (v === '' ? null : v),
     z.coerce

@@ -13,6 +13,8 @@ export interface SyncStatusInputs {
   lastSyncedAt: Date | null;
   /** The head of the fabric's revision seen by the last ls-remote. */
   remoteHead: string | null;
+  /** The fabric's settings changed after the last sync that used them. */
+  settingsPendingSync?: boolean;
 }
 
 /** The fabric's syncStatus. */
@@ -23,6 +25,8 @@ export function syncStatusOf(f: SyncStatusInputs): SyncStatus {
   // Synced before but its source changed since (directory, branch): the records describe nothing in git now.
   if (!f.lastSyncedCommit) return f.lastSyncedAt ? 'out_of_sync' : 'never_synced';
   if (f.remoteHead && f.remoteHead !== f.lastSyncedCommit) return 'out_of_sync';
+  // The records were judged with settings that have changed since.
+  if (f.settingsPendingSync) return 'out_of_sync';
   return 'in_sync';
 }
 
@@ -43,6 +47,7 @@ export async function refreshSyncStatus(tx: Tx, fabricId: number): Promise<SyncS
       lastSyncedCommit: true,
       lastSyncedAt: true,
       remoteHead: true,
+      settingsPendingSync: true,
       // Previews (dry runs) say nothing about the mirror.
       syncRuns: { where: { dryRun: false }, orderBy: { id: 'desc' }, take: 1, select: { status: true } },
     },

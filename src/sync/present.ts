@@ -27,6 +27,8 @@ export function presentSyncRun(r: SyncRun & { requestedBy?: Pick<User, 'username
       invalid: r.invalidCount,
     },
     files: r.files,
+    /** Where the run took the fabric configuration from: {source: "fabricator", path, line?} or {source: "settings"}; null when it read nothing. */
+    configSource: r.configSource ?? null,
     stages: r.stages,
     error: r.error,
     attempts: r.attempts,

@@ -7,6 +7,7 @@ import { GitError } from '../gitops/git';
 import { healthOf, refreshSyncStatus } from './fabricStatus';
 import { isDatabaseConnectionLoss, isTransient } from './isTransient';
 import { runSync, type RunToSync, type SyncEvents, type SyncResult } from './runSync';
+import type { ConfigSource } from '../crds/fabricConfig';
 
 // A sync run's life cycle, owned here and nowhere else (NetBox's JobRunner):
 //   queue -> begin (running) -> succeed (succeeded | partial, inside the apply transaction)
@@ -117,6 +118,8 @@ async function succeed(tx: Tx, run: RunToSync, result: SyncResult, stages: Stage
       durationMs: finishedAt.getTime() - run.startedAt.getTime(),
     },
   });
+  if (result.configSource)
+    await tx.$executeRaw`UPDATE "SyncRun" SET "configSource" = ${JSON.stringify(result.configSource)}::jsonb WHERE id = ${run.id}`;
   // The per-file results as one JSON text: Prisma took 0.1–0.6 s to write 10,000 of them.
   if (result.files.length)
     await tx.$executeRaw`UPDATE "SyncRun" SET files = ${JSON.stringify(result.files)}::jsonb WHERE id = ${run.id}`;
@@ -141,7 +144,21 @@ async function succeed(tx: Tx, run: RunToSync, result: SyncResult, stages: Stage
       }),
     },
   });
+  if (result.applied && result.configSource) await settleSettings(tx, run, result.configSource);
   await refreshSyncStatus(tx, run.fabricId);
+}
+
+/**
+ * After a sync that read the directory: the fabric's configuration source, and its settings no
+ * longer pending, unless they changed while the run worked with the ones it loaded (or the
+ * directory's Fabricator document made them irrelevant).
+ */
+async function settleSettings(tx: Tx, run: RunToSync, source: ConfigSource): Promise<void> {
+  const used = JSON.stringify(run.fabric.settings ?? {});
+  await tx.$executeRaw`
+    UPDATE "Fabric" SET "configSource" = ${JSON.stringify(source)}::jsonb,
+      "settingsPendingSync" = "settingsPendingSync" AND NOT (${source.source === 'fabricator'} OR settings = ${used}::jsonb)
+    WHERE id = ${run.fabricId}`;
 }
 
 /**

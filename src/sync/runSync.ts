@@ -13,6 +13,8 @@ import { fetchDesiredState, type Fetched } from './read/fetchDesiredState';
 import { plan, type Plan, type StoredRecord } from './plan';
 import { previewOf, type PreviewPlan, type StoredContent } from './previewPlan';
 import type { DesiredState, FileResult } from './read/readDesiredState';
+import type { ConfigSource } from '../crds/fabricConfig';
+import { effectiveSettings } from '../fabrics/settings';
 
 export interface SyncEvents {
   /** A stage begins (cloning, parsing, planning, applying), with its amount of work when known. */
@@ -50,6 +52,8 @@ export interface SyncResult {
   error: string | null;
   /** Dry runs: what applying would do. */
   plan?: PreviewPlan;
+  /** Where the fabric configuration came from; absent when nothing was read (same commit as before). */
+  configSource?: ConfigSource;
 }
 
 const identity = (r: { kind: string; namespace: string; name: string }) => `${r.kind}/${r.namespace}/${r.name}`;
@@ -86,8 +90,8 @@ export async function runSync(
       : await resolveRevision({ ...remote, revision });
     if (!run.requestedCommit && !run.dryRun && target.kind !== fabric.revisionKind)
       await db().fabric.update({ where: { id: fabric.id }, data: { revisionKind: target.kind } });
-    if (!run.force && !run.dryRun && fabric.lastSyncedCommit) {
-      // Same commit as the last good sync: no parsing, no writing.
+    if (!run.force && !run.dryRun && fabric.lastSyncedCommit && !fabric.settingsPendingSync) {
+      // Same commit as the last good sync (and the settings it used): no parsing, no writing.
       const head = target.sha;
       if (head === fabric.lastSyncedCommit) {
         const last = await db().syncRun.findFirst({
@@ -132,6 +136,7 @@ export async function runSync(
       force: run.force,
       // A preview neither uses nor replaces what a worker kept of the fabric: a sync may be using it.
       preview: run.dryRun,
+      settings: effectiveSettings(fabric.settings),
       events,
     });
     const { commit, state } = fetched;
@@ -185,6 +190,7 @@ export async function runSync(
       },
       files: state.files,
       error: hasErrors ? summary(state) : null,
+      configSource: state.configSource,
     };
     await inTransaction(async (tx) => {
       await applyPlan(tx, {
@@ -245,6 +251,7 @@ async function preview(
     files: read.state.files,
     error: hasErrors ? summary(read.state) : null,
     plan: previewOf(thePlan, new Map(before.map((r) => [r.id, r]))),
+    configSource: read.state.configSource,
   };
   await db().$transaction((tx) => succeed(tx, result));
   return result;

@@ -24,6 +24,12 @@ describe('syncStatusOf', () => {
     );
     expect(syncStatusOf({ ...synced, latestRun: 'succeeded', lastSyncedCommit: null })).toBe('out_of_sync');
   });
+
+  it('is out of sync when the fabric settings changed after the last sync that used them', () => {
+    expect(syncStatusOf({ ...synced, latestRun: 'succeeded', settingsPendingSync: true })).toBe('out_of_sync');
+    expect(syncStatusOf({ ...synced, latestRun: 'running', settingsPendingSync: true })).toBe('syncing');
+    expect(syncStatusOf({ ...synced, latestRun: 'succeeded', settingsPendingSync: false })).toBe('in_sync');
+  });
 });
 
 describe('healthOf', () => {

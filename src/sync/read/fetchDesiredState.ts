@@ -24,6 +24,7 @@ import {
 import { combineOutcomes, readDesiredState, type DesiredState } from './readDesiredState';
 import { readOutcomes, startParseThreads } from './readOutcomes';
 import type { SyncEvents } from '../runSync';
+import type { FabricConfig } from '../../crds/fabricConfig';
 
 export interface FetchProps {
   fabricId: number;
@@ -42,6 +43,8 @@ export interface FetchProps {
   force: boolean;
   /** A dry run clones and parses everything, and leaves what is kept for the fabric alone. */
   preview?: boolean;
+  /** The fabric's own settings: its configuration unless its directory holds a Fabricator document (default: Hedgehog's defaults). */
+  settings?: FabricConfig;
   /** Where the commit (once known, before parsing) and the parsing progress are told. */
   events: EventEmitter<Pick<SyncEvents, 'stage' | 'commit' | 'progress'>>;
 }
@@ -129,6 +132,7 @@ async function readIncrementally(props: FetchProps, entry: KeptFabric): Promise<
   const state = combineOutcomes(
     [...files.values()].map((f) => f.outcome),
     { problems: [], failedFiles: [], complete: true },
+    props.settings,
   );
   return {
     commit,
@@ -168,6 +172,7 @@ async function readFully(props: FetchProps): Promise<Fetched> {
       gitopsDirectory: props.gitopsDirectory,
       onFile: (done, total) => props.events.emit('progress', done, total),
       threads,
+      settings: props.settings,
     });
     if (state.missingDirectory)
       state.missingDirectory.nearest = nearestDirectories(

@@ -1,5 +1,5 @@
 import { kindByName } from '../../crds';
-import { configFromFabricator, HEDGEHOG_DEFAULTS, type FabricConfig } from '../../crds/fabricConfig';
+import { HEDGEHOG_DEFAULTS, resolveConfig, type ConfigSource, type FabricConfig } from '../../crds/fabricConfig';
 import { crossValidate, effectiveSpec } from '../../crds/validate';
 import { scanDirectory } from '../../gitops/scan';
 import type { FileOutcome } from './fileOutcome';
@@ -31,6 +31,8 @@ export interface DesiredState {
   complete: boolean;
   /** What each file yielded on its own, by path: a later sync reuses it for a file whose content did not change. */
   outcomes: Map<string, FileOutcome>;
+  /** Where the fabric configuration the rules used came from: a Fabricator document, else the fabric's settings. */
+  configSource: ConfigSource;
 }
 
 /**
@@ -67,9 +69,8 @@ export function combineOutcomes(
   scan: { problems: string[]; failedFiles: { path: string; message: string }[]; complete: boolean },
   settings: FabricConfig = HEDGEHOG_DEFAULTS,
 ): DesiredState {
-  // A Fabricator document in the directory says how the fabric is configured; the first one wins.
-  const fabricator = outcomes.find((o) => o.fabricators?.length)?.fabricators[0];
-  const config = fabricator ? configFromFabricator(fabricator, settings) : settings;
+  // A Fabricator document in the directory says how the fabric is configured; the first one (in path order) wins.
+  const { config, source: configSource } = resolveConfig(firstFabricator(outcomes), settings);
   const counts = { files: outcomes.length, documents: 0, skipped: 0, invalid: 0 };
   const files: FileResult[] = [];
   const heldKeys = new Set<string>();
@@ -158,7 +159,16 @@ export function combineOutcomes(
     problems: scan.problems,
     complete: scan.complete,
     outcomes: new Map(outcomes.map((o) => [o.path, o])),
+    configSource,
   };
+}
+
+/** The first Fabricator document, with its file and (when the file's skipped documents tell it) its line. */
+function firstFabricator(outcomes: FileOutcome[]): { doc: unknown; path: string; line?: number } | undefined {
+  const o = outcomes.find((x) => x.fabricators?.length);
+  if (!o) return undefined;
+  const lines = o.skipped.filter((s) => s.kind === 'Fabricator').map((s) => s.line);
+  return { doc: o.fabricators[0], path: o.path, ...(lines.length === o.fabricators.length && { line: lines[0] }) };
 }
 
 function configIssues(record: DesiredRecord, config: FabricConfig): string[] {

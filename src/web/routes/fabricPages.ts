@@ -5,6 +5,7 @@ import { loadFabric } from '../../fabrics/loadFabric';
 import { checkDirectory } from '../../fabrics/checkDirectory';
 import { createFabric, deleteFabric, updateFabric } from '../../fabrics/saveFabric';
 import { FabricInput, FabricPatch, SyncInput, type SyncWindow } from '../../fabrics/schema';
+import { describeSettings, settingsFormValues, settingsFromForm } from '../../fabrics/settings';
 import { activeSyncWindow, describeSyncWindow, parseSyncWindowsText, syncWindowsText } from '../../fabrics/syncWindows';
 import { describeRevision } from '../../gitops/revision';
 import { filesWithErrors, firstErrors } from '../../sync/present';
@@ -22,6 +23,8 @@ import { buildListView, listRows, parseListQuery } from '../listView';
 import { IdParams, authed, parseInput, validate, type Req } from '../validate';
 
 export const pages = Router();
+
+const GATEWAY_GROUP = 'gateway.githedgehog.com';
 
 const One = { params: IdParams };
 
@@ -44,6 +47,7 @@ function formBody(body: Record<string, unknown>) {
     prune: body.prune ?? 'false',
     enabled: body.enabled ?? 'false',
     syncWindows: typeof body.syncWindows === 'string' ? parseSyncWindowsText(body.syncWindows) : undefined,
+    settings: settingsFromForm(body),
   };
 }
 
@@ -74,7 +78,13 @@ async function renderForm(
       ...errors,
       syncWindows: `${windowError[0].replace(/^syncWindows\.(\d+)\.?/, (_m, i) => `line ${Number(i) + 1}: `)}${windowError[1]}`,
     };
-  res.status(status).render('fabrics/form.njk', { fabric, values, errors, repositories });
+  res.status(status).render('fabrics/form.njk', {
+    fabric,
+    values,
+    errors,
+    repositories,
+    settingGroups: describeSettings(fabric?.settings ?? {}),
+  });
 }
 
 async function fabricsPage(req: Req, res: Response) {
@@ -96,7 +106,7 @@ function newFabricPage(req: Req, res: Response) {
   return renderForm(
     res,
     null,
-    { prune: true, enabled: true, status: 'active', syncPolicy: 'manual', repositoryId },
+    { prune: true, enabled: true, status: 'active', syncPolicy: 'manual', repositoryId, ...settingsFormValues({}) },
     {},
   );
 }
@@ -159,6 +169,9 @@ async function fabricPage(req: Req<typeof One>, res: Response) {
     fabricRecords,
     revision: describeRevision(fabric.branch, fabric.revisionKind, fabric.repository.defaultBranch),
     windows: windows.map(describeSyncWindow),
+    settingGroups: describeSettings(fabric.settings),
+    // What "auto" makes of the gateway setting: on when the directory holds any gateway document.
+    gatewayRecords: kindCounts.filter((k) => k.kind.group === GATEWAY_GROUP).reduce((n, k) => n + k.count, 0),
     activeWindow: activeWindow && { label: describeSyncWindow(activeWindow.window), endsAt: activeWindow.endsAt },
   });
 }
@@ -173,6 +186,7 @@ async function editFabricPage(req: Req<typeof One>, res: Response) {
       enabled: fabric.syncEnabled,
       revision: fabric.branch ?? '',
       syncWindows: syncWindowsText(fabric.syncWindows as SyncWindow[]),
+      ...settingsFormValues(fabric.settings),
     },
     {},
   );
