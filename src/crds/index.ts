@@ -19,7 +19,19 @@ import { vpcPeering } from './kinds/vpcPeering';
 import type { KindDef } from './types';
 
 export { BUILTIN_SWITCH_PROFILES, isBuiltinSwitchProfile } from './profiles';
-export type { ColumnDef, FilterDef, Issue, KindDef, Panel, PanelValue, PortConnection, Reference, Spec } from './types';
+export type {
+  ColumnDef,
+  FilterDef,
+  Issue,
+  KindDef,
+  Panel,
+  PanelValue,
+  PortConnection,
+  RecordRef,
+  Reference,
+  Spec,
+} from './types';
+export { isRefs, refsTo, valueText } from './refs';
 export { connectionEndpoints, connectionType, CONNECTION_TYPES } from './kinds/connection';
 export type { ConnectionType, Endpoint, EndpointSide } from './kinds/connection';
 

@@ -20,7 +20,8 @@ export interface Issue {
 export interface ColumnDef {
   key: string;
   label: string;
-  value(spec: Spec): string | number | null;
+  /** Records the column names are `RecordRef`s: the pages link them (lists and panels alike). */
+  value(spec: Spec): string | number | null | RecordRef[];
   sortSql?: string;
   /** The list can be narrowed by this column: `choices` make a select; `orElse` stands for a null expression. */
   filter?: { choices?: readonly string[]; orElse?: string };
@@ -46,7 +47,19 @@ export interface Reference {
   defaulted?: boolean;
 }
 
-export type PanelValue = string | number | boolean | null;
+/**
+ * A value naming another record of the same fabric and namespace, one of the record's references
+ * (`references`): the list cell and the panel link it to that record, or mark it missing.
+ * `label` is what the page shows when it is not the name (`ext.peer` for External `peer`,
+ * `server-1/eth0` for the other end of a link).
+ */
+export interface RecordRef {
+  kind: string;
+  name: string;
+  label?: string;
+}
+
+export type PanelValue = string | number | boolean | null | RecordRef[];
 
 /** Structured detail-page data: a titled table. */
 export interface Panel {
@@ -103,6 +116,8 @@ export interface PortConnection {
   connection: string;
   type: string | null;
   peers: string;
+  /** The other end of the port's link: the device and port on each other side. */
+  otherEnds: RecordRef[];
 }
 
 /** A kind as its file declares it; `defineKind` adds what derives from it (apiVersion, slug, category). */

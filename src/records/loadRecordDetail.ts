@@ -2,9 +2,10 @@
 // references resolved by (fabric, kind, name), the records pointing at it (GIN index on refs),
 // and its change history. Nothing here scans the fabric. The page is among the most visited,
 // so its reads skip Prisma's engine (queryRows).
-import { kindByName, type KindDef, type Panel, type Spec } from '../crds';
+import { isRefs, kindByName, type KindDef, type Panel, type PanelValue, type RecordRef, type Spec } from '../crds';
 import { Prisma, queryRows, type ChangeAction, type CrdRecord } from '../db';
 import { fieldChanges } from './fieldChanges';
+import { resolveRefs, type RefScope, type ResolvedRef } from './resolveRefs';
 import { commitUrl, sourceFileUrl } from './sourceLink';
 
 // A Switch with more connections than this is not a real fabric; the page says how many more.
@@ -17,11 +18,12 @@ export interface ReferenceOut {
   field: string;
   subnet?: string;
   defaulted: boolean;
-  /** The kind's URL slug; null for kinds outside the catalogue (SwitchProfile, Gateway). */
-  slug: string | null;
-  targetId: number | null;
-  missing: boolean;
+  /** The record it names, resolved like every name the page shows. */
+  target: ResolvedRef;
 }
+
+/** A panel's value as the page shows it: names of other records resolved. */
+export type ShownValue = Exclude<PanelValue, RecordRef[]> | ResolvedRef[];
 
 export interface ReferenceIn {
   id: number;
@@ -57,37 +59,6 @@ interface HistoryRow {
   commitAuthor: string | null;
   commitMessage: string | null;
   total: number;
-}
-
-async function referencesOut(record: RecordWithFabric, kind: KindDef): Promise<ReferenceOut[]> {
-  const refs = kind.references(record.spec as Spec);
-  const inCatalogue = [
-    ...new Map(
-      refs.filter((r) => kindByName(r.kind)).map((r) => [`${r.kind}/${r.name}`, { kind: r.kind, name: r.name }]),
-    ).values(),
-  ];
-  const found = inCatalogue.length
-    ? await queryRows<{ id: number; kind: string; name: string }>(Prisma.sql`
-        SELECT r.id, r.kind, r.name FROM "CrdRecord" r
-        JOIN unnest(${inCatalogue.map((r) => r.kind)}::text[], ${inCatalogue.map((r) => r.name)}::text[]) AS t(kind, name) ON r.kind = t.kind AND r.name = t.name
-        WHERE r."fabricId" = ${record.fabricId} AND r.namespace = ${record.namespace}`)
-    : [];
-  const ids = new Map(found.map((r) => [`${r.kind}/${r.name}`, r.id]));
-  return refs.map((r) => {
-    const target = kindByName(r.kind);
-    const targetId = ids.get(`${r.kind}/${r.name}`) ?? null;
-    return {
-      kind: r.kind,
-      name: r.name,
-      field: r.field,
-      subnet: r.subnet,
-      defaulted: !!r.defaulted,
-      // Kinds the fabric never looks up by record (built-in SwitchProfiles, ServerProfile): no link, not missing.
-      slug: target && (targetId !== null || !target.unresolvedReferencesAccepted) ? target.slug : null,
-      targetId,
-      missing: !!target && targetId === null && !target.unresolvedReferencesAccepted,
-    };
-  });
 }
 
 async function referencesIn(
@@ -131,8 +102,7 @@ export async function loadRecordDetail(kind: KindDef, id: number) {
     WHERE r.id = ${id} AND r.kind = ${kind.kind}`);
   if (!record) return null;
   const spec = record.spec as Spec;
-  const [outgoing, incoming, history] = await Promise.all([
-    referencesOut(record, kind),
+  const [incoming, history] = await Promise.all([
     referencesIn(record),
     queryRows<HistoryRow>(Prisma.sql`
       SELECT c.id, c.time, c."actorLabel", c.action::text AS action, c.before, c.after,
@@ -141,6 +111,17 @@ export async function loadRecordDetail(kind: KindDef, id: number) {
       WHERE c."objectType" = ${kind.kind} AND c."objectId" = ${record.id} ORDER BY c.id DESC LIMIT ${MAX_HISTORY}`),
   ]);
   const panels: Panel[] = kind.panels?.(spec) ?? [];
+  const references = kind.references(spec);
+  const portConnections = kind.portConnections?.(record.name, incoming.items) ?? null;
+  // Every name the page shows, resolved at once: the references, the panels' and the ports' other ends.
+  const scope: RefScope = { fabricId: record.fabricId, fabricName: record.fabric.name, namespace: record.namespace };
+  const shown: RecordRef[] = [
+    ...references,
+    ...panels.flatMap((p) => p.rows.flatMap((row) => Object.values(row).filter(isRefs).flat())),
+    ...(portConnections?.flatMap((p) => p.otherEnds) ?? []),
+  ];
+  const resolved = await resolveRefs([{ scope, refs: shown }]);
+  const resolve = (refs: RecordRef[]) => refs.map((r) => resolved(scope, r));
   const repository = record.fabric.repository;
   return {
     record,
@@ -148,11 +129,23 @@ export async function loadRecordDetail(kind: KindDef, id: number) {
     labels: Object.entries((record.labels ?? {}) as Record<string, string>),
     annotations: Object.entries((record.annotations ?? {}) as Record<string, string>),
     messages: (record.validationMessages ?? []) as { line?: number; message: string }[],
-    panels,
-    referencesOut: outgoing,
+    panels: panels.map((p) => ({
+      ...p,
+      rows: p.rows.map((row) =>
+        Object.fromEntries(Object.entries(row).map(([k, v]): [string, ShownValue] => [k, isRefs(v) ? resolve(v) : v])),
+      ),
+    })),
+    referencesOut: references.map((r): ReferenceOut => ({
+      kind: r.kind,
+      name: r.name,
+      field: r.field,
+      subnet: r.subnet,
+      defaulted: !!r.defaulted,
+      target: resolved(scope, r),
+    })),
     referencesIn: incoming.items.map(({ spec: _spec, ...r }) => r),
     referencesInTotal: incoming.total,
-    portConnections: kind.portConnections?.(record.name, incoming.items) ?? null,
+    portConnections: portConnections?.map((p) => ({ ...p, otherEnds: resolve(p.otherEnds) })) ?? null,
     history: history.map((h): HistoryEntry => ({
       id: h.id,
       time: h.time,

@@ -1,5 +1,6 @@
 // HTML built in code where a template would be slow (list cells) or cannot reach (highlighted
 // YAML). Every piece of text is escaped here, so the results are safe to mark as such.
+import type { ResolvedRef } from '../records/resolveRefs';
 import type { Cell, ListRow } from './listView';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -32,13 +33,38 @@ export function ago(d: Date | string | null | undefined): string {
   return `${Math.round(s / 86400)} days ago`;
 }
 
+const DASH = '<span class="text-secondary">—</span>';
+
+const NOTES: Record<NonNullable<ResolvedRef['note']>, string> = {
+  'not tracked': 'not a record of this fabric (built in, or never looked up)',
+  'fabric default': 'the fabric creates it by itself',
+};
+
+/**
+ * Names of other records, the same in every list cell and panel: a link to the record, or the
+ * name with a "missing" badge when the fabric has no such record (never a broken link), or the
+ * name alone when the fabric does without one.
+ */
+export function refsHtml(refs: readonly ResolvedRef[]): string {
+  return refs
+    .map((r) => {
+      const label = escapeHtml(r.label);
+      if (r.href) return `<a href="${escapeHtml(r.href)}">${label}</a>`;
+      if (r.missing)
+        return `${label} <span class="badge bg-yellow-lt" title="${escapeHtml(r.title ?? '')}">missing</span>`;
+      return r.note ? `<span title="${escapeHtml(`${r.kind} ${r.name}: ${NOTES[r.note]}`)}">${label}</span>` : label;
+    })
+    .join(', ');
+}
+
 /**
  * One list cell: a dash when empty, else a badge, a time, a link, code or text. A time is
  * written as such (public/app.js shows it as "5 min ago"), so that the HTML stays true for as
  * long as the row it shows.
  */
 export function cellHtml(c: Cell | undefined): string {
-  if (!c || (c.text === null && !c.badge)) return '<span class="text-secondary">—</span>';
+  if (c?.refs) return c.refs.length ? refsHtml(c.refs) : DASH;
+  if (!c || (c.text === null && !c.badge)) return DASH;
   const text = escapeHtml(String(c.text ?? ''));
   if (c.badge) return `<span class="badge bg-${escapeHtml(c.badge.color)}-lt">${escapeHtml(c.badge.label)}</span>`;
   if (c.time) return `<time datetime="${text}" data-relative>${datetime(c.time)}</time>`;

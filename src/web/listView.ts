@@ -6,6 +6,7 @@ import type { Choice } from '../choices';
 import { db, type User } from '../db';
 import { ValidationError } from '../errors';
 import { MAX_ID, PageNumber } from './validate';
+import type { ResolvedRef } from '../records/resolveRefs';
 
 export const PER_PAGE_CHOICES = [25, 50, 100, 250, 500, 1000] as const;
 const DEFAULT_PER_PAGE = 50;
@@ -67,6 +68,8 @@ export interface ListQuery {
 /** One table cell: plain text, or a link, a badge or a time. */
 export interface Cell {
   text: string | number | null;
+  /** Names of other records (the text is then their labels joined): links, or missing badges. */
+  refs?: ResolvedRef[];
   href?: string;
   badge?: Choice;
   time?: Date;

@@ -1,14 +1,16 @@
 import { CHANGE_ACTION, VALIDATION_STATE } from '../choices';
-import type { PanelValue } from '../crds';
-import type { RecordDetail } from '../records/loadRecordDetail';
+import type { RecordDetail, ShownValue } from '../records/loadRecordDetail';
 import { manifestYaml } from '../records/manifest';
 import { switchPortMap } from '../topology/portMap';
 import { highlightYaml } from './highlightYaml';
+import type { Cell } from './listView';
 
-function panelText(v: PanelValue | undefined): string | null {
-  if (v === null || v === undefined || v === '') return null;
-  if (typeof v === 'boolean') return v ? 'Yes' : 'No';
-  return String(v);
+/** A panel's value as a cell (views render it with the `cell` filter, as list cells): names of records link. */
+function panelCell(v: ShownValue | undefined): Cell {
+  if (Array.isArray(v)) return { text: v.map((r) => r.label).join(', ') || null, refs: v };
+  if (v === null || v === undefined || v === '') return { text: null };
+  if (typeof v === 'boolean') return { text: v ? 'Yes' : 'No' };
+  return { text: v };
 }
 
 /** A Switch's port map with links to the Connections on its ports; null when its profile is unknown. */
@@ -37,14 +39,11 @@ export function presentRecordDetail(d: RecordDetail) {
     messages: d.messages,
     labels: d.labels,
     annotations: d.annotations,
-    panels: d.panels.map((p) => ({ ...p, rows: p.rows.map((row) => p.columns.map((c) => panelText(row[c.key]))) })),
+    panels: d.panels.map((p) => ({ ...p, rows: p.rows.map((row) => p.columns.map((c) => panelCell(row[c.key]))) })),
     yaml,
     // Safe to print unescaped: highlightYaml escapes every piece of text it wraps.
     yamlHtml: highlightYaml(yaml),
-    referencesOut: d.referencesOut.map((r) => ({
-      ...r,
-      href: r.slug && r.targetId ? `/crds/${r.slug}/${r.targetId}` : null,
-    })),
+    referencesOut: d.referencesOut,
     referencesIn: d.referencesIn.map((r) => ({ ...r, href: `/crds/${r.slug}/${r.id}` })),
     referencesInTotal: d.referencesInTotal,
     portConnections:

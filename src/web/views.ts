@@ -2,8 +2,9 @@ import { join } from 'node:path';
 import type { Express } from 'express';
 import nunjucks from 'nunjucks';
 import { VOCABULARIES } from '../choices';
-import { ago, datetime, since, tableRowsHtml } from './html';
-import type { ListRow } from './listView';
+import { ago, cellHtml, datetime, refsHtml, since, tableRowsHtml } from './html';
+import type { ResolvedRef } from '../records/resolveRefs';
+import type { Cell, ListRow } from './listView';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -23,6 +24,9 @@ export function configureViews(app: Express): nunjucks.Environment {
     s % 3600 === 0 ? `${s / 3600} h` : s % 60 === 0 ? `${s / 60} min` : `${s} s`,
   );
   // A list's rows are its bulk (50 rows of 5–10 cells): built in code, not with a macro per cell.
+  // Names of other records (a cell's refs, a list of ResolvedRef): links or missing badges, as in the lists.
+  env.addFilter('cell', (c: Cell) => new nunjucks.runtime.SafeString(cellHtml(c)));
+  env.addFilter('refs', (refs: ResolvedRef[]) => new nunjucks.runtime.SafeString(refsHtml(refs ?? [])));
   env.addFilter(
     'tableRows',
     (rows: ListRow[], columns: { key: string }[]) => new nunjucks.runtime.SafeString(tableRowsHtml(rows, columns)),

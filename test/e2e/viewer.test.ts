@@ -149,6 +149,50 @@ describe('the viewer browses the synced seed fabric', async () => {
     await screenshot(page, 'record-detail');
   });
 
+  it("clicks through related records: a Connection's switch, then the other end of the switch's port", async () => {
+    const { page } = viewer;
+    await page.goto('/crds/connections?q=server-05');
+    const row = page.getByRole('row').filter({ hasText: 'server-05--eslag--leaf-03--leaf-04' });
+    const switches = row.locator('td').nth(await columnIndex(page, 'switches'));
+    expect(await switches.innerText()).toBe('leaf-03, leaf-04');
+    expect(await switches.getByRole('link').count()).toBe(2);
+    expect(
+      await row
+        .locator('td')
+        .nth(await columnIndex(page, 'peers'))
+        .innerText(),
+    ).toBe('server-05');
+    await navigate(page, () => switches.getByRole('link', { name: 'leaf-03' }).click());
+    expect(new URL(page.url()).pathname).toMatch(/^\/crds\/switches\/\d+$/);
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Switch leaf-03');
+    // The switch's groups are links too.
+    const groups = page.locator('[data-panel="summary"] tr', { hasText: 'Groups' });
+    expect(await groups.getByRole('link', { name: 'eslag-1' }).getAttribute('href')).toMatch(
+      /^\/crds\/switchgroups\/\d+$/,
+    );
+    // E1/1 carries the ESLAG link to server-05; its other end is server-05's enp2s1.
+    const port = page.locator('[data-panel="port-connections"] tr', {
+      has: page.locator('code', { hasText: /^E1\/1$/ }),
+    });
+    expect(await port.innerText()).toMatch(/E1\/1\s+server-05--eslag--leaf-03--leaf-04\s+eslag\s+server-05\/enp2s1/);
+    // A loopback's other end is another port of the same switch.
+    const loop = page.locator('[data-panel="port-connections"] tr', {
+      has: page.locator('code', { hasText: /^E1\/8$/ }),
+    });
+    expect(await loop.getByTestId('other-end').innerText()).toBe('leaf-03/E1/9');
+    await screenshot(page, 'related-switch');
+    await navigate(page, () => port.getByRole('link', { name: 'server-05/enp2s1' }).click());
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Server server-05');
+    const back = page.locator('[data-panel="port-connections"] tr', {
+      has: page.locator('code', { hasText: 'enp2s2' }),
+    });
+    expect(await back.getByTestId('other-end').innerText()).toBe('leaf-04/E1/1');
+    expect(await back.getByRole('link', { name: 'leaf-04/E1/1' }).getAttribute('href')).toMatch(
+      /^\/crds\/switches\/\d+$/,
+    );
+    await screenshot(page, 'related-server');
+  });
+
   it('exports the filtered list as kubectl-ready YAML', async () => {
     const { page } = viewer;
     await page.goto(`/crds/connections?type=fabric&fabric=${fabric.id}`);

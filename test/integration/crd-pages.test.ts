@@ -244,7 +244,110 @@ describe('record references', () => {
     ]);
     const builtinPage = await viewer.agent.get(`/crds/switches/${own[0]!.id}`);
     expect(builtinPage.text).toMatch(
-      /SwitchProfile<\/td>\s*<td>dell-s5232f-on\s*<span class="text-secondary">\(not tracked here\)/,
+      /SwitchProfile<\/td>\s*<td><span title="[^"]*">dell-s5232f-on<\/span>\s*<span class="text-secondary">\(not tracked here\)/,
+    );
+  });
+});
+
+describe('related records are links', () => {
+  /** The id of the record of this kind and name in the fabric. */
+  const idOf = async (fabricId: number, kind: string, name: string) =>
+    (await db().crdRecord.findFirstOrThrow({ where: { fabricId, kind, name }, select: { id: true } })).id;
+  /** The table row of the list page that holds the link to the record. */
+  const rowOf = (html: string, name: string) =>
+    new RegExp(`<tr><td><a href="[^"]+">${name}</a></td>.*?</tr>`).exec(html)?.[0] ?? `(no row for ${name})`;
+  const link = (slug: string, id: number, text: string) => `<a href="/crds/${slug}/${id}">${text}</a>`;
+
+  it("links a Connection's switches and servers in the list and on its page", async () => {
+    const name = 'server-01--mclag--leaf-01--leaf-02';
+    const [conn, leaf1, leaf2, server] = await Promise.all([
+      idOf(main.id, 'Connection', name),
+      idOf(main.id, 'Switch', 'leaf-01'),
+      idOf(main.id, 'Switch', 'leaf-02'),
+      idOf(main.id, 'Server', 'server-01'),
+    ]);
+    const list = await viewer.agent.get(`/crds/connections?fabric=${main.id}&q=${name}`);
+    const row = rowOf(list.text, name);
+    expect(row).toContain(`${link('switches', leaf1, 'leaf-01')}, ${link('switches', leaf2, 'leaf-02')}`);
+    expect(row).toContain(link('servers', server, 'server-01'));
+    const page = await viewer.agent.get(`/crds/connections/${conn}`);
+    const endpoints = page.text.slice(
+      page.text.indexOf('data-panel="endpoints"'),
+      page.text.indexOf('data-testid="references-out"'),
+    );
+    expect(endpoints).toContain(link('switches', leaf1, 'leaf-01'));
+    expect(endpoints).toContain(link('switches', leaf2, 'leaf-02'));
+    expect(endpoints).toContain(link('servers', server, 'server-01'));
+  });
+
+  it("links a Switch's groups, and each of its ports' other end", async () => {
+    const [leaf1, group, server] = await Promise.all([
+      idOf(main.id, 'Switch', 'leaf-01'),
+      idOf(main.id, 'SwitchGroup', 'mclag-1'),
+      idOf(main.id, 'Server', 'server-01'),
+    ]);
+    const list = await viewer.agent.get(`/crds/switches?fabric=${main.id}&q=leaf-01`);
+    expect(rowOf(list.text, 'leaf-01')).toContain(link('switchgroups', group, 'mclag-1'));
+    const page = await viewer.agent.get(`/crds/switches/${leaf1}`);
+    const summary = page.text.slice(page.text.indexOf('data-panel="summary"'), page.text.indexOf('data-panel="ports"'));
+    expect(summary).toContain(`<td>Groups</td><td>${link('switchgroups', group, 'mclag-1')}</td>`);
+    const ports = page.text.slice(
+      page.text.indexOf('data-panel="port-connections"'),
+      page.text.indexOf('data-panel="port-map"'),
+    );
+    // E1/5 of leaf-01 is cabled to server-01 (server-01--mclag--leaf-01--leaf-02).
+    expect(ports).toMatch(
+      new RegExp(
+        `<code>E1/5</code></td>.*?<td data-testid="other-end"><a href="/crds/servers/${server}">server-01/enp2s1</a></td>`,
+      ),
+    );
+  });
+
+  it("links an attachment's connection and VPC, and a Server's connections", async () => {
+    const d = fixtureDocuments().find((x) => x.kind.kind === 'VPCAttachment')!;
+    const [attachment, conn, vpc] = await Promise.all([
+      idOf(main.id, 'VPCAttachment', d.name),
+      idOf(main.id, 'Connection', String(d.spec.connection)),
+      idOf(main.id, 'VPC', String(d.spec.subnet).split('/')[0]!),
+    ]);
+    const list = await viewer.agent.get(`/crds/vpcattachments?fabric=${main.id}&q=${d.name}`);
+    const row = rowOf(list.text, d.name);
+    expect(row).toContain(link('connections', conn, String(d.spec.connection)));
+    expect(row).toContain(link('vpcs', vpc, String(d.spec.subnet).split('/')[0]!));
+    expect((await viewer.agent.get(`/crds/vpcattachments/${attachment}`)).text).toContain(
+      link('connections', conn, String(d.spec.connection)),
+    );
+    const server = await viewer.agent.get(`/crds/servers/${await idOf(main.id, 'Server', 'server-01')}`);
+    const ports = server.text.slice(
+      server.text.indexOf('data-panel="port-connections"'),
+      server.text.indexOf('data-testid="references-out"'),
+    );
+    const leaf1 = await idOf(main.id, 'Switch', 'leaf-01');
+    expect(ports).toContain(`<td data-testid="other-end"><a href="/crds/switches/${leaf1}">leaf-01/E1/5</a></td>`);
+  });
+
+  it('shows a name the fabric has no record of with a missing badge, never a link, also when another fabric has one', async () => {
+    // The bulk fabric's Connections name the seed's switches, which only the main fabric has.
+    const list = await viewer.agent.get(`/crds/connections?fabric=${bulk.id}&q=connec-bulk-01`);
+    const row = rowOf(list.text, 'connec-bulk-01');
+    expect(row).toMatch(
+      /<span class="badge bg-yellow-lt" title="No Switch named [^"]+ in fabric [^"]+">missing<\/span>/,
+    );
+    expect(row).not.toContain('href="/crds/switches/');
+    const ghost = await seedRecords([
+      recordData(
+        main.id,
+        fixtureDocuments().find((x) => x.kind.kind === 'VPCAttachment')!,
+        {
+          name: unique('ghost'),
+          spec: { subnet: 'ghost-vpc/default', connection: 'ghost-conn' },
+          refs: ['VPC/ghost-vpc', 'Connection/ghost-conn'],
+        },
+      ),
+    ]);
+    const own = await viewer.agent.get(`/crds/vpcattachments?fabric=${main.id}&q=${ghost[0]!.name}`);
+    expect(rowOf(own.text, ghost[0]!.name)).toContain(
+      `ghost-conn <span class="badge bg-yellow-lt" title="No Connection named ghost-conn in fabric ${main.name}">missing</span>`,
     );
   });
 });

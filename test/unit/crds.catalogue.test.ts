@@ -9,6 +9,9 @@ import {
   findKind,
   kindByName,
   kinds,
+  isRefs,
+  valueText,
+  type RecordRef,
   type Spec,
 } from '../../src/crds';
 import { apiGroupLabel } from '../../src/crds/defineKind';
@@ -43,9 +46,10 @@ function spec(from: Map<string, Spec>, id: string): Spec {
   return s;
 }
 
-function columnValues(kindName: string, s: Spec): Record<string, string | number | null> {
+/** A kind's column values as the CSV export writes them (names of records joined). */
+function columnValues(kindName: string, s: Spec): Record<string, string | number | boolean | null> {
   const k = kindByName(kindName)!;
-  return Object.fromEntries(k.columns.map((c) => [c.key, c.value(s)]));
+  return Object.fromEntries(k.columns.map((c) => [c.key, valueText(c.value(s))]));
 }
 
 describe('the kind catalogue', () => {
@@ -273,12 +277,65 @@ describe('references', () => {
   });
 });
 
+describe('names of other records in columns and panels', () => {
+  const all = [...prepop, ...docs, ...demo, ...seedVpc];
+
+  it('are always references of the record: the pages link exactly what the catalogue knows', () => {
+    let named = 0;
+    for (const [id, s] of all) {
+      const k = kindByName(id.split('/')[0]!)!;
+      const known = new Set(k.references(s).map((r) => `${r.kind}/${r.name}`));
+      const values = [
+        ...k.columns.map((c) => c.value(s)),
+        ...(k.panels?.(s) ?? []).flatMap((p) => p.rows.flatMap((row) => Object.values(row))),
+      ];
+      for (const ref of values.filter(isRefs).flat() as RecordRef[]) {
+        expect(known, `${id}: ${ref.kind}/${ref.name}`).toContain(`${ref.kind}/${ref.name}`);
+        named++;
+      }
+    }
+    expect(named).toBeGreaterThan(100);
+  });
+
+  it("name a Connection's switches and servers, a Switch's groups and an attachment's connection", () => {
+    const conn = kindByName('Connection')!;
+    const mclag = spec(prepop, 'Connection/server-01--mclag--leaf-01--leaf-02');
+    expect(conn.columns.find((c) => c.key === 'switches')!.value(mclag)).toEqual([
+      { kind: 'Switch', name: 'leaf-01' },
+      { kind: 'Switch', name: 'leaf-02' },
+    ]);
+    expect(conn.columns.find((c) => c.key === 'peers')!.value(mclag)).toEqual([{ kind: 'Server', name: 'server-01' }]);
+    const groups = kindByName('Switch')!.columns.find((c) => c.key === 'groups')!;
+    expect(groups.value(spec(prepop, 'Switch/leaf-03'))).toEqual([{ kind: 'SwitchGroup', name: 'eslag-1' }]);
+    const attachment = kindByName('VPCAttachment')!.columns.find((c) => c.key === 'connection')!;
+    expect(attachment.value(spec(demo, 'VPCAttachment/demo-vpc-3--server-3--unbundled--as7326-01'))).toEqual([
+      { kind: 'Connection', name: 'server-3--unbundled--as7326-01' },
+    ]);
+  });
+
+  it('give each port of a device the other end of its link, not every device of the Connection', () => {
+    const conn = {
+      id: 7,
+      kind: 'Connection',
+      name: 'c',
+      spec: spec(prepop, 'Connection/server-01--mclag--leaf-01--leaf-02'),
+    };
+    const ports = kindByName('Switch')!.portConnections!('leaf-02', [conn]);
+    const server = kindByName('Server')!.portConnections!('server-01', [conn]);
+    expect(ports.map((p) => p.otherEnds)).toEqual(
+      ports.map(() => [{ kind: 'Server', name: 'server-01', label: expect.stringMatching(/^server-01\//) }]),
+    );
+    expect(server.flatMap((p) => p.otherEnds.map((o) => o.name)).sort()).toEqual(['leaf-01', 'leaf-02']);
+    expect(server.every((p) => p.otherEnds.length === 1)).toBe(true);
+  });
+});
+
 describe('detail panels', () => {
   it('shows Connection endpoints and VPC subnets as rows', () => {
     const conn = kindByName('Connection')!.panels!(spec(prepop, 'Connection/server-03--unbundled--leaf-01'));
     expect(conn[0]!.rows).toEqual([
-      { link: 1, device: 'server-03', port: 'enp2s1', side: 'server', ip: null },
-      { link: 1, device: 'leaf-01', port: 'E1/7', side: 'switch', ip: null },
+      { link: 1, device: [{ kind: 'Server', name: 'server-03' }], port: 'enp2s1', side: 'server', ip: null },
+      { link: 1, device: [{ kind: 'Switch', name: 'leaf-01' }], port: 'E1/7', side: 'switch', ip: null },
     ]);
     const vpc = kindByName('VPC')!.panels!(spec(seedVpc, 'VPC/test-vpc'));
     expect(vpc[0]!.rows).toEqual([

@@ -9,6 +9,7 @@ const use = (port: string, connection: string): PortConnection => ({
   connectionSlug: 'connections',
   type: 'unbundled',
   peers: 'server-1',
+  otherEnds: [{ kind: 'Server', name: 'server-1', label: 'server-1/eth0' }],
 });
 
 describe('switchPortMap', () => {

@@ -5,6 +5,7 @@ import { allowedPorts, availableProfile, portSummary } from '../profileRules';
 import { cidrContains, cidrsOverlap, formatIPv4, isCanonicalCidr, parseCidr, parseIPv4, type Cidr } from '../net';
 import { portKey, splitPortRef } from '../ports';
 import { bool, cidr, ipv4, list, mtu, obj, opt, portIpSide, portRef, portSide, str, vlanOrZero } from '../schema';
+import { refsTo } from '../refs';
 import { issueAt, joined, mapping, list as asList, num, text } from '../spec';
 import type {
   CrossContext,
@@ -459,7 +460,7 @@ function panels(spec: Spec): Panel[] {
       ],
       rows: connectionEndpoints(spec).map((e) => ({
         link: e.link + 1,
-        device: e.device,
+        device: refsTo(KIND_OF_SIDE[e.side], [e.device]),
         port: e.port,
         side: e.side,
         ip: e.ip,
@@ -480,7 +481,7 @@ function panels(spec: Spec): Panel[] {
         { field: 'Next hop', value: text(sw.nextHop) },
         { field: 'VLAN', value: typeof sw.vlan === 'number' ? sw.vlan : null },
         { field: 'Subnets', value: joined(asList(sw.subnets).map((s) => text(s))) },
-        { field: 'Within VPC', value: text(mapping(spec.staticExternal)?.withinVPC) },
+        { field: 'Within VPC', value: refsTo('VPC', [text(mapping(spec.staticExternal)?.withinVPC)]) },
       ],
     });
   }
@@ -629,6 +630,11 @@ function crossCheck(connections: Indexed[], context: CrossContext): void {
   checkEslag(connections, context);
 }
 
+/** Whether two endpoints are the ends of one link (`spec.<type>.links[i]`, or the single `link`). */
+function sameLink(a: Endpoint, b: Endpoint): boolean {
+  return a.path.length === b.path.length && a.path.slice(0, -2).every((part, i) => part === b.path[i]);
+}
+
 // One collator for every sort: localeCompare with options builds a new one per comparison.
 const PORT_ORDER = new Intl.Collator('en', { numeric: true });
 
@@ -654,6 +660,9 @@ export function portConnectionsOf(side: EndpointSide) {
             connection: c.name,
             type: connectionType(c.spec),
             peers,
+            otherEnds: endpoints
+              .filter((o) => o !== e && sameLink(o, e))
+              .map((o) => ({ kind: KIND_OF_SIDE[o.side], name: o.device, label: `${o.device}/${o.port}` })),
           }));
       })
       .sort((a, b) => PORT_ORDER.compare(a.port, b.port));
@@ -680,13 +689,17 @@ export const connection = defineKind({
       sortSql: TYPE_SQL,
       filter: { choices: CONNECTION_TYPES },
     },
-    { key: 'switches', label: 'Switches', value: (spec) => joined(devices(connectionEndpoints(spec), 'switch')) },
+    {
+      key: 'switches',
+      label: 'Switches',
+      value: (spec) => refsTo('Switch', devices(connectionEndpoints(spec), 'switch')),
+    },
     {
       key: 'peers',
       label: 'Servers / gateways',
       value: (spec) => {
         const endpoints = connectionEndpoints(spec);
-        return joined([...devices(endpoints, 'server'), ...devices(endpoints, 'gateway')]);
+        return [...refsTo('Server', devices(endpoints, 'server')), ...refsTo('Gateway', devices(endpoints, 'gateway'))];
       },
     },
     { key: 'links', label: 'Links', value: linkCount },

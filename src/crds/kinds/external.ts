@@ -1,4 +1,5 @@
 import { defineKind } from '../defineKind';
+import { refsTo } from '../refs';
 import { cidrsOverlap, parseCidr, type Cidr } from '../net';
 import { cidr, community, list, obj, opt, str } from '../schema';
 import { issueAt, joined, list as asList, mapping, text } from '../spec';
@@ -79,7 +80,13 @@ export const external = defineKind({
   checkSpec,
   columns: [
     { key: 'mode', label: 'Mode', value: externalMode, sortSql: MODE_SQL, filter: { choices: ['bgp', 'static'] } },
-    { key: 'ipv4Namespace', label: 'IPv4 namespace', value: externalIpv4Namespace, sortSql: IPNS_SQL, filter: {} },
+    {
+      key: 'ipv4Namespace',
+      label: 'IPv4 namespace',
+      value: (spec) => refsTo('IPv4Namespace', [externalIpv4Namespace(spec)]),
+      sortSql: IPNS_SQL,
+      filter: {},
+    },
     {
       key: 'inboundCommunity',
       label: 'Inbound community',

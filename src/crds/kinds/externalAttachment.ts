@@ -1,4 +1,5 @@
 import { defineKind } from '../defineKind';
+import { refsTo } from '../refs';
 import { externalMode, MODE_SQL } from './external';
 import { connectionType } from './connection';
 import { bool, cidr, cidrOrAny, dict, intIn, ipv4, list, obj, oneOf, opt, str, uint32, vlanOrZero } from '../schema';
@@ -156,6 +157,8 @@ function panels(spec: Spec): Panel[] {
         { key: 'value', label: 'Value' },
       ],
       rows: [
+        { field: 'External', value: refsTo('External', [text(spec.external)]) },
+        { field: 'Connection', value: refsTo('Connection', [text(spec.connection)]) },
         { field: 'Mode', value: attachmentMode(spec) },
         { field: 'VLAN', value: attachmentVlan(spec) || 'untagged' },
         { field: 'Switch IP', value: text(st ? st.ip : sw?.ip) },
@@ -237,11 +240,16 @@ export const externalAttachment = defineKind({
     {
       key: 'external',
       label: 'External',
-      value: (spec) => text(spec.external),
+      value: (spec) => refsTo('External', [text(spec.external)]),
       sortSql: "spec->>'external'",
       filter: {},
     },
-    { key: 'connection', label: 'Connection', value: (spec) => text(spec.connection), sortSql: "spec->>'connection'" },
+    {
+      key: 'connection',
+      label: 'Connection',
+      value: (spec) => refsTo('Connection', [text(spec.connection)]),
+      sortSql: "spec->>'connection'",
+    },
     { key: 'mode', label: 'Mode', value: attachmentMode, sortSql: MODE_SQL, filter: { choices: ['bgp', 'static'] } },
     {
       key: 'vlan',

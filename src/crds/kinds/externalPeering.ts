@@ -1,4 +1,5 @@
 import { defineKind } from '../defineKind';
+import { refsTo } from '../refs';
 import { vpcIpv4Namespace } from './vpc';
 import { list, obj, opt, str } from '../schema';
 import { issueAt, joined, list as asList, mapping, text } from '../spec';
@@ -75,7 +76,7 @@ export const externalPeering = defineKind({
     {
       key: 'vpc',
       label: 'VPC',
-      value: (spec) => text(vpcOf(spec)?.name),
+      value: (spec) => refsTo('VPC', [text(vpcOf(spec)?.name)]),
       sortSql: "spec#>>'{permit,vpc,name}'",
       filter: {},
     },
@@ -83,7 +84,7 @@ export const externalPeering = defineKind({
     {
       key: 'external',
       label: 'External',
-      value: (spec) => text(externalOf(spec)?.name),
+      value: (spec) => refsTo('External', [text(externalOf(spec)?.name)]),
       sortSql: "spec#>>'{permit,external,name}'",
       filter: {},
     },

@@ -1,5 +1,6 @@
 import { UniqueValues } from '../crossCheck';
 import { defineKind } from '../defineKind';
+import { refsTo } from '../refs';
 import type { FabricConfig } from '../fabricConfig';
 import { isMac, parseCidr, parseIPv4 } from '../net';
 import { bool, dict, intIn, list, obj, opt, str, uint32 } from '../schema';
@@ -195,7 +196,7 @@ function panels(spec: Spec): Panel[] {
         { field: 'VTEP MAC', value: text(spec.vtepMAC) },
         { field: 'VTEP MTU', value: num(spec.vtepMTU) },
         { field: 'Workers', value: num(spec.workers) ?? 4 },
-        { field: 'Groups', value: joined(groupNames(spec)) },
+        { field: 'Groups', value: refsTo('GatewayGroup', groupNames(spec)) },
       ],
     },
     {
@@ -255,7 +256,7 @@ export const gateway = defineKind({
     { key: 'protocolIP', label: 'Protocol IP', value: (spec) => text(spec.protocolIP), sortSql: "spec->>'protocolIP'" },
     { key: 'vtepIP', label: 'VTEP IP', value: (spec) => text(spec.vtepIP), sortSql: "spec->>'vtepIP'" },
     { key: 'interfaces', label: 'Interfaces', value: (spec) => joined(Object.keys(mapping(spec.interfaces) ?? {})) },
-    { key: 'groups', label: 'Groups', value: (spec) => joined(groupNames(spec)) },
+    { key: 'groups', label: 'Groups', value: (spec) => refsTo('GatewayGroup', groupNames(spec)) },
   ],
   references,
   panels,

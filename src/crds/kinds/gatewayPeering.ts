@@ -1,8 +1,9 @@
 import { defineKind } from '../defineKind';
+import { refsTo } from '../refs';
 import { parseCidr } from '../net';
 import { bool, dict, list, obj, oneOf, opt, str } from '../schema';
 import { dotted, issueAt, joined, list as asList, mapping, text } from '../spec';
-import type { Issue, Panel, Reference, Spec } from '../types';
+import type { Issue, Panel, RecordRef, Reference, Spec } from '../types';
 import { gatewayDisabled } from './gateway';
 
 /** A peering side named `ext.<name>` is an External; any other key is a VPC. */
@@ -265,7 +266,7 @@ function panels(spec: Spec): Panel[] {
               }),
             );
           return {
-            side: name,
+            side: [sideTarget(name)],
             ips: x.default === true ? 'default' : entries(x.ips),
             as: entries(x.as),
             nat: joined(natKind(x)),
@@ -274,6 +275,21 @@ function panels(spec: Spec): Panel[] {
       ),
     },
   ];
+}
+
+/** The record a side of the peering names: a VPC, or an External (`ext.<name>`). */
+function sideTarget(side: string): RecordRef {
+  return side.startsWith(EXTERNAL_PREFIX)
+    ? { kind: 'External', name: side.slice(EXTERNAL_PREFIX.length), label: side }
+    : { kind: 'VPC', name: side };
+}
+
+/** The peering's first or second side, in name order. */
+function sideRef(spec: Spec, index: number): RecordRef[] {
+  const side = sides(spec)
+    .map(([k]) => k)
+    .sort()[index];
+  return side ? [sideTarget(side)] : [];
 }
 
 export const gatewayPeering = defineKind({
@@ -290,26 +306,12 @@ export const gatewayPeering = defineKind({
   checkSpec,
   checkConfig: gatewayDisabled,
   columns: [
-    {
-      key: 'side1',
-      label: 'Side 1',
-      value: (spec) =>
-        sides(spec)
-          .map(([k]) => k)
-          .sort()[0] ?? null,
-    },
-    {
-      key: 'side2',
-      label: 'Side 2',
-      value: (spec) =>
-        sides(spec)
-          .map(([k]) => k)
-          .sort()[1] ?? null,
-    },
+    { key: 'side1', label: 'Side 1', value: (spec) => sideRef(spec, 0) },
+    { key: 'side2', label: 'Side 2', value: (spec) => sideRef(spec, 1) },
     {
       key: 'gatewayGroup',
       label: 'Gateway group',
-      value: (spec) => text(spec.gatewayGroup) ?? 'default',
+      value: (spec) => refsTo('GatewayGroup', [text(spec.gatewayGroup) ?? 'default']),
       sortSql: "coalesce(nullif(spec->>'gatewayGroup', ''), 'default')",
       filter: {},
     },

@@ -1,4 +1,5 @@
 import { defineKind } from '../defineKind';
+import { refsTo } from '../refs';
 import { portConnectionsOf } from './connection';
 import { obj, opt, str } from '../schema';
 import { text } from '../spec';
@@ -26,7 +27,12 @@ export const server = defineKind({
       value: (spec) => text(spec.description),
       sortSql: "spec->>'description'",
     },
-    { key: 'profile', label: 'Profile', value: (spec) => text(spec.profile), sortSql: "spec->>'profile'" },
+    {
+      key: 'profile',
+      label: 'Profile',
+      value: (spec) => refsTo('ServerProfile', [text(spec.profile)]),
+      sortSql: "spec->>'profile'",
+    },
   ],
   references,
   portConnections: portConnectionsOf('server'),

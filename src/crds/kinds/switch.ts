@@ -1,4 +1,5 @@
 import { defineKind } from '../defineKind';
+import { refsTo } from '../refs';
 import { portConnectionsOf } from './connection';
 import { UniqueValues } from '../crossCheck';
 import { vlanRanges } from './vlanNamespace';
@@ -150,15 +151,15 @@ function panels(spec: Spec): Panel[] {
       ],
       rows: [
         { field: 'Role', value: text(spec.role) },
-        { field: 'Profile', value: text(spec.profile) },
+        { field: 'Profile', value: refsTo('SwitchProfile', [text(spec.profile)]) },
         { field: 'Description', value: text(spec.description) },
         { field: 'ASN', value: num(spec.asn) },
         { field: 'Management IP', value: text(spec.ip) },
         { field: 'Protocol IP', value: text(spec.protocolIP) },
         { field: 'VTEP IP', value: text(spec.vtepIP) },
-        { field: 'Groups', value: joined(switchGroups(spec)) },
+        { field: 'Groups', value: refsTo('SwitchGroup', switchGroups(spec)) },
         { field: 'Redundancy', value: joined([text(redundancy?.type), text(redundancy?.group)], ' ') },
-        { field: 'VLAN namespaces', value: joined(switchVlanNamespaces(spec).names) },
+        { field: 'VLAN namespaces', value: refsTo('VLANNamespace', switchVlanNamespaces(spec).names) },
         { field: 'Boot MAC', value: text(boot?.mac) },
         { field: 'Boot serial', value: text(boot?.serial) },
       ],
@@ -298,10 +299,16 @@ export const switchKind = defineKind({
       sortSql: "spec->>'role'",
       filter: { choices: SWITCH_ROLES },
     },
-    { key: 'profile', label: 'Profile', value: (spec) => text(spec.profile), sortSql: "spec->>'profile'", filter: {} },
+    {
+      key: 'profile',
+      label: 'Profile',
+      value: (spec) => refsTo('SwitchProfile', [text(spec.profile)]),
+      sortSql: "spec->>'profile'",
+      filter: {},
+    },
     { key: 'asn', label: 'ASN', value: (spec) => num(spec.asn), sortSql: "(spec->>'asn')::bigint" },
     { key: 'ip', label: 'Management IP', value: (spec) => text(spec.ip), sortSql: "spec->>'ip'" },
-    { key: 'groups', label: 'Groups', value: (spec) => joined(switchGroups(spec)) },
+    { key: 'groups', label: 'Groups', value: (spec) => refsTo('SwitchGroup', switchGroups(spec)) },
     {
       key: 'redundancy',
       label: 'Redundancy',

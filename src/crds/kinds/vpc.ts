@@ -1,4 +1,5 @@
 import { defineKind } from '../defineKind';
+import { refsTo } from '../refs';
 import { vlanRanges } from './vlanNamespace';
 import { namespaceSubnets } from './ipv4Namespace';
 import { z } from 'zod';
@@ -551,14 +552,14 @@ export const vpc = defineKind({
     {
       key: 'ipv4Namespace',
       label: 'IPv4 namespace',
-      value: vpcIpv4Namespace,
+      value: (spec) => refsTo('IPv4Namespace', [vpcIpv4Namespace(spec)]),
       sortSql: "coalesce(nullif(spec->>'ipv4Namespace', ''), 'default')",
       filter: {},
     },
     {
       key: 'vlanNamespace',
       label: 'VLAN namespace',
-      value: vpcVlanNamespace,
+      value: (spec) => refsTo('VLANNamespace', [vpcVlanNamespace(spec)]),
       sortSql: "coalesce(nullif(spec->>'vlanNamespace', ''), 'default')",
       filter: {},
     },

@@ -1,4 +1,5 @@
 import { defineKind } from '../defineKind';
+import { refsTo } from '../refs';
 import { vpcVlanNamespace } from './vpc';
 import { switchVlanNamespaces } from './switch';
 import { connectionType, endpointsOf, type ConnectionType } from './connection';
@@ -172,7 +173,7 @@ export const vpcAttachment = defineKind({
     {
       key: 'vpc',
       label: 'VPC',
-      value: (spec) => attachmentSubnet(spec)?.vpc ?? null,
+      value: (spec) => refsTo('VPC', [attachmentSubnet(spec)?.vpc]),
       sortSql: "split_part(spec->>'subnet', '/', 1)",
       filter: {},
     },
@@ -186,7 +187,7 @@ export const vpcAttachment = defineKind({
     {
       key: 'connection',
       label: 'Connection',
-      value: (spec) => text(spec.connection),
+      value: (spec) => refsTo('Connection', [text(spec.connection)]),
       sortSql: "spec->>'connection'",
       filter: {},
     },

@@ -1,4 +1,5 @@
 import { defineKind } from '../defineKind';
+import { refsTo } from '../refs';
 import { vpcIpv4Namespace, vpcVlanNamespace } from './vpc';
 import { dict, list, obj, opt, str } from '../schema';
 import { dotted, issueAt, joined, list as asList, mapping, text } from '../spec';
@@ -105,8 +106,8 @@ export const vpcPeering = defineKind({
   specSchema,
   checkSpec,
   columns: [
-    { key: 'vpc1', label: 'VPC 1', value: (spec) => peeredVpcs(spec)[0] ?? null, sortSql: VPC_SQL('min') },
-    { key: 'vpc2', label: 'VPC 2', value: (spec) => peeredVpcs(spec)[1] ?? null, sortSql: VPC_SQL('max') },
+    { key: 'vpc1', label: 'VPC 1', value: (spec) => refsTo('VPC', [peeredVpcs(spec)[0]]), sortSql: VPC_SQL('min') },
+    { key: 'vpc2', label: 'VPC 2', value: (spec) => refsTo('VPC', [peeredVpcs(spec)[1]]), sortSql: VPC_SQL('max') },
     {
       key: 'rules',
       label: 'Permit rules',
@@ -128,7 +129,7 @@ export const vpcPeering = defineKind({
       rows: asList(spec.permit).flatMap((raw, index) =>
         Object.entries(mapping(raw) ?? {}).map(([vpcName, value]) => ({
           rule: index + 1,
-          vpc: vpcName,
+          vpc: refsTo('VPC', [vpcName]),
           subnets: joined(asList(mapping(value)?.subnets).map(text)) ?? 'all',
         })),
       ),

@@ -21,7 +21,7 @@ export async function fabricRecordsTable(fabricId: number, query: Record<string,
     anchor: '#records',
     user,
   });
-  return { kind, list, rows: recordRows(result.items, kind) };
+  return { kind, list, rows: await recordRows(result.items, kind) };
 }
 
 function fabricRecordsQuery(query: Record<string, unknown>) {

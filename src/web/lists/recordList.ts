@@ -1,9 +1,10 @@
 // The one list of CRD records, for every kind: the generic columns around the kind's catalogue
 // columns and filters. The CRD pages use it with the fabric column, the fabric page without.
 import { VALIDATION_STATE } from '../../choices';
-import { findKind, kindByName, kinds, type ColumnDef, type KindDef } from '../../crds';
+import { findKind, isRefs, kindByName, kinds, valueText, type ColumnDef, type KindDef } from '../../crds';
 import { Prisma, queryRows } from '../../db';
 import { RECORD_SORTS, type RecordQuery, type RecordRow } from '../../records/listRecords';
+import { resolveRefs } from '../../records/resolveRefs';
 import type { Cell, ListColumn, ListFilter, ListQuery, ListRow, ListSpec } from '../listView';
 
 /** The address of a record's page. */
@@ -45,9 +46,13 @@ function base(key: BaseKey): ListColumn<RecordRow> {
   return { key, ...BASE_COLUMNS[key], sortable: key in RECORD_SORTS };
 }
 
-/** A kind's catalogue column: its cell is computed from the spec. */
+/** A kind's catalogue column: its cell is computed from the spec (names of records as text; recordRows links them). */
 function kindColumn(c: ColumnDef): ListColumn<RecordRow> {
-  return { key: c.key, label: c.label, sortable: !!c.sortSql, cell: (r) => ({ text: c.value(r.spec) }) };
+  return { key: c.key, label: c.label, sortable: !!c.sortSql, cell: (r) => catalogueCell(c, r) };
+}
+
+function catalogueCell(c: ColumnDef, r: RecordRow): Cell {
+  return { text: valueText(c.value(r.spec)) as string | number | null };
 }
 
 /** Fabrics as filter choices (value = id). */
@@ -127,17 +132,45 @@ export function recordCells(r: RecordRow, kind: KindDef | undefined): Record<str
   const cells: Record<string, Cell> = {};
   for (const [key, column] of Object.entries(BASE_COLUMNS)) cells[key] = column.cell!(r);
   // Catalogue columns are computed from the spec only on the kind's own list.
-  if (kind) for (const c of kind.columns) cells[c.key] = { text: c.value(r.spec) };
+  if (kind) for (const c of kind.columns) cells[c.key] = catalogueCell(c, r);
   return cells;
 }
 
-const rowsOfRecords = new WeakMap<RecordRow[], Map<string, ListRow[]>>();
+const rowsOfRecords = new WeakMap<RecordRow[], Map<string, Promise<ListRow[]>>>();
 
-/** Rows for views/_list.njk; built once per page of records that listRecords keeps. */
-export function recordRows(records: RecordRow[], kind: KindDef | undefined): ListRow[] {
+/**
+ * Rows for views/_list.njk, the names of other records linked (within each record's fabric):
+ * built once per page of records that listRecords keeps, with one query for the whole page.
+ */
+export function recordRows(records: RecordRow[], kind: KindDef | undefined): Promise<ListRow[]> {
   let byKind = rowsOfRecords.get(records);
   if (!byKind) rowsOfRecords.set(records, (byKind = new Map()));
   let rows = byKind.get(kind?.kind ?? '*');
-  if (!rows) byKind.set(kind?.kind ?? '*', (rows = records.map((r) => ({ cells: recordCells(r, kind) }))));
+  if (!rows) {
+    rows = linkedRows(records, kind);
+    byKind.set(kind?.kind ?? '*', rows);
+    // A failed lookup is not kept: the next request tries again.
+    rows.catch(() => byKind.delete(kind?.kind ?? '*'));
+  }
+  return rows;
+}
+
+async function linkedRows(records: RecordRow[], kind: KindDef | undefined): Promise<ListRow[]> {
+  const rows = records.map((r) => ({ cells: recordCells(r, kind) }));
+  const columns = kind?.columns ?? [];
+  // Each record's columns that name records, with the scope they are looked up in.
+  const named = records.map((r) => ({
+    scope: { fabricId: r.fabricId, fabricName: r.fabricName, namespace: r.namespace },
+    values: columns.flatMap((c) => {
+      const v = c.value(r.spec);
+      return isRefs(v) ? [{ key: c.key, refs: v }] : [];
+    }),
+  }));
+  if (!named.some((n) => n.values.length)) return rows;
+  const resolved = await resolveRefs(named.map((n) => ({ scope: n.scope, refs: n.values.flatMap((v) => v.refs) })));
+  named.forEach(({ scope, values }, i) => {
+    for (const { key, refs } of values)
+      rows[i]!.cells[key] = { ...rows[i]!.cells[key]!, refs: refs.map((r) => resolved(scope, r)) };
+  });
   return rows;
 }

@@ -58,7 +58,7 @@ async function recordsPage(req: Req<typeof Kind>, res: Response) {
   }
   const result = await listRecords(records);
   const list = buildListView({ spec, query, total: result.total, path: `/crds/${kind.slug}`, user: req.user });
-  res.render('crds/list.njk', { kind, list, rows: recordRows(result.items, kind) });
+  res.render('crds/list.njk', { kind, list, rows: await recordRows(result.items, kind) });
 }
 
 async function recordPageOf(req: Req<typeof One>, res: Response) {
