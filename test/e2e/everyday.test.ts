@@ -53,9 +53,36 @@ function contrast(a: number[], b: number[]): number {
   return (hi! + 0.05) / (lo! + 0.05);
 }
 
-/** How much wider than the viewport the page is (0 when it fits). */
+/** How much wider than the viewport the page is (0 when it fits): what scrolls sideways is the page itself. */
 function overflow(page: Page): Promise<number> {
-  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  return page.evaluate(() => document.scrollingElement.scrollWidth - window.innerWidth);
+}
+
+/** Every table of the page is inside its card, and scrolls there when wider (the page never does). */
+async function tablesScrollInTheirCards(page: Page, width: number): Promise<void> {
+  for (const table of await page.locator('.card table').all()) {
+    const box = await table.evaluate((el) => {
+      const card = el.closest('.card')!.getBoundingClientRect();
+      // The list's .table-responsive, or the table itself (a block that scrolls).
+      const scroller = el.parentElement!.classList.contains('table-responsive') ? el.parentElement! : el;
+      return {
+        cardRight: card.right,
+        scrolls: getComputedStyle(scroller).overflowX === 'auto' || scroller.scrollWidth <= scroller.clientWidth,
+      };
+    });
+    expect(box.cardRight).toBeLessThanOrEqual(width);
+    expect(box.scrolls).toBe(true);
+  }
+}
+
+/** The element is shown and wholly inside the viewport's width (not clipped, not off to the side). */
+async function fullyInView(page: Page, selector: string | ReturnType<Page['locator']>, width = 390): Promise<string> {
+  const element = typeof selector === 'string' ? page.locator(selector).first() : selector;
+  expect(await element.isVisible()).toBe(true);
+  const box = (await element.boundingBox())!;
+  expect(box.x).toBeGreaterThanOrEqual(0);
+  expect(box.x + box.width).toBeLessThanOrEqual(width);
+  return element.innerText();
 }
 
 describe('everyday pages of a synced fabric', async () => {
@@ -63,6 +90,9 @@ describe('everyday pages of a synced fabric', async () => {
   await commitDirectory(repo.bare, `${SEED}/v1-735989ad`, '', 'v1');
   const fabric = await harness.fabric(repo.id, DIR);
   const run = await harness.sync(fabric.id);
+  // What the pages must say: the fabric's records, and its Connections (the only fabric here).
+  const total = (await harness.api.get(`/fabrics/${fabric.id}`)).body.cachedCrdCount as number;
+  const connections = (await harness.api.get(`/crds?kind=Connection&fabric=${fabric.id}`)).body.total as number;
   let viewer: Person;
   let recordPath = '';
 
@@ -171,33 +201,99 @@ describe('everyday pages of a synced fabric', async () => {
       expect(await overflow(page)).toBe(0);
     });
 
-    for (const [name, path] of [
-      ['dashboard', () => '/'],
-      ['fabric', () => `/fabrics/${fabric.id}`],
-      ['list', () => '/crds/connections'],
-      ['record', () => recordPath],
-      ['sync run', () => `/sync-runs/${run.id}`],
-      ['changes', () => '/changes'],
-    ] as const) {
-      it(`fits the ${name} page in the viewport, tables scrolling inside their card`, async () => {
+    /**
+     * What each page says at 390 px, with and without JavaScript: its status words and numbers
+     * on screen, the page no wider than the phone, its tables scrolling inside their cards.
+     */
+    const pages: [name: string, path: () => string, says: (page: Page) => Promise<void>][] = [
+      [
+        'dashboard',
+        () => '/',
+        async (p) => {
+          expect(await fullyInView(p, 'h1')).toBe('Dashboard');
+          const fabrics = p.locator('.card').filter({ has: p.getByRole('heading', { name: 'Fabrics' }) });
+          const row = fabrics.getByRole('row').filter({ hasText: fabric.name });
+          expect(await fullyInView(p, row.getByRole('link', { name: fabric.name }))).toBe(fabric.name);
+          const status = await row.getByTestId('fabric-status').innerText();
+          expect(status).toContain('In sync');
+          expect(status).toContain('Degraded · 2 invalid');
+          expect(await row.getByRole('link', { name: String(total) }).isVisible()).toBe(true);
+        },
+      ],
+      [
+        'fabric',
+        () => `/fabrics/${fabric.id}`,
+        async (p) => {
+          expect(await fullyInView(p, 'h1')).toBe(`Fabric ${fabric.name}`);
+          expect(await fullyInView(p, '[data-testid="sync-status"]')).toContain('In sync');
+          expect(await fullyInView(p, '[data-testid="health"]')).toBe('Degraded · 2 invalid');
+          expect(await fullyInView(p, '[data-testid="last-result"]')).toMatch(/Partial/);
+          expect(await fullyInView(p, '#records [data-testid="list-count"]')).toBe(
+            `Showing 1–${Math.min(total, 50)} of ${total}`,
+          );
+        },
+      ],
+      [
+        'list',
+        () => '/crds/connections',
+        async (p) => {
+          expect(await fullyInView(p, 'h1')).toBe('Connections');
+          expect(await fullyInView(p, '[data-testid="list-count"]')).toBe(`Showing 1–${connections} of ${connections}`);
+          // The first column (the name) is on screen; the rest scroll inside the card.
+          const first = p.locator('table[data-list] tbody tr td:first-child a').first();
+          expect(await fullyInView(p, first)).toMatch(/--/);
+        },
+      ],
+      [
+        'record',
+        () => recordPath,
+        async (p) => {
+          expect(await fullyInView(p, 'h1')).toMatch(/^Connection \S+--\S+$/);
+          const endpoints = await fullyInView(p, '[data-panel="endpoints"] .card-header');
+          expect(endpoints).toBe('Endpoints');
+          expect(await p.locator('[data-panel="endpoints"] td a').count()).toBeGreaterThan(0);
+          expect(await fullyInView(p, 'pre.spec-yaml')).toContain('kind: Connection');
+        },
+      ],
+      [
+        'sync run',
+        () => `/sync-runs/${run.id}`,
+        async (p) => expect(await fullyInView(p, 'h1')).toContain(`#${run.id}`),
+      ],
+      ['changes', () => '/changes', async (p) => expect(await fullyInView(p, 'h1')).toBe('Change log')],
+    ];
+
+    for (const [name, path, says] of pages) {
+      it(`fits the ${name} page in the viewport and says what it should, tables scrolling inside their card`, async () => {
         await page.goto(path());
+        await says(page);
         await screenshot(page, `narrow-${name.replace(' ', '-')}`);
         expect(await overflow(page)).toBe(0);
-        for (const table of await page.locator('.card table').all()) {
-          const box = await table.evaluate((el) => {
-            const card = el.closest('.card')!.getBoundingClientRect();
-            // The list's .table-responsive, or the table itself (a block that scrolls).
-            const scroller = el.parentElement!.classList.contains('table-responsive') ? el.parentElement! : el;
-            return {
-              cardRight: card.right,
-              scrolls: getComputedStyle(scroller).overflowX === 'auto' || scroller.scrollWidth <= scroller.clientWidth,
-            };
-          });
-          expect(box.cardRight).toBeLessThanOrEqual(390);
-          expect(box.scrolls).toBe(true);
-        }
+        await tablesScrollInTheirCards(page, 390);
       });
     }
+
+    describe('with JavaScript', () => {
+      let phone: Page;
+      for (const [name, path, says] of pages) {
+        it(`fits the ${name} page and says what it should`, async () => {
+          if (!phone) {
+            const context = await e2e.browser.newContext({
+              baseURL: e2e.baseUrl,
+              viewport: { width: 390, height: 844 },
+            });
+            phone = await context.newPage();
+            problems.push(...watchConsole(phone));
+            await loginAs(phone, 'viewer');
+          }
+          await phone.goto(path());
+          await says(phone);
+          await screenshot(phone, `phone-${name.replace(' ', '-')}`);
+          expect(await overflow(phone)).toBe(0);
+          await tablesScrollInTheirCards(phone, 390);
+        });
+      }
+    });
 
     it('wraps the full commit SHA on the fabric page', async () => {
       await page.goto(`/fabrics/${fabric.id}`);
