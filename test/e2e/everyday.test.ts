@@ -176,6 +176,36 @@ describe('everyday pages of a synced fabric', async () => {
     expect(await page.locator('details.nav-menu[open]').count()).toBe(0);
   });
 
+  it("opens a list's Export menu below its button, styled as a menu, inside the page", async () => {
+    const { page } = viewer;
+    await page.goto('/crds/connections');
+    const menu = page.locator('[data-testid="list"] details.nav-menu', {
+      has: page.locator('summary', { hasText: 'Export' }),
+    });
+    await menu.locator('summary').click();
+    const panel = menu.locator('.nav-menu-panel');
+    const [panelBox, summaryBox] = [(await panel.boundingBox())!, (await menu.locator('summary').boundingBox())!];
+    expect(panelBox.y).toBeGreaterThanOrEqual(summaryBox.y + summaryBox.height);
+    expect(panelBox.x).toBeGreaterThanOrEqual(0);
+    expect(panelBox.x + panelBox.width).toBeLessThanOrEqual(1440);
+    expect(await panel.locator('a').allInnerTexts()).toEqual(['CSV', 'YAML (kubectl apply)', 'JSON']);
+    const style = await panel
+      .locator('a')
+      .first()
+      .evaluate((el) => {
+        const s = getComputedStyle(el);
+        return { padding: parseFloat(s.paddingLeft), display: s.display, decoration: s.textDecorationLine };
+      });
+    expect(style).toEqual({ padding: expect.any(Number), display: 'flex', decoration: 'none' });
+    expect(style.padding).toBeGreaterThanOrEqual(8);
+    expect(await panel.evaluate((el) => getComputedStyle(el).boxShadow)).not.toBe('none');
+    // Over the table (it is a menu), not pushing it down.
+    expect(await panel.evaluate((el) => getComputedStyle(el).position)).toBe('absolute');
+    await screenshot(page, 'menu-export');
+    await page.keyboard.press('Escape');
+    expect(await menu.evaluate((el) => el.open)).toBe(false);
+  });
+
   describe('at 390 px', () => {
     let page: Page;
     const problems: string[] = [];

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { specifiers } from '../helpers/imports';
 
 // Layers point downward (docs/ARCHITECTURE.md): web and jobs call the domain; the domain calls
 // gitops, crds, secrets and the database; crds and gitops know nothing of the database.
@@ -35,13 +36,6 @@ const RULES: Rule[] = [
     why: 'crds and gitops do not import the database',
   },
 ];
-
-const IMPORT = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)['"]([^'"]+)['"]/g;
-
-/** The import specifiers of one source text (static, side-effect and dynamic imports). */
-export function specifiers(source: string): string[] {
-  return [...source.matchAll(IMPORT)].map((m) => m[1]!);
-}
 
 function resolve(fromFile: string, spec: string): string {
   if (!spec.startsWith('.')) return spec; // a package: kept as its name
