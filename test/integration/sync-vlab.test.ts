@@ -1,0 +1,319 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createApp } from '../../src/web/app';
+import { useTestEnvironment } from '../helpers/env';
+import { commitDirectory, commitFiles } from '../helpers/gitServer';
+import { useSyncHarness } from '../helpers/sync';
+
+// Hedgehog VLAB wirings as `hhfab vlab gen` and `hhfab build` write them (test/fixtures/vlab/README.md),
+// each directory synced as its own fabric through the REST API, as a new user's repository would be:
+// every document applied, nothing skipped but the installer's own configuration, and exactly the
+// warnings the fabric gives (the MCLAG deprecation, and the fields hhfab fills in when unhydrated).
+
+await useTestEnvironment();
+const app = createApp();
+const h = await useSyncHarness(app);
+const VLAB = resolve(import.meta.dirname, '../fixtures/vlab');
+const repo = await h.repository('vlab');
+const head = await commitDirectory(repo.bare, VLAB, '', 'hhfab VLAB wirings');
+
+type File = {
+  path: string;
+  status: string;
+  errors: { line: number; message: string }[];
+  warnings: { line: number; message: string }[];
+  skipped: { line: number; kind: string; reason: string }[];
+};
+type Run = { id: number; status: string; counts: Record<string, number>; files: File[]; configSource: unknown };
+
+const warningsOf = (run: Run) => run.files.flatMap((f) => f.warnings.map((w) => `${f.path}: ${w.message}`)).sort();
+const errorsOf = (run: Run) => run.files.flatMap((f) => f.errors.map((e) => `${f.path}: ${e.message}`));
+const skippedOf = (run: Run) => run.files.flatMap((f) => f.skipped.map((s) => ({ path: f.path, ...s })));
+
+// The installer's configuration (fab.yaml): skipped, each saying why; the Fabricator is read for the rules.
+const INSTALLER = (dir: string) => [
+  {
+    path: `${dir}fab.yaml`,
+    line: 6,
+    kind: 'Fabricator',
+    reason:
+      "Fabricator (fabricator.githedgehog.com/v1beta1) is the installer's configuration (hhfab), not a fabric object; the fabric's rules read their settings from it",
+  },
+  {
+    path: `${dir}fab.yaml`,
+    line: 51,
+    kind: 'ControlNode',
+    reason:
+      "ControlNode (fabricator.githedgehog.com/v1beta1) is the installer's configuration (hhfab), not a fabric object",
+  },
+  {
+    path: `${dir}fab.yaml`,
+    line: 66,
+    kind: 'FabNode',
+    reason:
+      "FabNode (fabricator.githedgehog.com/v1beta1) is the installer's configuration (hhfab), not a fabric object",
+  },
+];
+
+let gatewayRun: Run;
+let gatewayFabric: { id: number };
+
+async function syncDirectory(dir: string) {
+  const fabric = await h.fabric(repo.id, dir);
+  const run = (await h.sync(fabric.id)) as Run;
+  const f = (await h.api.get(`/fabrics/${fabric.id}`)).body;
+  return { fabric, run, f };
+}
+
+/** Every record of the fabric whose validation state is "warning", as "Kind/name". */
+async function flagged(fabricId: number) {
+  const res = await h.api.get(`/crds?fabric=${fabricId}&validation=warning&perPage=500&sort=name`);
+  expect(res.status).toBe(200);
+  return (res.body.items as { kind: string; name: string }[]).map((r) => `${r.kind}/${r.name}`).sort();
+}
+
+describe('hhfab VLAB wirings, each directory a fabric', () => {
+  it('(a) the default spine-leaf VLAB with an MCLAG pair, hydrated: all applied, only the MCLAG deprecation warned', async () => {
+    const dir = 'spine-leaf-mclag/';
+    const { fabric, run, f } = await syncDirectory(dir);
+    expect(run.status).toBe('succeeded');
+    expect(run.counts).toEqual({
+      files: 1,
+      documents: 43,
+      created: 43,
+      updated: 0,
+      unchanged: 0,
+      deleted: 0,
+      skipped: 0,
+      invalid: 0,
+    });
+    expect(errorsOf(run)).toEqual([]);
+    expect(skippedOf(run)).toEqual([]);
+    // No Fabricator document: the fabric's settings (Hedgehog's defaults) judge it.
+    expect(run.configSource).toEqual({ source: 'settings' });
+    expect(f).toMatchObject({ health: 'healthy', invalidCount: 0, syncStatus: 'in_sync', cachedCrdCount: 43 });
+    expect(f.countsByKind).toEqual({
+      VLANNamespace: 1,
+      IPv4Namespace: 1,
+      SwitchGroup: 3,
+      Switch: 7,
+      Server: 10,
+      Connection: 21,
+    });
+    // What the fabric's webhook warns about (Switch and Connection Validate): MCLAG, and nothing else.
+    // The MCLAG peers share their ASN and VTEP IP (hhfab hydrates them so); the fabric allows it.
+    const switchWarning =
+      'spec.redundancy.type: MCLAG is deprecated and no longer supported by the fabric; use ESLAG instead (removed in Hedgehog release 26.03)';
+    const connWarning = (type: string) =>
+      `spec.${type}: the ${type} connection type: MCLAG is deprecated and no longer supported by the fabric, which skips its checks; use eslag instead (removed in Hedgehog release 26.03)`;
+    expect(warningsOf(run)).toEqual(
+      [
+        `Connection leaf-01--mclag-domain--leaf-02: ${connWarning('mclagDomain')}`,
+        `Connection server-01--mclag--leaf-01--leaf-02: ${connWarning('mclag')}`,
+        `Connection server-02--mclag--leaf-01--leaf-02: ${connWarning('mclag')}`,
+        `Switch leaf-01: ${switchWarning}`,
+        `Switch leaf-02: ${switchWarning}`,
+      ]
+        .map((m) => `${dir}wiring.yaml: ${m}`)
+        .sort(),
+    );
+    expect(await flagged(fabric.id)).toEqual([
+      'Connection/leaf-01--mclag-domain--leaf-02',
+      'Connection/server-01--mclag--leaf-01--leaf-02',
+      'Connection/server-02--mclag--leaf-01--leaf-02',
+      'Switch/leaf-01',
+      'Switch/leaf-02',
+    ]);
+  });
+
+  it('(b) with gateways, externals, VPCs, peerings and profiles, hydrated: all applied, no warning', async () => {
+    const dir = 'spine-leaf-gateway/';
+    const { fabric, run, f } = await syncDirectory(dir);
+    expect(run.status).toBe('succeeded');
+    expect(run.counts).toEqual({
+      files: 5,
+      documents: 56,
+      created: 53,
+      updated: 0,
+      unchanged: 0,
+      deleted: 0,
+      skipped: 3,
+      invalid: 0,
+    });
+    expect(errorsOf(run)).toEqual([]);
+    expect(warningsOf(run)).toEqual([]);
+    expect(skippedOf(run)).toEqual(INSTALLER(dir));
+    expect(run.configSource).toEqual({ source: 'fabricator', path: `${dir}fab.yaml`, line: 6 });
+    expect(f).toMatchObject({ health: 'healthy', invalidCount: 0, syncStatus: 'in_sync', cachedCrdCount: 53 });
+    expect(f.countsByKind).toEqual({
+      VLANNamespace: 1,
+      IPv4Namespace: 1,
+      SwitchGroup: 2,
+      Switch: 5,
+      Server: 6,
+      ServerProfile: 1,
+      Connection: 15,
+      External: 2,
+      ExternalAttachment: 2,
+      VPC: 6,
+      VPCAttachment: 6,
+      VPCPeering: 1,
+      ExternalPeering: 1,
+      GatewayGroup: 1,
+      Gateway: 1,
+      GatewayPeering: 2,
+    });
+    // A reference to a record the fabric does not hold is a warning: none, so every one resolves (a
+    // GatewayPeering's VPCs and External, a Gateway's group, a Server's ServerProfile, a Switch's built-in profile).
+    expect(await flagged(fabric.id)).toEqual([]);
+    gatewayRun = run;
+    gatewayFabric = f;
+  });
+
+  it('(b) keeps the installer’s secrets (join token, password hashes) out of the run and the fabric', async () => {
+    const fab = readFileSync(`${VLAB}/spine-leaf-gateway/fab.yaml`, 'utf8');
+    const token = /joinToken: "([^"]+)"/.exec(fab)![1]!;
+    const run = (await h.api.get(`/sync-runs/${gatewayRun.id}`)).body;
+    const fabric = (await h.api.get(`/fabrics/${gatewayFabric.id}`)).body;
+    for (const body of [JSON.stringify(run), JSON.stringify(fabric)]) {
+      expect(body).not.toContain(token);
+      expect(body).not.toContain('$5$8nAYPGcl4l6G7Av1');
+    }
+  });
+
+  it('(c) unhydrated, as `hhfab vlab gen` writes it: all applied, warned only for the fields hhfab build fills in', async () => {
+    const dir = 'unhydrated/';
+    const { fabric, run, f } = await syncDirectory(dir);
+    expect(run.status).toBe('succeeded');
+    expect(run.counts).toEqual({
+      files: 2,
+      documents: 39,
+      created: 36,
+      updated: 0,
+      unchanged: 0,
+      deleted: 0,
+      skipped: 3,
+      invalid: 0,
+    });
+    expect(errorsOf(run)).toEqual([]);
+    expect(skippedOf(run)).toEqual(INSTALLER(dir));
+    expect(f).toMatchObject({ health: 'healthy', invalidCount: 0, cachedCrdCount: 36 });
+    expect(f.countsByKind).toEqual({
+      VLANNamespace: 1,
+      IPv4Namespace: 1,
+      SwitchGroup: 2,
+      Switch: 5,
+      Server: 6,
+      Connection: 15,
+      External: 2,
+      ExternalAttachment: 2,
+      GatewayGroup: 1,
+      Gateway: 1,
+    });
+    const filled = (field: string, what = 'it') =>
+      `${field}: missing; ${what} will be required by the fabric; usually filled by hhfab build`;
+    const expected = [
+      ...['leaf-01', 'leaf-02', 'leaf-03'].flatMap((sw) => [
+        `Switch ${sw}: ${filled('spec.asn')}`,
+        `Switch ${sw}: ${filled('spec.ip')}`,
+        `Switch ${sw}: ${filled('spec.protocolIP')}`,
+        `Switch ${sw}: ${filled('spec.vtepIP', 'for a leaf it')}`,
+      ]),
+      ...['spine-01', 'spine-02'].flatMap((sw) => [
+        `Switch ${sw}: ${filled('spec.asn')}`,
+        `Switch ${sw}: ${filled('spec.ip')}`,
+        `Switch ${sw}: ${filled('spec.protocolIP')}`,
+      ]),
+      `Gateway gateway-1: ${filled('spec.asn')}`,
+      `Gateway gateway-1: ${filled('spec.protocolIP')}`,
+      `Gateway gateway-1: ${filled('spec.vtepIP')}`,
+      `Gateway gateway-1: ${filled('spec.vtepMAC')}`,
+      `Gateway gateway-1: ${filled('spec.neighbors', 'at least one neighbor')}`,
+      `Gateway gateway-1: ${filled('spec.interfaces.enp2s1.ips', 'an IPv4 prefix')}`,
+      `Gateway gateway-1: ${filled('spec.interfaces.enp2s2.ips', 'an IPv4 prefix')}`,
+    ];
+    expect(warningsOf(run)).toEqual(expected.map((m) => `${dir}include/vlab.generated.yaml: ${m}`).sort());
+    expect(await flagged(fabric.id)).toEqual([
+      'Gateway/gateway-1',
+      'Switch/leaf-01',
+      'Switch/leaf-02',
+      'Switch/leaf-03',
+      'Switch/spine-01',
+      'Switch/spine-02',
+    ]);
+  });
+
+  it('(d) a mesh VLAB (leaves linked to each other, gateway on two leaves), hydrated: all applied, no warning', async () => {
+    const dir = 'mesh/';
+    const { fabric, run, f } = await syncDirectory(dir);
+    expect(run.status).toBe('succeeded');
+    expect(run.counts).toEqual({
+      files: 2,
+      documents: 29,
+      created: 26,
+      updated: 0,
+      unchanged: 0,
+      deleted: 0,
+      skipped: 3,
+      invalid: 0,
+    });
+    expect(errorsOf(run)).toEqual([]);
+    expect(warningsOf(run)).toEqual([]);
+    expect(skippedOf(run)).toEqual(INSTALLER(dir));
+    expect(f).toMatchObject({ health: 'healthy', invalidCount: 0, cachedCrdCount: 26 });
+    expect(f.countsByKind).toEqual({
+      VLANNamespace: 1,
+      IPv4Namespace: 1,
+      SwitchGroup: 2,
+      Switch: 3,
+      Server: 6,
+      Connection: 11,
+      GatewayGroup: 1,
+      Gateway: 1,
+    });
+    expect(await flagged(fabric.id)).toEqual([]);
+  });
+
+  it('a new user’s slip: gateway documents under a Fabricator without the gateway refused as the fabric refuses them', async () => {
+    // `hhfab init --dev` without --gateway, then the gateway wiring and peerings copied in.
+    const dir = 'no-gateway/';
+    const fab = readFileSync(`${VLAB}/spine-leaf-gateway/fab.yaml`, 'utf8').replace(
+      /\n {4}gateway:\n {6}enable: true\n/,
+      '\n',
+    );
+    expect(fab).not.toContain('enable: true');
+    await commitFiles(
+      repo.bare,
+      {
+        [`${dir}fab.yaml`]: fab,
+        [`${dir}wiring.yaml`]: readFileSync(`${VLAB}/spine-leaf-gateway/wiring.yaml`, 'utf8'),
+        [`${dir}peerings.yaml`]: readFileSync(`${VLAB}/spine-leaf-gateway/peerings.yaml`, 'utf8'),
+        [`${dir}vpcs.yaml`]: readFileSync(`${VLAB}/spine-leaf-gateway/vpcs.yaml`, 'utf8'),
+      },
+      'a repository whose installer has no gateway',
+    );
+    const { run, f } = await syncDirectory(dir);
+    expect(run.status).toBe('partial');
+    // Gateway, GatewayGroup and the two GatewayPeerings: "gateway support is not enabled" (every gateway kind's Validate).
+    expect(run.counts).toMatchObject({ invalid: 4, skipped: 3 });
+    const gatewayOff =
+      'apiVersion: gateway support is not enabled in the fabric configuration (Fabricator spec.config.gateway.enable); expected it enabled for gateway kinds';
+    expect(errorsOf(run).sort()).toEqual(
+      [
+        `${dir}peerings.yaml: GatewayPeering vpc-01--vpc-02: ${gatewayOff}`,
+        `${dir}peerings.yaml: GatewayPeering vpc-05--ext-sp-01: ${gatewayOff}`,
+        `${dir}wiring.yaml: Gateway gateway-1: ${gatewayOff}`,
+        `${dir}wiring.yaml: GatewayGroup default: ${gatewayOff}`,
+      ].sort(),
+    );
+    expect(f).toMatchObject({ health: 'degraded', invalidCount: 4 });
+    expect(f.countsByKind.Gateway).toBeUndefined();
+  });
+
+  it('synced the commit the repository holds', async () => {
+    const runs = (await h.api.get(`/sync-runs?perPage=100`)).body.items as { commit: { sha: string } }[];
+    expect(runs.length).toBeGreaterThanOrEqual(4);
+    expect(runs.some((r) => r.commit.sha === head)).toBe(true);
+  });
+});
