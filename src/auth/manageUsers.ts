@@ -21,7 +21,8 @@ function taken<T>(username: string, work: Promise<T>): Promise<T> {
   });
 }
 
-async function load(id: number): Promise<User> {
+/** The user, or NotFound: the one loader of the user pages. */
+export async function loadUser(id: number): Promise<User> {
   const user = await db().user.findUnique({ where: { id } });
   if (!user) throw new NotFound('user');
   return user;
@@ -65,7 +66,7 @@ export async function updateUser(props: {
   patch: { username?: string; role?: Role; disabled?: boolean };
   actor: Actor;
 }): Promise<User> {
-  const before = await load(props.id);
+  const before = await loadUser(props.id);
   const after = { role: props.patch.role ?? before.role, disabled: props.patch.disabled ?? before.disabled };
   if (props.id === props.actor.id && (after.disabled || after.role !== 'admin'))
     throw new Conflict('you cannot disable yourself or remove your own admin role');
@@ -106,7 +107,7 @@ async function setPassword(user: User, password: string, actor: Actor, what: str
 
 /** An admin sets someone's password: every session of that user ends. */
 export async function resetPassword(props: { id: number; password: string; actor: Actor }): Promise<void> {
-  await setPassword(await load(props.id), props.password, props.actor, 'reset by an admin');
+  await setPassword(await loadUser(props.id), props.password, props.actor, 'reset by an admin');
 }
 
 /**
@@ -123,7 +124,7 @@ export async function changeOwnPassword(props: { user: User; current: string; pa
 
 /** Deletes a user (their tokens go with them; their changes and runs keep their name). */
 export async function deleteUser(props: { id: number; actor: Actor }): Promise<User> {
-  const user = await load(props.id);
+  const user = await loadUser(props.id);
   if (user.id === props.actor.id) throw new Conflict('you cannot delete yourself');
   await keepAnAdmin(user, null);
   await db().user.delete({ where: { id: user.id } });

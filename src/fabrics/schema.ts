@@ -1,37 +1,11 @@
 import { z } from 'zod';
-import { checkBranchName } from '../gitops/url';
+import { refName } from '../repositories/schema';
 import { SettingsPatch } from './settings';
 
 const flag = z.preprocess(
   (v) => (v === 'on' || v === 'true' ? true : v === 'false' || v === '' ? false : v),
   z.boolean(),
 );
-// An empty form field clears the value (null), an absent one keeps it (undefined).
-const branch = z.preprocess(
-  (v) => (v === '' ? null : v),
-  z
-    .string()
-    .trim()
-    .refine((b) => !checkBranchName(b), {
-      error: (issue) => checkBranchName(String(issue.input)) ?? 'invalid branch name',
-    })
-    .nullable()
-    .optional(),
-);
-
-const revision = z.preprocess(
-  (v) => (v === '' ? null : v),
-  z
-    .string()
-    .trim()
-    .refine((b) => !checkBranchName(b), {
-      error: (issue) =>
-        (checkBranchName(String(issue.input)) ?? 'invalid revision').replace(/^branch name/, 'revision'),
-    })
-    .nullable()
-    .optional(),
-);
-
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 
 function isTimeZone(zone: string): boolean {
@@ -65,9 +39,10 @@ const fields = {
   status: z.enum(['planned', 'active', 'maintenance', 'decommissioned']),
   repositoryId: z.coerce.number({ error: 'choose a repository' }).int().positive('choose a repository'),
   gitopsDirectory: z.string().max(500),
-  branch,
+  // An empty form field clears the value (null), an absent one keeps it (undefined).
+  branch: refName(),
   /** Branch, tag or commit sha; wins over `branch` when both are given. */
-  revision,
+  revision: refName('revision'),
   syncPolicy: z.enum(['manual', 'automatic'], { error: 'choose manual or automatic' }),
   syncWindows: z.array(SyncWindow).max(20),
   prune: flag,

@@ -9,6 +9,23 @@ const optionalText = (max: number) =>
     z.string().max(max).optional(),
   );
 
+/**
+ * A branch name (or, for a fabric, any revision: `what`), by git's ref rules: an empty form field
+ * clears it (null), an absent one keeps it (undefined).
+ */
+export const refName = (what = 'branch name') =>
+  z.preprocess(
+    (v) => (v === '' ? null : v),
+    z
+      .string()
+      .trim()
+      .refine((b) => !checkBranchName(b), {
+        error: (issue) => (checkBranchName(String(issue.input)) ?? `invalid ${what}`).replace(/^branch name/, what),
+      })
+      .nullable()
+      .optional(),
+  );
+
 const fields = {
   name: z.string().trim().min(1, 'a name is required').max(100),
   url: z.string().trim().min(1, 'a URL is required').max(2000),
@@ -32,17 +49,7 @@ const fields = {
   ),
   knownHosts: optionalText(20_000),
   // Empty or null: follow the remote's default branch (its HEAD).
-  defaultBranch: z.preprocess(
-    (v) => (v === '' ? null : v),
-    z
-      .string()
-      .trim()
-      .refine((b) => !checkBranchName(b), {
-        error: (issue) => checkBranchName(String(issue.input)) ?? 'invalid branch name',
-      })
-      .nullable()
-      .optional(),
-  ),
+  defaultBranch: refName(),
   // An empty form field keeps the default.
   timeoutSeconds: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(3600).optional()),
 };

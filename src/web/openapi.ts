@@ -17,12 +17,31 @@ const errorResponse = (description: string) => ({
   description,
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
 });
-const errors = {
-  '400': errorResponse('invalid input'),
-  '401': errorResponse('not authenticated'),
-  '403': errorResponse('not allowed for this role or token'),
-  '404': errorResponse('not found'),
-};
+
+/**
+ * The errors a route can answer whatever it does, from what it declares: a 400 when it parses a
+ * query or a body, a 401 and a 403 behind a permission, a 404 when its path names something.
+ * The route's own `responses` come on top, and describe a shared status in its own words.
+ */
+function responses(route: RouteRow, status: string) {
+  const { schemas, doc, permission } = route;
+  const anyone = permission === 'public' || permission === 'signature';
+  const shared: Record<string, ReturnType<typeof errorResponse>> = {
+    ...((schemas.query || schemas.body) && {
+      '400': errorResponse('invalid input: error.details.fields names each field'),
+    }),
+    ...(!anyone && { '401': errorResponse('not authenticated') }),
+    ...(!anyone && { '403': errorResponse('not allowed for this role or token') }),
+    ...(schemas.params && { '404': errorResponse('not found') }),
+  };
+  const own = Object.fromEntries(
+    Object.entries(doc.responses ?? {}).map(([code, description]) => [
+      code,
+      Number(code) >= 400 ? errorResponse(description) : { description },
+    ]),
+  );
+  return { [status]: { description: doc.returns ?? 'success' }, ...shared, ...own };
+}
 
 /** `listFabrics` -> `List fabrics`. */
 function sentence(name: string): string {
@@ -59,7 +78,7 @@ function operation(route: RouteRow) {
           },
         }
       : {}),
-    responses: { [status]: { description: doc.returns ?? 'success' }, ...errors },
+    responses: responses(route, status),
   };
 }
 

@@ -20,14 +20,15 @@ export interface RouteRow {
   path: string;
   /** `resource:action`, `public`, `signed-in` or `signature`; undefined when the route declares none. */
   permission: string | undefined;
+  /** Where the permission guard stands among the route's handlers (0: first, as it must); -1 when none. */
+  guardAt: number;
   schemas: Schemas;
   doc: RouteDoc;
   /** The last handler's name: what the route does (`showFabric`). */
   name: string;
 }
 
-/** The route layers of a mounted router. */
-export function routeLayers(router: Router): Layer[] {
+function routeLayers(router: Router): Layer[] {
   return ((router as unknown as { stack: Layer[] }).stack ?? []).filter((l) => l.route);
 }
 
@@ -41,6 +42,7 @@ export function routeTable(mounts: [path: string, router: Router][]): RouteRow[]
         method: method.toUpperCase(),
         path: (base === '/' ? '' : base) + (l.route!.path === '/' && base !== '/' ? '' : l.route!.path),
         permission: stack.find((h) => h.permission)?.permission,
+        guardAt: stack.findIndex((h) => h.permission),
         schemas: validator?.schemas ?? {},
         doc: validator?.doc ?? {},
         name: stack.at(-1)?.name ?? '',

@@ -67,6 +67,29 @@ export interface RouteDoc {
   status?: number;
   /** What the success response holds. */
   returns?: string;
+  /**
+   * The route's own answers besides its success and the errors every route shares, each with
+   * what it means: `{ 409: 'a fabric with this name or directory exists' }`. A shared status
+   * (400, 401, 404) given here is described with these words instead.
+   */
+  responses?: Record<number, string>;
+}
+
+/** The route's input is a browser form: an invalid body is not thrown but shown again by `form()` (forms.ts). */
+interface FormFlag {
+  form?: boolean;
+}
+
+/** What a form sent and, when its body did not parse, why: read by `form()`. */
+export interface SentForm {
+  body: Record<string, unknown>;
+  invalid?: ValidationError;
+}
+const sentForms = new WeakMap<Request, SentForm>();
+
+/** The body a form route received, as sent (before parsing), and its problems; undefined on other routes. */
+export function sentForm(req: object): SentForm | undefined {
+  return sentForms.get(req as Request);
 }
 
 type Out<S, Fallback> = [S] extends [z.ZodType] ? z.output<S> : Fallback;
@@ -91,13 +114,15 @@ function valueAt(input: unknown, path: PropertyKey[]): unknown {
 
 /**
  * One message per field. A field left empty is "required", whatever rule its value then broke
- * (a minimum, a character set): that is what the person filling the form needs to hear.
+ * (a minimum, a character set): that is what the person filling the form needs to hear. Parse
+ * with `reportInput` so that each issue carries the value its rule saw.
  */
 function fieldsOf(error: z.ZodError, input: unknown): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const issue of error.issues) {
     const field = issue.path.join('.') || '_';
-    const value = issue.path.length ? valueAt(input, issue.path) : input;
+    // The value the rule saw (after a form's preprocessing), else the one at its path as sent.
+    const value = 'input' in issue ? issue.input : issue.path.length ? valueAt(input, issue.path) : input;
     const empty = value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
     fields[field] ??= empty && !/required/.test(issue.message) ? 'required' : issue.message;
   }
@@ -106,21 +131,22 @@ function fieldsOf(error: z.ZodError, input: unknown): Record<string, string> {
 
 /** Parses input with a zod schema; problems become a ValidationError with one message per field. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const result = schema.safeParse(input);
+  const result = schema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
   throw new ValidationError(fieldsOf(result.error, input));
 }
 
 /**
  * Parses `req.params` (a bad one is a 404: it names nothing), `req.query` and `req.body` (a bad
- * one is a 400 naming the field) and puts the parsed values in their place.
+ * one is a 400 naming the field) and puts the parsed values in their place. On a `form` route a
+ * bad body is kept for `form()` to show the form again with the messages.
  */
-export function validate(spec: Schemas & RouteDoc): ValidateHandler {
-  const { params, query, body, ...doc } = spec;
+export function validate(spec: Schemas & RouteDoc & FormFlag): ValidateHandler {
+  const { params, query, body, form, ...doc } = spec;
   const schemas: Schemas = { params, query, body };
   const handler = (req: Request, _res: Response, next: NextFunction) => {
     if (schemas.params) {
-      const result = schemas.params.safeParse(req.params);
+      const result = schemas.params.safeParse(req.params, { reportInput: true });
       if (!result.success) {
         const [field, message] = Object.entries(fieldsOf(result.error, req.params))[0]!;
         throw new HttpError(404, 'not_found', `not found: the ${field} in the path is not valid (${message})`);
@@ -131,7 +157,15 @@ export function validate(spec: Schemas & RouteDoc): ValidateHandler {
       // Express 5 reads req.query through a getter; an own property replaces it for this request.
       Object.defineProperty(req, 'query', { value: parseInput(schemas.query, req.query), writable: true });
     }
-    if (schemas.body) req.body = parseInput(schemas.body, req.body ?? {});
+    if (schemas.body && form) {
+      const sent = (req.body ?? {}) as Record<string, unknown>;
+      const result = schemas.body.safeParse(sent, { reportInput: true });
+      sentForms.set(req, {
+        body: sent,
+        invalid: result.success ? undefined : new ValidationError(fieldsOf(result.error, sent)),
+      });
+      if (result.success) req.body = result.data;
+    } else if (schemas.body) req.body = parseInput(schemas.body, req.body ?? {});
     next();
   };
   return Object.assign(handler, { schemas, doc });
@@ -145,6 +179,17 @@ export function authed<S extends Schemas>(fn: (req: Req<S>, res: Response) => un
   const handler = async (req: Request, res: Response) => {
     if (!req.user) throw new Unauthorized();
     await fn(req as unknown as Req<S>, res);
+  };
+  return Object.defineProperty(handler, 'name', { value: fn.name });
+}
+
+/** A request after `validate(S)` on a route open to anyone (`open`, `signed`): no user is promised. */
+export type AnyReq<S extends Schemas = Schemas> = Omit<Req<S>, 'user'> & { user?: User };
+
+/** A named handler of a route open to anyone: its request holds the parsed input, typed. */
+export function anyone<S extends Schemas>(fn: (req: AnyReq<S>, res: Response) => unknown): RequestHandler {
+  const handler = async (req: Request, res: Response) => {
+    await fn(req as unknown as AnyReq<S>, res);
   };
   return Object.defineProperty(handler, 'name', { value: fn.name });
 }

@@ -1,34 +1,11 @@
-import type { Router } from 'express';
 import { MOUNTS, SIGNED_MOUNTS } from '../../src/web/routes';
+import { routeTable as walk, type RouteRow as Row } from '../../src/web/routeTable';
 
-interface Layer {
-  route?: { path: string; methods: Record<string, boolean>; stack: { handle: { permission?: string } }[] };
-}
+/** What the route tests read of a route (a row of the route table, or one made up to test a rule). */
+export type RouteRow = Pick<Row, 'method' | 'path' | 'permission'>;
 
-export interface RouteRow {
-  method: string;
-  path: string;
-  /** `resource:action`, `public`, `signed-in` or `signature`; undefined when the route declares none. */
-  permission: string | undefined;
-}
-
-/** The route layers of a mounted router. */
-export function routeLayers(router: Router): Layer[] {
-  return ((router as unknown as { stack: Layer[] }).stack ?? []).filter((l) => l.route);
-}
-
-/** Every route of every mounted router, with the permission its guard declares. */
-export function routeTable(): RouteRow[] {
-  return [...SIGNED_MOUNTS, ...MOUNTS].flatMap(([base, router]) =>
-    routeLayers(router).flatMap((l) =>
-      Object.keys(l.route!.methods).map((method) => ({
-        method: method.toUpperCase(),
-        path: (base === '/' ? '' : base) + (l.route!.path === '/' && base !== '/' ? '' : l.route!.path),
-        permission: l.route!.stack.find((s) => s.handle.permission)?.handle.permission,
-      })),
-    ),
-  );
-}
+/** Every route of every mounted router, as the OpenAPI document reads them (src/web/routeTable.ts). */
+export const routeTable = (): Row[] => walk([...SIGNED_MOUNTS, ...MOUNTS]);
 
 /** True for JSON API routes (401 JSON), false for pages (redirect to /login). */
 export const isApiRoute = (path: string): boolean => path.startsWith('/api/');

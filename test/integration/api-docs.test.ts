@@ -42,6 +42,60 @@ describe('GET /api/v1/openapi.json', () => {
     const crdParams = body.paths['/crds'].get.parameters.map((p: { name: string }) => p.name);
     expect(crdParams).toEqual(expect.arrayContaining(['kind', 'fabric', 'namespace', 'q', 'page', 'perPage', 'sort']));
   });
+
+  it("says each route's own error answers with what they mean, beside the ones every route shares", async () => {
+    const { body } = await request(app).get('/api/v1/openapi.json');
+    const described = (path: string, method: string) =>
+      Object.fromEntries(
+        Object.entries(body.paths[path][method].responses as Record<string, { description: string }>).map(
+          ([status, r]) => [status, r.description],
+        ),
+      );
+    expect(described('/fabrics', 'post')).toMatchObject({
+      '201': 'the fabric',
+      '400': expect.stringMatching(/invalid input/),
+      '401': 'not authenticated',
+      '403': 'not allowed for this role or token',
+      '409': expect.stringMatching(/name.*directory/),
+    });
+    expect(described('/fabrics/{id}', 'delete')).toMatchObject({
+      '204': expect.any(String),
+      '404': 'not found',
+      '409': expect.stringMatching(/syncing/),
+    });
+    expect(described('/fabrics/{id}/sync', 'post')).toMatchObject({
+      '202': expect.any(String),
+      '400': expect.stringMatching(/commit is not in the history/),
+      '409': expect.stringMatching(/sync window/),
+    });
+    expect(described('/repositories', 'post')).toMatchObject({ '409': expect.stringMatching(/name/) });
+    expect(described('/repositories/{id}', 'delete')).toMatchObject({ '409': expect.stringMatching(/fabrics use/) });
+    expect(described('/repositories/{id}', 'patch')).toMatchObject({
+      '400': expect.stringMatching(/secret typed again/),
+    });
+    // Anyone may call these: no 403, and a 401 only where it means a wrong password or signature.
+    expect(described('/tokens/provision', 'post')).toEqual({
+      '201': expect.stringMatching(/shown once/),
+      '400': expect.stringMatching(/invalid input/),
+      '401': expect.stringMatching(/wrong username or password/),
+      '429': expect.stringMatching(/Retry-After/),
+    });
+    expect(described('/webhooks/repositories/{id}', 'post')).toEqual({
+      '200': expect.stringMatching(/ping/),
+      '202': expect.stringMatching(/runs/),
+      '400': expect.stringMatching(/not JSON/),
+      '401': expect.stringMatching(/signature/),
+      '404': 'not found',
+      '413': expect.stringMatching(/body over 1mb/),
+      '429': expect.stringMatching(/too many deliveries/),
+    });
+    // A list without a path parameter names nothing that could be missing.
+    expect(described('/fabrics', 'get')['404']).toBeUndefined();
+    // Errors carry the Error schema; other answers do not.
+    const conflict = body.paths['/fabrics'].post.responses['409'];
+    expect(conflict.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Error' });
+    expect(body.paths['/webhooks/repositories/{id}'].post.responses['200'].content).toBeUndefined();
+  });
 });
 
 describe('GET /metrics', () => {

@@ -17,6 +17,7 @@ const DOMAIN = [
   'topology',
   'webhooks',
   'search',
+  'auth',
 ];
 const PURE = ['crds', 'gitops'];
 const DATABASE = ['db.ts', 'generated', 'migrate.ts'];

@@ -1,6 +1,6 @@
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { forgive, hit, reset } from '../../auth/rateLimit';
+import { loginAllowed, loginSucceeded } from '../../auth/loginLimit';
 import { authenticate } from '../../auth/users';
 import { db } from '../../db';
 import { log } from '../../log';
@@ -8,6 +8,10 @@ import { TooManyRequests } from '../../errors';
 import { clearLoginCsrf, csrfToken, loginCsrf, loginCsrfToken, open, signedIn } from '../middleware/auth';
 
 export const router = Router();
+
+router.get('/login', open, loginPage);
+router.post('/login', open, loginCsrf, logIn);
+router.post('/logout', signedIn, logOut);
 
 const LoginInput = z.object({
   username: z.string().trim().min(1).max(150),
@@ -20,31 +24,16 @@ function safeNext(next: unknown): string {
   return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/';
 }
 
-/**
- * Failed logins are limited per (address, username) and per address. Every attempt is counted
- * up front (so that parallel guesses cannot slip past the limit) and a success is taken back
- * (`loginSucceeded`): only failures count, and people behind one NAT do not lock each other out.
- */
-export async function loginAllowed(ip: string, username: string): Promise<void> {
-  const [pair, addr] = await Promise.all([
-    hit('login', `${ip}|${username.toLowerCase()}`, 10, 900),
-    hit('login-ip', ip, 50, 900),
-  ]);
-  if (!pair.allowed || !addr.allowed)
-    throw new TooManyRequests(Math.max(pair.allowed ? 0 : pair.retryAfter, addr.allowed ? 0 : addr.retryAfter));
-}
-
-/** Takes back the attempt a successful login counted: it clears the username's failures and is not one itself. */
-export async function loginSucceeded(ip: string, username: string): Promise<void> {
-  await Promise.all([reset('login', `${ip}|${username.toLowerCase()}`), forgive('login-ip', ip)]);
-}
-
-router.get('/login', open, (req, res) => {
+function loginPage(req: Request, res: Response) {
   if (req.user) return res.redirect(safeNext(req.query.next));
   res.render('auth/login.njk', { csrfToken: loginCsrfToken(req, res), next: safeNext(req.query.next) });
-});
+}
 
-router.post('/login', open, loginCsrf, async (req, res) => {
+/**
+ * Not `validate`: whatever was typed, the attempt counts against the limit, and a malformed
+ * form is told what a wrong password is told.
+ */
+async function logIn(req: Request, res: Response) {
   const input = LoginInput.safeParse(req.body);
   const username = input.success ? input.data.username : '';
   const next = safeNext((req.body as { next?: string } | undefined)?.next);
@@ -72,10 +61,10 @@ router.post('/login', open, loginCsrf, async (req, res) => {
   await db().user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
   log.info('login', { username: user.username });
   res.redirect(next);
-});
+}
 
-router.post('/logout', signedIn, async (req, res) => {
+async function logOut(req: Request, res: Response) {
   await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
   res.clearCookie('hhfm.sid');
   res.redirect('/login');
-});
+}

@@ -1,11 +1,14 @@
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import { kinds } from '../../crds';
 import { db } from '../../db';
 import { can } from '../middleware/auth';
+import { authed, type Req } from '../validate';
 
 export const pages = Router();
 
-pages.get('/', can('view', 'dashboard'), async (_req, res) => {
+pages.get('/', can('view', 'dashboard'), authed(dashboardPage));
+
+async function dashboardPage(_req: Req, res: Response) {
   const [fabrics, repositories, byKind, runs] = await Promise.all([
     db().fabric.findMany({
       orderBy: { name: 'asc' },
@@ -38,4 +41,4 @@ pages.get('/', can('view', 'dashboard'), async (_req, res) => {
     runs,
     totalRecords: byKind.reduce((n, k) => n + k._count._all, 0),
   });
-});
+}

@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
 import { kinds } from '../../crds';
 import { db, type Fabric } from '../../db';
 import { loadFabric } from '../../fabrics/loadFabric';
@@ -13,41 +14,45 @@ import { refreshFabric } from '../../fabrics/refreshFabric';
 import { checkRequestedCommit } from '../../sync/checkRequestedCommit';
 import { startSync } from '../../sync/startSync';
 import { HttpError } from '../../errors';
-import { handleForm } from '../forms';
+import { form, type FormAgain } from '../forms';
 import { can } from '../middleware/auth';
 import { flash } from '../middleware/flash';
 import { downloadName, streamDownload } from '../exportList';
 import { fabricRecordsExport, fabricRecordsTable } from '../lists/fabricRecords';
 import { fabricListSpec, loadFabrics } from '../lists/fabricList';
 import { buildListView, listRows, parseListQuery } from '../listView';
-import { IdParams, authed, parseInput, validate, type Req } from '../validate';
+import { IdParams, authed, validate, type Req } from '../validate';
 
 export const pages = Router();
 
 const GATEWAY_GROUP = 'gateway.githedgehog.com';
 
 const One = { params: IdParams };
+const NewFabric = { body: z.preprocess(formBody, FabricInput), form: true };
+const ChangeFabric = { params: IdParams, body: z.preprocess(formBody, FabricPatch), form: true };
+const Sync = { params: IdParams, body: SyncInput };
 
 pages.get('/', can('view', 'fabric'), authed(fabricsPage));
 pages.get('/new', can('add', 'fabric'), authed(newFabricPage));
-pages.post('/', can('add', 'fabric'), authed(addFabric));
+pages.post('/', can('add', 'fabric'), validate(NewFabric), authed(form(addFabric, newFabricPage)));
 pages.get('/:id', can('view', 'fabric'), validate(One), authed(fabricPage));
 pages.get('/:id/edit', can('change', 'fabric'), validate(One), authed(editFabricPage));
-pages.post('/:id', can('change', 'fabric'), validate(One), authed(changeFabric));
+pages.post('/:id', can('change', 'fabric'), validate(ChangeFabric), authed(form(changeFabric, editFabricPage)));
 pages.get('/:id/delete', can('delete', 'fabric'), validate(One), authed(confirmRemoveFabric));
 pages.post('/:id/delete', can('delete', 'fabric'), validate(One), authed(removeFabric));
-pages.post('/:id/sync', can('sync', 'fabric'), validate(One), authed(syncFabric));
+pages.post('/:id/sync', can('sync', 'fabric'), validate(Sync), authed(syncFabric));
 pages.post('/:id/refresh', can('sync', 'fabric'), validate(One), authed(refreshHead));
 pages.post('/:id/preview', can('sync', 'fabric'), validate(One), authed(previewFabric));
 
 /** A browser sends nothing for an unchecked box: in the form, absent means off. */
-function formBody(body: Record<string, unknown>) {
+function formBody(body: unknown) {
+  const fields = body as Record<string, unknown>;
   return {
-    ...body,
-    prune: body.prune ?? 'false',
-    enabled: body.enabled ?? 'false',
-    syncWindows: typeof body.syncWindows === 'string' ? parseSyncWindowsText(body.syncWindows) : undefined,
-    settings: settingsFromForm(body),
+    ...fields,
+    prune: fields.prune ?? 'false',
+    enabled: fields.enabled ?? 'false',
+    syncWindows: typeof fields.syncWindows === 'string' ? parseSyncWindowsText(fields.syncWindows) : undefined,
+    settings: settingsFromForm(fields),
   };
 }
 
@@ -60,17 +65,13 @@ async function warnAboutDirectory(
   if (warning) flash(req, 'warning', warning);
 }
 
-async function renderForm(
-  res: Response,
-  fabric: Fabric | null,
-  values: Record<string, unknown>,
-  errors: Record<string, string>,
-  status = 200,
-) {
+/** The fabric form, first (`again` undefined) or again with the messages of a refused save. */
+async function renderForm(res: Response, fabric: Fabric | null, values: Record<string, unknown>, again?: FormAgain) {
   const repositories = await db().gitRepository.findMany({
     orderBy: { name: 'asc' },
     select: { id: true, name: true },
   });
+  let errors = again?.errors ?? {};
   // The windows are one textarea: its first problem is shown under it.
   const windowError = Object.entries(errors).find(([k]) => k.startsWith('syncWindows'));
   if (windowError)
@@ -78,9 +79,9 @@ async function renderForm(
       ...errors,
       syncWindows: `${windowError[0].replace(/^syncWindows\.(\d+)\.?/, (_m, i) => `line ${Number(i) + 1}: `)}${windowError[1]}`,
     };
-  res.status(status).render('fabrics/form.njk', {
+  res.status(again?.status ?? 200).render('fabrics/form.njk', {
     fabric,
-    values,
+    values: again?.values ?? values,
     errors,
     repositories,
     settingGroups: describeSettings(fabric?.settings ?? {}),
@@ -101,28 +102,24 @@ async function fabricsPage(req: Req, res: Response) {
   });
 }
 
-function newFabricPage(req: Req, res: Response) {
+function newFabricPage(req: Req, res: Response, again?: FormAgain) {
   const repositoryId = Number(req.query.repository) || undefined;
-  return renderForm(
-    res,
-    null,
-    { prune: true, enabled: true, status: 'active', syncPolicy: 'manual', repositoryId, ...settingsFormValues({}) },
-    {},
-  );
+  const values = {
+    prune: true,
+    enabled: true,
+    status: 'active',
+    syncPolicy: 'manual',
+    repositoryId,
+    ...settingsFormValues({}),
+  };
+  return renderForm(res, null, values, again);
 }
 
-function addFabric(req: Req, res: Response) {
-  return handleForm(
-    req,
-    async () => {
-      const input = parseInput(FabricInput, formBody(req.body as Record<string, unknown>));
-      const fabric = await createFabric({ input, user: req.user });
-      flash(req, 'success', `Fabric ${fabric.name} created. Press Sync to load its records.`);
-      await warnAboutDirectory(req, fabric);
-      res.redirect(`/fabrics/${fabric.id}`);
-    },
-    (values, errors, status) => renderForm(res, null, values, errors, status),
-  );
+async function addFabric(req: Req<typeof NewFabric>, res: Response) {
+  const fabric = await createFabric({ input: req.body, user: req.user });
+  flash(req, 'success', `Fabric ${fabric.name} created. Press Sync to load its records.`);
+  await warnAboutDirectory(req, fabric);
+  res.redirect(`/fabrics/${fabric.id}`);
 }
 
 async function fabricPage(req: Req<typeof One>, res: Response) {
@@ -176,35 +173,24 @@ async function fabricPage(req: Req<typeof One>, res: Response) {
   });
 }
 
-async function editFabricPage(req: Req<typeof One>, res: Response) {
+async function editFabricPage(req: Req<typeof One>, res: Response, again?: FormAgain) {
   const fabric = await loadFabric(req.params.id);
-  await renderForm(
-    res,
-    fabric,
-    {
-      ...fabric,
-      enabled: fabric.syncEnabled,
-      revision: fabric.branch ?? '',
-      syncWindows: syncWindowsText(fabric.syncWindows as SyncWindow[]),
-      ...settingsFormValues(fabric.settings),
-    },
-    {},
-  );
+  const values = {
+    ...fabric,
+    enabled: fabric.syncEnabled,
+    revision: fabric.branch ?? '',
+    syncWindows: syncWindowsText(fabric.syncWindows as SyncWindow[]),
+    ...settingsFormValues(fabric.settings),
+  };
+  await renderForm(res, fabric, values, again);
 }
 
-async function changeFabric(req: Req<typeof One>, res: Response) {
+async function changeFabric(req: Req<typeof ChangeFabric>, res: Response) {
   const fabric = await loadFabric(req.params.id);
-  await handleForm(
-    req,
-    async () => {
-      const patch = parseInput(FabricPatch, formBody(req.body as Record<string, unknown>));
-      const saved = await updateFabric({ id: fabric.id, patch, user: req.user });
-      flash(req, 'success', `Fabric ${fabric.name} saved.`);
-      await warnAboutDirectory(req, saved);
-      res.redirect(`/fabrics/${fabric.id}`);
-    },
-    (values, errors, status) => renderForm(res, fabric, values, errors, status),
-  );
+  const saved = await updateFabric({ id: fabric.id, patch: req.body, user: req.user });
+  flash(req, 'success', `Fabric ${fabric.name} saved.`);
+  await warnAboutDirectory(req, saved);
+  res.redirect(`/fabrics/${fabric.id}`);
 }
 
 async function confirmRemoveFabric(req: Req<typeof One>, res: Response) {
@@ -225,9 +211,9 @@ async function removeFabric(req: Req<typeof One>, res: Response) {
   res.redirect('/fabrics');
 }
 
-async function syncFabric(req: Req<typeof One>, res: Response) {
+async function syncFabric(req: Req<typeof Sync>, res: Response) {
   const fabric = await loadFabric(req.params.id);
-  const { force, commit } = parseInput(SyncInput, req.body);
+  const { force, commit } = req.body;
   let started;
   try {
     if (commit) await checkRequestedCommit({ fabricId: fabric.id, commit });

@@ -15,16 +15,34 @@ export const api = Router();
 
 const List = { query: PageQuery, returns: '{items, total, page, perPage}' };
 const One = { params: IdParams, returns: 'the fabric with status, counts per kind, last sync' };
-const Create = { body: FabricInput, summary: 'Create a fabric (admin)', status: 201 };
-const Change = { params: IdParams, body: FabricPatch };
-const Remove = { params: IdParams, summary: 'Delete a fabric with its records', status: 204 };
+const Taken = { 409: 'another fabric has this name, or uses this directory of the repository' };
+const Create = {
+  body: FabricInput,
+  summary: 'Create a fabric (admin)',
+  status: 201,
+  returns: 'the fabric',
+  responses: Taken,
+};
+const Change = { params: IdParams, body: FabricPatch, returns: 'the fabric', responses: Taken };
+const Remove = {
+  params: IdParams,
+  summary: 'Delete a fabric with its records',
+  status: 204,
+  returns: 'deleted with its records',
+  responses: { 409: 'the fabric is syncing: wait for the run to finish' },
+};
 const Sync = {
   params: IdParams,
   body: SyncInput,
   summary:
     'Queue a sync (operator); returns the active run when one exists. dryRun plans only (the run gets plan); commit applies that commit (400 unless in the revision history); 409 in a sync window without force',
   status: 202,
-  returns: '{syncRunId, jobId, status}',
+  returns: '{syncRunId, jobId, status, dryRun, commit}',
+  responses: {
+    400: "invalid input, or the commit is not in the history of the fabric's revision",
+    409: 'a sync window is active and force is not set',
+    502: 'the git remote could not be asked whether the commit is in the history',
+  },
 };
 const Refresh = {
   params: IdParams,

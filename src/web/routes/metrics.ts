@@ -1,9 +1,12 @@
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import { db } from '../../db';
 import { maintenance, queue, repositoryChecks } from '../../queues';
 import { can } from '../middleware/auth';
+import { authed, type Req } from '../validate';
 
 export const router = Router();
+
+router.get('/metrics', can('view', 'dashboard'), authed(showMetrics));
 
 /** A label value in Prometheus' text format: backslash, quote and newline escaped. */
 const label = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
@@ -22,7 +25,7 @@ function gauge(name: string, help: string, samples: [labels: Record<string, stri
 }
 
 /** Prometheus text format; scrape with a read-only API token. */
-router.get('/metrics', can('view', 'dashboard'), async (_req, res) => {
+async function showMetrics(_req: Req, res: Response) {
   const now = Date.now();
   const [fabrics, runs, records, repositories, lastChecks, depths] = await Promise.all([
     db().fabric.findMany({
@@ -107,4 +110,4 @@ router.get('/metrics', can('view', 'dashboard'), async (_req, res) => {
     ),
   ];
   res.type('text/plain; version=0.0.4').send(lines.join('\n') + '\n');
-});
+}

@@ -19,9 +19,30 @@ const List = {
   returns: '{items, total, page, perPage}',
 };
 const One = { params: IdParams, returns: 'the repository' };
-const Create = { body: RepositoryInput, summary: 'Create a repository (admin)', status: 201 };
-const Change = { params: IdParams, body: RepositoryPatch };
-const Remove = { params: IdParams, summary: 'Delete a repository that no fabric uses', status: 204 };
+const Taken = { 409: 'another repository has this name' };
+const Create = {
+  body: RepositoryInput,
+  summary: 'Create a repository (admin)',
+  status: 201,
+  returns: 'the repository (secrets never returned)',
+  responses: Taken,
+};
+const Change = {
+  params: IdParams,
+  body: RepositoryPatch,
+  returns: 'the repository',
+  responses: {
+    ...Taken,
+    400: 'invalid input, or a move to another scheme, host or port without the secret typed again',
+  },
+};
+const Remove = {
+  params: IdParams,
+  summary: 'Delete a repository that no fabric uses',
+  status: 204,
+  returns: 'deleted',
+  responses: { 409: 'fabrics use the repository: delete or move them first' },
+};
 const Checks = {
   params: IdParams,
   summary: 'The last 50 health checks, newest first',

@@ -1,4 +1,5 @@
 import { Router, type Response } from 'express';
+import { z } from 'zod';
 import { AUTH_TYPE } from '../../choices';
 import { db, type GitRepository } from '../../db';
 import { createRepository, deleteRepository, updateRepository } from '../../repositories/saveRepository';
@@ -8,24 +9,31 @@ import { KEPT_CHECKS } from '../../repositories/checkRepository';
 import { testConnection } from '../../repositories/testConnection';
 import { KEPT_DELIVERIES } from '../../webhooks/receiveWebhook';
 import { rotateWebhookSecret, webhookPath } from '../../webhooks/rotateWebhookSecret';
-import { handleForm } from '../forms';
+import { form, type FormAgain } from '../forms';
 import { can } from '../middleware/auth';
 import { flash } from '../middleware/flash';
 import { loadRepositories, repositoryListSpec } from '../lists/repositoryList';
 import { buildListView, listRows, parseListQuery } from '../listView';
-import { IdParams, authed, parseInput, validate, type Req } from '../validate';
+import { IdParams, authed, validate, type Req } from '../validate';
 
 export const pages = Router();
 
 const One = { params: IdParams };
+const NewRepository = { body: z.preprocess(formBody, RepositoryInput), form: true };
+const ChangeRepository = { params: IdParams, body: z.preprocess(editBody, RepositoryPatch), form: true };
 
 pages.get('/', can('view', 'repository'), authed(repositoriesPage));
 pages.get('/new', can('add', 'repository'), authed(newRepositoryPage));
-pages.post('/', can('add', 'repository'), authed(addRepository));
+pages.post('/', can('add', 'repository'), validate(NewRepository), authed(form(addRepository, newRepositoryPage)));
 pages.get('/:id', can('view', 'repository'), validate(One), authed(repositoryPage));
 pages.post('/:id/webhook-secret', can('change', 'repository'), validate(One), authed(rotateSecret));
 pages.get('/:id/edit', can('change', 'repository'), validate(One), authed(editRepositoryPage));
-pages.post('/:id', can('change', 'repository'), validate(One), authed(changeRepository));
+pages.post(
+  '/:id',
+  can('change', 'repository'),
+  validate(ChangeRepository),
+  authed(form(changeRepository, editRepositoryPage)),
+);
 pages.get('/:id/delete', can('delete', 'repository'), validate(One), authed(confirmRemoveRepository));
 pages.post('/:id/delete', can('delete', 'repository'), validate(One), authed(removeRepository));
 pages.post('/:id/test', can('test', 'repository'), validate(One), authed(testRepository));
@@ -36,18 +44,23 @@ function formBody(body: unknown): Record<string, unknown> {
   return { ...rest, secret: rest.authType === 'ssh_key' ? sshKey : secret };
 }
 
+/** An edit may also tick "remove the stored secret". */
+function editBody(body: unknown): Record<string, unknown> {
+  const fields = formBody(body);
+  return { ...fields, clearSecret: fields.clearSecret === 'on' };
+}
+
 const authOptions = Object.entries(AUTH_TYPE).map(([value, c]) => ({ value, label: c.label }));
 
-function renderForm(
-  res: Response,
-  repo: GitRepository | null,
-  values: Record<string, unknown>,
-  errors: Record<string, string>,
-  status = 200,
-) {
-  res
-    .status(status)
-    .render('repositories/form.njk', { repo, values, errors, authOptions, hasSecret: !!repo?.encryptedSecret });
+/** The repository form, first (`again` undefined) or again with the messages of a refused save. */
+function renderForm(res: Response, repo: GitRepository | null, values: Record<string, unknown>, again?: FormAgain) {
+  res.status(again?.status ?? 200).render('repositories/form.njk', {
+    repo,
+    values: again?.values ?? values,
+    errors: again?.errors ?? {},
+    authOptions,
+    hasSecret: !!repo?.encryptedSecret,
+  });
 }
 
 async function repositoriesPage(req: Req, res: Response) {
@@ -57,20 +70,14 @@ async function repositoriesPage(req: Req, res: Response) {
   res.render('repositories/list.njk', { list, rows: listRows(repositoryListSpec, items) });
 }
 
-function newRepositoryPage(_req: Req, res: Response) {
-  renderForm(res, null, { authType: 'none', timeoutSeconds: 60 }, {});
+function newRepositoryPage(_req: Req, res: Response, again?: FormAgain) {
+  renderForm(res, null, { authType: 'none', timeoutSeconds: 60 }, again);
 }
 
-function addRepository(req: Req, res: Response) {
-  return handleForm(
-    req,
-    async () => {
-      const repo = await createRepository({ input: parseInput(RepositoryInput, formBody(req.body)), user: req.user });
-      flash(req, 'success', `Repository ${repo.name} created. Test the connection next.`);
-      res.redirect(`/repositories/${repo.id}`);
-    },
-    (values, errors, status) => renderForm(res, null, values, errors, status),
-  );
+async function addRepository(req: Req<typeof NewRepository>, res: Response) {
+  const repo = await createRepository({ input: req.body, user: req.user });
+  flash(req, 'success', `Repository ${repo.name} created. Test the connection next.`);
+  res.redirect(`/repositories/${repo.id}`);
 }
 
 async function renderDetail(req: Req<typeof One>, res: Response, created?: { secret: string }) {
@@ -103,27 +110,16 @@ async function rotateSecret(req: Req<typeof One>, res: Response) {
   await renderDetail(req, res, { secret });
 }
 
-async function editRepositoryPage(req: Req<typeof One>, res: Response) {
+async function editRepositoryPage(req: Req<typeof One>, res: Response, again?: FormAgain) {
   const repo = await loadRepository(req.params.id);
-  renderForm(res, repo, { ...repo, secret: '' }, {});
+  renderForm(res, repo, { ...repo, secret: '' }, again);
 }
 
-async function changeRepository(req: Req<typeof One>, res: Response) {
+async function changeRepository(req: Req<typeof ChangeRepository>, res: Response) {
   const repo = await loadRepository(req.params.id);
-  await handleForm(
-    req,
-    async () => {
-      const body = formBody(req.body);
-      await updateRepository({
-        id: repo.id,
-        patch: parseInput(RepositoryPatch, { ...body, clearSecret: body.clearSecret === 'on' }),
-        user: req.user,
-      });
-      flash(req, 'success', `Repository ${repo.name} saved.`);
-      res.redirect(`/repositories/${repo.id}`);
-    },
-    (values, errors, status) => renderForm(res, repo, values, errors, status),
-  );
+  await updateRepository({ id: repo.id, patch: req.body, user: req.user });
+  flash(req, 'success', `Repository ${repo.name} saved.`);
+  res.redirect(`/repositories/${repo.id}`);
 }
 
 async function confirmRemoveRepository(req: Req<typeof One>, res: Response) {

@@ -1,201 +1,102 @@
-import { Router } from 'express';
-import { z } from 'zod';
+import { Router, type Response } from 'express';
 import { canWrite } from '../../auth/permissions';
-import { createToken } from '../../auth/tokens';
-import { authenticate } from '../../auth/users';
-import { recordChange } from '../../audit';
-import { db, type User } from '../../db';
-import { NotFound, Unauthorized, ValidationError } from '../../errors';
+import {
+  ProvisionInput,
+  TokenInput,
+  issueToken,
+  loadOwnToken,
+  ownTokens,
+  presentToken,
+  provisionToken,
+  revokeToken,
+} from '../../auth/manageTokens';
+import { form, type FormAgain } from '../forms';
 import { can, open, signedIn } from '../middleware/auth';
 import { flash } from '../middleware/flash';
-import { IdParams, authed, parseInput, validate } from '../validate';
-import { loginAllowed, loginSucceeded } from './auth';
+import { IdParams, anyone, authed, validate, type AnyReq, type Req } from '../validate';
 
-const One = { params: IdParams };
-
+/** The signed-in user's own tokens (/admin/tokens). */
 export const pages = Router();
 export const api = Router();
 
-const checkbox = z.preprocess((v) => v === 'on' || v === 'true' || v === true, z.boolean());
+const One = { params: IdParams };
+const NewToken = { body: TokenInput, form: true };
+const Me = { summary: 'The caller: username, role and the token in use', returns: '{id, username, role, token}' };
+const List = { summary: "The caller's own tokens (never the token itself)", returns: '{items}' };
+const Provision = {
+  body: ProvisionInput,
+  summary: 'Trade a username and password for a token',
+  status: 201,
+  returns: 'the new token (shown once, in this response only) and its user',
+  responses: {
+    401: 'wrong username or password, or the account is disabled',
+    429: 'too many failed attempts from this address or for this username; Retry-After says when to try again',
+  },
+};
+const Revoke = { params: IdParams, summary: 'Revoke one of your own tokens', status: 204 };
 
-export const TokenInput = z.object({
-  name: z.string().trim().min(1, 'a name is required').max(100),
-  writeEnabled: checkbox.default(false),
-  expiresAt: z
-    .preprocess((v) => (v === '' ? undefined : v), z.coerce.date({ error: 'expected a date (YYYY-MM-DD)' }).optional())
-    .refine((d) => !d || d > new Date(), 'the expiry must be in the future'),
-});
+pages.get('/', can('view', 'token'), authed(tokensPage));
+pages.post('/', can('add', 'token'), validate(NewToken), authed(form(createToken, tokensPage)));
+pages.get('/:id/delete', can('delete', 'token'), validate(One), authed(confirmRevokeToken));
+pages.post('/:id/delete', can('delete', 'token'), validate(One), authed(revokeTokenFromPage));
 
-export const ProvisionInput = z.object({
-  username: z.string().min(1, 'required'),
-  password: z.string().min(1, 'required'),
-  name: z.string().trim().min(1).max(100).default('provisioned'),
-  // Read-only unless asked otherwise (and only a role that can write may ask).
-  writeEnabled: z.boolean().default(false),
-});
+api.get('/me', signedIn, validate(Me), authed(showCaller));
+api.get('/tokens', can('view', 'token'), validate(List), authed(listTokens));
+api.post('/tokens/provision', open, validate(Provision), anyone(provision));
+api.delete('/tokens/:id', can('delete', 'token'), validate(Revoke), authed(removeToken));
 
-function present(t: {
-  id: number;
-  name: string;
-  prefix: string;
-  writeEnabled: boolean;
-  expiresAt: Date | null;
-  lastUsedAt: Date | null;
-  createdAt: Date;
-}) {
-  return {
-    id: t.id,
-    name: t.name,
-    prefix: t.prefix,
-    writeEnabled: t.writeEnabled,
-    expiresAt: t.expiresAt,
-    lastUsedAt: t.lastUsedAt,
-    createdAt: t.createdAt,
-  };
-}
-
-/** A token for a user: write access only for a role that can write; the change is logged (never the token). */
-async function issueToken(
-  user: Pick<User, 'id' | 'username' | 'role'>,
-  input: { name: string; writeEnabled: boolean; expiresAt?: Date },
-) {
-  if (input.writeEnabled && !canWrite(user.role))
-    throw new ValidationError({ writeEnabled: `a ${user.role}'s tokens are read-only: the role cannot write` });
-  const created = await createToken({ userId: user.id, ...input });
-  await recordChange({
-    user,
-    action: 'create',
-    objectType: 'ApiToken',
-    objectId: created.record.id,
-    objectLabel: `${user.username}/${created.record.name}`,
-    after: present(created.record),
-  });
-  return created;
-}
-
-/** Revokes one of the user's own tokens, logged. */
-async function revokeToken(user: Pick<User, 'id' | 'username'>, id: number): Promise<void> {
-  const token = await db().apiToken.findFirst({ where: { id, userId: user.id } });
-  if (!token) throw new NotFound('token');
-  await db().apiToken.delete({ where: { id: token.id } });
-  await recordChange({
-    user,
-    action: 'delete',
-    objectType: 'ApiToken',
-    objectId: token.id,
-    objectLabel: `${user.username}/${token.name}`,
-    before: present(token),
+async function tokensPage(req: Req, res: Response, again?: FormAgain, created?: { token: string; name: string }) {
+  res.status(again?.status ?? 200).render('tokens/list.njk', {
+    tokens: await ownTokens(req.user.id),
+    created,
+    values: again?.values ?? (created ? {} : { writeEnabled: false }),
+    errors: again?.errors ?? {},
+    canWrite: canWrite(req.user.role),
   });
 }
 
-function ownTokens(userId: number) {
-  return db().apiToken.findMany({ where: { userId }, orderBy: { createdAt: 'desc' } });
-}
-
-pages.get(
-  '/',
-  can('view', 'token'),
-  authed(async (req, res) => {
-    res.render('tokens/list.njk', {
-      tokens: await ownTokens(req.user.id),
-      values: { writeEnabled: false },
-      errors: {},
-      canWrite: canWrite(req.user.role),
-    });
-  }),
-);
-
-pages.post(
-  '/',
-  can('add', 'token'),
-  authed(async (req, res) => {
-    let created;
-    try {
-      created = await issueToken(req.user, parseInput(TokenInput, req.body));
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      const tokens = await ownTokens(req.user.id);
-      return res
-        .status(400)
-        .render('tokens/list.njk', { tokens, values: req.body, errors: err.fields, canWrite: canWrite(req.user.role) });
-    }
-    const tokens = await ownTokens(req.user.id);
-    // Shown once, in this response only: it is not stored and cannot be shown again.
-    res.setHeader('Cache-Control', 'no-store');
-    res.render('tokens/list.njk', {
-      tokens,
-      created: { token: created.token, name: created.record.name },
-      values: {},
-      errors: {},
-      canWrite: canWrite(req.user.role),
-    });
-  }),
-);
-
-pages.get(
-  '/:id/delete',
-  can('delete', 'token'),
-  validate(One),
-  authed<typeof One>(async (req, res) => {
-    const token = await db().apiToken.findFirst({ where: { id: req.params.id, userId: req.user.id } });
-    if (!token) throw new NotFound('token');
-    res.render('confirm.njk', {
-      title: `Revoke token ${token.name}?`,
-      message: `Programs using the token ${token.prefix}… lose access at once. This cannot be undone.`,
-      action: `/admin/tokens/${token.id}/delete`,
-      button: 'Revoke token',
-      cancel: '/admin/tokens',
-    });
-  }),
-);
-
-pages.post(
-  '/:id/delete',
-  can('delete', 'token'),
-  validate(One),
-  authed<typeof One>(async (req, res) => {
-    await revokeToken(req.user, req.params.id);
-    flash(req, 'success', 'Token revoked.');
-    res.redirect('/admin/tokens');
-  }),
-);
-
-api.get(
-  '/me',
-  signedIn,
-  authed((req, res) => {
-    const u = req.user;
-    res.json({ id: u.id, username: u.username, role: u.role, token: req.token ? present(req.token) : null });
-  }),
-);
-
-api.get(
-  '/tokens',
-  can('view', 'token'),
-  authed(async (req, res) => {
-    const tokens = await db().apiToken.findMany({ where: { userId: req.user.id }, orderBy: { createdAt: 'desc' } });
-    res.json({ items: tokens.map(present) });
-  }),
-);
-
-// NetBox's provisioning endpoint: trade a username and password for a token.
-api.post('/tokens/provision', open, async (req, res) => {
-  const input = parseInput(ProvisionInput, req.body);
-  await loginAllowed(req.ip ?? '', input.username);
-  const user = await authenticate(input.username, input.password);
-  if (!user) throw new Unauthorized('wrong username or password, or the account is disabled');
-  await loginSucceeded(req.ip ?? '', input.username);
-  const { token, record } = await issueToken(user, input);
+async function createToken(req: Req<typeof NewToken>, res: Response) {
+  const { token, record } = await issueToken(req.user, req.body);
+  // Shown once, in this response only: it is not stored and cannot be shown again.
   res.setHeader('Cache-Control', 'no-store');
-  res.status(201).json({ ...present(record), token, user: { id: user.id, username: user.username, role: user.role } });
-});
+  await tokensPage(req, res, undefined, { token, name: record.name });
+}
 
-api.delete(
-  '/tokens/:id',
-  can('delete', 'token'),
-  validate(One),
-  authed<typeof One>(async (req, res) => {
-    await revokeToken(req.user, req.params.id);
-    res.status(204).end();
-  }),
-);
+async function confirmRevokeToken(req: Req<typeof One>, res: Response) {
+  const token = await loadOwnToken(req.user, req.params.id);
+  res.render('confirm.njk', {
+    title: `Revoke token ${token.name}?`,
+    message: `Programs using the token ${token.prefix}… lose access at once. This cannot be undone.`,
+    action: `/admin/tokens/${token.id}/delete`,
+    button: 'Revoke token',
+    cancel: '/admin/tokens',
+  });
+}
+
+async function revokeTokenFromPage(req: Req<typeof One>, res: Response) {
+  await revokeToken(req.user, req.params.id);
+  flash(req, 'success', 'Token revoked.');
+  res.redirect('/admin/tokens');
+}
+
+function showCaller(req: Req, res: Response) {
+  const { id, username, role } = req.user;
+  res.json({ id, username, role, token: req.token ? presentToken(req.token) : null });
+}
+
+async function listTokens(req: Req, res: Response) {
+  res.json({ items: (await ownTokens(req.user.id)).map(presentToken) });
+}
+
+async function provision(req: AnyReq<typeof Provision>, res: Response) {
+  const { user, token, record } = await provisionToken(req.ip ?? '', req.body);
+  res.setHeader('Cache-Control', 'no-store');
+  res
+    .status(201)
+    .json({ ...presentToken(record), token, user: { id: user.id, username: user.username, role: user.role } });
+}
+
+async function removeToken(req: Req<typeof Revoke>, res: Response) {
+  await revokeToken(req.user, req.params.id);
+  res.status(204).end();
+}

@@ -1,8 +1,7 @@
-import express, { Router, type Request, type Response } from 'express';
-import type { z } from 'zod';
+import express, { Router, type Response } from 'express';
 import { receiveWebhook } from '../../webhooks/receiveWebhook';
 import { signed } from '../middleware/auth';
-import { IdParams, validate } from '../validate';
+import { IdParams, anyone, validate, type AnyReq } from '../validate';
 
 // Mounted before the body parsers, the session and authentication (see app.ts): the signature
 // is computed over the exact bytes received, and a delivery neither reads nor creates a session.
@@ -16,16 +15,23 @@ const Push = {
   summary:
     'Push webhook (GitHub X-Hub-Signature-256, Gitea/Forgejo X-Gitea-Signature, GitLab X-Gitlab-Token, generic HMAC-SHA256 X-Hub-Signature-256); signed, no login',
   status: 202,
-  returns: '{event, ref, commit, runs: [{syncRunId, fabricId, status}], outOfSync}; 200 for a ping or another event',
+  returns: '{event, ref, commit, runs: [{syncRunId, fabricId, status}], outOfSync}',
+  responses: {
+    200: 'a ping, or an event that is not a push: nothing queued',
+    400: 'the body is not JSON',
+    401: 'missing or wrong signature; nothing queued',
+    413: `body over ${WEBHOOK_BODY_LIMIT}`,
+    429: 'too many deliveries for this repository; Retry-After says when to try again',
+  },
 };
 
 const rawBody = express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT });
 
-api.post('/repositories/:id', signed, validate(Push), rawBody, receivePush);
+api.post('/repositories/:id', signed, validate(Push), rawBody, anyone(receivePush));
 
-async function receivePush(req: Request, res: Response) {
+async function receivePush(req: AnyReq<typeof Push>, res: Response) {
   const answer = await receiveWebhook({
-    repositoryId: (req.params as unknown as z.output<typeof IdParams>).id,
+    repositoryId: req.params.id,
     headers: req.headers,
     body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
   });
