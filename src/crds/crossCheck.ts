@@ -25,6 +25,8 @@ interface Owner {
   path: (string | number)[];
   /** What is claimed, e.g. `ASN 65101`. */
   label: string;
+  /** Holds the value (the others are warned) but is not warned itself, as the fabric exempts it (an MCLAG peer's ASN). */
+  exempt?: boolean;
 }
 
 /** Values the fabric requires to be unique (link IPs, ASNs): claim each, then warn every owner of a shared one. */
@@ -42,7 +44,12 @@ export class UniqueValues {
     for (const list of this.owners.values()) {
       if (list.length < 2) continue;
       for (const owner of list) {
-        const others = [...new Set(list.filter((o) => o !== owner).map((o) => o.name))];
+        if (owner.exempt) continue;
+        const others = [
+          ...new Set(
+            list.filter((o) => o !== owner).map((o) => (o.key === owner.key ? 'another field of this object' : o.name)),
+          ),
+        ];
         context.warn(
           owner.key,
           owner.path,

@@ -30,6 +30,10 @@ export interface FabricConfig {
   leafASNStart: number;
   leafASNEnd: number;
   gatewayASN: number;
+  /** How many gateway communities the fabric has: the most gateways one GatewayGroup may hold. */
+  gatewayCommunities: number;
+  /** `spine-leaf` (the only mode this fabric release knows); ESLAG and gateway connections need it. */
+  fabricMode: string;
   /** null: not known (no Fabricator document); a gateway document then counts as enabled. */
   enableGateway: boolean | null;
   includeCLSP: boolean;
@@ -54,6 +58,8 @@ export const HEDGEHOG_DEFAULTS: Readonly<FabricConfig> = Object.freeze({
   leafASNStart: 65101,
   leafASNEnd: 65533,
   gatewayASN: 65534,
+  gatewayCommunities: 10,
+  fabricMode: 'spine-leaf',
   enableGateway: null,
   includeCLSP: false,
   includeCumulus: false,
@@ -95,10 +101,15 @@ function ranges(value: unknown): VlanRangeSetting[] | null {
   return out.length > 0 ? out : null;
 }
 
+/** Fabricator's Default() moves the old default IRB range 3000-3999 to 3000-3899 (the rest is the TH5 workaround's). */
+function irbVlans(rs: VlanRangeSetting[] | null): VlanRangeSetting[] | null {
+  return rs?.length === 1 && rs[0]!.from === 3000 && rs[0]!.to === 3999 ? [{ from: 3000, to: 3899 }] : rs;
+}
+
 /**
  * The configuration a `Fabricator` document (fabricator.githedgehog.com) describes, its missing
- * fields taken from `base`. Fields: spec.config.control.{managementSubnet,vip},
- * spec.config.fabric.{…}, spec.config.gateway.{enable,asn}.
+ * fields taken from `base`. Fields: spec.config.control.{managementSubnet,controlVIP},
+ * spec.config.fabric.{mode,…}, spec.config.gateway.{enable,asn,communities}.
  */
 export function configFromFabricator(doc: unknown, base: FabricConfig = HEDGEHOG_DEFAULTS): FabricConfig {
   const config = mapping(mapping(mapping(doc)?.spec)?.config);
@@ -115,7 +126,8 @@ export function configFromFabricator(doc: unknown, base: FabricConfig = HEDGEHOG
   };
   return {
     managementSubnet: cidrOr(control?.managementSubnet, base.managementSubnet),
-    controlVIP: cidrOr(control?.vip, base.controlVIP),
+    // Fabricator names it controlVIP; `vip` is accepted as well, as earlier versions of this code read it.
+    controlVIP: cidrOr(control?.controlVIP ?? control?.vip, base.controlVIP),
     managementDHCPStart: ipOr(fabric?.managementDHCPStart, base.managementDHCPStart),
     fabricSubnet: cidrOr(fabric?.fabricSubnet, base.fabricSubnet),
     protocolSubnet: cidrOr(fabric?.protocolSubnet, base.protocolSubnet),
@@ -123,7 +135,7 @@ export function configFromFabricator(doc: unknown, base: FabricConfig = HEDGEHOG
     vpcWorkaroundSubnet: cidrOr(fabric?.vpcWorkaroundSubnet, base.vpcWorkaroundSubnet),
     mclagSessionSubnet: cidrOr(fabric?.mclagSessionSubnet, base.mclagSessionSubnet),
     proxyExternalSubnet: cidrOr(fabric?.proxyExternalSubnet, base.proxyExternalSubnet),
-    vpcIRBVLANs: ranges(fabric?.vpcIRBVLANs) ?? base.vpcIRBVLANs,
+    vpcIRBVLANs: irbVlans(ranges(fabric?.vpcIRBVLANs)) ?? base.vpcIRBVLANs,
     th5WorkaroundVLANs: ranges(fabric?.th5WorkaroundVLANs) ?? base.th5WorkaroundVLANs,
     // Fabricator hard-codes the MTU and the server-facing offset (pkg/fab/comp/fabric/fabric.go).
     fabricMTU: base.fabricMTU,
@@ -132,6 +144,9 @@ export function configFromFabricator(doc: unknown, base: FabricConfig = HEDGEHOG
     leafASNStart: num(fabric?.leafASNStart) ?? base.leafASNStart,
     leafASNEnd: num(fabric?.leafASNEnd) ?? base.leafASNEnd,
     gatewayASN: num(gateway?.asn) ?? base.gatewayASN,
+    // Fabricator defaults the communities to ten (priorities 0-9) when none are given.
+    gatewayCommunities: Object.keys(mapping(gateway?.communities) ?? {}).length || base.gatewayCommunities,
+    fabricMode: text(fabric?.mode) ?? base.fabricMode,
     // A Fabricator document says whether the gateway is on: absent means off, as fabricator defaults it.
     enableGateway: gateway?.enable === true,
     includeCLSP: fabric?.includeCLSP === true,

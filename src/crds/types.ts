@@ -93,6 +93,8 @@ export interface Indexed {
 export interface CrossContext {
   /** The record of this kind and name in the namespace; the first definition when there are duplicates. */
   find(kind: string, namespace: string, name: string): Indexed | undefined;
+  /** Every record of a kind (first definitions only), e.g. the Gateways whose IPs a Switch must not reuse. */
+  all(kind: string): Indexed[];
   /** The fabric's configuration (a Fabricator document, else the fabric's settings). */
   config: FabricConfig;
   /** Adds a warning to the record with this key; the message gets the rendered path as its prefix. */

@@ -83,7 +83,8 @@ export function crossValidate(input: CrossRecord[], config: FabricConfig = HEDGE
     }
   }
 
-  const context: CrossContext = { find, config, warn: (key, path, message) => w.add(key, path, message) };
+  const all = (kind: string) => [...(byKind.get(kind)?.values() ?? [])];
+  const context: CrossContext = { find, all, config, warn: (key, path, message) => w.add(key, path, message) };
   for (const def of kinds) {
     const ofKind = byKind.get(def.kind);
     if (def.crossCheck && ofKind) def.crossCheck([...ofKind.values()], context);

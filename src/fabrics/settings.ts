@@ -38,7 +38,7 @@ export const SETTINGS: readonly SettingDef[] = [
     label: 'Control node VIP',
     group: 'Subnets',
     type: 'cidr',
-    fabricator: 'control.vip',
+    fabricator: 'control.controlVIP',
     help: 'No switch may use this address.',
   },
   {

@@ -89,10 +89,13 @@ describe('IPv4Namespace', () => {
       'metadata.name: "ipns-twelve1" is 12 characters; the fabric allows at most 11 for an IPv4Namespace (it becomes a VRF name)',
     ]);
   });
-  it('#11 subnets with host bits are masked, not rejected (a hint only)', () => {
+  it('#11 subnets parse; host bits are masked, not rejected, and not warned about (the fabric is silent)', () => {
     expect(errors('IPv4Namespace', { subnets: ['10.0.0.5/16'] })).toEqual([]);
-    expect(warningsOf([rec('IPv4Namespace', 'a', { subnets: ['10.0.0.5/16'] })], 'IPv4Namespace/default/a')).toEqual([
-      'spec.subnets[0]: 10.0.0.5/16 has host bits set; the fabric reads it as its network',
+    expect(warningsOf([rec('IPv4Namespace', 'a', { subnets: ['10.0.0.5/16'] })], 'IPv4Namespace/default/a')).toEqual(
+      [],
+    );
+    expect(errors('IPv4Namespace', { subnets: ['10.0.0.0/33'] })).toEqual([
+      'spec.subnets[0]: expected an IPv4 CIDR such as 10.0.1.0/24, got "10.0.0.0/33"',
     ]);
   });
   it('#12 at most 10 subnets (error)', () => {
@@ -123,7 +126,7 @@ describe('Switch', () => {
       'spec.asn: missing; it will be required by the fabric; usually filled by hhfab build',
       'spec.ip: missing; it will be required by the fabric; usually filled by hhfab build',
       'spec.protocolIP: missing; it will be required by the fabric; usually filled by hhfab build',
-      'spec.vtepIP: missing; for a leaf it will be required by the fabric; usually filled by hhfab build',
+      'spec.vtepIP: missing; for a leaf in spine-leaf mode it will be required by the fabric; usually filled by hhfab build',
     ]);
   });
   it('#21 no vtepIP on a spine (error)', () => {
@@ -181,12 +184,15 @@ describe('Switch', () => {
 });
 
 describe('Connection', () => {
-  it('#34 a second type key is ignored as the fabric does (a warning)', () => {
+  it("#34 exactly one type: a second type key is ignored, as the fabric's if/else chain does (accepted, no warning)", () => {
     const spec = { ...unbundled('srv/eth0', 'leaf-01/E1/1'), external: { link: { switch: { port: 'leaf-01/E1/2' } } } };
     expect(errors('Connection', spec)).toEqual([]);
-    expect(warningsOf([rec('Connection', 'c', spec)], 'Connection/default/c')).toContain(
-      'spec: has 2 connection types (unbundled, external); the fabric uses unbundled and ignores the others',
+    expect(warningsOf([rec('Connection', 'c', spec)], 'Connection/default/c')).not.toContainEqual(
+      expect.stringContaining('connection types'),
     );
+    expect(errors('Connection', {})).toEqual([
+      'spec: expected exactly one connection type (unbundled, bundled, eslag, mclag, mclagDomain, fabric, mesh, gateway, vpcLoopback, external, staticExternal), found none',
+    ]);
   });
   it('#36 unbundled/bundled: one switch, one server, unique ports (error)', () => {
     const spec = {
@@ -359,7 +365,7 @@ describe('VPC', () => {
       dhcp: { enable: true, options: { advertisedRoutes: [{ destination: '10.8.0.0/16', gateway: '10.9.0.1' }] } },
     });
     expect(errors('VPC', spec)).toEqual([
-      'spec.subnets.default.dhcp.options.advertisedRoutes[0].gateway: 10.9.0.1 is not inside 10.0.1.0/24',
+      'spec.subnets.default.dhcp.options.advertisedRoutes[0].gateway: 10.9.0.1 is not inside 10.0.1.0/24; expected an address in the subnet',
     ]);
   });
   it('#68 static leases: inside, not network/gateway/broadcast, unique (error)', () => {
@@ -544,7 +550,7 @@ describe('gateway kinds and ServerProfile (PROFILES.md §3, §5)', () => {
     );
     expect(warningsOf([rec('Gateway', 'g', gw()), g2], 'Gateway/default/g2')).toEqual([
       'spec.groups[0].name: GatewayGroup "edge" is not defined in this fabric',
-      'spec.vtepIP: vtepIP 172.30.12.20/32 is also used by Gateway "g"',
+      'spec.vtepIP: VTEP IP 172.30.12.20 is also used by Gateway "g"',
     ]);
   });
   const peering = (peeringSpec: Spec, extra: Spec = {}) => ({ peering: peeringSpec, ...extra });
@@ -742,7 +748,7 @@ describe('VPCAttachment and link rules needing other objects (warnings)', () => 
       },
     });
     expect(warningsOf([fabric], 'Connection/default/f')).toContain(
-      'spec.fabric.links[0].spine.ip: 10.1.0.0/31 is not in the fabric subnet 172.30.128.0/17',
+      'spec.fabric.links[0].spine.ip: 10.1.0.0/31 is not in the fabric subnet 172.30.128.0/17; expected an address inside it',
     );
   });
 });

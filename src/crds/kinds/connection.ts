@@ -322,6 +322,13 @@ function checkConfig(spec: Spec, config: FabricConfig): Issue[] {
   const type = fabricConnectionType(spec);
   if (!type || DEPRECATED_TYPES.has(type)) return [];
   const issues: Issue[] = [];
+  if ((type === 'eslag' || type === 'gateway') && config.fabricMode !== 'spine-leaf')
+    issues.push(
+      issueAt(
+        ['spec', type],
+        `a ${type} connection is allowed only in spine-leaf mode; the fabric configuration's mode is ${JSON.stringify(config.fabricMode)} (Fabricator spec.config.fabric.mode)`,
+      ),
+    );
   const limit = config.fabricMTU - config.serverFacingMTUOffset;
   if (type === 'unbundled' || type === 'bundled') {
     const mtu = num(mapping(spec[type])?.mtu);
@@ -351,18 +358,30 @@ function checkConfig(spec: Spec, config: FabricConfig): Issue[] {
   return issues;
 }
 
+/** The two sides of a link of the types whose links carry /31 addresses from the fabric subnet. */
+function pointToPointSides(type: ConnectionType | null): [string, string] | undefined {
+  return type === 'fabric'
+    ? ['spine', 'leaf']
+    : type === 'mesh'
+      ? ['leaf1', 'leaf2']
+      : type === 'gateway'
+        ? ['switch', 'gateway']
+        : undefined;
+}
+
+/** Whether both ends of a link have an IP: the fabric checks a link's addresses only then (hhfab may not have hydrated it). */
+function linkHasBothIps(spec: Spec, type: ConnectionType, pair: [string, string], index: number): boolean {
+  const l = mapping(asList(mapping(spec[type])?.links)[index]);
+  return text(mapping(l?.[pair[0]])?.ip) !== null && text(mapping(l?.[pair[1]])?.ip) !== null;
+}
+
+// The fabric checks the /31 addresses of a link against other objects (its kube branch): warnings.
 function lintPointToPoint(type: ConnectionType, spec: Spec, issues: Issue[]): void {
-  const pairs: [string, string] | undefined =
-    type === 'fabric'
-      ? ['spine', 'leaf']
-      : type === 'mesh'
-        ? ['leaf1', 'leaf2']
-        : type === 'gateway'
-          ? ['switch', 'gateway']
-          : undefined;
+  const pairs = pointToPointSides(type);
   if (!pairs) return;
   asList(mapping(spec[type])?.links).forEach((raw, index) => {
     const l = mapping(raw);
+    if (!linkHasBothIps(spec, type, pairs, index)) return;
     const a = parseCidr(text(mapping(l?.[pairs[0]])?.ip) ?? '');
     const b = parseCidr(text(mapping(l?.[pairs[1]])?.ip) ?? '');
     for (const [key, c] of [
@@ -371,52 +390,36 @@ function lintPointToPoint(type: ConnectionType, spec: Spec, issues: Issue[]): vo
     ] as const) {
       if (c && c.prefixLength !== 31)
         issues.push(
-          issueAt(['spec', type, 'links', index, key, 'ip'], `expected a /31 address, got /${c.prefixLength}`),
+          issueAt(
+            ['spec', type, 'links', index, key, 'ip'],
+            `${formatIPv4(c.address)}/${c.prefixLength} is a /${c.prefixLength}; expected a /31`,
+          ),
         );
     }
-    if (a && b && a.prefixLength === 31 && b.prefixLength === 31) {
-      if (a.start !== b.start)
-        issues.push(issueAt(['spec', type, 'links', index], 'both ends must be in the same /31'));
-      else if (a.address === b.address)
-        issues.push(issueAt(['spec', type, 'links', index], 'both ends have the same IP address'));
-    }
+    if (a && b && a.prefixLength === 31 && b.prefixLength === 31 && a.start !== b.start)
+      issues.push(
+        issueAt(
+          ['spec', type, 'links', index],
+          `${pairs[0]} IP ${formatIPv4(a.address)}/31 and ${pairs[1]} IP ${formatIPv4(b.address)}/31 are not in the same /31; expected both ends in one /31`,
+        ),
+      );
   });
 }
 
-// What the fabric checks with other objects (the /31 link addresses) or does not check at all.
+// Deprecations, and the link addresses the fabric checks against other objects. Where the fabric
+// is silent (a second type key, which its if/else chain never looks at), so is this.
 function lint(spec: Spec): Issue[] {
-  const types = connectionTypeKeys(spec);
   const type = fabricConnectionType(spec);
   if (!type) return [];
   const issues: Issue[] = [];
-  if (DEPRECATED_TYPES.has(type))
+  if (DEPRECATED_TYPES.has(type)) {
     issues.push(
       issueAt(
         ['spec', type],
         `the ${type} connection type: MCLAG is deprecated and no longer supported by the fabric, which skips its checks; use eslag instead (removed in Hedgehog release 26.03)`,
       ),
     );
-  if (types.length > 1)
-    issues.push(
-      issueAt(
-        ['spec'],
-        `has ${types.length} connection types (${types.join(', ')}); the fabric uses ${type} and ignores the others`,
-      ),
-    );
-  if (DEPRECATED_TYPES.has(type)) return issues;
-  // E1/4 and its first breakout lane E1/4/1 are the same port.
-  const used = new Map<string, Endpoint>();
-  for (const e of connectionEndpoints({ [type]: spec[type] })) {
-    const key = `${e.side}:${portKey(e.device, e.port)}`;
-    const first = used.get(key);
-    if (first && `${first.device}/${first.port}` !== `${e.device}/${e.port}`)
-      issues.push(
-        issueAt(
-          e.path,
-          `port ${e.device}/${e.port} is the same port as ${first.device}/${first.port} at ${first.field}`,
-        ),
-      );
-    else if (!first) used.set(key, e);
+    return issues;
   }
   lintPointToPoint(type, spec, issues);
   return issues;
@@ -504,9 +507,6 @@ export function endpointsOf(conn: Indexed): Endpoint[] {
   return e;
 }
 
-// Types whose link IPs come from the fabric subnet and must be unique fabric-wide.
-const P2P_TYPES: ReadonlySet<ConnectionType | null> = new Set(['fabric', 'mesh', 'gateway']);
-
 /** A port may be used by at most one Connection; E1/4 and E1/4/1 are the same port. */
 function checkPorts(connections: Indexed[], context: CrossContext): void {
   const users = new Map<string, { conn: Indexed; endpoint: Endpoint }[]>();
@@ -533,28 +533,37 @@ function checkPorts(connections: Indexed[], context: CrossContext): void {
   }
 }
 
-/** Link IPs of fabric, mesh and gateway connections are unique fabric-wide. */
+/**
+ * Link IPs of fabric, mesh and gateway connections are unique fabric-wide and inside the fabric
+ * subnet. The fabric checks a link only when both its ends have an address; a lone address still
+ * counts as taken for the other links.
+ */
 function checkLinkIps(connections: Indexed[], context: CrossContext): void {
   const unique = new UniqueValues();
   const fabricSubnet = parseCidr(context.config.fabricSubnet);
   for (const conn of connections) {
-    if (!P2P_TYPES.has(connectionType(mapping(conn.record.spec) ?? {}))) continue;
+    const spec = mapping(conn.record.spec) ?? {};
+    const type = connectionType(spec);
+    const pair = pointToPointSides(type);
+    if (!type || !pair) continue;
     for (const e of endpointsOf(conn)) {
       const c = e.ip ? parseCidr(e.ip) : null;
-      if (c && fabricSubnet && !cidrContains(fabricSubnet, c.address))
+      if (!c) continue;
+      const checked = linkHasBothIps(spec, type, pair, e.link);
+      const path = [...e.path.slice(0, -1), 'ip'];
+      if (checked && fabricSubnet && !cidrContains(fabricSubnet, c.address))
         context.warn(
           conn.key,
-          [...e.path.slice(0, -1), 'ip'],
-          `${e.ip} is not in the fabric subnet ${context.config.fabricSubnet}`,
+          path,
+          `${e.ip} is not in the fabric subnet ${context.config.fabricSubnet}; expected an address inside it`,
         );
-      const ip = e.ip ? e.ip.split('/')[0]! : null;
-      if (ip && parseIPv4(ip) !== null)
-        unique.claim('link-ip', ip, {
-          key: conn.key,
-          name: `Connection "${conn.record.name}"`,
-          path: [...e.path.slice(0, -1), 'ip'],
-          label: `IP ${ip}`,
-        });
+      unique.claim('link-ip', formatIPv4(c.address), {
+        key: conn.key,
+        name: `Connection "${conn.record.name}"`,
+        path,
+        label: `IP ${formatIPv4(c.address)}`,
+        exempt: !checked,
+      });
     }
   }
   unique.warnShared(context);

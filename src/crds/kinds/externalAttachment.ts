@@ -4,13 +4,14 @@ import { externalMode, MODE_SQL } from './external';
 import { connectionType } from './connection';
 import { bool, cidr, cidrOrAny, dict, intIn, ipv4, list, obj, oneOf, opt, str, uint32, vlanOrZero } from '../schema';
 import { issueAt, list as asList, mapping, num, text } from '../spec';
+import { listOthers } from '../crossCheck';
 import type { CrossContext, Indexed, Issue, Panel, Reference, Spec } from '../types';
 
 export const ACL_ACTIONS = ['permit', 'deny', 'discard', 'transit'] as const;
 export const ACL_PROTOCOLS = ['ip', 'tcp', 'udp', 'icmp'] as const;
 
 const statement = obj({
-  seq: intIn(0, 2147483647),
+  seq: intIn(0, 65535, 'a sequence number'),
   action: oneOf(ACL_ACTIONS),
   protocol: oneOf(ACL_PROTOCOLS),
   srcPrefix: cidrOrAny,
@@ -192,36 +193,46 @@ function panels(spec: Spec): Panel[] {
 
 /** An External attaches only to external connections, one VLAN once per connection, in the External's mode. */
 function crossCheck(attachments: Indexed[], context: CrossContext): void {
-  const extVlans = new Map<string, string>();
+  const vlans = new Map<string, { key: string; name: string }[]>();
   for (const { key, record: r } of attachments) {
     const spec = mapping(r.spec) ?? {};
     const connName = text(spec.connection);
     const extName = text(spec.external);
-    if (connName) {
-      const conn = context.find('Connection', r.namespace, connName);
-      const type = conn ? connectionType(mapping(conn.record.spec) ?? {}) : null;
-      if (conn && type !== 'external')
-        context.warn(
-          key,
-          ['spec', 'connection'],
-          `Connection "${connName}" is of type ${type ?? 'unknown'}; an External attaches only to external connections`,
-        );
-      const vlanKey = `${r.namespace}/${connName}/${attachmentVlan(spec)}`;
-      const first = extVlans.get(vlanKey);
-      if (first)
-        context.warn(
-          key,
-          ['spec'],
-          `VLAN ${attachmentVlan(spec) || '0 (untagged)'} on Connection "${connName}" is already used by ExternalAttachment "${first}"`,
-        );
-      else extVlans.set(vlanKey, r.name);
-    }
     const ext = extName ? context.find('External', r.namespace, extName) : undefined;
     if (ext) {
       const want = externalMode(mapping(ext.record.spec) ?? {});
       const have = attachmentMode(spec);
-      if (want !== have) context.warn(key, ['spec'], `External "${extName}" is ${want} but this attachment is ${have}`);
+      if (want !== have)
+        context.warn(
+          key,
+          ['spec'],
+          `External "${extName}" is ${want} but this attachment is ${have}; expected the same mode`,
+        );
     }
+    if (!connName) continue;
+    const conn = context.find('Connection', r.namespace, connName);
+    const type = conn ? connectionType(mapping(conn.record.spec) ?? {}) : null;
+    if (conn && mapping(mapping(conn.record.spec)?.external) === null)
+      context.warn(
+        key,
+        ['spec', 'connection'],
+        `Connection "${connName}" is of type ${type ?? 'unknown'}; an External attaches only to external connections`,
+      );
+    const id = `${r.namespace}/${connName}/${attachmentVlan(spec)}`;
+    const list = vlans.get(id);
+    if (list) list.push({ key, name: r.name });
+    else vlans.set(id, [{ key, name: r.name }]);
+  }
+  for (const [id, list] of vlans) {
+    if (list.length < 2) continue;
+    const vlan = Number(id.slice(id.lastIndexOf('/') + 1));
+    const connName = id.slice(id.indexOf('/') + 1, id.lastIndexOf('/'));
+    for (const a of list)
+      context.warn(
+        a.key,
+        ['spec'],
+        `VLAN ${vlan || '0 (untagged)'} on Connection "${connName}" is also used by ExternalAttachment ${listOthers(list.filter((o) => o !== a).map((o) => o.name))}; expected one attachment per VLAN and connection`,
+      );
   }
 }
 

@@ -2,7 +2,8 @@ import { UniqueValues } from '../crossCheck';
 import { defineKind } from '../defineKind';
 import { refsTo } from '../refs';
 import type { FabricConfig } from '../fabricConfig';
-import { isMac, parseCidr, parseIPv4 } from '../net';
+import { cidrContains, isMac, parseCidr, parseIPv4 } from '../net';
+import { claimLoopbacks } from '../loopbacks';
 import { bool, dict, intIn, list, obj, opt, str, uint32 } from '../schema';
 import { issueAt, joined, list as asList, mapping, num, text } from '../spec';
 import type { CrossContext, Indexed, Issue, Panel, Reference, Spec } from '../types';
@@ -20,7 +21,20 @@ export function gatewayDisabled(_spec: Spec, config: FabricConfig): Issue[] {
 }
 
 const INTERFACE_NAME = /^[a-zA-Z][a-zA-Z0-9_.-]{0,8}[a-zA-Z0-9]$/;
-const PCI_ADDRESS = /^[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]$/;
+
+/** A PCI address as the fabric reads it: 12 characters, `domain:bus:device.function` in hex, device up to 1f, function up to 7. */
+function isPciAddress(value: string): boolean {
+  const m = /^([0-9a-fA-F]{4}):([0-9a-fA-F]{2}):([0-9a-fA-F]{2})\.([0-7])$/.exec(value);
+  return m !== null && parseInt(m[3]!, 16) <= 0x1f;
+}
+
+/** What makes an IPv4 address unusable as a unicast one (0.0.0.0, 127/8, 224/4), or null. */
+function notUnicast(address: number): string | null {
+  if (address === 0) return 'the unspecified address';
+  if (address >>> 24 === 127) return 'a loopback address';
+  if (address >>> 28 === 0xe) return 'a multicast address';
+  return null;
+}
 const HYDRATED = 'will be required by the fabric; usually filled by hhfab build';
 
 const specSchema = obj({
@@ -71,9 +85,9 @@ function checkSpec(spec: Spec): Issue[] {
   const vtepIP = text(spec.vtepIP);
   if (vtepIP) {
     const problem = host32(vtepIP);
+    const kind = problem ? null : notUnicast(parseCidr(vtepIP)!.address);
     if (problem) at(['vtepIP'], problem);
-    else if (parseCidr(vtepIP)!.address >>> 24 === 127)
-      at(['vtepIP'], `${vtepIP} is a loopback address; expected a unicast one`);
+    else if (kind) at(['vtepIP'], `${vtepIP} is ${kind}; expected a unicast IPv4 address`);
   }
   const mac = text(spec.vtepMAC);
   if (mac) {
@@ -103,8 +117,11 @@ function checkSpec(spec: Spec): Issue[] {
     const pci = text(iface.pci);
     const kernel = text(iface.kernel);
     if (pci && kernel) at(['interfaces', name], 'has both pci and kernel; expected at most one of them');
-    if (pci && !PCI_ADDRESS.test(pci))
-      at(['interfaces', name, 'pci'], `${JSON.stringify(pci)} is not a PCI address; expected one such as 0000:02:00.0`);
+    if (pci && !isPciAddress(pci))
+      at(
+        ['interfaces', name, 'pci'],
+        `${JSON.stringify(pci)} is not a PCI address; expected domain:bus:device.function such as 0000:02:00.0 (device up to 1f, function up to 7)`,
+      );
     if (kernel && (!INTERFACE_NAME.test(kernel) || kernel.length > 15))
       at(['interfaces', name, 'kernel'], `${JSON.stringify(kernel)} is not a valid interface name`);
     else if (kernel && kernel === name)
@@ -113,12 +130,23 @@ function checkSpec(spec: Spec): Issue[] {
   asList(spec.neighbors).forEach((raw, i) => {
     const n = mapping(raw) ?? {};
     const ip = text(n.ip);
-    if (!ip || parseIPv4(ip) === null)
+    const address = ip ? parseIPv4(ip) : null;
+    // Go's check rejects multicast and unspecified neighbors (not loopback ones).
+    const bad =
+      address === null
+        ? null
+        : address === 0
+          ? 'the unspecified address'
+          : address >>> 28 === 0xe
+            ? 'a multicast address'
+            : null;
+    if (address === null)
       at(
         ['neighbors', i, 'ip'],
         `${JSON.stringify(n.ip ?? null)} is not an IPv4 address; expected the neighbor's unicast address`,
       );
-    if (!num(n.asn)) at(['neighbors', i, 'asn'], `${String(n.asn ?? 'nothing')}; expected a non-zero ASN`);
+    else if (bad) at(['neighbors', i, 'ip'], `${ip} is ${bad}; expected the neighbor's unicast address`);
+    if (!num(n.asn)) at(['neighbors', i, 'asn'], `is ${String(n.asn ?? 'missing')}; expected a non-zero ASN`);
   });
   const seen = new Set<string>();
   asList(spec.groups).forEach((raw, i) => {
@@ -161,23 +189,75 @@ function references(spec: Spec): Reference[] {
   }));
 }
 
-/** Protocol IP, VTEP IP and VTEP MAC are unique among Gateways. */
+/** A MAC in the fabric's canonical form (lower case, colons), or null. */
+function canonicalMac(value: string): string | null {
+  if (!isMac(value)) return null;
+  const hex = value.replace(/[^0-9a-fA-F]/g, '').toLowerCase();
+  return hex.match(/../g)!.join(':');
+}
+
+/**
+ * What the fabric checks against other objects: protocol and VTEP IPs unique among Gateways and
+ * Switches, VTEP MACs unique among Gateways, at most as many members per GatewayGroup as the
+ * fabric has gateway communities; and what hhfab checks when it hydrates: the gateway ASN, the
+ * protocol and VTEP subnets.
+ */
 function crossCheck(gateways: Indexed[], context: CrossContext): void {
+  const { config } = context;
   const unique = new UniqueValues();
-  for (const { key, record } of gateways) {
+  claimLoopbacks(unique, gateways, 'Gateway', true);
+  claimLoopbacks(unique, context.all('Switch'), 'Switch', false);
+  const members = new Map<string, Indexed[]>();
+  for (const gw of gateways) {
+    const { key, record } = gw;
     const spec = mapping(record.spec) ?? {};
-    for (const field of ['protocolIP', 'vtepIP', 'vtepMAC'] as const) {
-      const value = text(spec[field]);
-      if (value)
-        unique.claim(field, field === 'vtepMAC' ? value.toLowerCase() : value.split('/')[0]!, {
+    const mac = canonicalMac(text(spec.vtepMAC) ?? '');
+    if (mac)
+      unique.claim('vtep-mac', mac, {
+        key,
+        name: `Gateway "${record.name}"`,
+        path: ['spec', 'vtepMAC'],
+        label: `VTEP MAC ${mac}`,
+      });
+    for (const group of new Set(groupNames(spec))) {
+      const list = members.get(group);
+      if (list) list.push(gw);
+      else members.set(group, [gw]);
+    }
+    const asn = num(spec.asn);
+    if (asn && asn !== config.gatewayASN)
+      context.warn(
+        key,
+        ['spec', 'asn'],
+        `${asn} is not the fabric's gateway ASN ${config.gatewayASN}; expected ${config.gatewayASN}`,
+      );
+    for (const [field, subnetText, label] of [
+      ['protocolIP', config.protocolSubnet, 'protocol'],
+      ['vtepIP', config.vtepSubnet, 'VTEP'],
+    ] as const) {
+      const c = parseCidr(text(spec[field]) ?? '');
+      const subnet = parseCidr(subnetText);
+      if (c && c.prefixLength === 32 && subnet && !cidrContains(subnet, c.address))
+        context.warn(
           key,
-          name: `Gateway "${record.name}"`,
-          path: ['spec', field],
-          label: `${field} ${value}`,
-        });
+          ['spec', field],
+          `${String(spec[field])} is not in the fabric's ${label} subnet ${subnetText}; expected an address inside it`,
+        );
     }
   }
   unique.warnShared(context);
+  for (const [group, list] of members) {
+    if (list.length <= config.gatewayCommunities) continue;
+    for (const { key, record } of list) {
+      const listed = asList(mapping(record.spec)?.groups);
+      const index = listed.findIndex((g) => text(mapping(g)?.name) === group);
+      context.warn(
+        key,
+        index >= 0 ? ['spec', 'groups', index, 'name'] : ['spec', 'groups'],
+        `GatewayGroup "${group}" has ${list.length} gateways; the fabric allows at most ${config.gatewayCommunities} (one per gateway community)`,
+      );
+    }
+  }
 }
 
 function panels(spec: Spec): Panel[] {
@@ -245,6 +325,8 @@ export const gateway = defineKind({
   label: 'Gateway',
   labelPlural: 'Gateways',
   specRequired: false,
+  // A gateway Connection names its gateway side freely; the fabric never looks a Gateway up by it.
+  unresolvedReferencesAccepted: true,
   specSchema,
   defaults,
   checkSpec,

@@ -1,21 +1,37 @@
 import { defineKind } from '../defineKind';
+import { listOthers } from '../crossCheck';
 import { refsTo } from '../refs';
-import { parseCidr } from '../net';
+import { cidrContains, cidrsOverlap, formatIPv4, parseCidr, type Cidr } from '../net';
 import { bool, dict, list, obj, oneOf, opt, str } from '../schema';
 import { dotted, issueAt, joined, list as asList, mapping, text } from '../spec';
-import type { Issue, Panel, RecordRef, Reference, Spec } from '../types';
+import type { CrossContext, Indexed, Issue, Panel, RecordRef, Reference, Spec } from '../types';
 import { gatewayDisabled } from './gateway';
 
 /** A peering side named `ext.<name>` is an External; any other key is a VPC. */
 export const EXTERNAL_PREFIX = 'ext.';
 const NAME_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const PORT_RE = /^(\d+)(?:-(\d+))?$/;
+/** A Go duration (time.ParseDuration), e.g. 2m, 90s, 1h30m. */
+const DURATION_RE = /^[-+]?(0|((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+)$/;
+const NAT_KINDS = ['masquerade', 'portForward', 'static'] as const;
+const STATEFUL = new Set(['masquerade', 'portForward']);
 
 const cidrEntry = obj({ cidr: opt(str), not: opt(str), vpcSubnet: opt(str) });
+const duration = str.refine((v) => DURATION_RE.test(v), { error: 'expected a duration such as 2m or 90s' });
+// The CRD types the NAT section; its ports are strings ("80", "8000-8080").
+const nat = obj({
+  masquerade: opt(obj({ idleTimeout: opt(duration) })),
+  portForward: opt(
+    obj({
+      idleTimeout: opt(duration),
+      ports: opt(list(obj({ proto: opt(oneOf(['tcp', 'udp', ''])), port: opt(str), as: opt(str) }))),
+    }),
+  ),
+  static: opt(obj({})),
+});
 const expose = obj({
   ips: opt(list(cidrEntry)),
   as: opt(list(obj({ cidr: opt(str), not: opt(str) }))),
-  nat: opt(obj({})),
+  nat: opt(nat),
   default: opt(bool),
 });
 const aclEndpoint = obj({ cidr: opt(str), vpcSubnet: opt(str), ports: opt(list(str)) });
@@ -46,92 +62,150 @@ const specSchema = obj({
 
 const sides = (spec: Spec) => Object.entries(mapping(spec.peering) ?? {});
 
-/** The fabric's Default(), which only runs with exactly two sides: the group "default", ACL defaults. */
+/**
+ * The fabric's Default(), which only runs with exactly two sides: NAT idle timeouts of 2m, the
+ * group "default", the ACL's default action deny-unless-exposed and each rule's scope flow.
+ */
 function defaults(spec: Spec): Spec {
-  if (sides(spec).length !== 2) return spec;
+  const peering = mapping(spec.peering);
+  if (!peering || Object.keys(peering).length !== 2) return spec;
+  const withTimeout = (n: unknown) => {
+    const m = mapping(n);
+    return m && !text(m.idleTimeout) ? { ...m, idleTimeout: '2m' } : n;
+  };
+  const defaultedPeering = Object.fromEntries(
+    Object.entries(peering).map(([name, raw]) => {
+      const side = mapping(raw);
+      if (!side || !Array.isArray(side.expose)) return [name, raw];
+      return [
+        name,
+        {
+          ...side,
+          expose: side.expose.map((e) => {
+            const x = mapping(e);
+            const n = mapping(x?.nat);
+            if (!x || !n) return e;
+            return {
+              ...x,
+              nat: {
+                ...n,
+                ...(n.masquerade != null ? { masquerade: withTimeout(n.masquerade) } : {}),
+                ...(n.portForward != null ? { portForward: withTimeout(n.portForward) } : {}),
+              },
+            };
+          }),
+        },
+      ];
+    }),
+  );
   const acl = mapping(spec.acl);
   return {
     ...spec,
+    peering: defaultedPeering,
     gatewayGroup: text(spec.gatewayGroup) ?? 'default',
-    ...(acl ? { acl: { ...acl, default: text(acl.default) ?? 'deny-unless-exposed' } } : {}),
+    ...(acl
+      ? {
+          acl: {
+            ...acl,
+            default: text(acl.default) ?? 'deny-unless-exposed',
+            ...(Array.isArray(acl.rules)
+              ? {
+                  rules: acl.rules.map((r) => {
+                    const rule = mapping(r);
+                    return rule && !text(rule.scope) ? { ...rule, scope: 'flow' } : r;
+                  }),
+                }
+              : {}),
+          },
+        }
+      : {}),
   };
 }
 
 const exactlyOne = (m: Record<string, unknown>, keys: string[]) => keys.filter((k) => text(m[k]) !== null);
-const natKind = (expose: Record<string, unknown>) => Object.keys(mapping(expose.nat) ?? {});
-const STATEFUL = new Set(['masquerade', 'portForward']);
+/** The NAT kinds an expose sets (a key with a null value is not set, as in Go). */
+const natKind = (expose: Record<string, unknown>) => {
+  const n = mapping(expose.nat);
+  return n ? NAT_KINDS.filter((k) => n[k] !== undefined && n[k] !== null) : [];
+};
+
+/** What is wrong with a port or port range ("80", "8000-8080") as the fabric parses it, or null. */
+export function portProblem(value: string): string | null {
+  if (value.trim() !== value) return 'has leading or trailing spaces';
+  if (value.includes(',')) return 'is a list; expected a single port or range';
+  if (value === '') return 'is empty';
+  const atoi = (v: string) => (/^[+-]?\d+$/.test(v) ? Number(v) : null);
+  const inRange = (n: number | null) => n !== null && n >= 1 && n <= 65535;
+  if (!value.includes('-')) return inRange(atoi(value)) ? null : 'is not a port 1-65535';
+  const parts = value.split('-').map((p) => p.trim());
+  if (parts.length !== 2 || parts[0] === '' || parts[1] === '') return 'is not a range start-end';
+  const [start, end] = parts.map(atoi) as [number | null, number | null];
+  if (!inRange(start) || !inRange(end)) return 'has a port outside 1-65535';
+  return start! > end! ? 'starts above its end' : null;
+}
+
+function checkPort(value: unknown, path: (string | number)[], issues: Issue[]): void {
+  const v = typeof value === 'string' ? value : '';
+  const problem = portProblem(v);
+  if (problem) issues.push(issueAt(path, `${JSON.stringify(v)} ${problem}; expected N or A-B within 1-65535`));
+}
 
 function checkExpose(path: (string | number)[], external: boolean, e: Record<string, unknown>, issues: Issue[]): void {
   const at = (rel: (string | number)[], message: string) => issues.push(issueAt([...path, ...rel], message));
   const ips = asList(e.ips);
   const as = asList(e.as);
-  const nat = mapping(e.nat);
+  const n = mapping(e.nat);
   if (e.default === true) {
-    if (ips.length > 0 || as.length > 0 || nat)
+    if (ips.length > 0 || as.length > 0 || n)
       at(['default'], 'is true with ips, as or nat; expected a default expose to stand alone');
     return;
   }
   if (ips.length === 0) at(['ips'], 'is empty; expected at least one entry (or default: true)');
   ips.forEach((raw, i) => {
     const entry = mapping(raw) ?? {};
-    const set = exactlyOne(entry, ['cidr', 'not', 'vpcSubnet']);
-    if (set.length !== 1)
-      at(
-        ['ips', i],
-        `sets ${set.length === 0 ? 'none' : set.join(' and ')}; expected exactly one of cidr, not, vpcSubnet`,
-      );
     for (const k of ['cidr', 'not'] as const) {
       const v = text(entry[k]);
       if (v && !parseCidr(v)) at(['ips', i, k], `${JSON.stringify(v)} is not a valid CIDR`);
     }
     if (external && text(entry.vpcSubnet))
       at(['ips', i, 'vpcSubnet'], 'is set on an External side; expected cidr or not there');
+    const set = exactlyOne(entry, ['cidr', 'not', 'vpcSubnet']);
+    if (set.length !== 1)
+      at(
+        ['ips', i],
+        `sets ${set.length === 0 ? 'none' : set.join(' and ')}; expected exactly one of cidr, not, vpcSubnet`,
+      );
   });
   as.forEach((raw, i) => {
     const entry = mapping(raw) ?? {};
-    const set = exactlyOne(entry, ['cidr', 'not']);
-    if (set.length !== 1)
-      at(['as', i], `sets ${set.length === 0 ? 'none' : set.join(' and ')}; expected exactly one of cidr, not`);
     for (const k of ['cidr', 'not'] as const) {
       const v = text(entry[k]);
       if (v && !parseCidr(v)) at(['as', i, k], `${JSON.stringify(v)} is not a valid CIDR`);
     }
+    const set = exactlyOne(entry, ['cidr', 'not']);
+    if (set.length !== 1)
+      at(['as', i], `sets ${set.length === 0 ? 'none' : set.join(' and ')}; expected exactly one of cidr, not`);
   });
-  if (as.length > 0 !== (nat !== null))
+  if (as.length > 0 !== (n !== null))
     at(
       [],
       as.length > 0 ? 'has as without nat; expected both or neither' : 'has nat without as; expected both or neither',
     );
-  if (nat) {
+  if (n) {
     const kinds = natKind(e);
     if (kinds.length !== 1)
       at(
         ['nat'],
         `sets ${kinds.length === 0 ? 'no kind' : kinds.join(' and ')}; expected exactly one of masquerade, portForward, static`,
       );
-    const pf = mapping(nat.portForward);
+    const pf = mapping(n.portForward);
     if (pf) {
       const ports = asList(pf.ports);
       if (ports.length === 0) at(['nat', 'portForward', 'ports'], 'is empty; expected at least one rule');
       ports.forEach((raw, i) => {
         const rule = mapping(raw) ?? {};
-        const proto = rule.proto ?? '';
-        if (proto !== '' && proto !== 'tcp' && proto !== 'udp')
-          at(['nat', 'portForward', 'ports', i, 'proto'], `${JSON.stringify(proto)}; expected tcp, udp or empty (any)`);
-        for (const k of ['port', 'as'] as const) {
-          const v = rule[k] === undefined || rule[k] === null ? '' : String(rule[k]);
-          const m = PORT_RE.exec(v);
-          const ok =
-            m &&
-            Number(m[1]) >= 1 &&
-            Number(m[1]) <= 65535 &&
-            (!m[2] || (Number(m[2]) <= 65535 && Number(m[2]) >= Number(m[1])));
-          if (!ok)
-            at(
-              ['nat', 'portForward', 'ports', i, k],
-              `${JSON.stringify(v)} is not a port; expected N or A-B within 1-65535`,
-            );
-        }
+        for (const k of ['port', 'as'] as const)
+          checkPort(rule[k], [...path, 'nat', 'portForward', 'ports', i, k], issues);
       });
     }
   }
@@ -160,22 +234,27 @@ function checkSpec(spec: Spec): Issue[] {
       }
     });
   }
-  if (stateful.length > 1)
+  if (peering.length === 2 && stateful.length > 1)
     issues.push(
       issueAt(
         ['spec', 'peering'],
         `${stateful.join(' and ')} both use stateful NAT; expected at most one side with masquerade or portForward`,
       ),
     );
-  else if (stateful.length === 1 && statics.some((s) => s !== stateful[0]))
+  else if (peering.length === 2 && stateful.length === 1 && statics.some((s) => s !== stateful[0]))
     issues.push(
       issueAt(
         ['spec', 'peering'],
-        `static NAT on ${statics.join(', ')} faces stateful NAT on ${stateful[0]}; expected them not to face each other`,
+        `static NAT on ${statics.filter((s) => s !== stateful[0]).join(', ')} faces stateful NAT on ${stateful[0]}; expected them not to face each other`,
       ),
     );
   const keys = new Set(peering.map(([k]) => k));
-  asList(mapping(spec.acl)?.rules).forEach((raw, i) => {
+  const acl = mapping(spec.acl);
+  if (acl && acl.default !== 'deny' && acl.default !== 'deny-unless-exposed')
+    issues.push(
+      issueAt(['spec', 'acl', 'default'], `${JSON.stringify(acl.default ?? '')}; expected deny or deny-unless-exposed`),
+    );
+  asList(acl?.rules).forEach((raw, i) => {
     const rule = mapping(raw) ?? {};
     const at = (rel: (string | number)[], message: string) =>
       issues.push(issueAt(['spec', 'acl', 'rules', i, ...rel], message));
@@ -203,13 +282,149 @@ function checkSpec(spec: Spec): Issue[] {
           at(['match', dir, j], 'sets both cidr and vpcSubnet; expected at most one');
         const c = text(e.cidr);
         if (c && !parseCidr(c)) at(['match', dir, j, 'cidr'], `${JSON.stringify(c)} is not a valid CIDR`);
+        asList(e.ports).forEach((port, k) =>
+          checkPort(port, ['spec', 'acl', 'rules', i, 'match', dir, j, 'ports', k], issues),
+        );
       });
     }
     const proto = match.proto ?? '';
-    if (proto !== '' && proto !== 'tcp' && proto !== 'udp' && !/^\d+$/.test(String(proto)))
+    if (proto !== '' && proto !== 'tcp' && proto !== 'udp' && !/^[+-]?\d+$/.test(String(proto)))
       at(['match', 'proto'], `${JSON.stringify(proto)}; expected tcp, udp, a protocol number or empty`);
   });
   return issues;
+}
+
+/** What a side exposes toward the other, as the fabric collects it (a `not` or `vpcSubnet` entry gives ""). */
+function exposedCidrs(side: unknown): string[] {
+  const out: string[] = [];
+  for (const raw of asList(mapping(side)?.expose)) {
+    const e = mapping(raw) ?? {};
+    if (e.default === true) continue;
+    const entries = asList(e.as).length === 0 ? asList(e.ips) : asList(e.as);
+    for (const entry of entries) out.push(text(mapping(entry)?.cidr) ?? '');
+  }
+  return out;
+}
+
+/** True when `inner` lies inside `outer` with a prefix at least as long (the fabric's IsSubset). */
+function isSubset(inner: Cidr, outer: Cidr): boolean {
+  return inner.prefixLength >= outer.prefixLength && cidrContains(outer, inner.start);
+}
+
+/**
+ * What the fabric checks against other objects: each exposed CIDR of a VPC side lies in one of the
+ * VPC's subnets; ACL vpcSubnets exist in the VPC on their side; and what two peerings expose toward
+ * one VPC does not overlap (a `not` or `vpcSubnet` entry cannot be compared, so the fabric refuses
+ * such a peering as soon as another peering exposes toward the same VPC).
+ */
+function crossCheck(peerings: Indexed[], context: CrossContext): void {
+  const byTarget = new Map<string, Indexed[]>();
+  const twoSided = peerings.filter((p) => Object.keys(mapping(mapping(p.record.spec)?.peering) ?? {}).length === 2);
+  for (const p of twoSided)
+    for (const name of Object.keys(mapping(mapping(p.record.spec)?.peering) ?? {})) {
+      const list = byTarget.get(name);
+      if (list) list.push(p);
+      else byTarget.set(name, [p]);
+    }
+  for (const p of twoSided) {
+    const { key, record } = p;
+    const spec = mapping(record.spec) ?? {};
+    const peering = mapping(spec.peering) ?? {};
+    const names = Object.keys(peering);
+    for (const origin of names) {
+      const target = names.find((n) => n !== origin)!;
+      const ours = exposedCidrs(peering[origin]);
+      if (ours.length === 0) continue;
+      const existing: { cidr: string; by: string }[] = [];
+      for (const other of byTarget.get(target) ?? []) {
+        if (other === p) continue;
+        const otherPeering = mapping(mapping(other.record.spec)?.peering) ?? {};
+        for (const [side, entry] of Object.entries(otherPeering))
+          if (side !== target) for (const cidr of exposedCidrs(entry)) existing.push({ cidr, by: other.record.name });
+      }
+      if (existing.length === 0) continue;
+      const path = ['spec', 'peering', origin, 'expose'];
+      const unparsable = [...existing.filter((x) => !parseCidr(x.cidr)).map((x) => x.by)];
+      if (ours.some((c) => !parseCidr(c)) || unparsable.length > 0) {
+        const who = [...new Set(ours.some((c) => !parseCidr(c)) ? existing.map((x) => x.by) : unparsable)];
+        context.warn(
+          key,
+          path,
+          `a not or vpcSubnet entry, here or in GatewayPeering ${listOthers(who)}, cannot be compared with what the other peering exposes toward "${target}"; the fabric refuses the peering ("failed to parse exposed CIDR"); expected plain CIDRs when several peerings expose toward one side`,
+        );
+        continue;
+      }
+      const clashes = new Set<string>();
+      for (const c of ours) {
+        const a = parseCidr(c)!;
+        for (const x of existing)
+          if (cidrsOverlap(a, parseCidr(x.cidr)!)) clashes.add(`${c} overlaps ${x.cidr} of GatewayPeering "${x.by}"`);
+      }
+      for (const clash of clashes)
+        context.warn(
+          key,
+          path,
+          `exposes toward "${target}" what another peering exposes toward it: ${clash}; expected no overlap`,
+        );
+    }
+    // Exposed CIDRs inside the VPC's subnets; ACL vpcSubnets in the VPC on their side.
+    const vpcs = new Map<string, Record<string, unknown>>();
+    for (const name of names) {
+      if (name.startsWith(EXTERNAL_PREFIX)) continue;
+      const vpc = context.find('VPC', record.namespace, name);
+      if (!vpc) continue;
+      const subnets = mapping(mapping(vpc.record.spec)?.subnets) ?? {};
+      vpcs.set(name, subnets);
+      const nets = Object.values(subnets).flatMap((s) => {
+        const c = parseCidr(text(mapping(s)?.subnet) ?? '');
+        return c ? [c] : [];
+      });
+      asList(mapping(peering[name])?.expose).forEach((raw, i) => {
+        const e = mapping(raw) ?? {};
+        if (e.default === true) return;
+        asList(e.ips).forEach((ip, j) => {
+          const cidr = text(mapping(ip)?.cidr);
+          const c = cidr ? parseCidr(cidr) : null;
+          if (c && !nets.some((n) => isSubset(c, n)))
+            context.warn(
+              key,
+              ['spec', 'peering', name, 'expose', i, 'ips', j, 'cidr'],
+              `${cidr} is not part of VPC "${name}" (its subnets: ${nets.map((n) => `${formatIPv4(n.start)}/${n.prefixLength}`).join(', ') || 'none'}); expected a CIDR inside one of them`,
+            );
+        });
+      });
+    }
+    asList(mapping(spec.acl)?.rules).forEach((raw, i) => {
+      const rule = mapping(raw) ?? {};
+      let from = text(rule.from) ?? '';
+      let to = text(rule.to) ?? '';
+      if (!from) from = names[0] === to ? names[1]! : names[0]!;
+      else if (!to) to = names[0] === from ? names[1]! : names[0]!;
+      const match = mapping(rule.match) ?? {};
+      for (const [dir, side, word] of [
+        ['src', from, 'source'],
+        ['dst', to, 'destination'],
+      ] as const) {
+        asList(match[dir]).forEach((ep, j) => {
+          const subnet = text(mapping(ep)?.vpcSubnet);
+          if (!subnet) return;
+          const path = ['spec', 'acl', 'rules', i, 'match', dir, j, 'vpcSubnet'];
+          if (side.startsWith(EXTERNAL_PREFIX))
+            context.warn(
+              key,
+              path,
+              `"${subnet}" is a ${word} VPC subnet, but the rule's ${word} side "${side}" is an External; expected a cidr there`,
+            );
+          else if (vpcs.has(side) && !(subnet in vpcs.get(side)!))
+            context.warn(
+              key,
+              path,
+              `VPC "${side}" has no subnet "${subnet}" (the rule's ${word} side); expected one of ${Object.keys(vpcs.get(side)!).join(', ')}`,
+            );
+        });
+      }
+    });
+  }
 }
 
 function references(spec: Spec): Reference[] {
@@ -305,6 +520,7 @@ export const gatewayPeering = defineKind({
   defaults,
   checkSpec,
   checkConfig: gatewayDisabled,
+  crossCheck,
   columns: [
     { key: 'side1', label: 'Side 1', value: (spec) => sideRef(spec, 0) },
     { key: 'side2', label: 'Side 2', value: (spec) => sideRef(spec, 1) },

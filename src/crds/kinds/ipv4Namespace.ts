@@ -1,5 +1,5 @@
 import { defineKind } from '../defineKind';
-import { cidrsOverlap, isCanonicalCidr, parseCidr, type Cidr } from '../net';
+import { cidrsOverlap, parseCidr, type Cidr } from '../net';
 import { reservedOf, type FabricConfig } from '../fabricConfig';
 import { cidr, list, obj, opt } from '../schema';
 import { issueAt, joined, list as asList, text } from '../spec';
@@ -59,19 +59,6 @@ function checkConfig(spec: Spec, config: FabricConfig): Issue[] {
   return issues;
 }
 
-// The fabric masks host bits without complaint; a hint only.
-function lint(spec: Spec): Issue[] {
-  const issues: Issue[] = [];
-  asList(spec.subnets).forEach((raw, index) => {
-    const c = parseCidr(String(raw));
-    if (c && !isCanonicalCidr(c))
-      issues.push(
-        issueAt(['spec', 'subnets', index], `${String(raw)} has host bits set; the fabric reads it as its network`),
-      );
-  });
-  return issues;
-}
-
 export const ipv4Namespace = defineKind({
   kind: 'IPv4Namespace',
   group: 'vpc.githedgehog.com',
@@ -87,7 +74,6 @@ export const ipv4Namespace = defineKind({
   specSchema: obj({ subnets: opt(list(cidr, 1, 20)) }),
   checkSpec,
   checkConfig,
-  lint,
   columns: [
     {
       key: 'subnets',

@@ -3,7 +3,8 @@ import { refsTo } from '../refs';
 import { portConnectionsOf } from './connection';
 import { UniqueValues } from '../crossCheck';
 import { vlanRanges } from './vlanNamespace';
-import { cidrContains, parseCidr, parseIPv4 } from '../net';
+import { cidrContains, formatIPv4, parseCidr, parseIPv4 } from '../net';
+import { claimLoopbacks } from '../loopbacks';
 import { availableProfile, checkSwitchProfile } from '../profileRules';
 import { bool, cidr, dict, intIn, list, obj, oneOf, opt, str, uint32 } from '../schema';
 import { issueAt, joined, list as asList, mapping, num, text } from '../spec';
@@ -107,8 +108,6 @@ function lint(spec: Spec): Issue[] {
   if (!num(spec.asn)) issues.push(issueAt(['spec', 'asn'], `missing; it ${HYDRATED}`));
   if (!text(spec.ip)) issues.push(issueAt(['spec', 'ip'], `missing; it ${HYDRATED}`));
   if (!text(spec.protocolIP)) issues.push(issueAt(['spec', 'protocolIP'], `missing; it ${HYDRATED}`));
-  if (isLeafRole(spec.role) && !text(spec.vtepIP))
-    issues.push(issueAt(['spec', 'vtepIP'], `missing; for a leaf it ${HYDRATED}`));
   if (text(mapping(spec.redundancy)?.type) === 'mclag')
     issues.push(issueAt(['spec', 'redundancy', 'type'], MCLAG_DEPRECATED));
   return issues;
@@ -221,21 +220,29 @@ function crossCheck(switches: Indexed[], context: CrossContext): void {
         );
     }
     const asn = num(spec.asn);
-    // MCLAG pairs share their ASN and VTEP IP; the fabric exempts them.
+    // Only leaves hold ASNs that must be unique; an MCLAG peer shares its pair's ASN and VTEP IP,
+    // so the fabric does not check its own (the others still see it as taken).
     const mclag = mapping(spec.redundancy)?.type === 'mclag';
-    if (asn && spec.role !== 'spine' && !mclag)
-      unique.claim('asn', String(asn), { key, name, path: ['spec', 'asn'], label: `ASN ${asn}` });
-    for (const field of ['ip', 'protocolIP', 'vtepIP'] as const) {
-      const ip = text(spec[field])?.split('/')[0];
-      if (ip && !(mclag && field === 'vtepIP'))
-        unique.claim(field === 'ip' ? 'mgmt-ip' : 'switch-ip', ip, {
-          key,
-          name,
-          path: ['spec', field],
-          label: `${field} ${ip}`,
-        });
-    }
+    if (asn && isLeafRole(spec.role))
+      unique.claim('asn', String(asn), { key, name, path: ['spec', 'asn'], label: `ASN ${asn}`, exempt: mclag });
+    const ip = parseCidr(text(spec.ip) ?? '');
+    if (ip)
+      unique.claim('mgmt-ip', formatIPv4(ip.address), {
+        key,
+        name,
+        path: ['spec', 'ip'],
+        label: `management IP ${formatIPv4(ip.address)}`,
+      });
   }
+  claimLoopbacks(
+    unique,
+    switches,
+    'Switch',
+    true,
+    (spec) => isLeafRole(spec.role) && mapping(spec.redundancy)?.type !== 'mclag',
+  );
+  // The fabric counts the Gateways' addresses as taken only while the gateway is on.
+  if (context.config.enableGateway !== false) claimLoopbacks(unique, context.all('Gateway'), 'Gateway', false);
   unique.warnShared(context);
 }
 
@@ -247,6 +254,8 @@ function crossCheck(switches: Indexed[], context: CrossContext): void {
 function checkHydrated(key: string, spec: Spec, context: CrossContext): void {
   const config = context.config;
   const warn = (field: string, message: string) => context.warn(key, ['spec', field], message);
+  if (isLeafRole(spec.role) && config.fabricMode === 'spine-leaf' && !text(spec.vtepIP))
+    warn('vtepIP', `missing; for a leaf in spine-leaf mode it ${HYDRATED}`);
   const ip = parseCidr(text(spec.ip) ?? '');
   const mgmt = parseCidr(config.managementSubnet);
   const dhcpStart = parseIPv4(config.managementDHCPStart);

@@ -3,7 +3,7 @@ import { refsTo } from '../refs';
 import { vlanRanges } from './vlanNamespace';
 import { namespaceSubnets } from './ipv4Namespace';
 import { z } from 'zod';
-import { reservedOf, type FabricConfig } from '../fabricConfig';
+import { formatRanges, reservedOf, type FabricConfig } from '../fabricConfig';
 import {
   cidrContains,
   cidrsOverlap,
@@ -14,27 +14,29 @@ import {
   parseIPv4,
   type Cidr,
 } from '../net';
-import { bool, cidr, dict, intIn, ipv4, list, obj, oneOf, opt, str } from '../schema';
+import { bool, cidr, dict, intIn, list, obj, oneOf, opt, str } from '../schema';
 import { dotted, issueAt, joined, list as asList, mapping, num, text } from '../spec';
 import type { CrossContext, Indexed, Issue, ObjectInfo, Panel, Reference, Spec } from '../types';
 
 const VLAN_ERROR = 'expected an integer 1-4094';
-// 0 passes here because hostBGP subnets may omit the VLAN; checkSpec rejects it otherwise.
+// The field is a uint16 and the fabric sets no upper bound on the object alone: a VLAN above 4094
+// fails only against the VLANNamespace (a warning). 0 passes because hostBGP subnets may omit it.
 const subnetVlan = z
-  .number({ error: VLAN_ERROR })
-  .refine((v) => Number.isInteger(v) && v >= 0 && v <= 4094, { error: VLAN_ERROR });
+  .number({ error: 'expected an integer 0-65535' })
+  .refine((v) => Number.isInteger(v) && v >= 0 && v <= 65535, { error: 'expected an integer 0-65535' });
 const prefixLen = intIn(1, 32, 'a prefix length');
 
 // The CRD types these as plain integers and strings; the fabric defaults and checks them only
-// while DHCP is enabled (checkSpec), since Default() drops the options of a disabled server.
+// while DHCP is enabled (checkSpec), since Default() drops the range and options of a disabled
+// server: what they hold then is never looked at.
 const dhcpOptions = obj({
   pxeURL: opt(str),
   dnsServers: opt(list(str)),
   timeServers: opt(list(str)),
   interfaceMTU: opt(intIn(0, 65535, 'an interface MTU')),
-  leaseTimeSeconds: opt(intIn(0, 2147483647, 'a lease time in seconds')),
+  leaseTimeSeconds: opt(intIn(0, 4294967295, 'a lease time in seconds')),
   disableDefaultRoute: opt(bool),
-  advertisedRoutes: opt(list(obj({ destination: cidr, gateway: ipv4 }))),
+  advertisedRoutes: opt(list(obj({ destination: opt(str), gateway: opt(str) }))),
 });
 
 const dhcp = obj({
@@ -42,14 +44,16 @@ const dhcp = obj({
   // The fabric parses it as a prefix (10.20.20.200/32); checkSpec says so for a bare address.
   relay: opt(str),
   relayVPC: opt(str),
-  range: opt(obj({ start: opt(ipv4), end: opt(ipv4) })),
+  range: opt(obj({ start: opt(str), end: opt(str) })),
   options: opt(dhcpOptions),
-  static: opt(dict(obj({ ip: ipv4 }))),
+  // The CRD requires ip on every lease; checkSpec parses it while DHCP is enabled.
+  static: opt(dict(obj({ ip: str }))),
 });
 
 const subnet = obj({
   subnet: cidr,
-  gateway: opt(ipv4),
+  // Not used on a hostBGP subnet, so parsed only where the fabric parses it (checkSpec).
+  gateway: opt(str),
   vlan: opt(subnetVlan),
   isolated: opt(bool),
   restricted: opt(bool),
@@ -188,7 +192,13 @@ function checkDhcp(base: (string | number)[], s: Record<string, unknown>, net: C
   const ends: [string, number | null][] = (['start', 'end'] as const).map((k) => {
     const value = text(range?.[k]) ?? '';
     const ip = parseIPv4(value);
-    if (ip === null) at(['dhcp', 'range', k], `${JSON.stringify(value)} is not an IPv4 address`);
+    if (ip === null)
+      at(
+        ['dhcp', 'range', k],
+        isIpAddress(value)
+          ? `${value} is not inside ${String(s.subnet)}`
+          : `${JSON.stringify(value)} is not an IP address; expected an address inside ${String(s.subnet)}`,
+      );
     else if (ip === net.start)
       at(['dhcp', 'range', k], `${value} is the subnet's network address; expected a host address`);
     else if (ip === gateway) at(['dhcp', 'range', k], `${value} is the subnet's gateway; expected another address`);
@@ -210,10 +220,26 @@ function checkDhcp(base: (string | number)[], s: Record<string, unknown>, net: C
     if (mtu !== null && (mtu < 96 || mtu > 9036))
       at(['dhcp', 'options', 'interfaceMTU'], `${mtu} is out of range; expected 96-9036`);
     asList(options.advertisedRoutes).forEach((raw, i) => {
-      const gw = text(mapping(raw)?.gateway);
-      const ip = gw ? parseIPv4(gw) : null;
-      if (ip !== null && !cidrContains(net, ip))
-        at(['dhcp', 'options', 'advertisedRoutes', i, 'gateway'], `${gw} is not inside ${String(s.subnet)}`);
+      const route = mapping(raw) ?? {};
+      const path = ['dhcp', 'options', 'advertisedRoutes', i];
+      const destination = text(route.destination);
+      const gw = text(route.gateway);
+      if (!destination) at([...path, 'destination'], 'is required (a prefix such as 10.10.0.0/16), got nothing');
+      else if (!parseCidr(destination))
+        at(
+          [...path, 'destination'],
+          `${JSON.stringify(destination)} is not a prefix; expected one such as 10.10.0.0/16`,
+        );
+      if (!gw) at([...path, 'gateway'], `is required (an address inside ${String(s.subnet)}), got nothing`);
+      else if (parseIPv4(gw) === null)
+        at(
+          [...path, 'gateway'],
+          isIpAddress(gw)
+            ? `${gw} is not inside ${String(s.subnet)}`
+            : `${JSON.stringify(gw)} is not an IP address; expected an address inside ${String(s.subnet)}`,
+        );
+      else if (!cidrContains(net, parseIPv4(gw)!))
+        at([...path, 'gateway'], `${gw} is not inside ${String(s.subnet)}; expected an address in the subnet`);
     });
   }
   const taken = new Map<string, string>();
@@ -221,7 +247,15 @@ function checkDhcp(base: (string | number)[], s: Record<string, unknown>, net: C
     const ipText = text(mapping(lease)?.ip) ?? '';
     const ip = parseIPv4(ipText);
     const path = ['dhcp', 'static', mac, 'ip'];
-    if (ip === null) continue;
+    if (ip === null) {
+      at(
+        path,
+        ipText === ''
+          ? 'is empty; expected an address inside the subnet'
+          : `${JSON.stringify(ipText)} is not inside ${String(s.subnet)}; expected an IPv4 address in the subnet`,
+      );
+      continue;
+    }
     if (!cidrContains(net, ip)) at(path, `${ipText} is not inside ${String(s.subnet)}`);
     else if (ip === net.start) at(path, `${ipText} is the subnet's network address; expected a host address`);
     else if (ip === gateway) at(path, `${ipText} is the subnet's gateway; expected another address`);
@@ -276,9 +310,17 @@ function checkSpec(spec: Spec, object: ObjectInfo): Issue[] {
       continue;
     }
     if (s.hostBGP !== true) {
-      const gateway = text(s.gateway);
-      const gw = gateway ? parseIPv4(gateway) : null;
-      if (gw !== null && !cidrContains(net, gw))
+      // Default() fills an absent gateway with the subnet's first address.
+      const gateway = text(s.gateway) ?? '';
+      const gw = parseIPv4(gateway);
+      if (gw === null && !isIpAddress(gateway))
+        issues.push(
+          issueAt(
+            [...base, 'gateway'],
+            `${JSON.stringify(gateway)} is not a valid IP address; expected an address inside ${subnetText}`,
+          ),
+        );
+      else if (gw === null || !cidrContains(net, gw))
         issues.push(
           issueAt([...base, 'gateway'], `${gateway} is not inside ${subnetText}; expected an address in the subnet`),
         );
@@ -342,22 +384,6 @@ function checkConfig(spec: Spec, config: FabricConfig): Issue[] {
         issueAt(
           ['spec', 'subnets', s.name, 'subnet'],
           `${s.subnet} overlaps the fabric's ${reserved.name} ${reserved.text}; expected a subnet outside the reserved ones`,
-        ),
-      );
-  }
-  return issues;
-}
-
-// Hints on what the fabric accepts.
-function lint(spec: Spec): Issue[] {
-  const issues: Issue[] = [];
-  for (const s of vpcSubnets(spec)) {
-    const c = parseCidr(s.subnet);
-    if (c && !isCanonicalCidr(c))
-      issues.push(
-        issueAt(
-          ['spec', 'subnets', s.name, 'subnet'],
-          `${s.subnet} has host bits set; the fabric reads it as ${formatIPv4(c.start)}/${c.prefixLength}`,
         ),
       );
   }
@@ -466,30 +492,35 @@ function crossCheck(vpcs: Indexed[], context: CrossContext): void {
           );
         }
       }
-      if (s.vlan === null || s.hostBGP) continue;
-      if (ranges && !ranges.some((rg) => s.vlan! >= rg.from && s.vlan! <= rg.to)) {
+      // A hostBGP subnet's VLAN is not checked against the namespace, but a non-zero one is still unique.
+      if (s.vlan === null) continue;
+      if (!s.hostBGP && ranges && !ranges.some((rg) => s.vlan! >= rg.from && s.vlan! <= rg.to)) {
         context.warn(
           key,
           ['spec', 'subnets', s.name, 'vlan'],
-          `VLAN ${s.vlan} is outside the ranges of VLANNamespace "${vlanns}"`,
+          `VLAN ${s.vlan} is outside the ranges of VLANNamespace "${vlanns}" (${formatRanges(ranges)}); expected a VLAN inside them`,
+        );
+      } else if (!s.hostBGP && !ranges && s.vlan > 4094) {
+        context.warn(
+          key,
+          ['spec', 'subnets', s.name, 'vlan'],
+          `VLAN ${s.vlan} is above 4094, so no VLANNamespace can hold it; the fabric refuses the VPC when it checks it against VLANNamespace "${vlanns}"`,
         );
       }
       const vlanKey = `${r.namespace}/${vlanns}/${s.vlan}`;
       const first = vlans.get(vlanKey);
       if (!first) vlans.set(vlanKey, { key, vpc: r.name, subnet: s.name });
-      else {
-        const where = (vpc: string, subnet: string, same: boolean) =>
-          same ? `subnet "${subnet}" of this VPC` : `VPC "${vpc}" subnet "${subnet}"`;
-        const same = first.key === key;
+      // Inside one VPC the rule is per-object (hostBGP subnets exempt); the fabric compares VPCs here.
+      else if (first.key !== key) {
         context.warn(
           key,
           ['spec', 'subnets', s.name, 'vlan'],
-          `VLAN ${s.vlan} is also used by ${where(first.vpc, first.subnet, same)} (VLANNamespace "${vlanns}")`,
+          `VLAN ${s.vlan} is also used by VPC "${first.vpc}" subnet "${first.subnet}" (VLANNamespace "${vlanns}")`,
         );
         context.warn(
           first.key,
           ['spec', 'subnets', first.subnet, 'vlan'],
-          `VLAN ${s.vlan} is also used by ${where(r.name, s.name, same)} (VLANNamespace "${vlanns}")`,
+          `VLAN ${s.vlan} is also used by VPC "${r.name}" subnet "${s.name}" (VLANNamespace "${vlanns}")`,
         );
       }
     }
@@ -541,7 +572,6 @@ export const vpc = defineKind({
   defaults,
   checkSpec,
   checkConfig,
-  lint,
   columns: [
     { key: 'subnets', label: 'Subnets', value: (spec) => joined(vpcSubnets(spec).map((s) => s.subnet)) },
     {

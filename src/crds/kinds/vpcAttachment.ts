@@ -7,17 +7,21 @@ import { bool, obj, opt, str } from '../schema';
 import { issueAt, text, mapping } from '../spec';
 import { parseCidr } from '../net';
 import { availableProfile } from '../profileRules';
+import { listOthers } from '../crossCheck';
 import type { CrossContext, Indexed, Issue, ObjectInfo, Reference, Spec } from '../types';
 
 const P2P_LINK = 'fabric.githedgehog.com/p2p-link';
 
-/** Splits `spec.subnet` on the first '/': `vpc-1` alone means `vpc-1/default`, as the fabric defaults it. */
+/**
+ * Splits `spec.subnet` on the first '/': `vpc-1` alone means `vpc-1/default`, as the fabric
+ * defaults it; `vpc-1/` names the subnet "" (which no VPC has), as the fabric reads it.
+ */
 export function attachmentSubnet(spec: Spec): { vpc: string; subnet: string } | null {
   const value = text(spec.subnet);
   if (!value) return null;
   const slash = value.indexOf('/');
   if (slash < 0) return { vpc: value, subnet: 'default' };
-  return { vpc: value.slice(0, slash), subnet: value.slice(slash + 1) || 'default' };
+  return { vpc: value.slice(0, slash), subnet: value.slice(slash + 1) };
 }
 
 const specSchema = obj({ subnet: str, connection: str, nativeVLAN: opt(bool) });
@@ -64,97 +68,128 @@ function references(spec: Spec): Reference[] {
 
 const ATTACHABLE_TYPES: ReadonlySet<ConnectionType | null> = new Set(['unbundled', 'bundled', 'eslag']);
 
-/** Rules that need the attached objects: one attachment per subnet and connection, one native VLAN, attachable types, VLANNamespaces on the switches. */
+/** Warns every attachment of a group that shares one value (the fabric refuses each against the others). */
+function warnGroups(
+  groups: Map<string, { key: string; name: string }[]>,
+  context: CrossContext,
+  path: (string | number)[],
+  message: (others: string) => string,
+): void {
+  for (const list of groups.values()) {
+    if (list.length < 2) continue;
+    for (const a of list)
+      context.warn(a.key, path, message(listOthers(list.filter((o) => o !== a).map((o) => o.name))));
+  }
+}
+
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** Rules that need the attached objects: one attachment per subnet and connection, one native VLAN, attachable types, the switches' VLANNamespaces and profiles. */
 function crossCheck(attachments: Indexed[], context: CrossContext): void {
-  const pairs = new Map<string, string>();
-  const natives = new Map<string, string>();
+  const pairs = new Map<string, { key: string; name: string }[]>();
+  const natives = new Map<string, { key: string; name: string }[]>();
   for (const { key, record: r } of attachments) {
     const spec = mapping(r.spec) ?? {};
     const target = attachmentSubnet(spec);
     const connName = text(spec.connection);
     if (!target || !connName) continue;
-    const pair = `${r.namespace}/${connName}/${target.vpc}/${target.subnet}`;
-    const firstPair = pairs.get(pair);
-    if (firstPair)
+    push(pairs, `${r.namespace}/${connName}/${target.vpc}/${target.subnet}`, { key, name: r.name });
+    if (spec.nativeVLAN === true) push(natives, `${r.namespace}/${connName}`, { key, name: r.name });
+    const conn = context.find('Connection', r.namespace, connName);
+    if (!conn) continue;
+    const type = connectionType(mapping(conn.record.spec) ?? {});
+    if (!ATTACHABLE_TYPES.has(type)) {
+      context.warn(
+        key,
+        ['spec', 'connection'],
+        `Connection "${connName}" is of type ${type ?? 'unknown'}; a VPC can only attach to unbundled, bundled or eslag connections`,
+      );
+      continue;
+    }
+    const vpc = context.find('VPC', r.namespace, target.vpc);
+    if (!vpc) continue;
+    const vpcSpec = mapping(vpc.record.spec) ?? {};
+    const mode = text(vpcSpec.mode) === 'l3vni' ? 'l3vni' : 'l2vni';
+    if (type === 'eslag' && mode !== 'l2vni')
+      context.warn(
+        key,
+        ['spec', 'connection'],
+        `Connection "${connName}" is eslag; it attaches only l2vni VPCs, and VPC "${target.vpc}" is ${mode}`,
+      );
+    const hostBGP = mapping(mapping(vpcSpec.subnets)?.[target.subnet])?.hostBGP === true;
+    if (hostBGP && type !== 'unbundled')
       context.warn(
         key,
         ['spec', 'subnet'],
-        `VPCAttachment "${firstPair}" already attaches ${target.vpc}/${target.subnet} to Connection "${connName}"`,
+        `subnet ${target.vpc}/${target.subnet} is hostBGP; it attaches only to unbundled connections, and "${connName}" is ${type ?? 'unknown'}`,
       );
-    else pairs.set(pair, r.name);
-    if (spec.nativeVLAN === true) {
-      const firstNative = natives.get(`${r.namespace}/${connName}`);
-      if (firstNative)
-        context.warn(
-          key,
-          ['spec', 'nativeVLAN'],
-          `Connection "${connName}" already has a native VLAN from VPCAttachment "${firstNative}"`,
-        );
-      else natives.set(`${r.namespace}/${connName}`, r.name);
-    }
-    const conn = context.find('Connection', r.namespace, connName);
-    if (conn) {
-      const type = connectionType(mapping(conn.record.spec) ?? {});
-      if (!ATTACHABLE_TYPES.has(type)) {
+    const vlanns = vpcVlanNamespace(vpcSpec);
+    for (const device of new Set(
+      endpointsOf(conn)
+        .filter((e) => e.side === 'switch')
+        .map((e) => e.device),
+    )) {
+      const sw = context.find('Switch', r.namespace, device);
+      if (!sw) {
         context.warn(
           key,
           ['spec', 'connection'],
-          `Connection "${connName}" is of type ${type ?? 'unknown'}; a VPC can only attach to unbundled, bundled or eslag connections`,
+          `Switch "${device}" of Connection "${connName}" is not defined in this fabric`,
         );
+        continue;
       }
-      const vpc = context.find('VPC', r.namespace, target.vpc);
-      if (vpc) {
-        const vpcSpec = mapping(vpc.record.spec) ?? {};
-        const mode = text(vpcSpec.mode) === 'l3vni' ? 'l3vni' : 'l2vni';
-        if (type === 'eslag' && mode !== 'l2vni')
+      const swSpec = mapping(sw.record.spec) ?? {};
+      if (!switchVlanNamespaces(swSpec).names.includes(vlanns))
+        context.warn(
+          key,
+          ['spec', 'connection'],
+          `Switch "${device}" does not list VLANNamespace "${vlanns}" used by VPC "${target.vpc}"`,
+        );
+      const profileName = text(swSpec.profile);
+      const found = profileName ? availableProfile(profileName, context.config) : null;
+      if (!found || 'missing' in found) {
+        context.warn(
+          key,
+          ['spec', 'connection'],
+          `Switch "${device}" names ${profileName ? `SwitchProfile "${profileName}", which the fabric does not have` : 'no SwitchProfile'}; the fabric needs it to check the VPC mode`,
+        );
+      } else {
+        const features = found.profile.features ?? {};
+        const needs = mode === 'l2vni' ? ['l2vni', 'l3vni'] : ['l3vni'];
+        const lacking = needs.filter((f) => !features[f]);
+        if (lacking.length > 0)
           context.warn(
             key,
             ['spec', 'connection'],
-            `Connection "${connName}" is eslag; it attaches only l2vni VPCs, and VPC "${target.vpc}" is ${mode}`,
+            `Switch "${device}" (SwitchProfile "${profileName}") does not support ${lacking.join(' and ')}, which ${mode} VPC "${target.vpc}" needs`,
           );
-        const hostBGP = mapping(mapping(vpcSpec.subnets)?.[target.subnet])?.hostBGP === true;
-        if (hostBGP && type !== 'unbundled')
-          context.warn(
-            key,
-            ['spec', 'subnet'],
-            `subnet ${target.vpc}/${target.subnet} is hostBGP; it attaches only to unbundled connections, and "${connName}" is ${type ?? 'unknown'}`,
-          );
-        const vlanns = vpcVlanNamespace(vpcSpec);
-        for (const device of new Set(
-          endpointsOf(conn)
-            .filter((e) => e.side === 'switch')
-            .map((e) => e.device),
-        )) {
-          const sw = context.find('Switch', r.namespace, device);
-          const swSpec = mapping(sw?.record.spec) ?? {};
-          const profileName = text(swSpec.profile);
-          const found = sw && profileName ? availableProfile(profileName, context.config) : null;
-          const features = found && 'profile' in found ? (found.profile.features ?? {}) : null;
-          const needs = mode === 'l2vni' ? ['l2vni', 'l3vni'] : ['l3vni'];
-          const lacking = features ? needs.filter((f) => !features[f]) : [];
-          if (lacking.length > 0)
-            context.warn(
-              key,
-              ['spec', 'connection'],
-              `Switch "${device}" (SwitchProfile "${profileName}") does not support ${lacking.join(' and ')}, which ${mode} VPC "${target.vpc}" needs`,
-            );
-          if (hostBGP && mapping(swSpec.redundancy)?.type === 'mclag')
-            context.warn(
-              key,
-              ['spec', 'subnet'],
-              `subnet ${target.vpc}/${target.subnet} is hostBGP; it cannot attach on MCLAG switch "${device}"`,
-            );
-          if (sw && !switchVlanNamespaces(mapping(sw.record.spec) ?? {}).names.includes(vlanns)) {
-            context.warn(
-              key,
-              ['spec', 'connection'],
-              `Switch "${device}" does not list VLANNamespace "${vlanns}" used by VPC "${target.vpc}"`,
-            );
-          }
-        }
       }
+      if (hostBGP && mapping(swSpec.redundancy)?.type === 'mclag')
+        context.warn(
+          key,
+          ['spec', 'subnet'],
+          `subnet ${target.vpc}/${target.subnet} is hostBGP; it cannot attach on MCLAG switch "${device}"`,
+        );
     }
   }
+  warnGroups(
+    pairs,
+    context,
+    ['spec', 'subnet'],
+    (others) =>
+      `the same subnet is attached to the same Connection by VPCAttachment ${others}; expected one attachment per subnet and connection`,
+  );
+  warnGroups(
+    natives,
+    context,
+    ['spec', 'nativeVLAN'],
+    (others) =>
+      `the Connection already has a native VLAN from VPCAttachment ${others}; expected at most one per connection`,
+  );
 }
 
 export const vpcAttachment = defineKind({
