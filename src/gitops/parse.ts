@@ -7,6 +7,7 @@
 // overflow deep inside the composer can surface as a fatal V8 error instead of a RangeError.
 
 import { Composer, LineCounter, Parser, isMap, isScalar, isSeq, type CST, type Document, type ParsedNode } from 'yaml';
+import { fastDocuments, type FastDocument } from './fastYaml';
 
 export type YamlPath = readonly (string | number)[];
 
@@ -47,7 +48,17 @@ export interface ParseOptions {
    * (`...`), whose documents depend on what surrounds them.
    */
   documentText?: (text: string, line: number, offset: number) => boolean;
+  /** False parses with the `yaml` library alone, without the fast path (./fastYaml.ts); tests compare both. */
+  fast?: boolean;
 }
+
+const COMPOSER_OPTIONS = {
+  version: '1.2',
+  schema: 'core',
+  uniqueKeys: true,
+  merge: false,
+  prettyErrors: false,
+} as const;
 
 /** Thrown by decodeUtf8 for content that is not UTF-8 text. */
 export class FileDecodeError extends Error {
@@ -119,6 +130,8 @@ export function streamYamlText(
 ): ParseError[] {
   const maxAliasCount = opts.maxAliasCount ?? 100;
   const maxDepth = opts.maxDepth ?? 100;
+  const fast = opts.fast === false ? null : fastDocuments(text, maxDepth);
+  if (fast) return handOut(text, fast, onDocument, opts);
   const lineCounter = new LineCounter();
   const lineAtOffset = (offset: number): number => lineCounter.linePos(offset).line;
   const tooDeep = (offset: number): ParseError[] => [
@@ -172,13 +185,7 @@ export function streamYamlText(
   // does a composer that overflows its stack (at line 1, unless a later document is too deep).
   let deepAt: number | null = null;
   let composerOverflowed = false;
-  const composer = new Composer({
-    version: '1.2',
-    schema: 'core',
-    uniqueKeys: true,
-    merge: false,
-    prettyErrors: false,
-  });
+  const composer = new Composer(COMPOSER_OPTIONS);
   const compose = (docs: Iterable<Document.Parsed>): void => {
     let composed: Document.Parsed[];
     try {
@@ -223,6 +230,63 @@ export function streamYamlText(
   if (!composerOverflowed) compose(composer.end());
   if (composerOverflowed) return tooDeep(0);
   return errors.sort((a, b) => a.line - b.line);
+}
+
+/**
+ * The documents the fast path read, handed out as the library's would be (same values, lines,
+ * offsets and document texts; a fast-path text has no errors). `lineOf` is only asked for
+ * errors and list items: it composes that one document with the library, once.
+ */
+function handOut(
+  text: string,
+  docs: FastDocument[],
+  onDocument: (doc: ParsedDocument, offset: number) => void,
+  opts: ParseOptions,
+): ParseError[] {
+  let lineStarts: number[] | undefined;
+  const lineAt = (offset: number): number => {
+    lineStarts ??= linesOf(text);
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  };
+  let index = 0;
+  for (const d of docs) {
+    if (opts.documentText?.(text.slice(d.start, d.end), d.startLine, d.start)) continue;
+    if (d.value === undefined) continue;
+    let root: ParsedNode | null | undefined;
+    onDocument(
+      {
+        index: index++,
+        line: d.line,
+        value: d.value,
+        lineOf: (path) => {
+          root ??= composeAlone(text.slice(d.start, d.end));
+          return root ? lineAt(d.start + offsetOf(root, path)) : d.line;
+        },
+      },
+      d.start,
+    );
+  }
+  return [];
+}
+
+/** The root node of the first document of `text`, composed by the library. */
+function composeAlone(text: string): ParsedNode | null {
+  for (const doc of new Composer(COMPOSER_OPTIONS).compose(new Parser().parse(text))) return doc.contents;
+  return null;
+}
+
+/** Offsets where each line of `text` starts. */
+function linesOf(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
 }
 
 function aliasMessage(error: unknown, maxAliasCount: number): string {
