@@ -146,6 +146,26 @@ export function rssOf(pid: number): { peakMB: number; currentMB: number } {
   return { peakMB: Math.round(kb('VmHWM') / 1024), currentMB: Math.round(kb('VmRSS') / 1024) };
 }
 
+// Clock ticks per second of /proc/<pid>/stat's times (USER_HZ): 100 on every Linux port that matters.
+const CLOCK_TICKS = 100;
+
+/**
+ * CPU seconds (user + system, all threads) a process has used so far (/proc/<pid>/stat): unlike
+ * wall-clock time, barely moved by other work on the same cores.
+ */
+export function cpuOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces), from field 3 on: utime is 14, stime 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+/** CPU seconds (user + system) this process has used so far. */
+export function ownCpu(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+}
+
 /** The median (the mean of the middle two for an even count). */
 export function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);

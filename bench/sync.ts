@@ -22,11 +22,13 @@ import { startSync } from '../src/sync/startSync';
 import { changeRecords, generateFabric, layoutFiles, type GeneratedDoc, type Layout } from './fabricGen';
 import {
   benchEnvironment,
+  cpuOf,
   loadAverage,
   machine,
   median,
   note,
   option,
+  ownCpu,
   resetPeakRss,
   round,
   rssOf,
@@ -57,6 +59,10 @@ interface Sample {
   /** The worker's resident set size seen while the run was in each stage (sampled every 10 ms). */
   rssByStage: Record<string, number>;
   stages: Record<string, number>;
+  /** CPU seconds of the worker process (all its threads) from the request until the run finished. */
+  cpuSeconds: number;
+  /** The same, by the stage the run was in when each 10 ms sample was taken (so within ~10 ms of the stage's edges). */
+  cpuByStage: Record<string, number>;
   counts: Record<string, number>;
   status: string;
   /** The worker's resident set size once the sync is over and it has settled (1.5 s later). */
@@ -154,7 +160,7 @@ async function measureFloor(
   url: string,
   work: string,
   databaseUrl: string,
-): Promise<{ seconds: number; clone: number; parse: number; copy: number; rows: number }> {
+): Promise<{ seconds: number; clone: number; parse: number; parseCpu: number; copy: number; rows: number }> {
   const clone = join(work, 'floor-clone');
   await rm(clone, { recursive: true, force: true });
   let t = performance.now();
@@ -162,6 +168,7 @@ async function measureFloor(
   const cloneS = (performance.now() - t) / 1000;
 
   t = performance.now();
+  const cpuBefore = ownCpu();
   const parsed: { path: string; line: number; value: Record<string, any> }[] = [];
   for (const file of await listYaml(join(clone, GITOPS_DIR))) {
     const text = await readFile(file, 'utf8');
@@ -171,6 +178,7 @@ async function measureFloor(
     }
   }
   const parseS = (performance.now() - t) / 1000;
+  const parseCpu = ownCpu() - cpuBefore;
 
   const csv = join(work, 'floor.csv');
   const now = new Date().toISOString();
@@ -219,13 +227,16 @@ async function measureFloor(
   await run('psql', [databaseUrl, '-qc', `\\copy bench_floor (${FLOOR_COLUMNS}) FROM '${csv}' WITH (FORMAT csv)`]);
   const copyS = (performance.now() - t) / 1000;
   await rm(clone, { recursive: true, force: true });
-  return { seconds: cloneS + parseS + copyS, clone: cloneS, parse: parseS, copy: copyS, rows: parsed.length };
+  return { seconds: cloneS + parseS + copyS, clone: cloneS, parse: parseS, parseCpu, copy: copyS, rows: parsed.length };
 }
 
 /** One sync through the queue; seconds from the request until the finished run is visible. */
 async function syncOnce(fabricId: number, workerPid: number): Promise<Sample> {
   const loadBefore = loadAverage()[0];
   resetPeakRss(workerPid);
+  const cpuBefore = cpuOf(workerPid);
+  let cpuSeen = cpuBefore;
+  const cpuByStage: Record<string, number> = {};
   const started = performance.now();
   const { run: queued } = await startSync({ fabricId, trigger: 'manual', user: null });
   const limit = Math.min(timeLeft('a sync'), 15 * 60_000);
@@ -233,8 +244,12 @@ async function syncOnce(fabricId: number, workerPid: number): Promise<Sample> {
   for (;;) {
     const r = await db().syncRun.findUniqueOrThrow({ where: { id: queued.id } });
     rssByStage[r.stage] = Math.max(rssByStage[r.stage] ?? 0, rssOf(workerPid).currentMB);
+    const cpuNow = cpuOf(workerPid);
+    cpuByStage[r.stage] = (cpuByStage[r.stage] ?? 0) + cpuNow - cpuSeen;
+    cpuSeen = cpuNow;
     if (r.status !== 'queued' && r.status !== 'running') {
       const seconds = (performance.now() - started) / 1000;
+      const cpuSeconds = cpuNow - cpuBefore;
       if (r.status === 'failed') throw new Error(`sync run ${r.id} failed: ${r.error}`);
       const stages: Record<string, number> = {
         queue: round(((r.startedAt?.getTime() ?? 0) - r.queuedAt.getTime()) / 1000),
@@ -256,6 +271,8 @@ async function syncOnce(fabricId: number, workerPid: number): Promise<Sample> {
         peakRssMB: Math.max(peakRssMB, rssOf(workerPid).peakMB),
         rssByStage,
         stages,
+        cpuSeconds,
+        cpuByStage,
         counts,
         status: r.status,
         rssAfterMB: rssOf(workerPid).currentMB,
@@ -273,6 +290,7 @@ interface Floor {
   seconds: number;
   clone: number;
   parse: number;
+  parseCpu: number;
   copy: number;
 }
 
@@ -305,6 +323,21 @@ function summarise(base: Record<string, unknown>, name: CaseName, samples: Sampl
         )
       : undefined,
     stages: Object.fromEntries(stageNames.map((k) => [k, spread(stage(k))])),
+    // CPU of the worker (all threads), which other work on the machine barely moves: the
+    // parsing stage's against the floor's one-thread parse (this process's CPU).
+    cpuSeconds: spread(samples.map((s) => s.cpuSeconds)),
+    cpuByStage: Object.fromEntries(
+      [...new Set(samples.flatMap((s) => Object.keys(s.cpuByStage)))].map((k) => [
+        k,
+        spread(samples.map((s) => s.cpuByStage[k] ?? 0)),
+      ]),
+    ),
+    parsingCpuToFloorParseCpu: samples.some((s) => s.cpuByStage.parsing)
+      ? spread(
+          samples.map((s) => (s.cpuByStage.parsing ?? 0) / floor.parseCpu),
+          2,
+        )
+      : undefined,
     peakRssMB: spread(
       samples.map((s) => s.peakRssMB),
       0,
@@ -364,7 +397,7 @@ try {
     bench: 'sync',
     machine: about,
     reps,
-    note: 'each figure is {min, median, max} of the reps; ratios are to the floor measured in the same run (its median); peakRssMB is the worker process (VmHWM, reset before each sync), rssAfterMB its VmRSS 1.5 s after the sync; loadAverage1m is /proc/loadavg before each sync and after it settled; one fresh worker process per fabric size and layout',
+    note: 'each figure is {min, median, max} of the reps; ratios are to the floor measured in the same run (its median); peakRssMB is the worker process (VmHWM, reset before each sync), rssAfterMB its VmRSS 1.5 s after the sync; loadAverage1m is /proc/loadavg before each sync and after it settled; one fresh worker process per fabric size and layout; cpuSeconds is the user+system CPU (all threads, /proc/<pid>/stat), cpuByStage the same by the stage seen at each 10 ms poll, parseCpu the parse CPU of the floor in this process',
   });
   for (const size of sizes) {
     const docs = generateFabric(size);
@@ -390,6 +423,7 @@ try {
         seconds: median(floors.map((f) => f.seconds)),
         clone: median(floors.map((f) => f.clone)),
         parse: median(floors.map((f) => f.parse)),
+        parseCpu: median(floors.map((f) => f.parseCpu)),
         copy: median(floors.map((f) => f.copy)),
       };
       emit({
@@ -400,6 +434,7 @@ try {
         seconds: spread(floors.map((f) => f.seconds)),
         clone: spread(floors.map((f) => f.clone)),
         parse: spread(floors.map((f) => f.parse)),
+        parseCpu: spread(floors.map((f) => f.parseCpu)),
         copy: spread(floors.map((f) => f.copy)),
         copyInto: 'a table with the indexes of CrdRecord (LIKE "CrdRecord" INCLUDING INDEXES)',
         loadAverage1m: { before: floorLoad, after: loadAverage()[0] },
