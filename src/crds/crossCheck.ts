@@ -1,5 +1,6 @@
 // Helpers for the kinds' cross-record rules (`crossCheck` on a kind definition); the engine that
 // runs them is ./warnings.ts.
+import { dotted } from './spec';
 import type { CrossContext } from './types';
 
 /** The identity key used for warnings: `${kind}/${namespace}/${name}`. */
@@ -47,7 +48,10 @@ export class UniqueValues {
         if (owner.exempt) continue;
         const others = [
           ...new Set(
-            list.filter((o) => o !== owner).map((o) => (o.key === owner.key ? 'another field of this object' : o.name)),
+            // Another field of the same record is named by its path (links[1].leaf.ip), not as the record.
+            list
+              .filter((o) => o !== owner)
+              .map((o) => (o.key === owner.key ? `${dotted(o.path)} of this object` : o.name)),
           ),
         ];
         context.warn(

@@ -218,7 +218,7 @@ describe('hhfab VLAB wirings, each directory a fabric', () => {
         `Switch ${sw}: ${filled('spec.asn')}`,
         `Switch ${sw}: ${filled('spec.ip')}`,
         `Switch ${sw}: ${filled('spec.protocolIP')}`,
-        `Switch ${sw}: ${filled('spec.vtepIP', 'for a leaf it')}`,
+        `Switch ${sw}: ${filled('spec.vtepIP', 'for a leaf in spine-leaf mode it')}`,
       ]),
       ...['spine-01', 'spine-02'].flatMap((sw) => [
         `Switch ${sw}: ${filled('spec.asn')}`,

@@ -181,6 +181,23 @@ describe('Switch', () => {
     const w = crossValidate([a, b, rec('SwitchGroup', 'm', {})]);
     expect((w.get('Switch/default/b') ?? []).filter((i) => i.message.includes('also used'))).toEqual([]);
   });
+  it('#33 the MCLAG exemption is the MCLAG switch’s own: a leaf taking an MCLAG peer’s ASN or VTEP IP is warned', () => {
+    const m = rec('Switch', 'm1', leaf({ redundancy: { group: 'm', type: 'mclag' } }));
+    const other = rec('Switch', 'o', leaf({ ip: '172.30.0.12/21', protocolIP: '172.30.8.2/32' }));
+    const w = crossValidate([m, other, rec('SwitchGroup', 'm', {})]);
+    expect((w.get('Switch/default/o') ?? []).map((i) => i.message)).toEqual([
+      'spec.asn: ASN 65101 is also used by Switch "m1"',
+      'spec.vtepIP: VTEP IP 172.30.12.1 is also used by Switch "m1"',
+    ]);
+    expect((w.get('Switch/default/m1') ?? []).filter((i) => i.message.includes('also used'))).toEqual([]);
+  });
+  it('#33 protocol and VTEP IPs are separate pools: a protocolIP equal to another switch’s vtepIP is accepted', () => {
+    const a = leaf({ protocolIP: '172.30.8.1/32', vtepIP: '172.30.12.1/32' });
+    const b = leaf({ asn: 65102, ip: '172.30.0.12/21', protocolIP: '172.30.12.1/32', vtepIP: '172.30.12.2/32' });
+    const w = crossValidate([rec('Switch', 'a', a), rec('Switch', 'b', b)]);
+    for (const key of ['Switch/default/a', 'Switch/default/b'])
+      expect((w.get(key) ?? []).filter((i) => i.message.includes('also used'))).toEqual([]);
+  });
 });
 
 describe('Connection', () => {
@@ -541,6 +558,18 @@ describe('gateway kinds and ServerProfile (PROFILES.md §3, §5)', () => {
       'spec.interfaces.enp2s1.ips: missing; an IPv4 prefix will be required by the fabric; usually filled by hhfab build',
     ]);
   });
+  it('Gateway: protocolIP and vtepIP are not any Switch’s either; both sides warned, as both webhooks refuse', () => {
+    const sw = rec('Switch', 'leaf-03', leaf({ protocolIP: '172.30.8.20/32', vtepIP: '172.30.12.20/32' }));
+    const w = crossValidate([sw, rec('Gateway', 'g', gw())]);
+    expect((w.get('Gateway/default/g') ?? []).map((i) => i.message)).toEqual([
+      'spec.protocolIP: protocol IP 172.30.8.20 is also used by Switch "leaf-03"',
+      'spec.vtepIP: VTEP IP 172.30.12.20 is also used by Switch "leaf-03"',
+    ]);
+    expect((w.get('Switch/default/leaf-03') ?? []).map((i) => i.message)).toEqual([
+      'spec.protocolIP: protocol IP 172.30.8.20 is also used by Gateway "g"',
+      'spec.vtepIP: VTEP IP 172.30.12.20 is also used by Gateway "g"',
+    ]);
+  });
   it('Gateway: a missing group is a warning; the default group needs no document; IPs unique among gateways', () => {
     expect(warningsOf([rec('Gateway', 'g', gw())], 'Gateway/default/g')).toEqual([]);
     const g2 = rec(
@@ -749,6 +778,18 @@ describe('VPCAttachment and link rules needing other objects (warnings)', () => 
     });
     expect(warningsOf([fabric], 'Connection/default/f')).toContain(
       'spec.fabric.links[0].spine.ip: 10.1.0.0/31 is not in the fabric subnet 172.30.128.0/17; expected an address inside it',
+    );
+  });
+  it('#49 link IPs are unique: a repeat inside one connection names the other field', () => {
+    const link = (n: number, spineIp: string, leafIp: string) => ({
+      spine: { port: `spine-01/E1/${n}`, ip: spineIp },
+      leaf: { port: `leaf-01/E1/${48 + n}`, ip: leafIp },
+    });
+    const fabric = rec('Connection', 'f', {
+      fabric: { links: [link(1, '172.30.128.2/31', '172.30.128.3/31'), link(2, '172.30.128.4/31', '172.30.128.3/31')] },
+    });
+    expect(warningsOf([fabric], 'Connection/default/f')).toContain(
+      'spec.fabric.links[0].leaf.ip: IP 172.30.128.3 is also used by spec.fabric.links[1].leaf.ip of this object',
     );
   });
 });
