@@ -1,21 +1,5 @@
-/** The catalogue of the managed CRD kinds. Adding a kind is one file in kinds/ and one line here. */
-import { connection } from './kinds/connection';
-import { external } from './kinds/external';
-import { externalAttachment } from './kinds/externalAttachment';
-import { externalPeering } from './kinds/externalPeering';
-import { gateway } from './kinds/gateway';
-import { gatewayGroup } from './kinds/gatewayGroup';
-import { gatewayPeering } from './kinds/gatewayPeering';
-import { ipv4Namespace } from './kinds/ipv4Namespace';
-import { server } from './kinds/server';
-import { serverProfile } from './kinds/serverProfile';
-import { switchKind } from './kinds/switch';
-import { switchGroup } from './kinds/switchGroup';
-import { switchProfileKind } from './kinds/switchProfile';
-import { vlanNamespace } from './kinds/vlanNamespace';
-import { vpc } from './kinds/vpc';
-import { vpcAttachment } from './kinds/vpcAttachment';
-import { vpcPeering } from './kinds/vpcPeering';
+/** The catalogue of the managed CRD kinds (`catalogue.ts`: one line per kind) and how to find one. */
+import { kinds } from './catalogue';
 import type { KindDef } from './types';
 
 export { BUILTIN_SWITCH_PROFILES, isBuiltinSwitchProfile } from './profiles';
@@ -35,25 +19,7 @@ export { isRefs, refsTo, valueText } from './refs';
 export { connectionEndpoints, connectionType, CONNECTION_TYPES } from './kinds/connection';
 export type { ConnectionType, Endpoint, EndpointSide } from './kinds/connection';
 
-export const kinds: KindDef[] = [
-  vpc,
-  vpcAttachment,
-  vpcPeering,
-  ipv4Namespace,
-  external,
-  externalAttachment,
-  externalPeering,
-  connection,
-  server,
-  switchKind,
-  switchGroup,
-  vlanNamespace,
-  serverProfile,
-  switchProfileKind,
-  gateway,
-  gatewayGroup,
-  gatewayPeering,
-];
+export { kinds };
 
 /** The API groups' labels (`VPC API`, `Wiring API`), in the catalogue's order: the menu's and the CRD index's sections. */
 export const CATEGORIES: string[] = [...new Set(kinds.map((k) => k.category))];

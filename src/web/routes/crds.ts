@@ -1,6 +1,6 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
-import { BUILTIN_SWITCH_PROFILES, findKind } from '../../crds';
+import { BUILTIN_SWITCH_PROFILES, findKind, kinds } from '../../crds';
 import { builtinSwitchProfiles } from '../../crds/kinds/switchProfile';
 import { db } from '../../db';
 import { NotFound } from '../../errors';
@@ -12,7 +12,9 @@ import { IdParams, OptionalId, QueryText, authed, validate, type Req } from '../
 export const api = Router();
 
 export const RecordListQuery = PageQuery.extend({
-  kind: QueryText(100).optional(),
+  kind: QueryText(100)
+    .optional()
+    .meta({ description: `A kind by name, plural or slug, in any case: ${kinds.map((k) => k.kind).join(', ')}` }),
   fabric: OptionalId,
   namespace: QueryText(253).optional(),
   q: QueryText().optional(),
