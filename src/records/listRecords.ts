@@ -123,29 +123,42 @@ const COLUMNS = Prisma.sql`r.id, r."fabricId", f.name AS "fabricName", r.kind, r
 const totals = new LruCache<number>(5_000);
 const pages = new LruCache<RecordRow[]>(20_000, (rows) => rows.length + 1);
 
-/** One page of records with the total that matches, filtered and sorted in SQL. */
-export async function listRecords(
-  query: RecordQuery,
-): Promise<{ items: RecordRow[]; total: number; page: number; perPage: number; kind?: KindDef }> {
+/**
+ * The two statements of a list page: its rows and the total that matches. Exported for
+ * bench:web, which reads their plans (EXPLAIN) to show that a spec-text search uses its index.
+ */
+export function recordListSql(query: RecordQuery) {
   const kind = resolveKind(query.kind);
   const perPage = Math.min(Math.max(query.perPage ?? 50, 1), 1000);
   const page = Math.max(query.page ?? 1, 1);
   const w = where(query, kind);
   const order = orderBy(query.sort, kind);
+  return {
+    kind,
+    perPage,
+    page,
+    where: w,
+    order,
+    rows: Prisma.sql`
+      SELECT ${COLUMNS} FROM "CrdRecord" r JOIN "Fabric" f ON f.id = r."fabricId"
+      ${w} ${order} LIMIT ${perPage} OFFSET ${(page - 1) * perPage}`,
+    // Every record has its fabric (a required, cascading key): the count needs no join.
+    count: Prisma.sql`SELECT count(*)::int AS n FROM "CrdRecord" r ${w}`,
+  };
+}
+
+/** One page of records with the total that matches, filtered and sorted in SQL. */
+export async function listRecords(
+  query: RecordQuery,
+): Promise<{ items: RecordRow[]; total: number; page: number; perPage: number; kind?: KindDef }> {
+  const sql = recordListSql(query);
+  const { kind, perPage, page, where: w, order } = sql;
   const filterKey = `${await recordsVersion(query.fabricId)}|${w.text}|${JSON.stringify(w.values)}`;
   const pageKey = `${filterKey}|${order.text}|${perPage}|${page}`;
   const [items, total] = await Promise.all([
-    pages.get(pageKey) ??
-      queryRows<RecordRow>(Prisma.sql`
-        SELECT ${COLUMNS} FROM "CrdRecord" r JOIN "Fabric" f ON f.id = r."fabricId"
-        ${w} ${order} LIMIT ${perPage} OFFSET ${(page - 1) * perPage}`).then(
-        (rows) => (pages.set(pageKey, rows), rows),
-      ),
+    pages.get(pageKey) ?? queryRows<RecordRow>(sql.rows).then((rows) => (pages.set(pageKey, rows), rows)),
     totals.get(filterKey) ??
-      // Every record has its fabric (a required, cascading key): the count needs no join.
-      queryRows<{ n: number }>(Prisma.sql`SELECT count(*)::int AS n FROM "CrdRecord" r ${w}`).then(
-        ([row]) => (totals.set(filterKey, row!.n), row!.n),
-      ),
+      queryRows<{ n: number }>(sql.count).then(([row]) => (totals.set(filterKey, row!.n), row!.n)),
   ]);
   return { items, total, page, perPage, kind };
 }
