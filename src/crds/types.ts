@@ -164,6 +164,8 @@ export interface KindSource {
   fabricDefault?: string;
   /** The fabric never looks records of this kind up, so a reference to a missing one is no warning (ServerProfile). */
   unresolvedReferencesAccepted?: boolean;
+  /** The fabric checks nothing else on this object (a deprecated MCLAG connection): its references to missing records are no warning. */
+  referencesUnchecked?(spec: Spec): boolean;
   /** What is wrong with a reference that found its target of this kind (e.g. a VPC without the named subnet), or null. */
   checkReferenceTo?(target: Spec, ref: Reference): string | null;
   columns: ColumnDef[];

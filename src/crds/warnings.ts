@@ -61,6 +61,7 @@ export function crossValidate(input: CrossRecord[], config: FabricConfig = HEDGE
     for (const message of def.lintName?.(record.name) ?? []) w.add(key, ['metadata', 'name'], message);
     for (const issue of def.lint?.(spec) ?? []) w.addIssue(key, issue);
 
+    if (def.referencesUnchecked?.(spec)) continue;
     for (const ref of def.references(spec)) {
       const targetDef = kindByName(ref.kind);
       if (!targetDef) continue;

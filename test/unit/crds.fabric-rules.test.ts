@@ -3,55 +3,10 @@
 // configuration rules are errors once the configuration is known (checkConfig), cross-object rules
 // and hydration fields are warnings (crossValidate).
 import { describe, expect, it } from 'vitest';
-import { kindByName, type KindDef, type Spec } from '../../src/crds';
+import type { Spec } from '../../src/crds';
 import { configFromFabricator, HEDGEHOG_DEFAULTS } from '../../src/crds/fabricConfig';
-import { crossValidate, effectiveSpec, validateDocument, type CrossRecord } from '../../src/crds/validate';
-
-function kind(name: string): KindDef {
-  const k = kindByName(name);
-  if (!k) throw new Error(`no kind ${name}`);
-  return k;
-}
-
-/** The error messages of one document. */
-function errors(kindName: string, spec: unknown, metadata: Record<string, unknown> = { name: 'x-1' }): string[] {
-  const k = kind(kindName);
-  return validateDocument({ apiVersion: k.apiVersion, kind: kindName, metadata, spec }, k).errors.map((e) => e.message);
-}
-
-/** The errors of the configuration-dependent rules, with Hedgehog's defaults unless given. */
-function configErrors(kindName: string, spec: Spec, config = HEDGEHOG_DEFAULTS): string[] {
-  const k = kind(kindName);
-  return (k.checkConfig?.(effectiveSpec(k, spec), config, { name: 'x-1', annotations: {} }) ?? []).map(
-    (i) => i.message,
-  );
-}
-
-const rec = (kindName: string, name: string, spec: Spec): CrossRecord => ({
-  kind: kindName,
-  namespace: 'default',
-  name,
-  spec,
-});
-const warningsOf = (records: CrossRecord[], key: string) =>
-  (crossValidate(records).get(key) ?? []).map((i) => i.message);
-
-const vpc = (subnet: Spec, extra: Spec = {}) => ({
-  subnets: { default: { subnet: '10.0.1.0/24', vlan: 1001, ...subnet } },
-  ...extra,
-});
-const unbundled = (server: string, sw: string, extra: Spec = {}) => ({
-  unbundled: { link: { server: { port: server }, switch: { port: sw } }, ...extra },
-});
-const leaf = (extra: Spec = {}) => ({
-  role: 'server-leaf',
-  profile: 'vs',
-  asn: 65101,
-  ip: '172.30.0.11/21',
-  protocolIP: '172.30.8.1/32',
-  vtepIP: '172.30.12.1/32',
-  ...extra,
-});
+import { crossValidate, effectiveSpec } from '../../src/crds/validate';
+import { configErrors, errors, kind, leaf, rec, unbundled, vpc, warningsOf } from '../helpers/crdRules';
 
 describe('VLANNamespace', () => {
   it('#5 ranges are optional; 1-20 items when present', () => {

@@ -511,6 +511,8 @@ export function endpointsOf(conn: Indexed): Endpoint[] {
 function checkPorts(connections: Indexed[], context: CrossContext): void {
   const users = new Map<string, { conn: Indexed; endpoint: Endpoint }[]>();
   for (const conn of connections) {
+    // The fabric skips deprecated MCLAG connections on both sides of this check.
+    if (DEPRECATED_TYPES.has(fabricConnectionType(mapping(conn.record.spec) ?? {}) ?? 'unbundled')) continue;
     for (const endpoint of endpointsOf(conn)) {
       const id = `${conn.record.namespace}|${endpoint.side}|${portKey(endpoint.device, endpoint.port)}`;
       const list = users.get(id);
@@ -690,6 +692,8 @@ export const connection = defineKind({
   checkSpec,
   checkConfig,
   lint,
+  // The fabric validates a deprecated MCLAG connection no further than its deprecation warning.
+  referencesUnchecked: (spec) => DEPRECATED_TYPES.has(fabricConnectionType(spec) ?? 'unbundled'),
   columns: [
     {
       key: 'type',

@@ -22,6 +22,11 @@ const specSchema = obj({
   static: opt(obj({ prefixes: opt(list(cidr)) })),
 });
 
+/** The fabric's Default(): the IPv4Namespace "default" when unset. */
+function defaults(spec: Spec): Spec {
+  return { ...spec, ipv4Namespace: externalIpv4Namespace(spec) };
+}
+
 function checkSpec(spec: Spec): Issue[] {
   if (externalMode(spec) !== 'static') return [];
   const issues: Issue[] = [];
@@ -77,6 +82,7 @@ export const external = defineKind({
   specRequired: false,
   maxNameLength: 11,
   specSchema,
+  defaults,
   checkSpec,
   columns: [
     { key: 'mode', label: 'Mode', value: externalMode, sortSql: MODE_SQL, filter: { choices: ['bgp', 'static'] } },

@@ -47,19 +47,46 @@ const specSchema = obj({
     dict(opt(obj({ pci: opt(str), kernel: opt(str), ips: opt(list(str)), mtu: opt(intIn(0, 65535, 'an MTU')) }))),
   ),
   neighbors: opt(list(obj({ source: opt(str), ip: opt(str), asn: opt(uint32) }))),
-  logs: opt(obj({ default: opt(str), tags: opt(dict(opt(str))) })),
+  logs: opt(
+    obj({
+      default: opt(str),
+      tags: opt(dict(opt(str))),
+      rateLimit: opt(obj({ burst: opt(uint32), replenishPerSecond: opt(uint32) })),
+    }),
+  ),
   profiling: opt(obj({ enabled: opt(bool) })),
   workers: opt(intIn(0, 255, 'a number of workers')),
   groups: opt(list(obj({ name: str, priority: opt(uint32) }))),
   flowTableCapacity: opt(uint32),
 });
 
-/** The fabric's Default(): 4 workers, the group "default" when none is listed. */
+/**
+ * The fabric's Default(): 4 workers; logs at info by default and for every tag (`all: info`); a
+ * rate limit, when set, bursts 50 and replenishes 5 per second; the group "default" when none is
+ * listed. (Groups are also sorted by name; left as written here, so that messages point at the
+ * entry in the file.)
+ */
 function defaults(spec: Spec): Spec {
   const groups = asList(spec.groups);
+  const logs = mapping(spec.logs) ?? {};
+  const rateLimit = mapping(logs.rateLimit);
   return {
     ...spec,
     workers: num(spec.workers) || 4,
+    logs: {
+      ...logs,
+      default: text(logs.default) ?? 'info',
+      tags: Object.keys(mapping(logs.tags) ?? {}).length > 0 ? logs.tags : { all: 'info' },
+      ...(rateLimit
+        ? {
+            rateLimit: {
+              ...rateLimit,
+              burst: num(rateLimit.burst) || 50,
+              replenishPerSecond: num(rateLimit.replenishPerSecond) || 5,
+            },
+          }
+        : {}),
+    },
     groups: groups.length > 0 ? groups : [{ name: 'default', priority: 0 }],
   };
 }

@@ -68,7 +68,11 @@ const HYDRATED = 'will be required by the fabric; usually filled by hhfab build'
 export const MCLAG_DEPRECATED =
   'MCLAG is deprecated and no longer supported by the fabric; use ESLAG instead (removed in Hedgehog release 26.03)';
 
-/** The fabric's Default(): speeds lose a `SPEED_` prefix. */
+/**
+ * The fabric's Default(): speeds lose a `SPEED_` prefix; vlanNamespaces default to ["default"];
+ * the redundancy group joins groups; groups and namespaces are sorted; link-flap error-disable,
+ * when set, gets its defaults (flapThreshold 3, samplingInterval 30 s, recoveryInterval 300 s).
+ */
 function defaults(spec: Spec): Spec {
   const strip = (value: unknown) => {
     const m = mapping(value);
@@ -77,10 +81,21 @@ function defaults(spec: Spec): Spec {
       Object.entries(m).map(([k, v]) => [k, typeof v === 'string' && v.startsWith('SPEED_') ? v.slice(6) : v]),
     );
   };
-  const portSpeeds = strip(spec.portSpeeds);
-  const portGroupSpeeds = strip(spec.portGroupSpeeds);
-  if (portSpeeds === spec.portSpeeds && portGroupSpeeds === spec.portGroupSpeeds) return spec;
-  return { ...spec, portSpeeds, portGroupSpeeds };
+  const out: Spec = { ...spec };
+  if (mapping(spec.portSpeeds)) out.portSpeeds = strip(spec.portSpeeds);
+  if (mapping(spec.portGroupSpeeds)) out.portGroupSpeeds = strip(spec.portGroupSpeeds);
+  out.vlanNamespaces = [...switchVlanNamespaces(spec).names].sort();
+  const groups = switchGroups(spec);
+  if (groups.length > 0) out.groups = groups.sort();
+  const flap = mapping(spec.linkFlapErrDisable);
+  if (flap)
+    out.linkFlapErrDisable = {
+      ...flap,
+      flapThreshold: flap.flapThreshold ?? 3,
+      samplingInterval: flap.samplingInterval ?? 30,
+      recoveryInterval: flap.recoveryInterval ?? 300,
+    };
+  return out;
 }
 
 function checkSpec(spec: Spec): Issue[] {

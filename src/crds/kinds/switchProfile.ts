@@ -6,17 +6,28 @@ import { issueAt, mapping, text } from '../spec';
 import { switchProfile } from '../switchProfiles';
 import type { Issue, ObjectInfo, Spec } from '../types';
 
-/** JSON with sorted keys, so that two specs compare by content. */
+/**
+ * JSON with sorted keys, so that two specs compare by content as the fabric compares the decoded
+ * structs (equality.Semantic.DeepEqual): a field left out equals its zero value (false, "", 0, an
+ * empty list or mapping), since every field of the type is `omitempty`.
+ */
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   const m = mapping(value);
   if (m)
     return `{${Object.keys(m)
-      .filter((k) => m[k] !== undefined && m[k] !== null)
+      .filter((k) => !isZero(m[k]))
       .sort()
       .map((k) => `${JSON.stringify(k)}:${canonical(m[k])}`)
       .join(',')}}`;
   return JSON.stringify(value);
+}
+
+function isZero(v: unknown): boolean {
+  if (v === undefined || v === null || v === false || v === '' || v === 0) return true;
+  if (Array.isArray(v)) return v.length === 0;
+  const m = mapping(v);
+  return m !== null && Object.values(m).every(isZero);
 }
 
 /**

@@ -27,6 +27,23 @@ const specSchema = obj({
 
 const show = (r: VlanRange) => (r.from === r.to ? `${r.from}` : `${r.from}-${r.to}`);
 
+/**
+ * The fabric's Default(): a range's `to` 0 (or absent) means `from`. (It also sorts the ranges;
+ * left as written here, so that messages point at the range in the file. When a range is invalid,
+ * its Default() drops every range, an apparent bug: the range stays an error here.)
+ */
+function defaults(spec: Spec): Spec {
+  if (!Array.isArray(spec.ranges)) return spec;
+  return {
+    ...spec,
+    ranges: spec.ranges.map((raw) => {
+      const r = mapping(raw);
+      const from = num(r?.from);
+      return r && from !== null && !num(r.to) ? { ...r, to: from } : raw;
+    }),
+  };
+}
+
 function checkSpec(spec: Spec): Issue[] {
   const issues: Issue[] = [];
   asList(spec.ranges).forEach((raw, index) => {
@@ -94,6 +111,7 @@ export const vlanNamespace = defineKind({
   specRequired: false,
   fabricDefault: 'default',
   specSchema,
+  defaults,
   checkSpec,
   checkConfig,
   columns: [

@@ -159,10 +159,19 @@ function defaultSubnet(raw: unknown): unknown {
   return out;
 }
 
+/**
+ * The fabric's Default(): the IPv4 and VLAN namespaces "default" when unset, and each subnet's
+ * gateway and DHCP defaults. (It also sorts option lists and normalises static-lease MACs; left as
+ * written here, so that messages point at the entry in the file.)
+ */
 function defaults(spec: Spec): Spec {
   const subnets = mapping(spec.subnets);
-  if (!subnets) return spec;
-  return { ...spec, subnets: Object.fromEntries(Object.entries(subnets).map(([k, v]) => [k, defaultSubnet(v)])) };
+  return {
+    ...spec,
+    ipv4Namespace: vpcIpv4Namespace(spec),
+    vlanNamespace: vpcVlanNamespace(spec),
+    ...(subnets ? { subnets: Object.fromEntries(Object.entries(subnets).map(([k, v]) => [k, defaultSubnet(v)])) } : {}),
+  };
 }
 
 /** Any IP address Go's netip.ParseAddr accepts (IPv4, or IPv6 in its usual forms). */
