@@ -183,8 +183,10 @@ describe('hhfab VLAB wirings, each directory a fabric', () => {
   });
 
   it('(c) unhydrated, as `hhfab vlab gen` writes it: all applied, warned only for the fields hhfab build fills in', async () => {
+    // The whole hhfab work directory: fab.yaml, include/ and .registry.yaml (a dot-file the scan leaves out).
     const dir = 'unhydrated/';
     const { fabric, run, f } = await syncDirectory(dir);
+    expect(run.files.map((x) => x.path)).toEqual([`${dir}fab.yaml`, `${dir}include/vlab.generated.yaml`]);
     expect(run.status).toBe('succeeded');
     expect(run.counts).toEqual({
       files: 2,
@@ -241,6 +243,29 @@ describe('hhfab VLAB wirings, each directory a fabric', () => {
       'Switch/leaf-03',
       'Switch/spine-01',
       'Switch/spine-02',
+    ]);
+  });
+
+  it('(c) then hydrated: the user commits the wiring `hhfab build` put in the installer; 14 records change, no warning left', async () => {
+    const dir = 'unhydrated/';
+    const fabric = (await h.api.get(`/fabrics?perPage=100`)).body.items.find((x: any) => x.gitopsDirectory === dir);
+    // The installer's include.yaml: spine-leaf-gateway/wiring.yaml without the ServerProfile edit.
+    const hydrated = readFileSync(`${VLAB}/spine-leaf-gateway/wiring.yaml`, 'utf8').replaceAll(
+      '  profile: vlab-server\n',
+      '',
+    );
+    await commitFiles(repo.bare, { [`${dir}include/vlab.generated.yaml`]: hydrated }, 'hydrated by hhfab build');
+    const run = (await h.sync(fabric.id)) as Run;
+    expect(run.status).toBe('succeeded');
+    // Switches (asn, ip, protocolIP, vtepIP), fabric and gateway links (/31s), the Gateway (addresses, neighbors).
+    expect(run.counts).toMatchObject({ created: 0, updated: 14, unchanged: 22, deleted: 0, skipped: 3, invalid: 0 });
+    expect(warningsOf(run)).toEqual([]);
+    expect(await flagged(fabric.id)).toEqual([]);
+    const changes = (await h.api.get(`/changes?syncRun=${(run as any).id}&perPage=100`)).body.items as any[];
+    expect(changes.map((c) => c.objectType).sort()).toEqual([
+      ...Array(8).fill('Connection'),
+      'Gateway',
+      ...Array(5).fill('Switch'),
     ]);
   });
 
