@@ -547,7 +547,7 @@ describe('gateway kinds and ServerProfile (PROFILES.md §3, §5)', () => {
       ),
     ).toEqual([]);
     expect(errors('GatewayPeering', peering({ 'vpc-1': side([{ ips: [{ cidr: '10.0.1.0/24' }] }]) }))).toEqual([
-      'spec.gatewayGroup: is required (a GatewayGroup name), got nothing',
+      'spec.gatewayGroup: is required (a GatewayGroup name), got nothing; the fabric fills in "default" only when spec.peering has exactly 2 sides, and it has 1',
       'spec.peering: names 1 side(s); expected exactly 2 (VPCs or ext.<External>)',
     ]);
     const bad = peering({

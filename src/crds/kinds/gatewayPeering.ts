@@ -215,7 +215,13 @@ function checkSpec(spec: Spec): Issue[] {
   const issues: Issue[] = [];
   const peering = sides(spec);
   if (!text(spec.gatewayGroup))
-    issues.push(issueAt(['spec', 'gatewayGroup'], 'is required (a GatewayGroup name), got nothing'));
+    issues.push(
+      issueAt(
+        ['spec', 'gatewayGroup'],
+        // The fabric's Default() names the group "default" only for a peering of exactly two sides.
+        `is required (a GatewayGroup name), got nothing; the fabric fills in "default" only when spec.peering has exactly 2 sides, and it has ${peering.length}`,
+      ),
+    );
   if (peering.length !== 2)
     issues.push(
       issueAt(['spec', 'peering'], `names ${peering.length} side(s); expected exactly 2 (VPCs or ext.<External>)`),
