@@ -350,6 +350,98 @@ describe('rules across objects (warnings), as the fabric checks them', () => {
   });
 });
 
+describe('rules that were already as the fabric has them, each with its test', () => {
+  it('#16 SwitchGroup: metadata only', () => {
+    expect(errors('SwitchGroup', {})).toEqual([]);
+    expect(errors('SwitchGroup', { anything: 'kept' })).toEqual([]);
+  });
+  it('#46 the switches of an eslag connection share one redundancy group of type eslag (a switch without redundancy passes)', () => {
+    const eslag = {
+      eslag: {
+        links: [
+          { server: { port: 's/eth0' }, switch: { port: 'a/E1/1' } },
+          { server: { port: 's/eth1' }, switch: { port: 'b/E1/1' } },
+        ],
+      },
+    };
+    const records = (a: Spec, b: Spec) => [
+      rec('Connection', 'c', eslag),
+      rec('Server', 's', {}),
+      rec('SwitchGroup', 'g1', {}),
+      rec('SwitchGroup', 'g2', {}),
+      rec('Switch', 'a', leaf({ ...a })),
+      rec(
+        'Switch',
+        'b',
+        leaf({ asn: 65102, ip: '172.30.0.12/21', protocolIP: '172.30.8.2/32', vtepIP: '172.30.12.2/32', ...b }),
+      ),
+    ];
+    const eslagWarnings = (a: Spec, b: Spec) =>
+      warningsOf(records(a, b), 'Connection/default/c').filter((m) => m.startsWith('spec.eslag:'));
+    const g1 = { redundancy: { group: 'g1', type: 'eslag' } };
+    expect(eslagWarnings(g1, g1)).toEqual([]);
+    expect(eslagWarnings(g1, {})).toEqual([]);
+    expect(eslagWarnings(g1, { redundancy: { group: 'g2', type: 'eslag' } })).toEqual([
+      'spec.eslag: its switches are in different redundancy groups (g1, g2); expected the switches of an eslag connection to share one redundancy group of type eslag',
+    ]);
+    expect(eslagWarnings({}, {})).toEqual([
+      'spec.eslag: none of its switches is in a redundancy group; expected the switches of an eslag connection to share one redundancy group of type eslag',
+    ]);
+  });
+  it('#51 a staticExternal withinVPC names an existing VPC', () => {
+    const conn = {
+      staticExternal: {
+        link: { switch: { port: 'leaf-01/E1/5', ip: '10.99.0.1/24', nextHop: '10.99.0.2' } },
+        withinVPC: 'vpc-9',
+      },
+    };
+    expect(
+      warningsOf([rec('Connection', 'c', conn), rec('Switch', 'leaf-01', leaf())], 'Connection/default/c'),
+    ).toEqual(['spec.staticExternal.withinVPC: VPC "vpc-9" is not defined in this fabric']);
+  });
+  it('#54 VPC mode is "" (l2vni) or l3vni; l3flat is refused', () => {
+    expect(errors('VPC', vpc({}, { mode: 'l3vni' }))).toEqual([]);
+    expect(errors('VPC', vpc({}, { mode: 'l3flat' }))).toEqual([
+      'spec.mode: expected "" (l2vni) or "l3vni", got "l3flat"',
+    ]);
+  });
+  it("#82 the switches of an attached connection list the VPC's VLANNamespace", () => {
+    const records = [
+      rec('VPC', 'vpc-1', vpc({}, { vlanNamespace: 'tenant' })),
+      rec('VLANNamespace', 'tenant', { ranges: [{ from: 1000, to: 1999 }] }),
+      rec('Switch', 'leaf-01', leaf()),
+      rec('Server', 'srv', {}),
+      rec('Connection', 'c', unbundled('srv/eth0', 'leaf-01/E1/1')),
+      rec('VPCAttachment', 'a', { subnet: 'vpc-1', connection: 'c' }),
+    ];
+    expect(warningsOf(records, 'VPCAttachment/default/a')).toEqual([
+      'spec.connection: Switch "leaf-01" does not list VLANNamespace "tenant" used by VPC "vpc-1"',
+    ]);
+  });
+  it('#87 VPCPeering: permit 1-10 entries, subnets 1-10 (CRD)', () => {
+    expect(errors('VPCPeering', { permit: [] })).toEqual(['spec.permit: expected at least 1 item, got a list']);
+    expect(errors('VPCPeering', { permit: [{ a: { subnets: [] }, b: {} }] })).toEqual([
+      'spec.permit[0].a.subnets: expected at least 1 item, got a list',
+    ]);
+  });
+  it('#94 ExternalAttachment: external and connection are required', () => {
+    expect(
+      errors('ExternalAttachment', { switch: { ip: '10.0.0.1/31' }, neighbor: { asn: 1, ip: '10.0.0.0' } }),
+    ).toEqual(['spec.external is required', 'spec.connection is required']);
+  });
+  it('#101 ExternalPeering: the VPC and the External share an IPv4Namespace', () => {
+    const records = [
+      rec('VPC', 'vpc-1', vpc({})),
+      rec('External', 'ext-1', { ipv4Namespace: 'other' }),
+      rec('IPv4Namespace', 'other', {}),
+      rec('ExternalPeering', 'p', { permit: { vpc: { name: 'vpc-1' }, external: { name: 'ext-1' } } }),
+    ];
+    expect(warningsOf(records, 'ExternalPeering/default/p')).toEqual([
+      'spec.permit: VPC "vpc-1" (IPv4Namespace default) and External "ext-1" (IPv4Namespace other) must share an IPv4Namespace',
+    ]);
+  });
+});
+
 describe('deprecations (PROFILES.md §6)', () => {
   it('#39 MCLAG connections: a warning naming ESLAG and the removing release, other checks skipped', () => {
     const spec = {

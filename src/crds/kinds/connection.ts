@@ -571,11 +571,16 @@ function checkLinkIps(connections: Indexed[], context: CrossContext): void {
   unique.warnShared(context);
 }
 
-/** An ESLAG connection's switches must share one redundancy group of type eslag. */
+/**
+ * An ESLAG connection's switches share one redundancy group of type eslag. As the fabric reads
+ * it: the groups and types that are set must agree, and at least one switch must set them (a
+ * switch without redundancy among them passes).
+ */
 function checkEslag(connections: Indexed[], context: CrossContext): void {
   for (const conn of connections) {
-    if (connectionType(mapping(conn.record.spec) ?? {}) !== 'eslag') continue;
+    if (fabricConnectionType(mapping(conn.record.spec) ?? {}) !== 'eslag') continue;
     const groups = new Set<string>();
+    const types = new Set<string>();
     let complete = true;
     for (const device of new Set(
       endpointsOf(conn)
@@ -588,15 +593,28 @@ function checkEslag(connections: Indexed[], context: CrossContext): void {
         continue;
       }
       const redundancy = mapping(mapping(sw.record.spec)?.redundancy);
-      groups.add(redundancy?.type === 'eslag' ? (text(redundancy.group) ?? '') : '');
+      const group = text(redundancy?.group);
+      const type = text(redundancy?.type);
+      if (group) groups.add(group);
+      if (type) types.add(type);
     }
-    if (complete && (groups.size !== 1 || groups.has(''))) {
+    if (!complete) continue;
+    const problem =
+      groups.size > 1
+        ? `its switches are in different redundancy groups (${[...groups].join(', ')})`
+        : types.size > 1
+          ? `its switches have different redundancy types (${[...types].join(', ')})`
+          : groups.size === 0
+            ? 'none of its switches is in a redundancy group'
+            : !types.has('eslag')
+              ? `its switches' redundancy type is ${[...types][0] ?? 'unset'}`
+              : null;
+    if (problem)
       context.warn(
         conn.key,
         ['spec', 'eslag'],
-        'the switches of an eslag connection must share one redundancy group of type eslag',
+        `${problem}; expected the switches of an eslag connection to share one redundancy group of type eslag`,
       );
-    }
   }
 }
 
