@@ -58,9 +58,14 @@ export function expandDocuments(docs: ParsedDocument[]): ParsedDocument[] {
   return out;
 }
 
-/** A copy of a Kubernetes object without status, server-set metadata and derived labels; non-objects pass through. */
+/**
+ * A Kubernetes object without status, server-set metadata and derived labels: a copy when
+ * any is there, the object itself when none is (most documents in git; the copies were a
+ * sync's garbage). Non-objects pass through.
+ */
 export function stripServerFields<T>(value: T): T {
   if (!isObject(value)) return value;
+  if (!Object.hasOwn(value, 'status') && !hasServerMetadata(value.metadata)) return value;
   const { status: _status, ...rest } = value;
   if (!isObject(rest.metadata)) return rest as T;
 
@@ -76,6 +81,16 @@ export function stripServerFields<T>(value: T): T {
     setOrDrop(metadata, 'labels', labels, metadata.labels);
   }
   return { ...rest, metadata } as T;
+}
+
+/** Whether stripServerFields has anything to remove from this metadata. */
+function hasServerMetadata(metadata: unknown): boolean {
+  if (!isObject(metadata)) return false;
+  for (const field of SERVER_METADATA) if (Object.hasOwn(metadata, field)) return true;
+  const { annotations, labels } = metadata;
+  if (isObject(annotations)) for (const key of SERVER_ANNOTATIONS) if (Object.hasOwn(annotations, key)) return true;
+  if (isObject(labels)) for (const key of Object.keys(labels)) if (key.includes(DERIVED_LABEL)) return true;
+  return false;
 }
 
 // A map emptied by stripping disappears, so that it compares equal to one that never had it.

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { kindByName } from '../../crds';
 import { isFabricatorDocument } from '../../crds/fabricConfig';
 import { classify, validateDocument, type Issue as PathIssue } from '../../crds/validate';
@@ -53,10 +53,17 @@ const PART_FIELDS = 9;
 const identity = (kind: string, namespace: string, name: string) => `${kind}/${namespace}/${name}`;
 
 function stringMap(v: unknown): Record<string, string> {
-  if (!v || typeof v !== 'object' || Array.isArray(v)) return {};
-  return Object.fromEntries(
-    Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, typeof x === 'string' ? x : JSON.stringify(x)]),
-  );
+  const out: Record<string, string> = {};
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return out;
+  for (const k of Object.keys(v)) {
+    const x = (v as Record<string, unknown>)[k];
+    const text = typeof x === 'string' ? x : JSON.stringify(x);
+    // An own `__proto__` key (the yaml library makes one) stays a key, as Object.fromEntries keeps it.
+    if (k === '__proto__')
+      Object.defineProperty(out, k, { value: text, writable: true, enumerable: true, configurable: true });
+    else out[k] = text;
+  }
+  return out;
 }
 
 function readDocument(doc: ParsedDocument, file: FileOutcome): void {
@@ -96,22 +103,20 @@ function readDocument(doc: ParsedDocument, file: FileOutcome): void {
   const record = value as { apiVersion: string; metadata: { labels?: unknown; annotations?: unknown } };
   const labels = stringMap(record.metadata.labels);
   const annotations = stringMap(record.metadata.annotations);
-  const desired = {
-    kind: c.kind.kind,
+  const kind = c.kind.kind;
+  const refs = [...new Set(c.kind.references(check.spec).map((r) => `${r.kind}/${r.name}`))];
+  file.candidates.push({
+    kind,
     apiVersion: record.apiVersion,
     namespace: check.namespace,
     name: check.name,
     spec: check.spec,
     labels,
     annotations,
-  };
-  const refs = [...new Set(c.kind.references(check.spec).map((r) => `${r.kind}/${r.name}`))];
-  file.candidates.push({
-    ...desired,
-    key: identity(desired.kind, desired.namespace, desired.name),
+    key: identity(kind, check.namespace, check.name),
     path: file.path,
     line: doc.line,
-    contentHash: contentHash(desired),
+    contentHash: contentHash({ apiVersion: record.apiVersion, spec: check.spec, labels, annotations }),
     refs,
     warnings: [],
   });
@@ -146,12 +151,14 @@ export function readFileOutcome(path: string, content: Buffer, known?: readonly 
   const counts: number[] = [];
   const from: number[] = [];
   const partAt = new Map<number, number>();
+  const before = new Int32Array(PART_FIELDS - 1);
+  const after = new Int32Array(PART_FIELDS - 1);
   let reused = false;
   const documentText = (text: string, line: number, offset: number): boolean => {
-    const hash = createHash('sha256').update(text).digest('base64');
-    const previous = previousPart.get(hash) ?? -1;
+    const textHash = hash('sha256', text, 'base64');
+    const previous = previousPart.get(textHash) ?? -1;
     partAt.set(offset, hashes.length);
-    hashes.push(hash);
+    hashes.push(textHash);
     counts.push(line, 0, 0, 0, 0, 0, 0, 0, 0);
     from.push(previous);
     if (previous >= 0) reused = true;
@@ -165,7 +172,7 @@ export function readFileOutcome(path: string, content: Buffer, known?: readonly 
     content,
     (parsed, offset) => {
       if (failure) return;
-      const before = lengths(file);
+      lengths(file, before);
       try {
         for (const doc of expandDocuments([parsed])) {
           file.documents++;
@@ -176,7 +183,7 @@ export function readFileOutcome(path: string, content: Buffer, known?: readonly 
       }
       const part = partAt.get(offset);
       if (part === undefined) return;
-      const after = lengths(file);
+      lengths(file, after);
       for (let k = 1; k < PART_FIELDS; k++) counts[part * PART_FIELDS + k]! += after[k - 1]! - before[k - 1]!;
     },
     { documentText },
@@ -209,17 +216,16 @@ export function readFileOutcome(path: string, content: Buffer, known?: readonly 
   return file;
 }
 
-function lengths(f: FileOutcome): number[] {
-  return [
-    f.documents,
-    f.errors.length,
-    f.skipped.length,
-    f.candidates.length,
-    f.held.length,
-    f.skippedCount,
-    f.invalidCount,
-    f.fabricators.length,
-  ];
+/** The outcome's lengths, in PART_FIELDS order after the line, into `out`. */
+function lengths(f: FileOutcome, out: Int32Array): void {
+  out[0] = f.documents;
+  out[1] = f.errors.length;
+  out[2] = f.skipped.length;
+  out[3] = f.candidates.length;
+  out[4] = f.held.length;
+  out[5] = f.skippedCount;
+  out[6] = f.invalidCount;
+  out[7] = f.fabricators.length;
 }
 
 /**
