@@ -22,7 +22,7 @@ import {
   type KeptFile,
 } from './keptFabrics';
 import { combineOutcomes, readDesiredState, type DesiredState } from './readDesiredState';
-import { readOutcomes, startParseThreads } from './readOutcomes';
+import { readOutcomes } from './readOutcomes';
 import type { SyncEvents } from '../runSync';
 import type { FabricConfig } from '../../crds/fabricConfig';
 
@@ -151,37 +151,27 @@ async function readFully(props: FetchProps): Promise<Fetched> {
     await forgetDeletedFabrics();
   }
   const clone = join(props.workDir, 'clone');
-  // Started while the clone runs, in case the checkout is large enough for them; ended below
-  // either way (a small checkout wasted ~0.1 s of CPU on them).
-  const threads = startParseThreads().catch(() => null);
-  let state: DesiredState;
-  let commit: CloneResult;
-  try {
-    commit = await shallowClone({
-      url: props.url,
-      auth: props.auth,
-      ...(props.refKind === 'commit' ? { commit: props.branch } : { branch: props.branch }),
-      dir: clone,
-      timeoutMs: props.timeoutMs,
-      allowInsecure: props.allowInsecure,
-      caCertificate: props.caCertificate,
-    });
-    announce(props, commit);
-    state = await readDesiredState({
-      cloneRoot: clone,
-      gitopsDirectory: props.gitopsDirectory,
-      onFile: (done, total) => props.events.emit('progress', done, total),
-      threads,
-      settings: props.settings,
-    });
-    if (state.missingDirectory)
-      state.missingDirectory.nearest = nearestDirectories(
-        await listDirectories(join(clone, '.git'), commit.sha, props.timeoutMs),
-        props.gitopsDirectory,
-      );
-  } finally {
-    await (await threads)?.terminate();
-  }
+  const commit = await shallowClone({
+    url: props.url,
+    auth: props.auth,
+    ...(props.refKind === 'commit' ? { commit: props.branch } : { branch: props.branch }),
+    dir: clone,
+    timeoutMs: props.timeoutMs,
+    allowInsecure: props.allowInsecure,
+    caCertificate: props.caCertificate,
+  });
+  announce(props, commit);
+  const state = await readDesiredState({
+    cloneRoot: clone,
+    gitopsDirectory: props.gitopsDirectory,
+    onFile: (done, total) => props.events.emit('progress', done, total),
+    settings: props.settings,
+  });
+  if (state.missingDirectory)
+    state.missingDirectory.nearest = nearestDirectories(
+      await listDirectories(join(clone, '.git'), commit.sha, props.timeoutMs),
+      props.gitopsDirectory,
+    );
   // The checkout is not needed any more: it goes while the plan is applied; its git directory stays.
   const gitDir = join(props.workDir, 'git');
   await rename(join(clone, '.git'), gitDir);

@@ -4,7 +4,7 @@ import { crossValidate, effectiveSpec } from '../../crds/validate';
 import { scanDirectory } from '../../gitops/scan';
 import type { FileOutcome } from './fileOutcome';
 import type { DesiredRecord, Issue } from '../plan';
-import { readOutcomes, type StartedThreads } from './readOutcomes';
+import { readOutcomes } from './readOutcomes';
 
 export { readFileOutcome, type FileOutcome } from './fileOutcome';
 
@@ -43,13 +43,11 @@ export async function readDesiredState(props: {
   cloneRoot: string;
   gitopsDirectory: string;
   onFile?: (done: number, total: number) => void;
-  /** Parse threads started while the clone ran; the caller ends them. */
-  threads?: Promise<StartedThreads | null>;
   /** The fabric's own settings, used when its directory holds no Fabricator document. */
   settings?: FabricConfig;
 }): Promise<DesiredState> {
   const scan = await scanDirectory(props.cloneRoot, props.gitopsDirectory);
-  const outcomes = await readOutcomes(props.cloneRoot, scan.files, props.onFile, { started: props.threads });
+  const outcomes = await readOutcomes(props.cloneRoot, scan.files, props.onFile);
   const state = combineOutcomes(
     outcomes,
     { problems: [], failedFiles: scan.problems, complete: scan.complete },

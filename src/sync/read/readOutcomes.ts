@@ -1,8 +1,12 @@
-// Parsing YAML is most of a full sync's CPU time and almost all of its garbage. A large checkout
-// is shared out over worker threads: the cores work together, and the parsers' garbage lives in
-// the threads' own bounded heaps, which go when they end, instead of growing the worker's.
-// Any failure of a thread (out of memory on a giant file, a thread that cannot start) is
-// answered by parsing everything in this thread, which gives the same outcomes.
+// Files are read on the worker's own thread. With the yaml library, parsing was most of a full
+// sync's CPU and almost all of its garbage, and large checkouts were shared out over worker
+// threads. With the fast path (src/gitops/fastYaml.ts) a 10,000-record fabric costs this thread
+// ~0.3 s of CPU once warm (issue 16), while each thread starts cold: it evaluates the bundled
+// code (zod schemas included) and warms its JIT on its own, and its outcomes are copied back.
+// Two threads spent about twice the CPU of this thread for the same files, and took longer even on
+// an idle machine, so threads are kept for checkouts far larger than any measured fabric (a
+// 50,000-record one is ~15 MB). Any failure of a thread (out of memory on a giant file, a thread
+// that cannot start) is answered by parsing everything in this thread, with the same outcomes.
 
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -13,8 +17,10 @@ import { completeOutcome, readFileOutcome, type FileOutcome } from './fileOutcom
 import { parseThreadScript } from './parseThreadScript';
 
 const MAX_THREADS = 4;
-// Below this, starting threads costs more than it saves.
-const MIN_BYTES_FOR_THREADS = 2 * 1024 * 1024;
+// Below this, threads cost more than they save (see above).
+const MIN_BYTES_FOR_THREADS = 64 * 1024 * 1024;
+// This thread yields to the event loop at least this often while it parses (progress writes, the job's lock).
+const YIELD_EVERY_MS = 50;
 // A thread's heap is bounded, and V8 also sizes its growth by that bound (its heap controller
 // lets a heap grow 1.3–2× between full collections below 2 GB, 4× from 2 GB on). Bounded at
 // 192 MB, a thread ran a full mark-compact each time its few MB of live data grew by a third:
@@ -45,10 +51,15 @@ export async function readOutcomes(
     if (shared) return shared;
   }
   const outcomes: FileOutcome[] = [];
+  let yielded = performance.now();
   for (const [i, f] of files.entries()) {
     onFile?.(i, files.length);
     const content = f.content ?? (await readFile(join(cloneRoot, f.path)));
     outcomes.push(completeOutcome(readFileOutcome(f.path, content, f.previous?.parts?.hashes), f.previous));
+    if (performance.now() - yielded > YIELD_EVERY_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      yielded = performance.now();
+    }
   }
   onFile?.(files.length, files.length);
   return outcomes;
