@@ -336,6 +336,47 @@ describe('hhfab VLAB wirings, each directory a fabric', () => {
     expect(f.countsByKind.Gateway).toBeUndefined();
   });
 
+  it('a new user’s mistakes on top of (b): each error and warning names the field, the value and what the fabric expects', async () => {
+    const dir = 'mistakes/';
+    const base = ['fab.yaml', 'wiring.yaml', 'vpcs.yaml', 'peerings.yaml', 'server-profiles.yaml'];
+    await commitFiles(
+      repo.bare,
+      {
+        ...Object.fromEntries(base.map((f) => [`${dir}${f}`, readFileSync(`${VLAB}/spine-leaf-gateway/${f}`, 'utf8')])),
+      },
+      'hand-written additions with mistakes',
+    );
+    const { run, f } = await syncDirectory(dir);
+    expect(run.status).toBe('partial');
+    // Refused on the object alone, as the fabric's Validate() refuses them.
+    expect(errorsOf(run)).toEqual([
+      `${dir}mistakes.yaml: VPC vpc-frontend-01: metadata.name: "vpc-frontend-01" is 15 characters; the fabric allows at most 11 for a VPC (it becomes a VRF name)`,
+      `${dir}mistakes.yaml: GatewayPeering vpc-03--nothing: spec.gatewayGroup: is required (a GatewayGroup name), got nothing; the fabric fills in "default" only when spec.peering has exactly 2 sides, and it has 1`,
+      `${dir}mistakes.yaml: GatewayPeering vpc-03--nothing: spec.peering: names 1 side(s); expected exactly 2 (VPCs or ext.<External>)`,
+      `${dir}mistakes.yaml: GatewayGroup group-1: metadata.namespace: only the "default" namespace is supported by the fabric, got "fab"`,
+      `${dir}mistakes.yaml: Connection server-09--unbundled--leaf-03: spec.unbundled.mtu: 9100 is above the server-facing MTU 9036 (fabric MTU 9100 - offset 64)`,
+    ]);
+    expect(run.counts).toMatchObject({ invalid: 4, skipped: 3 });
+    expect(f).toMatchObject({ health: 'degraded', invalidCount: 4 });
+    // What the webhook refuses against the other objects: applied, and warned on each side it concerns.
+    const m = `${dir}mistakes.yaml: `;
+    expect(warningsOf(run)).toEqual(
+      [
+        `${m}Connection server-07--unbundled--leaf-03: spec.unbundled.link.switch.port: port leaf-03/E1/49 is not in SwitchProfile "vs" of switch leaf-03 (with its breakouts); it has M1, E1/1-E1/48`,
+        `${m}VPC vpc-07: spec.subnets.subnet-01.subnet: 10.1.7.0/24 is not inside any subnet of IPv4Namespace "default"`,
+        `${m}VPC vpc-07: spec.subnets.subnet-01.vlan: VLAN 3007 is outside the ranges of VLANNamespace "default" (1000-2999); expected a VLAN inside them`,
+        `${m}VPC vpc-08: spec.subnets.subnet-01.vlan: VLAN 1001 is also used by VPC "vpc-01" subnet "subnet-01" (VLANNamespace "default")`,
+        `${dir}vpcs.yaml: VPC vpc-01: spec.subnets.subnet-01.vlan: VLAN 1001 is also used by VPC "vpc-08" subnet "subnet-01" (VLANNamespace "default")`,
+        `${m}VPCAttachment spine-attach: spec.connection: Connection "spine-01--fabric--leaf-01" is of type fabric; a VPC can only attach to unbundled, bundled or eslag connections`,
+        `${m}Connection server-08--unbundled--leaf-01: spec.unbundled.link.server.port: Server "server-08" is not defined in this fabric`,
+        `${m}Connection server-08--unbundled--leaf-01: spec.unbundled.link.switch.port: port leaf-01/E1/3 is also used by Connection "server-03--unbundled--leaf-01"`,
+        `${dir}wiring.yaml: Connection server-03--unbundled--leaf-01: spec.unbundled.link.switch.port: port leaf-01/E1/3 is also used by Connection "server-08--unbundled--leaf-01"`,
+        `${m}VPCAttachment server-02--eslag--leaf-01--leaf-02--vpc-10--subnet-01: spec.connection: Connection "server-02--eslag--leaf-01--leaf-02" is eslag; it attaches only l2vni VPCs, and VPC "vpc-10" is l3vni`,
+        `${m}VPCAttachment server-05--unbundled--leaf-03--vpc-05--subnet-1: spec.subnet: VPC "vpc-05" has no subnet "subnet-1"`,
+      ].sort(),
+    );
+  });
+
   it('synced the commit the repository holds', async () => {
     const runs = (await h.api.get(`/sync-runs?perPage=100`)).body.items as { commit: { sha: string } }[];
     expect(runs.length).toBeGreaterThanOrEqual(4);
