@@ -4,6 +4,7 @@ import type { KindDef } from './types';
 
 export { BUILTIN_SWITCH_PROFILES, isBuiltinSwitchProfile } from './profiles';
 export type {
+  BuiltinEntry,
   ColumnDef,
   FilterDef,
   Issue,

@@ -6,7 +6,7 @@
  */
 import type { FabricConfig } from './fabricConfig';
 import { mapping, text } from './spec';
-import { switchProfile } from './switchProfiles';
+import { profileAvailability, switchProfile } from './switchProfiles';
 import type { Spec } from './types';
 
 interface Port {
@@ -38,11 +38,12 @@ export function availableProfile(name: string, config: FabricConfig): { profile:
     return {
       missing: `SwitchProfile "${name}" is not one of the fabric's built-in profiles (e.g. "vs", "dell-s5248f-on"); expected a built-in profile name`,
     };
-  if ((name.endsWith('-clsp') || name === 'vs-clsp') && !config.includeCLSP)
+  const availability = profileAvailability(name);
+  if (availability === 'includeCLSP' && !config.includeCLSP)
     return {
       missing: `SwitchProfile "${name}" exists only when the fabric configuration includes Celestica SONiC+ (Fabricator spec.config.fabric.includeCLSP)`,
     };
-  if (name === 'cumulus-vx' && !config.includeCumulus)
+  if (availability === 'includeCumulus' && !config.includeCumulus)
     return {
       missing: `SwitchProfile "${name}" exists only when the fabric configuration includes Cumulus (Fabricator spec.config.fabric.includeCumulus)`,
     };
@@ -76,6 +77,11 @@ export function allowedPorts(profile: ProfileSpec, sw: Spec): Set<string> {
 
 /** `M1, E1/1-E1/48, E1/49-E1/56` for messages. */
 export function portSummary(profile: ProfileSpec): string {
+  return portRuns(Object.keys(profile.ports));
+}
+
+/** Port names in profile order with runs of numbers joined: `M1, E1/1-E1/4, E1/9`. */
+export function portRuns(names: readonly string[]): string {
   const parts: string[] = [];
   let run: { prefix: string; from: number; to: number } | null = null;
   const flush = () => {
@@ -83,7 +89,7 @@ export function portSummary(profile: ProfileSpec): string {
       parts.push(run.from === run.to ? `${run.prefix}${run.from}` : `${run.prefix}${run.from}-${run.prefix}${run.to}`);
     run = null;
   };
-  for (const name of Object.keys(profile.ports)) {
+  for (const name of names) {
     const m = /^(E\d+\/)(\d+)$/.exec(name);
     if (!m) {
       flush();

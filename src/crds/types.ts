@@ -61,6 +61,19 @@ export interface RecordRef {
 
 export type PanelValue = string | number | boolean | null | RecordRef[];
 
+/**
+ * An entry the fabric has built in (the SwitchProfile catalogue): part of the catalogue, not a
+ * record of any fabric. Its kind's list shows it ahead of the records, with a page of its own.
+ */
+export interface BuiltinEntry {
+  name: string;
+  spec: Spec;
+  /** What the fabric's `Default()` adds. */
+  annotations: Record<string, string>;
+  /** When the fabric has it, in words (`in every fabric configuration`). */
+  availability: string;
+}
+
 /** Structured detail-page data: a titled table. */
 export interface Panel {
   key: string;
@@ -171,6 +184,8 @@ export interface KindSource {
   columns: ColumnDef[];
   references(spec: Spec): Reference[];
   panels?(spec: Spec): Panel[];
+  /** Entries the fabric has built in (SwitchProfile): browsable beside the records, never stored. */
+  builtins?(): readonly BuiltinEntry[];
   /** Detail relation: the record page's ports, from the Connections that reference this record. */
   portConnections?(name: string, incoming: IncomingRecord[]): PortConnection[];
 }

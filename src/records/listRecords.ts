@@ -21,6 +21,8 @@ export interface RecordQuery {
   sort?: string;
   page?: number;
   perPage?: number;
+  /** Rows to skip instead of the page's: a page that starts after a kind's built-in entries (builtinEntries.ts). */
+  skip?: number;
 }
 
 export interface RecordRow {
@@ -133,15 +135,17 @@ export function recordListSql(query: RecordQuery) {
   const page = Math.max(query.page ?? 1, 1);
   const w = where(query, kind);
   const order = orderBy(query.sort, kind);
+  const offset = query.skip ?? (page - 1) * perPage;
   return {
     kind,
     perPage,
     page,
+    offset,
     where: w,
     order,
     rows: Prisma.sql`
       SELECT ${COLUMNS} FROM "CrdRecord" r JOIN "Fabric" f ON f.id = r."fabricId"
-      ${w} ${order} LIMIT ${perPage} OFFSET ${(page - 1) * perPage}`,
+      ${w} ${order} LIMIT ${perPage} OFFSET ${offset}`,
     // Every record has its fabric (a required, cascading key): the count needs no join.
     count: Prisma.sql`SELECT count(*)::int AS n FROM "CrdRecord" r ${w}`,
   };
@@ -154,7 +158,7 @@ export async function listRecords(
   const sql = recordListSql(query);
   const { kind, perPage, page, where: w, order } = sql;
   const filterKey = `${await recordsVersion(query.fabricId)}|${w.text}|${JSON.stringify(w.values)}`;
-  const pageKey = `${filterKey}|${order.text}|${perPage}|${page}`;
+  const pageKey = `${filterKey}|${order.text}|${perPage}|${sql.offset}`;
   const [items, total] = await Promise.all([
     pages.get(pageKey) ?? queryRows<RecordRow>(sql.rows).then((rows) => (pages.set(pageKey, rows), rows)),
     totals.get(filterKey) ??

@@ -3,6 +3,7 @@
 // and namespace: one indexed query for a page of rows or a record page, whatever the kinds.
 import { kindByName, type RecordRef } from '../crds';
 import { Prisma, queryRows } from '../db';
+import { builtinHref, findBuiltin } from './builtinEntries';
 
 /** Where a name is looked up: the fabric and namespace of the record that names it. */
 export interface RefScope {
@@ -22,9 +23,10 @@ export interface ResolvedRef {
   missing: boolean;
   /**
    * Why an unlinked name is not missing: `not tracked` (a kind the fabric never looks up, such
-   * as a built-in SwitchProfile) or `fabric default` (the name the fabric creates by itself).
+   * as a ServerProfile), `fabric default` (the name the fabric creates by itself) or `built in`
+   * (an entry of the fabric's catalogue, such as a built-in SwitchProfile: linked to its page).
    */
-  note: 'not tracked' | 'fabric default' | null;
+  note: 'not tracked' | 'fabric default' | 'built in' | null;
   /** The tooltip of the missing badge. */
   title: string | null;
 }
@@ -73,6 +75,8 @@ export async function resolveRefs(
     if (!target) return { ...base, note: 'not tracked' };
     const id = found.get(key(scope, ref.kind, ref.name));
     if (id !== undefined) return { ...base, href: `/crds/${target.slug}/${id}` };
+    // A name of the fabric's built-in catalogue (a SwitchProfile): its catalogue page.
+    if (findBuiltin(target, ref.name)) return { ...base, href: builtinHref(target, ref.name), note: 'built in' };
     if (target.unresolvedReferencesAccepted) return { ...base, note: 'not tracked' };
     if (target.fabricDefault === ref.name && !kindsDefined.has(`${scope.fabricId}|${ref.kind}`))
       return { ...base, note: 'fabric default' };

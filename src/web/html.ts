@@ -38,6 +38,7 @@ const DASH = '<span class="text-secondary">—</span>';
 const NOTES: Record<NonNullable<ResolvedRef['note']>, string> = {
   'not tracked': 'not a record of this fabric (built in, or never looked up)',
   'fabric default': 'the fabric creates it by itself',
+  'built in': 'built into the fabric',
 };
 
 /**

@@ -1,4 +1,6 @@
 import { CHANGE_ACTION, VALIDATION_STATE } from '../choices';
+import { isRefs, kindByName, type BuiltinEntry, type KindDef } from '../crds';
+import type { builtinUsedBy } from '../records/builtinEntries';
 import type { RecordDetail, ShownValue } from '../records/loadRecordDetail';
 import { manifestYaml } from '../records/manifest';
 import { switchPortMap } from '../topology/portMap';
@@ -29,6 +31,66 @@ function presentPortMap(d: RecordDetail) {
   };
 }
 
+type ShownPanel = { columns: { key: string }[]; rows: Record<string, ShownValue>[] };
+
+/** Panels as rows of cells, in their columns' order. */
+function presentPanels<P extends ShownPanel>(panels: P[]) {
+  return panels.map((p) => ({ ...p, rows: p.rows.map((row) => p.columns.map((c) => panelCell(row[c.key]))) }));
+}
+
+/**
+ * A built-in entry's page (a SwitchProfile of the fabric's catalogue) in the record page's
+ * context: its panels and YAML, the records of every fabric that name it; no fabric, source,
+ * validation or history, which it does not have.
+ */
+export function presentBuiltinDetail(
+  kind: KindDef,
+  entry: BuiltinEntry,
+  usedBy: Awaited<ReturnType<typeof builtinUsedBy>>,
+) {
+  const record = { kind: kind.kind, apiVersion: kind.apiVersion, name: entry.name, namespace: 'default' };
+  const yaml = manifestYaml({ ...record, spec: entry.spec, labels: {}, annotations: entry.annotations });
+  return {
+    record,
+    builtin: { availability: entry.availability },
+    fabric: null,
+    messages: [],
+    labels: [],
+    annotations: Object.entries(entry.annotations),
+    // No fabric to look names of records up in: they are shown as text.
+    panels: presentPanels(
+      (kind.panels?.(entry.spec) ?? []).map((p) => ({
+        ...p,
+        rows: p.rows.map((row) =>
+          Object.fromEntries(
+            Object.entries(row).map(([k, v]) => [k, isRefs(v) ? v.map((r) => r.label ?? r.name).join(', ') : v]),
+          ),
+        ),
+      })),
+    ),
+    yaml,
+    yamlHtml: highlightYaml(yaml),
+    referencesOut: [],
+    referencesIn: usedBy.rows.map((r) => {
+      const k = kindByName(r.kind);
+      const fields = k?.references(r.spec).filter((x) => x.kind === kind.kind && x.name === entry.name) ?? [];
+      return {
+        kind: r.kind,
+        name: r.name,
+        fabric: { id: r.fabricId, name: r.fabricName },
+        fields: [...new Set(fields.map((f) => f.field))],
+        href: `/crds/${k?.slug ?? encodeURIComponent(r.kind)}/${r.id}`,
+      };
+    }),
+    referencesInTotal: usedBy.total,
+    portConnections: null,
+    portMap: null,
+    history: [],
+    historyTotal: 0,
+    source: null,
+  };
+}
+
 /** The record page's context (views/crds/detail.njk): links, badges and the highlighted YAML worked out here, not in the template. */
 export function presentRecordDetail(d: RecordDetail) {
   const yaml = manifestYaml({ ...d.record, spec: d.spec });
@@ -39,7 +101,7 @@ export function presentRecordDetail(d: RecordDetail) {
     messages: d.messages,
     labels: d.labels,
     annotations: d.annotations,
-    panels: d.panels.map((p) => ({ ...p, rows: p.rows.map((row) => p.columns.map((c) => panelCell(row[c.key]))) })),
+    panels: presentPanels(d.panels),
     yaml,
     // Safe to print unescaped: highlightYaml escapes every piece of text it wraps.
     yamlHtml: highlightYaml(yaml),

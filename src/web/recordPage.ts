@@ -9,8 +9,9 @@ import type { Application } from 'express';
 import { LruCache } from '../cache';
 import type { KindDef } from '../crds';
 import { Prisma, queryRows } from '../db';
+import { builtinUsedBy, findBuiltin } from '../records/builtinEntries';
 import { loadRecordDetail } from '../records/loadRecordDetail';
-import { presentRecordDetail } from './presentRecordDetail';
+import { presentBuiltinDetail, presentRecordDetail } from './presentRecordDetail';
 
 export interface RecordPage {
   record: { name: string };
@@ -47,4 +48,24 @@ export async function recordPage(app: Application, kind: KindDef, id: number): P
   };
   pages.set(key, page);
   return page;
+}
+
+/**
+ * The page of a kind's built-in entry (a SwitchProfile of the fabric's catalogue), or null when
+ * the kind has none of that name. Rendered per request: what names it changes with every sync.
+ */
+export async function builtinPage(
+  app: Application,
+  kind: KindDef,
+  name: string,
+): Promise<{ record: { name: string }; fabric: null; builtin: { availability: string }; body: string } | null> {
+  const entry = findBuiltin(kind, name);
+  if (!entry) return null;
+  const context = { kind, ...presentBuiltinDetail(kind, entry, await builtinUsedBy(kind, name)) };
+  return {
+    record: { name },
+    fabric: null,
+    builtin: context.builtin,
+    body: await renderView(app, 'crds/_detailBody.njk', context),
+  };
 }

@@ -214,7 +214,7 @@ describe('record references', () => {
     expect(incoming).toContain('spec.fabric.links[0].leaf.port');
   });
 
-  it('warns about a reference to a missing record, links a SwitchProfile record and shows a built-in profile as text', async () => {
+  it('warns about a reference to a missing record, links a SwitchProfile record, and a built-in profile to its catalogue page', async () => {
     const d = fixtureDocuments().find((x) => x.kind.kind === 'VPCAttachment')!;
     const [att] = await seedRecords([
       recordData(main.id, d, {
@@ -230,7 +230,7 @@ describe('record references', () => {
     const swPage = await viewer.agent.get(`/crds/switches/${sw.id}`);
     // The fixtures hold an unchanged copy of the built-in profile "vs": the reference links it.
     expect(swPage.text).toMatch(/SwitchProfile<\/td>\s*<td><a href="\/crds\/switchprofiles\/\d+">vs<\/a>/);
-    // A profile the fabric has only built in is no missing record.
+    // A profile the fabric has only built in is no missing record: it links to its catalogue page.
     const own = await seedRecords([
       recordData(
         main.id,
@@ -244,7 +244,7 @@ describe('record references', () => {
     ]);
     const builtinPage = await viewer.agent.get(`/crds/switches/${own[0]!.id}`);
     expect(builtinPage.text).toMatch(
-      /SwitchProfile<\/td>\s*<td><span title="[^"]*">dell-s5232f-on<\/span>\s*<span class="text-secondary">\(not tracked here\)/,
+      /SwitchProfile<\/td>\s*<td><a href="\/crds\/switchprofiles\/builtin\/dell-s5232f-on">dell-s5232f-on<\/a>\s*<span class="text-secondary">\(built into the fabric\)/,
     );
   });
 });

@@ -3,8 +3,16 @@ import type { FabricConfig } from '../fabricConfig';
 import { availableProfile } from '../profileRules';
 import { obj, opt, str } from '../schema';
 import { issueAt, mapping, text } from '../spec';
-import { switchProfile } from '../switchProfiles';
-import type { Issue, ObjectInfo, Spec } from '../types';
+import {
+  builtinProfileNames,
+  describeAvailability,
+  portsSummary,
+  PORTS_ANNOTATION,
+  profileAvailability,
+  switchProfile,
+} from '../switchProfiles';
+import { switchProfilePanels } from '../switchProfilePanels';
+import type { BuiltinEntry, Issue, ObjectInfo, Spec } from '../types';
 
 /**
  * JSON with sorted keys, so that two specs compare by content as the fabric compares the decoded
@@ -76,42 +84,21 @@ export const switchProfileKind = defineKind({
     { key: 'ports', label: 'Ports', value: portCount },
   ],
   references: () => [],
-  panels: (spec) => [
-    {
-      key: 'features',
-      title: 'Features',
-      columns: [
-        { key: 'feature', label: 'Feature' },
-        { key: 'supported', label: 'Supported' },
-      ],
-      rows: Object.entries(mapping(spec.features) ?? {}).map(([feature, v]) => ({ feature, supported: v === true })),
-    },
-    {
-      key: 'ports',
-      title: 'Ports',
-      columns: [
-        { key: 'port', label: 'Port' },
-        { key: 'nos', label: 'NOS name' },
-        { key: 'kind', label: 'Kind' },
-        { key: 'profile', label: 'Port profile' },
-      ],
-      rows: Object.entries(mapping(spec.ports) ?? {}).map(([port, raw]) => {
-        const p = mapping(raw) ?? {};
-        return {
-          port,
-          nos: text(p.nos),
-          kind: p.management === true ? 'management' : text(p.group) ? `group ${String(p.group)}` : 'port',
-          profile: text(p.profile) ?? text(mapping(mapping(spec.portGroups)?.[String(p.group)])?.profile),
-        };
-      }),
-    },
-  ],
+  panels: switchProfilePanels,
+  builtins: builtinSwitchProfiles,
 });
 
-/** The built-in profiles as catalogue entries (not records of any fabric), e.g. for the API's SwitchProfile list. */
-export function builtinSwitchProfiles(names: readonly string[]): { name: string; spec: Spec }[] {
-  return names.flatMap((name) => {
-    const spec = switchProfile(name);
-    return spec ? [{ name, spec: spec as unknown as Spec }] : [];
+/** The built-in profiles as catalogue entries (not records of any fabric), read once. */
+let entries: BuiltinEntry[] | undefined;
+function builtinSwitchProfiles(): BuiltinEntry[] {
+  entries ??= builtinProfileNames().map((name) => {
+    const spec = switchProfile(name)!;
+    return {
+      name,
+      spec: spec as unknown as Spec,
+      annotations: { [PORTS_ANNOTATION]: portsSummary(spec) },
+      availability: describeAvailability(profileAvailability(name)),
+    };
   });
+  return entries;
 }

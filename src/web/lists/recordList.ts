@@ -1,7 +1,17 @@
 // The one list of CRD records, for every kind: the generic columns around the kind's catalogue
 // columns and filters. The CRD pages use it with the fabric column, the fabric page without.
 import { VALIDATION_STATE } from '../../choices';
-import { findKind, isRefs, kindByName, kinds, valueText, type ColumnDef, type KindDef } from '../../crds';
+import {
+  findKind,
+  isRefs,
+  kindByName,
+  kinds,
+  valueText,
+  type BuiltinEntry,
+  type ColumnDef,
+  type KindDef,
+} from '../../crds';
+import { builtinHref } from '../../records/builtinEntries';
 import { Prisma, queryRows } from '../../db';
 import { RECORD_SORTS, type RecordQuery, type RecordRow } from '../../records/listRecords';
 import { resolveRefs } from '../../records/resolveRefs';
@@ -173,4 +183,23 @@ async function linkedRows(records: RecordRow[], kind: KindDef | undefined): Prom
       rows[i]!.cells[key] = { ...rows[i]!.cells[key]!, refs: refs.map((r) => resolved(scope, r)) };
   });
   return rows;
+}
+
+const BUILT_IN = { label: 'Built in', color: 'azure' } as const;
+
+/** A kind's built-in entries as rows of its list: catalogue entries, so no fabric, source or update time. */
+export function builtinRows(kind: KindDef, entries: readonly BuiltinEntry[]): ListRow[] {
+  return entries.map((e) => {
+    const cells: Record<string, Cell> = {
+      name: { text: e.name, href: builtinHref(kind, e.name) },
+      kind: { text: kind.kind, href: `/crds/${kind.slug}` },
+      fabric: { text: 'built into the fabric' },
+      namespace: { text: 'default' },
+      validation: { text: 'built in', badge: BUILT_IN },
+      source: { text: "the fabric's catalogue" },
+      updated: { text: null },
+    };
+    for (const c of kind.columns) cells[c.key] = { text: valueText(c.value(e.spec)) as string | number | null };
+    return { cells };
+  });
 }

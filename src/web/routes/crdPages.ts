@@ -4,13 +4,13 @@ import { findKind, type KindDef } from '../../crds';
 import { db } from '../../db';
 import { countRecordsByKind } from '../../records/countRecordsByKind';
 import { iterateRecords } from '../../records/iterateRecords';
-import { listRecords } from '../../records/listRecords';
+import { listWithBuiltins } from '../../records/builtinEntries';
 import { NotFound } from '../../errors';
 import { downloadName, recordExportChunks, streamDownload } from '../exportList';
 import { buildListView, parseListQuery } from '../listView';
-import { fabricChoices, recordListSpec, recordRows, toRecordQuery } from '../lists/recordList';
+import { builtinRows, fabricChoices, recordListSpec, recordRows, toRecordQuery } from '../lists/recordList';
 import { can } from '../middleware/auth';
-import { recordPage } from '../recordPage';
+import { builtinPage, recordPage } from '../recordPage';
 import { Id, OptionalId, authed, validate, type Req } from '../validate';
 
 export const pages = Router();
@@ -25,10 +25,12 @@ function kindParam(param: unknown): KindDef {
 const Index = { query: z.object({ fabric: OptionalId }) };
 const Kind = { params: z.object({ kind: z.string() }) };
 const One = { params: z.object({ kind: z.string(), id: Id }) };
+const Builtin = { params: z.object({ kind: z.string(), name: z.string().regex(/^[a-z0-9][-a-z0-9.]{0,252}$/) }) };
 
 pages.get('/', can('view', 'crd'), validate(Index), authed(crdIndexPage));
 pages.get('/:kind', can('view', 'crd'), validate(Kind), authed(recordsPage));
 pages.get('/:kind/:id', can('view', 'crd'), validate(One), authed(recordPageOf));
+pages.get('/:kind/builtin/:name', can('view', 'crd'), validate(Builtin), authed(builtinPageOf));
 
 async function crdIndexPage(req: Req<typeof Index>, res: Response) {
   const fabricId = req.query.fabric;
@@ -56,14 +58,27 @@ async function recordsPage(req: Req<typeof Kind>, res: Response) {
       chunks,
     });
   }
-  const result = await listRecords(records);
+  // A kind's built-in entries (the fabric's SwitchProfiles) come first, unless a fabric is chosen.
+  const result = await listWithBuiltins(records);
   const list = buildListView({ spec, query, total: result.total, path: `/crds/${kind.slug}`, user: req.user });
-  res.render('crds/list.njk', { kind, list, rows: await recordRows(result.items, kind) });
+  const rows = await recordRows(result.records, kind);
+  res.render('crds/list.njk', {
+    kind,
+    list,
+    rows: result.builtins.length ? [...builtinRows(kind, result.builtins), ...rows] : rows,
+  });
 }
 
 async function recordPageOf(req: Req<typeof One>, res: Response) {
   const kind = kindParam(req.params.kind);
   const page = await recordPage(req.app, kind, req.params.id);
   if (!page) throw new NotFound(`${kind.label} ${req.params.id}`);
+  res.render('crds/detail.njk', { kind, ...page });
+}
+
+async function builtinPageOf(req: Req<typeof Builtin>, res: Response) {
+  const kind = kindParam(req.params.kind);
+  const page = await builtinPage(req.app, kind, req.params.name);
+  if (!page) throw new NotFound(`built-in ${kind.label} "${req.params.name}"`);
   res.render('crds/detail.njk', { kind, ...page });
 }

@@ -1,10 +1,10 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
-import { BUILTIN_SWITCH_PROFILES, findKind, kinds } from '../../crds';
-import { builtinSwitchProfiles } from '../../crds/kinds/switchProfile';
+import { kinds } from '../../crds';
 import { db } from '../../db';
 import { NotFound } from '../../errors';
-import { listRecords, presentRecord } from '../../records/listRecords';
+import { listWithBuiltins, presentBuiltin } from '../../records/builtinEntries';
+import { presentRecord } from '../../records/listRecords';
 import { can } from '../middleware/auth';
 import { PageQuery } from '../pagination';
 import { IdParams, OptionalId, QueryText, authed, validate, type Req } from '../validate';
@@ -25,7 +25,8 @@ export const RecordListQuery = PageQuery.extend({
 const List = {
   // Any other parameter is one of the kind's filters (e.g. type=fabric for Connection).
   query: RecordListQuery.catchall(QueryText()),
-  summary: 'Records; kind-specific filters (e.g. type=fabric for Connection) are extra query parameters',
+  summary:
+    "Records; kind-specific filters (e.g. type=fabric for Connection) are extra query parameters. A kind's built-in entries (kind=SwitchProfile: the fabric's 23 profiles, builtin: true, id null) come first unless fabric is given",
   returns: '{items, total, page, perPage}',
 };
 const One = { params: IdParams, returns: 'one record with spec, provenance, warnings' };
@@ -40,15 +41,22 @@ async function listCrds(req: Req<typeof List>, res: Response) {
   const filters = Object.fromEntries(
     Object.entries(req.query).filter((e): e is [string, string] => !KNOWN.has(e[0]) && typeof e[1] === 'string'),
   );
-  const result = await listRecords({ kind, fabricId: fabric, page, perPage, namespace, q, validation, sort, filters });
-  const items = result.items.map(presentRecord);
-  // The fabric's built-in SwitchProfiles belong to the catalogue, not to a fabric: listed ahead of
-  // any SwitchProfile records on the first page when no fabric is chosen.
-  const builtins =
-    kind && findKind(kind)?.kind === 'SwitchProfile' && fabric === undefined ? presentBuiltinProfiles(q) : [];
+  // A kind's built-in entries (the fabric's SwitchProfiles) belong to the catalogue, not to a
+  // fabric: listed ahead of its records unless a fabric is asked for.
+  const result = await listWithBuiltins({
+    kind,
+    fabricId: fabric,
+    page,
+    perPage,
+    namespace,
+    q,
+    validation,
+    sort,
+    filters,
+  });
   res.json({
-    items: result.page === 1 ? [...builtins, ...items] : items,
-    total: result.total + builtins.length,
+    items: [...result.builtins.map((e) => presentBuiltin(result.kind!, e)), ...result.records.map(presentRecord)],
+    total: result.total,
     page: result.page,
     perPage: result.perPage,
   });
@@ -70,25 +78,4 @@ async function showCrd(req: Req<typeof One>, res: Response) {
     }),
     fabric: { id: r.fabricId, name: r.fabric.name },
   });
-}
-
-/** The built-in SwitchProfiles in the shape of a record, marked `builtin` (no id, fabric or source). */
-function presentBuiltinProfiles(q: string | undefined) {
-  const needle = q?.toLowerCase();
-  return builtinSwitchProfiles(BUILTIN_SWITCH_PROFILES)
-    .filter((p) => !needle || p.name.includes(needle))
-    .map((p) => ({
-      id: null,
-      fabricId: null,
-      builtin: true,
-      kind: 'SwitchProfile',
-      apiVersion: 'wiring.githedgehog.com/v1beta1',
-      namespace: 'default',
-      name: p.name,
-      spec: p.spec,
-      labels: {},
-      annotations: {},
-      source: null,
-      validation: { state: 'valid', messages: [] },
-    }));
 }
