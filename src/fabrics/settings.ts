@@ -10,7 +10,7 @@ import { parseCidr, parseIPv4 } from '../crds/net';
 import { ValidationError } from '../errors';
 
 export type SettingKey = keyof FabricConfig;
-type SettingType = 'cidr' | 'ip' | 'vlans' | 'mtu' | 'offset' | 'asn' | 'feature' | 'flag';
+type SettingType = 'cidr' | 'ip' | 'vlans' | 'mtu' | 'offset' | 'asn' | 'count' | 'mode' | 'feature' | 'flag';
 
 export interface SettingDef {
   key: SettingKey;
@@ -22,7 +22,10 @@ export interface SettingDef {
   help: string;
 }
 
-export const SETTING_GROUPS = ['Subnets', 'VLANs', 'MTU', 'ASNs', 'Optional features'] as const;
+export const SETTING_GROUPS = ['Subnets', 'VLANs', 'MTU', 'ASNs', 'Mode and features'] as const;
+
+/** The fabric modes this fabric release knows (collapsed-core was removed). */
+export const FABRIC_MODES = ['spine-leaf'] as const;
 
 export const SETTINGS: readonly SettingDef[] = [
   {
@@ -162,17 +165,33 @@ export const SETTINGS: readonly SettingDef[] = [
     help: 'The ASN of the gateways.',
   },
   {
+    key: 'fabricMode',
+    label: 'Fabric mode',
+    group: 'Mode and features',
+    type: 'mode',
+    fabricator: 'fabric.mode',
+    help: 'spine-leaf is the only mode of this fabric release; ESLAG and gateway connections need it.',
+  },
+  {
     key: 'enableGateway',
     label: 'Gateway',
-    group: 'Optional features',
+    group: 'Mode and features',
     type: 'feature',
     fabricator: 'gateway.enable',
     help: 'Auto: on when the directory holds gateway documents (the mirror does not refuse a whole kind on a setting it cannot see). Off: gateway documents are invalid, as the fabric refuses them.',
   },
   {
+    key: 'gatewayCommunities',
+    label: 'Gateway communities',
+    group: 'Mode and features',
+    type: 'count',
+    fabricator: 'gateway.communities',
+    help: 'How many the fabric has: the most gateways one GatewayGroup may hold.',
+  },
+  {
     key: 'includeCLSP',
     label: 'Celestica SONiC+ switch profiles',
-    group: 'Optional features',
+    group: 'Mode and features',
     type: 'flag',
     fabricator: 'fabric.includeCLSP',
     help: 'The six -clsp SwitchProfiles exist only when on.',
@@ -180,7 +199,7 @@ export const SETTINGS: readonly SettingDef[] = [
   {
     key: 'includeCumulus',
     label: 'Cumulus switch profile',
-    group: 'Optional features',
+    group: 'Mode and features',
     type: 'flag',
     fabricator: 'fabric.includeCumulus',
     help: 'The cumulus-vx SwitchProfile exists only when on.',
@@ -258,6 +277,12 @@ function schemaOf(def: SettingDef): z.ZodType {
       return int(0, 9216 - 1280, 'an MTU offset');
     case 'asn':
       return int(1, 4_294_967_295, 'an ASN');
+    case 'count':
+      return int(1, 1000, 'a number of communities');
+    case 'mode':
+      return z.enum(FABRIC_MODES, {
+        error: (i) => `${label}: ${show(i.input)} is not a fabric mode (expected ${FABRIC_MODES.join(' or ')})`,
+      });
     case 'feature':
       // Form values: '' or auto (the default), on, off; JSON: null, true, false.
       return z.preprocess(

@@ -117,7 +117,7 @@ describe('the admin changes a fabric’s settings', async () => {
       'VLANs',
       'MTU',
       'ASNs',
-      'Optional features',
+      'Mode and features',
     ]);
     const irb = page.getByLabel('VPC IRB VLANs');
     expect(await irb.inputValue()).toBe('3000-3899');

@@ -77,6 +77,13 @@ describe('fabric settings: the schema', () => {
     expect(problems({ spineASN: 0 })['settings.spineASN']).toBe('Spine ASN: 0 is not an ASN (expected 1–4294967295)');
     expect(problems({ leafASNStart: 1.5 })['settings.leafASNStart']).toContain('1.5 is not an ASN');
     expect(problems({ fabricMTU: '9216' })).toEqual({});
+    expect(problems({ gatewayCommunities: 0 })['settings.gatewayCommunities']).toBe(
+      'Gateway communities: 0 is not a number of communities (expected 1–1000)',
+    );
+    // The only mode of this fabric release: collapsed-core was removed.
+    expect(problems({ fabricMode: 'collapsed-core' })).toEqual({
+      'settings.fabricMode': 'Fabric mode: "collapsed-core" is not a fabric mode (expected spine-leaf)',
+    });
   });
 
   it('features are auto (null), on or off; flags on or off; unknown settings are refused by name', () => {
