@@ -27,3 +27,44 @@ export async function recordChange(props: {
     },
   });
 }
+
+type Actor = Pick<User, 'id' | 'username'>;
+type Tx = Prisma.TransactionClient | undefined;
+
+/**
+ * The change log of one kind of object people save (a fabric, a repository, a user), declared
+ * once: what it is called in the log, its label and the snapshot kept of it. Each write goes in
+ * the save's transaction when one is given, so there is never a save without its record.
+ */
+export function changeLog<T extends { id: number }>(of: {
+  objectType: string;
+  label(row: T): string;
+  snapshot(row: T): object;
+}) {
+  const write = (
+    tx: Tx,
+    user: Actor,
+    action: 'create' | 'update' | 'delete',
+    row: T,
+    before?: object,
+    after?: object,
+  ) =>
+    recordChange({
+      tx,
+      user,
+      action,
+      objectType: of.objectType,
+      objectId: row.id,
+      objectLabel: of.label(row),
+      before,
+      after,
+    });
+  return {
+    created: (tx: Tx, user: Actor, row: T) => write(tx, user, 'create', row, undefined, of.snapshot(row)),
+    updated: (tx: Tx, user: Actor, before: T, after: T) =>
+      write(tx, user, 'update', after, of.snapshot(before), of.snapshot(after)),
+    /** `extra` adds what went with it (a fabric's record count). */
+    deleted: (tx: Tx, user: Actor, row: T, extra: object = {}) =>
+      write(tx, user, 'delete', row, { ...of.snapshot(row), ...extra }),
+  };
+}

@@ -1,7 +1,7 @@
 // People's accounts: create, edit, reset or change a password, delete. Every change goes into
 // the change log (never a password or its hash); the last enabled admin can neither lose the
 // role, be disabled nor be deleted.
-import { recordChange } from '../audit';
+import { changeLog, recordChange } from '../audit';
 import { db, Prisma, type Role, type User } from '../db';
 import { Conflict, FieldConflict, NotFound, ValidationError } from '../errors';
 import { hashPassword, verifyPassword } from './passwords';
@@ -12,6 +12,8 @@ type Actor = Pick<User, 'id' | 'username'>;
 export function userSnapshot(u: User) {
   return { username: u.username, role: u.role, disabled: u.disabled };
 }
+
+const userLog = changeLog<User>({ objectType: 'User', label: (u) => u.username, snapshot: userSnapshot });
 
 function taken<T>(username: string, work: Promise<T>): Promise<T> {
   return work.catch((err) => {
@@ -45,19 +47,15 @@ export async function createUser(props: {
   actor: Actor;
 }): Promise<User> {
   const { username, password, role } = props.input;
-  const user = await taken(
+  const passwordHash = await hashPassword(password);
+  return taken(
     username,
-    db().user.create({ data: { username, role, passwordHash: await hashPassword(password) } }),
+    db().$transaction(async (tx) => {
+      const user = await tx.user.create({ data: { username, role, passwordHash } });
+      await userLog.created(tx, props.actor, user);
+      return user;
+    }),
   );
-  await recordChange({
-    user: props.actor,
-    action: 'create',
-    objectType: 'User',
-    objectId: user.id,
-    objectLabel: user.username,
-    after: userSnapshot(user),
-  });
-  return user;
 }
 
 /** Renames a user, changes the role or disables the account (an admin). */
@@ -71,20 +69,14 @@ export async function updateUser(props: {
   if (props.id === props.actor.id && (after.disabled || after.role !== 'admin'))
     throw new Conflict('you cannot disable yourself or remove your own admin role');
   await keepAnAdmin(before, after);
-  const user = await taken(
+  return taken(
     props.patch.username ?? before.username,
-    db().user.update({ where: { id: before.id }, data: props.patch }),
+    db().$transaction(async (tx) => {
+      const user = await tx.user.update({ where: { id: before.id }, data: props.patch });
+      await userLog.updated(tx, props.actor, before, user);
+      return user;
+    }),
   );
-  await recordChange({
-    user: props.actor,
-    action: 'update',
-    objectType: 'User',
-    objectId: user.id,
-    objectLabel: user.username,
-    before: userSnapshot(before),
-    after: userSnapshot(user),
-  });
-  return user;
 }
 
 /** Sets a new password and ends the user's sessions (sessionEpoch + 1); returns the new epoch. */
@@ -127,14 +119,9 @@ export async function deleteUser(props: { id: number; actor: Actor }): Promise<U
   const user = await loadUser(props.id);
   if (user.id === props.actor.id) throw new Conflict('you cannot delete yourself');
   await keepAnAdmin(user, null);
-  await db().user.delete({ where: { id: user.id } });
-  await recordChange({
-    user: props.actor,
-    action: 'delete',
-    objectType: 'User',
-    objectId: user.id,
-    objectLabel: user.username,
-    before: userSnapshot(user),
+  await db().$transaction(async (tx) => {
+    await tx.user.delete({ where: { id: user.id } });
+    await userLog.deleted(tx, props.actor, user);
   });
   return user;
 }

@@ -9,6 +9,7 @@ export type {
   FilterDef,
   Issue,
   KindDef,
+  ObjectContent,
   Panel,
   PanelValue,
   PortConnection,

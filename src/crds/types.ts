@@ -201,3 +201,14 @@ export interface KindDef extends KindSource {
   /** The list's filters: one per column with a `filter`. */
   filters: FilterDef[];
 }
+
+/** A CRD object's identity and content: what git says of it, and what a record keeps of it. */
+export interface ObjectContent {
+  kind: string;
+  apiVersion: string;
+  namespace: string;
+  name: string;
+  spec: Record<string, unknown>;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}

@@ -1,4 +1,4 @@
-import { recordChange } from '../audit';
+import { changeLog } from '../audit';
 import { db, Prisma, type Fabric, type User } from '../db';
 import { GitopsDirectoryError, normalizeGitopsDirectory } from '../gitops/directory';
 import { Conflict, FieldConflict, NotFound, ValidationError } from '../errors';
@@ -9,6 +9,8 @@ import { refreshSyncStatus } from '../sync/fabricStatus';
 import type { FabricInput, FabricPatch } from './schema';
 
 type Actor = Pick<User, 'id' | 'username'>;
+
+const fabricLog = changeLog<Fabric>({ objectType: 'Fabric', label: (f) => f.name, snapshot: fabricSnapshot });
 
 function directory(input: string): string {
   try {
@@ -71,15 +73,7 @@ export async function createFabric(props: { input: FabricInput; user: Actor }): 
           syncPolicy: props.input.syncPolicy ?? (props.input.syncIntervalSeconds ? 'automatic' : 'manual'),
         },
       });
-      await recordChange({
-        user: props.user,
-        action: 'create',
-        objectType: 'Fabric',
-        objectId: fabric.id,
-        objectLabel: fabric.name,
-        after: fabricSnapshot(fabric),
-        tx,
-      });
+      await fabricLog.created(tx, props.user, fabric);
       return fabric;
     }),
     data,
@@ -121,16 +115,7 @@ export async function updateFabric(props: { id: number; patch: FabricPatch; user
       await tx.fabric.update({ where: { id: props.id }, data: { ...data, ...reset, ...settingsData } });
       await refreshSyncStatus(tx, props.id);
       const fabric = await tx.fabric.findUniqueOrThrow({ where: { id: props.id } });
-      await recordChange({
-        user: props.user,
-        action: 'update',
-        objectType: 'Fabric',
-        objectId: fabric.id,
-        objectLabel: fabric.name,
-        before: fabricSnapshot(before),
-        after: fabricSnapshot(fabric),
-        tx,
-      });
+      await fabricLog.updated(tx, props.user, before, fabric);
       return fabric;
     }),
     { id: props.id, name: data.name ?? before.name, gitopsDirectory: data.gitopsDirectory ?? before.gitopsDirectory },
@@ -146,14 +131,6 @@ export async function deleteFabric(props: { id: number; user: Actor }): Promise<
   if (active) throw new Conflict(`fabric "${fabric.name}" is syncing; wait for the run to finish`);
   await db().$transaction(async (tx) => {
     await tx.fabric.delete({ where: { id: fabric.id } });
-    await recordChange({
-      user: props.user,
-      action: 'delete',
-      objectType: 'Fabric',
-      objectId: fabric.id,
-      objectLabel: fabric.name,
-      before: { ...fabricSnapshot(fabric), records: fabric.cachedCrdCount },
-      tx,
-    });
+    await fabricLog.deleted(tx, props.user, fabric, { records: fabric.cachedCrdCount });
   });
 }

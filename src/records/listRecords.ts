@@ -1,4 +1,4 @@
-import { findKind, kinds, type KindDef } from '../crds';
+import { findKind, kinds, type KindDef, type ObjectContent } from '../crds';
 import { LruCache } from '../cache';
 import { Prisma, queryRows } from '../db';
 import { recordsVersion } from './recordsVersion';
@@ -25,17 +25,10 @@ export interface RecordQuery {
   skip?: number;
 }
 
-export interface RecordRow {
+export interface RecordRow extends ObjectContent {
   id: number;
   fabricId: number;
   fabricName: string;
-  kind: string;
-  apiVersion: string;
-  namespace: string;
-  name: string;
-  spec: Record<string, unknown>;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
   sourcePath: string;
   sourceLine: number;
   sourceCommit: string;

@@ -1,4 +1,4 @@
-import { recordChange } from '../audit';
+import { changeLog } from '../audit';
 import { config } from '../config';
 import { db, Prisma, type GitRepository, type User } from '../db';
 import { checkHostAllowed, originOf } from '../gitops/hostPolicy';
@@ -11,6 +11,12 @@ import { repositorySnapshot } from './present';
 import type { RepositoryInput, RepositoryPatch } from './schema';
 
 type Actor = Pick<User, 'id' | 'username'>;
+
+const repositoryLog = changeLog<GitRepository>({
+  objectType: 'GitRepository',
+  label: (r) => r.name,
+  snapshot: repositorySnapshot,
+});
 
 /** The rules that span fields: URL scheme, credentials that fit the auth type. */
 function check(r: { url: string; authType: string; username?: string | null; hasSecret: boolean }): void {
@@ -68,15 +74,7 @@ export async function createRepository(props: { input: RepositoryInput; user: Ac
           nextCheckAt: firstCheckAt(),
         },
       });
-      await recordChange({
-        user: props.user,
-        action: 'create',
-        objectType: 'GitRepository',
-        objectId: repo.id,
-        objectLabel: repo.name,
-        after: repositorySnapshot(repo),
-        tx,
-      });
+      await repositoryLog.created(tx, props.user, repo);
       return repo;
     }),
   );
@@ -140,16 +138,7 @@ export async function updateRepository(props: {
           }),
         },
       });
-      await recordChange({
-        user: props.user,
-        action: 'update',
-        objectType: 'GitRepository',
-        objectId: repo.id,
-        objectLabel: repo.name,
-        before: repositorySnapshot(before),
-        after: repositorySnapshot(repo),
-        tx,
-      });
+      await repositoryLog.updated(tx, props.user, before, repo);
       return repo;
     }),
   );
@@ -171,14 +160,6 @@ export async function deleteRepository(props: { id: number; user: Actor }): Prom
   }
   await db().$transaction(async (tx) => {
     await tx.gitRepository.delete({ where: { id: props.id } });
-    await recordChange({
-      user: props.user,
-      action: 'delete',
-      objectType: 'GitRepository',
-      objectId: repo.id,
-      objectLabel: repo.name,
-      before: repositorySnapshot(repo),
-      tx,
-    });
+    await repositoryLog.deleted(tx, props.user, repo);
   });
 }

@@ -1,3 +1,5 @@
+import type { ObjectContent } from '../crds';
+
 // The plan is a pure function of the stored records and the desired state read from git.
 
 export interface Issue {
@@ -5,15 +7,8 @@ export interface Issue {
   message: string;
 }
 
-export interface DesiredRecord {
+export interface DesiredRecord extends ObjectContent {
   key: string; // kind/namespace/name
-  kind: string;
-  apiVersion: string;
-  namespace: string;
-  name: string;
-  spec: Record<string, unknown>;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
   path: string;
   line: number;
   contentHash: string;

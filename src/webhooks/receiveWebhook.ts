@@ -42,14 +42,7 @@ export async function receiveWebhook(props: {
   if (!limit.allowed) throw new TooManyRequests(limit.retryAfter);
 
   const provider = providerOf(props.headers) ?? 'unknown';
-  const record = (delivery: {
-    event: string;
-    status: number;
-    outcome: string;
-    ref?: string;
-    commit?: string | null;
-    runs?: number[];
-  }) => saveDelivery(repo.id, { provider, ...delivery });
+  const record = (delivery: Omit<Delivery, 'provider'>) => saveDelivery(repo.id, { provider, ...delivery });
 
   if (!repo.encryptedWebhookSecret) {
     const message = 'this repository has no webhook secret yet: an admin creates one on the repository page';
@@ -147,19 +140,19 @@ async function markOutOfSync(fabricIds: number[], head: string): Promise<void> {
   await recordRemoteHead(fabricIds, head);
 }
 
+/** What the repository page lists of a delivery: who sent what, the answer and the runs it queued. */
+interface Delivery {
+  provider: string;
+  event: string;
+  status: number;
+  outcome: string;
+  ref?: string;
+  commit?: string | null;
+  runs?: number[];
+}
+
 /** Records a delivery and keeps only the newest KEPT_DELIVERIES of the repository. */
-async function saveDelivery(
-  repositoryId: number,
-  d: {
-    provider: string;
-    event: string;
-    status: number;
-    outcome: string;
-    ref?: string;
-    commit?: string | null;
-    runs?: number[];
-  },
-): Promise<void> {
+async function saveDelivery(repositoryId: number, d: Delivery): Promise<void> {
   await db().$transaction([
     db().webhookDelivery.create({
       data: {

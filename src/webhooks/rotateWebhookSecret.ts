@@ -25,19 +25,23 @@ export async function rotateWebhookSecret(props: {
   if (!repo) throw new NotFound('repository');
   const secret = randomBytes(32).toString('base64url');
   registerSecret(secret);
-  await db().gitRepository.update({
-    where: { id: repo.id },
-    data: { encryptedWebhookSecret: encryptSecret(secret), webhookSecretCreatedAt: new Date() },
-  });
-  await recordChange({
-    user: props.user,
-    action: 'update',
-    objectType: 'GitRepository',
-    objectId: repo.id,
-    objectLabel: repo.name,
-    // Keys named "secret" are masked in the change log; these say what happened, not the value.
-    before: { webhook: repo.encryptedWebhookSecret ? 'signed' : 'no secret' },
-    after: { webhook: repo.encryptedWebhookSecret ? 'secret rotated' : 'secret created' },
+  // The change record is written in the save's transaction: there is never one without the other.
+  await db().$transaction(async (tx) => {
+    await tx.gitRepository.update({
+      where: { id: repo.id },
+      data: { encryptedWebhookSecret: encryptSecret(secret), webhookSecretCreatedAt: new Date() },
+    });
+    await recordChange({
+      tx,
+      user: props.user,
+      action: 'update',
+      objectType: 'GitRepository',
+      objectId: repo.id,
+      objectLabel: repo.name,
+      // Keys named "secret" are masked in the change log; these say what happened, not the value.
+      before: { webhook: repo.encryptedWebhookSecret ? 'signed' : 'no secret' },
+      after: { webhook: repo.encryptedWebhookSecret ? 'secret rotated' : 'secret created' },
+    });
   });
   return { secret, path: webhookPath(repo.id) };
 }

@@ -8,7 +8,7 @@ import { refreshFabric } from '../../fabrics/refreshFabric';
 import { checkRequestedCommit } from '../../sync/checkRequestedCommit';
 import { startSync } from '../../sync/startSync';
 import { can } from '../middleware/auth';
-import { PageQuery } from '../pagination';
+import { PageQuery, pageOf, type PageWindow } from '../pagination';
 import { IdParams, authed, validate, type Req } from '../validate';
 
 export const api = Router();
@@ -59,17 +59,9 @@ api.post('/:id/sync', can('sync', 'fabric'), validate(Sync), authed(syncFabric))
 api.post('/:id/refresh', can('sync', 'fabric'), validate(Refresh), authed(refreshHead));
 
 async function listFabrics(req: Req<typeof List>, res: Response) {
-  const { page, perPage } = req.query;
-  const [items, total] = await Promise.all([
-    db().fabric.findMany({
-      orderBy: { name: 'asc' },
-      skip: (page - 1) * perPage,
-      take: perPage,
-      include: { repository: { select: { id: true, name: true } } },
-    }),
-    db().fabric.count(),
-  ]);
-  res.json({ items: items.map(presentFabric), total, page, perPage });
+  const include = { repository: { select: { id: true, name: true } } };
+  const rows = (window: PageWindow) => db().fabric.findMany({ orderBy: { name: 'asc' }, ...window, include });
+  res.json(await pageOf(req.query, rows, () => db().fabric.count(), presentFabric));
 }
 
 async function showFabric(req: Req<typeof One>, res: Response) {

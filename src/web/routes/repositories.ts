@@ -8,7 +8,7 @@ import { RepositoryInput, RepositoryPatch } from '../../repositories/schema';
 import { testConnection } from '../../repositories/testConnection';
 import { rotateWebhookSecret } from '../../webhooks/rotateWebhookSecret';
 import { can } from '../middleware/auth';
-import { PageQuery } from '../pagination';
+import { PageQuery, pageOf, type PageWindow } from '../pagination';
 import { IdParams, authed, validate, type Req } from '../validate';
 
 export const api = Router();
@@ -69,17 +69,9 @@ api.post('/:id/test', can('test', 'repository'), validate(Test), authed(testRepo
 api.post('/:id/webhook-secret', can('change', 'repository'), validate(Rotate), authed(rotateSecret));
 
 async function listRepositories(req: Req<typeof List>, res: Response) {
-  const { page, perPage } = req.query;
-  const [items, total] = await Promise.all([
-    db().gitRepository.findMany({
-      orderBy: { name: 'asc' },
-      skip: (page - 1) * perPage,
-      take: perPage,
-      include: { fabrics: { select: { id: true, name: true }, orderBy: { name: 'asc' } } },
-    }),
-    db().gitRepository.count(),
-  ]);
-  res.json({ items: items.map(presentRepository), total, page, perPage });
+  const include = { fabrics: { select: { id: true, name: true }, orderBy: { name: 'asc' as const } } };
+  const rows = (window: PageWindow) => db().gitRepository.findMany({ orderBy: { name: 'asc' }, ...window, include });
+  res.json(await pageOf(req.query, rows, () => db().gitRepository.count(), presentRepository));
 }
 
 async function showRepository(req: Req<typeof One>, res: Response) {

@@ -4,7 +4,7 @@ import { db } from '../../db';
 import { NotFound } from '../../errors';
 import { presentSyncRun } from '../../sync/present';
 import { can } from '../middleware/auth';
-import { PageQuery } from '../pagination';
+import { PageQuery, pageOf, type PageWindow } from '../pagination';
 import { IdParams, OptionalId, authed, validate, type Req } from '../validate';
 
 export const api = Router();
@@ -25,23 +25,15 @@ api.get('/', can('view', 'syncRun'), validate(List), authed(listSyncRuns));
 api.get('/:id', can('view', 'syncRun'), validate(One), authed(showSyncRun));
 
 async function listSyncRuns(req: Req<typeof List>, res: Response) {
-  const { page, perPage, fabric, trigger, dryRun } = req.query;
+  const { fabric, trigger, dryRun } = req.query;
   const where = {
     ...(fabric && { fabricId: fabric }),
     ...(trigger && { trigger }),
     ...(dryRun && { dryRun: dryRun === 'true' }),
   };
-  const [items, total] = await Promise.all([
-    db().syncRun.findMany({
-      where,
-      orderBy: { id: 'desc' },
-      skip: (page - 1) * perPage,
-      take: perPage,
-      include: { requestedBy: { select: { username: true } } },
-    }),
-    db().syncRun.count({ where }),
-  ]);
-  res.json({ items: items.map(presentSyncRun), total, page, perPage });
+  const include = { requestedBy: { select: { username: true } } };
+  const rows = (window: PageWindow) => db().syncRun.findMany({ where, orderBy: { id: 'desc' }, ...window, include });
+  res.json(await pageOf(req.query, rows, () => db().syncRun.count({ where }), presentSyncRun));
 }
 
 async function showSyncRun(req: Req<typeof One>, res: Response) {
