@@ -4,7 +4,11 @@ import type { DesiredRecord, Plan } from './plan';
 // Every statement is set-based (unnest of column arrays, or ids = ANY): the number of queries
 // depends on the number of chunks, never on the number of records.
 
-const CHUNK = 5000;
+// Each statement's parameters pass through Prisma's query compiler, whose WebAssembly memory
+// grows to hold them and never shrinks: with 5,000 records per statement (a ~2 MB JSON text)
+// it grew by 25-100 MB per 60,000 records applied, without end; with 1,000 it stops growing
+// after the first (issue 16, measured with one Prisma client and forced collections).
+const CHUNK = 1000;
 
 export interface ApplyProps {
   fabricId: number;
