@@ -4,6 +4,7 @@
 // so its reads skip Prisma's engine (queryRows).
 import { isRefs, kindByName, type KindDef, type Panel, type PanelValue, type RecordRef, type Spec } from '../crds';
 import { Prisma, queryRows, type ChangeAction, type CrdRecord } from '../db';
+import { appliedDefaults } from './appliedDefaults';
 import { fieldChanges } from './fieldChanges';
 import { resolveRefs, type RefScope, type ResolvedRef } from './resolveRefs';
 import { commitUrl, sourceFileUrl } from './sourceLink';
@@ -126,6 +127,8 @@ export async function loadRecordDetail(kind: KindDef, id: number) {
   return {
     record,
     spec,
+    /** What the fabric's defaults fill in beside the stored spec; null for a kind without defaults. */
+    appliedDefaults: kind.defaults ? appliedDefaults(kind, spec) : null,
     labels: Object.entries((record.labels ?? {}) as Record<string, string>),
     annotations: Object.entries((record.annotations ?? {}) as Record<string, string>),
     messages: (record.validationMessages ?? []) as { line?: number; message: string }[],

@@ -31,6 +31,10 @@ function presentPortMap(d: RecordDetail) {
   };
 }
 
+/** A spec value as the page writes it: text as it is, anything else as JSON; absent is null. */
+const shown = (v: unknown): string | null =>
+  v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v);
+
 type ShownPanel = { columns: { key: string }[]; rows: Record<string, ShownValue>[] };
 
 /** Panels as rows of cells, in their columns' order. */
@@ -101,6 +105,7 @@ export function presentRecordDetail(d: RecordDetail) {
     messages: d.messages,
     labels: d.labels,
     annotations: d.annotations,
+    appliedDefaults: d.appliedDefaults?.map((a) => ({ path: a.path, value: shown(a.value), stored: shown(a.stored) })),
     panels: presentPanels(d.panels),
     yaml,
     // Safe to print unescaped: highlightYaml escapes every piece of text it wraps.

@@ -1,6 +1,7 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
-import { kinds } from '../../crds';
+import { kindByName, kinds, type Spec } from '../../crds';
+import { appliedDefaults } from '../../records/appliedDefaults';
 import { db } from '../../db';
 import { NotFound } from '../../errors';
 import { listWithBuiltins, presentBuiltin } from '../../records/builtinEntries';
@@ -29,7 +30,10 @@ const List = {
     "Records; kind-specific filters (e.g. type=fabric for Connection) are extra query parameters. A kind's built-in entries (kind=SwitchProfile: the fabric's 23 profiles, builtin: true, id null) come first unless fabric is given",
   returns: '{items, total, page, perPage}',
 };
-const One = { params: IdParams, returns: 'one record with spec, provenance, warnings' };
+const One = {
+  params: IdParams,
+  returns: 'one record with spec (as git says), provenance, warnings, appliedDefaults [{path, value, stored}]',
+};
 
 api.get('/', can('view', 'crd'), validate(List), authed(listCrds));
 api.get('/:id', can('view', 'crd'), validate(One), authed(showCrd));
@@ -77,5 +81,7 @@ async function showCrd(req: Req<typeof One>, res: Response) {
       annotations: r.annotations as never,
     }),
     fabric: { id: r.fabricId, name: r.fabric.name },
+    // What the fabric's Default() fills in beside the stored spec (which stays what git says).
+    appliedDefaults: kindByName(r.kind) ? appliedDefaults(kindByName(r.kind)!, r.spec as Spec) : [],
   });
 }
