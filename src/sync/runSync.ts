@@ -106,16 +106,8 @@ export async function runSync(
           files: [],
           error: null,
         };
+        // The life cycle's succeed writes the run, with the commit it was at.
         await db().$transaction(async (tx) => {
-          await tx.syncRun.update({
-            where: { id: run.id },
-            data: {
-              commitSha: head,
-              commitMessage: last?.commitMessage,
-              commitAuthor: last?.commitAuthor,
-              commitDate: last?.commitDate,
-            },
-          });
           await tx.fabric.update({ where: { id: fabric.id }, data: { remoteHead: head, remoteCheckedAt: new Date() } });
           await hooks.succeed(tx, result);
         });

@@ -100,6 +100,10 @@ describe('syncing the seed fabric (fixtures/README.md)', async () => {
     const again = await h.sync(fabric.id);
     expect(again.status).toBe('succeeded');
     expect(again.counts).toMatchObject({ created: 0, updated: 0, deleted: 0, unchanged: 48, files: 0 });
+    // It still says which commit it found, as the run that applied it did.
+    const [, applied] = (await h.api.get(`/sync-runs?fabric=${fabric.id}&perPage=2`)).body.items;
+    expect(again.commit).toEqual(applied.commit);
+    expect(again.commit.message).toBeTruthy();
     const forced = await h.sync(fabric.id, { force: true });
     expect(forced.counts).toMatchObject({ created: 0, updated: 0, deleted: 0, unchanged: 48, files: 3, documents: 48 });
   });
