@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { db } from '../../src/db';
 import { createApp } from '../../src/web/app';
 import { useTestEnvironment } from '../helpers/env';
 import { signInAs } from '../helpers/factories';
@@ -102,6 +103,13 @@ describe('fabric settings through the REST API', () => {
     });
     expect(changed.status).toBe(200);
     expect(changed.body).toMatchObject({ settingsPendingSync: true, syncStatus: 'out_of_sync' });
+    // The change log keeps what changed: the settings as stored (what differs from the defaults).
+    const change = await db().changeRecord.findFirstOrThrow({
+      where: { objectType: 'Fabric', objectId: fabric.id, action: 'update' },
+      orderBy: { id: 'desc' },
+    });
+    expect(change.before).toMatchObject({ settings: {} });
+    expect(change.after).toMatchObject({ settings: { vpcIRBVLANs: [{ from: 3500, to: 3899 }] } });
 
     const second = await h.sync(fabric.id);
     expect(second.commit.sha).toBe(first.commit.sha);

@@ -152,6 +152,20 @@ describe('fabric settings: stored as what differs from the defaults', () => {
 });
 
 describe('the configuration a sync uses', () => {
+  it('without a Fabricator document, gateway documents count as the gateway enabled unless a setting turns it off', async () => {
+    const { kindByName } = await import('../../src/crds');
+    const group = kindByName('GatewayGroup')!;
+    const check = (settings: unknown) =>
+      (group.checkConfig?.({}, effectiveSettings(settings), { name: 'default', annotations: {} }) ?? []).map(
+        (i) => i.message,
+      );
+    expect(check({})).toEqual([]);
+    expect(check({ enableGateway: true })).toEqual([]);
+    expect(check(mergeSettings({}, SettingsPatch.parse({ enableGateway: 'off' })))).toEqual([
+      'apiVersion: gateway support is not enabled in the fabric configuration (Fabricator spec.config.gateway.enable); expected it enabled for gateway kinds',
+    ]);
+  });
+
   it('is the settings without a Fabricator document; the Fabricator document wins, over Hedgehog’s defaults', () => {
     const settings = effectiveSettings({ fabricMTU: 9000, spineASN: 64000 });
     expect(resolveConfig(undefined, settings)).toEqual({ config: settings, source: { source: 'settings' } });
