@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { open } from '../middleware/auth';
 import { openApiDocument } from '../openapi';
 
+/** The API's own description: GET /api/v1/openapi.json, read from the route table. */
 export const api = Router();
 
 let cached: ReturnType<typeof openApiDocument> | undefined;

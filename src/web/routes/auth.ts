@@ -7,6 +7,7 @@ import { log } from '../../log';
 import { TooManyRequests } from '../../errors';
 import { clearLoginCsrf, csrfToken, loginCsrf, loginCsrfToken, open, signedIn } from '../middleware/auth';
 
+/** Signing in and out with a password (the login form is limited per address and username). */
 export const router = Router();
 
 router.get('/login', open, loginPage);

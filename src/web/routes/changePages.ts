@@ -10,6 +10,7 @@ import { changeListSpec, loadChanges, objectHref } from '../lists/changeList';
 import { can } from '../middleware/auth';
 import { IdParams, authed, validate, type Req } from '../validate';
 
+/** The change log's pages: the list with its filters, and one change with its diff and commit. */
 export const pages = Router();
 
 async function choices() {

@@ -4,6 +4,7 @@ import { can } from '../middleware/auth';
 import { PageQuery } from '../pagination';
 import { OptionalId, QueryText, authed, validate, type Req } from '../validate';
 
+/** The change log in the API: GET /api/v1/changes. */
 export const api = Router();
 
 const List = {

@@ -13,6 +13,7 @@ import { can } from '../middleware/auth';
 import { builtinPage, recordPage } from '../recordPage';
 import { Id, OptionalId, authed, validate, type Req } from '../validate';
 
+/** The records' pages: the kinds' index, a kind's list (and its exports), a record's page. */
 export const pages = Router();
 
 /** The kind of a URL: its slug (`vpcs`), plural or name (`VPC`). */

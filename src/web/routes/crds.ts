@@ -10,6 +10,7 @@ import { can } from '../middleware/auth';
 import { PageQuery } from '../pagination';
 import { IdParams, OptionalId, QueryText, authed, validate, type Req } from '../validate';
 
+/** The records in the API: the list with the kinds' filters, and one record. */
 export const api = Router();
 
 export const RecordListQuery = PageQuery.extend({

@@ -4,6 +4,7 @@ import { db } from '../../db';
 import { can } from '../middleware/auth';
 import { authed, type Req } from '../validate';
 
+/** The dashboard: fabrics, repositories, records per kind, the last sync runs. */
 export const pages = Router();
 
 pages.get('/', can('view', 'dashboard'), authed(dashboardPage));

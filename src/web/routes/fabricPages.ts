@@ -23,6 +23,7 @@ import { fabricListSpec, loadFabrics } from '../lists/fabricList';
 import { buildListView, listRows, parseListQuery } from '../listView';
 import { IdParams, authed, validate, type Req } from '../validate';
 
+/** The fabrics' pages: the list, the form, a fabric's page with its records, sync, preview and refresh. */
 export const pages = Router();
 
 const GATEWAY_GROUP = 'gateway.githedgehog.com';

@@ -11,6 +11,7 @@ import { can } from '../middleware/auth';
 import { PageQuery, pageOf, type PageWindow } from '../pagination';
 import { IdParams, authed, validate, type Req } from '../validate';
 
+/** Fabrics in the API: list, read, create, change, delete, sync, refresh. */
 export const api = Router();
 
 const List = { query: PageQuery, returns: '{items, total, page, perPage}' };

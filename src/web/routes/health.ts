@@ -4,6 +4,7 @@ import { log } from '../../log';
 import { redis } from '../../redis';
 import { open } from '../middleware/auth';
 
+/** Probes for orchestrators: /healthz (the process is up), /readyz (Postgres and Redis answer). */
 export const router = Router();
 
 router.get('/healthz', open, showLiveness);

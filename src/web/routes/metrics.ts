@@ -4,6 +4,7 @@ import { maintenance, queue, repositoryChecks } from '../../queues';
 import { can } from '../middleware/auth';
 import { authed, type Req } from '../validate';
 
+/** Prometheus metrics at /metrics. */
 export const router = Router();
 
 router.get('/metrics', can('view', 'dashboard'), authed(showMetrics));

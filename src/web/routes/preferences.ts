@@ -7,6 +7,7 @@ import { flash } from '../middleware/flash';
 import { signedIn } from '../middleware/auth';
 import { authed, validate, type Req } from '../validate';
 
+/** A signed-in user's preferences: the columns of each list. */
 export const pages = Router();
 
 const ColumnsInput = z.object({

@@ -11,6 +11,7 @@ import { can } from '../middleware/auth';
 import { PageQuery, pageOf, type PageWindow } from '../pagination';
 import { IdParams, authed, validate, type Req } from '../validate';
 
+/** Repositories in the API: list, read, create, change, delete, health checks, test, webhook secret. */
 export const api = Router();
 
 const List = {

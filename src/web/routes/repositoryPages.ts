@@ -16,6 +16,7 @@ import { loadRepositories, repositoryListSpec } from '../lists/repositoryList';
 import { buildListView, listRows, parseListQuery } from '../listView';
 import { IdParams, authed, validate, type Req } from '../validate';
 
+/** The repositories' pages: the list, the form, a repository's page with its checks and deliveries. */
 export const pages = Router();
 
 const One = { params: IdParams };

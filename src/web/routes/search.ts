@@ -5,6 +5,7 @@ import { can } from '../middleware/auth';
 import { recordHref } from '../lists/recordList';
 import { QueryText, authed, validate, type Req } from '../validate';
 
+/** The global search page. */
 export const pages = Router();
 
 // `?q=a&q=b` searches for the first; control characters (a NUL) are a 400 naming q.

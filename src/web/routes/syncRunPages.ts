@@ -10,6 +10,7 @@ import { buildListView, listRows, parseListQuery } from '../listView';
 import { fabricChoices } from '../lists/recordList';
 import { loadSyncRuns, syncRunListSpec } from '../lists/syncRunList';
 
+/** The sync runs' pages: the list, and one run with its files, changes or preview. */
 export const pages = Router();
 
 const FILE_ROWS = 500;

@@ -7,6 +7,7 @@ import { can } from '../middleware/auth';
 import { PageQuery, pageOf, type PageWindow } from '../pagination';
 import { IdParams, OptionalId, authed, validate, type Req } from '../validate';
 
+/** Sync runs in the API: the list with its filters, and one run. */
 export const api = Router();
 
 const List = {

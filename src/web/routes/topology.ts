@@ -9,6 +9,7 @@ import { topologyPicture, viewQuery } from '../topologyPage';
 import { TopologyQuery, type TopologyView } from '../topologyQuery';
 import { IdParams, authed, validate, type Req } from '../validate';
 
+/** A fabric's topology: the page (SVG) and the API (graph or export). */
 export const api = Router();
 export const pages = Router();
 
