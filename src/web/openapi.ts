@@ -69,6 +69,12 @@ function operation(route: RouteRow) {
     'x-permission': permission,
     ...(permission === 'public' || permission === 'signature' ? { security: [] } : {}),
     parameters: parameters(route),
+    ...(doc.rawBody && {
+      requestBody: {
+        required: true,
+        content: { 'application/json': { schema: { type: 'object', description: doc.rawBody } } },
+      },
+    }),
     ...(body
       ? {
           requestBody: {

@@ -73,6 +73,8 @@ export interface RouteDoc {
    * (400, 401, 404) given here is described with these words instead.
    */
   responses?: Record<number, string>;
+  /** A body the handler reads itself, as bytes (a push webhook's signed JSON): what it holds. */
+  rawBody?: string;
 }
 
 /** The route's input is a browser form: an invalid body is not thrown but shown again by `form()` (forms.ts). */

@@ -89,6 +89,11 @@ describe('GET /api/v1/openapi.json', () => {
       '413': expect.stringMatching(/body over 1mb/),
       '429': expect.stringMatching(/too many deliveries/),
     });
+    // The webhook reads its body itself (the signature is over its bytes): it is described all the same.
+    expect(body.paths['/webhooks/repositories/{id}'].post.requestBody).toMatchObject({
+      required: true,
+      content: { 'application/json': { schema: { type: 'object' } } },
+    });
     // A list without a path parameter names nothing that could be missing.
     expect(described('/fabrics', 'get')['404']).toBeUndefined();
     // Errors carry the Error schema; other answers do not.

@@ -16,6 +16,7 @@ const Push = {
     'Push webhook (GitHub X-Hub-Signature-256, Gitea/Forgejo X-Gitea-Signature, GitLab X-Gitlab-Token, generic HMAC-SHA256 X-Hub-Signature-256); signed, no login',
   status: 202,
   returns: '{event, ref, commit, runs: [{syncRunId, fabricId, status}], outOfSync}',
+  rawBody: "the sender's push event, as it signed it",
   responses: {
     200: 'a ping, or an event that is not a push: nothing queued',
     400: 'the body is not JSON',
