@@ -2,7 +2,6 @@
 import { kinds } from './catalogue';
 import type { KindDef } from './types';
 
-export { BUILTIN_SWITCH_PROFILES, isBuiltinSwitchProfile } from './profiles';
 export type {
   BuiltinEntry,
   ColumnDef,
