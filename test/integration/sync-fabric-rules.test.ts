@@ -111,6 +111,7 @@ describe("a fabric written from the fabric's rules, synced through the REST API"
     const page = await h.api.get(`/crds?fabric=${fabric.id}&perPage=1000`);
     expect(page.status).toBe(200);
     const records = page.body.items as {
+      id: number;
       kind: string;
       name: string;
       source: { path: string; line: number };
@@ -151,6 +152,20 @@ describe("a fabric written from the fabric's rules, synced through the REST API"
       for (const e of o.errors) expect(e.message).toMatch(/^[A-Z]\w+ \S+.*: \S/);
       for (const m of o.record?.validation.messages ?? []) expect(m.message).toMatch(/^(spec|metadata)[^:]*: \S/);
     }
+
+    // #6/#7: a VLANNamespace with a broken range is stored as git says it, warned about, and the
+    // ranges the fabric's Default() dropped show as dropped; a VPC in it finds no VLAN there.
+    const bOrder = records.find((r) => r.kind === 'VLANNamespace' && r.name === 'b-order')!;
+    expect(bOrder.validation.messages.map((m) => m.message)).toEqual([
+      expect.stringMatching(/^spec\.ranges\[1\]: from 2500 is above to 2400; expected from <= to; .*without ranges/),
+    ]);
+    const shown = (await h.api.get(`/crds/${bOrder.id}`)).body;
+    expect(shown.spec.ranges).toEqual([{ from: 1500 }, { from: 2500, to: 2400 }]);
+    expect(shown.appliedDefaults).toEqual([{ path: 'spec.ranges', value: null, stored: shown.spec.ranges }]);
+    const dropNs = records.find((r) => r.kind === 'VPC' && r.name === 'vpc-dropns')!;
+    expect(dropNs.validation.messages.map((m) => m.message)).toEqual([
+      'spec.subnets.default.vlan: VLAN 1500 is outside VLANNamespace "b-order", which the fabric holds without ranges; expected a namespace whose ranges hold it',
+    ]);
 
     const f = (await h.api.get(`/fabrics/${fabric.id}`)).body;
     expect(f.countsByKind).toEqual(expected.records);

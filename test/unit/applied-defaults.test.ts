@@ -24,6 +24,12 @@ describe('the defaults a record page shows beside the stored spec', () => {
     ]);
   });
 
+  it('a VLANNamespace with a broken range: Default() drops its ranges, shown as dropped (#6, #7)', () => {
+    expect(appliedDefaults(kind('VLANNamespace'), { ranges: [{ from: 1000 }, { from: 2000, to: 1500 }] })).toEqual([
+      { path: 'spec.ranges', value: null, stored: [{ from: 1000 }, { from: 2000, to: 1500 }] },
+    ]);
+  });
+
   it('is exactly what the validation’s defaulting (effectiveSpec) changes, and leaves the spec as git says', () => {
     const spec: Spec = { subnets: { a: { subnet: '10.0.2.0/24', vlan: 1002 } } };
     const copy = structuredClone(spec);

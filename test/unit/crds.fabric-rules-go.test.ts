@@ -78,17 +78,56 @@ describe('Default() before Validate(), for every kind that has one', () => {
 });
 
 describe('per-object rules (errors)', () => {
-  it('#6 VLANNamespace: from and to are VLANs 1-4094', () => {
-    expect(errors('VLANNamespace', { ranges: [{ from: 0, to: 10 }] })).toEqual([
-      'spec.ranges[0].from: expected a VLAN 1-4094, got 0',
+  it('#6 VLANNamespace: from and to are VLANs 1-4094; a broken range makes Default() drop every range (accepted, warned)', () => {
+    const dropped =
+      "the fabric's Default() drops every range of a namespace with a broken one, so it stores this VLANNamespace without ranges (no VLAN fits it)";
+    for (const [spec, warning] of [
+      [{ ranges: [{ from: 0, to: 10 }] }, `spec.ranges[0].from: 0 is not a VLAN; expected 1-4094; ${dropped}`],
+      [{ ranges: [{ to: 10 }] }, `spec.ranges[0].from: 0 is not a VLAN; expected 1-4094; ${dropped}`],
+      [
+        { ranges: [{ from: 1000 }, { from: 100, to: 4095 }] },
+        `spec.ranges[1].to: 4095 is not a VLAN; expected 1-4094 (or 0: from); ${dropped}`,
+      ],
+      [{ ranges: [{ from: 5000 }] }, `spec.ranges[0].from: 5000 is not a VLAN; expected 1-4094; ${dropped}`],
+    ] as const) {
+      expect(errors('VLANNamespace', spec), JSON.stringify(spec)).toEqual([]);
+      expect(defaulted('VLANNamespace', spec), JSON.stringify(spec)).toEqual({});
+      expect(warningsOf([rec('VLANNamespace', 'v', spec)], 'VLANNamespace/default/v')).toEqual([warning]);
+    }
+    // The webhook decodes them as uint16: beyond that, or not an integer, the object is refused.
+    expect(errors('VLANNamespace', { ranges: [{ from: 70000 }] })).toEqual([
+      'spec.ranges[0].from: expected an integer 0-65535, got 70000',
     ]);
-    expect(errors('VLANNamespace', { ranges: [{ from: 100, to: 4095 }] })).toEqual([
-      'spec.ranges[0].to: expected a VLAN 0-4094, got 4095',
+    expect(errors('VLANNamespace', { ranges: [{ from: 10, to: -1 }] })).toEqual([
+      'spec.ranges[0].to: expected an integer 0-65535, got -1',
     ]);
+    // maxItems 20 applies after Default(): 21 good ranges are refused, 21 with a broken one are not.
+    const many = Array.from({ length: 21 }, (_, i) => ({ from: 10 * i + 1, to: 10 * i + 5 }));
+    expect(errors('VLANNamespace', { ranges: many })).toEqual(['spec.ranges: has 21 ranges; expected at most 20']);
+    expect(errors('VLANNamespace', { ranges: [...many.slice(1), { from: 4095 }] })).toEqual([]);
   });
-  it('#7 VLANNamespace: from <= to', () => {
-    expect(errors('VLANNamespace', { ranges: [{ from: 2000, to: 1000 }] })).toEqual([
-      'spec.ranges[0]: expected from <= to, got 2000-1000',
+  it('#6 #7 VLANNamespace: the ranges the fabric dropped hold no VLAN for VPCs and switches (warnings there)', () => {
+    const records = [
+      rec('VLANNamespace', 'default', {
+        ranges: [
+          { from: 1000, to: 1999 },
+          { from: 3000, to: 2000 },
+        ],
+      }),
+      rec('VPC', 'vpc-1', vpc({})),
+    ];
+    expect(warningsOf(records, 'VPC/default/vpc-1')).toEqual([
+      'spec.subnets.default.vlan: VLAN 1001 is outside VLANNamespace "default", which the fabric holds without ranges; expected a namespace whose ranges hold it',
+    ]);
+    const ok = [rec('VLANNamespace', 'default', { ranges: [{ from: 1000, to: 1999 }] }), rec('VPC', 'vpc-1', vpc({}))];
+    expect(warningsOf(ok, 'VPC/default/vpc-1')).toEqual([]);
+  });
+  it('#7 VLANNamespace: from <= to; a range with from > to makes Default() drop every range (accepted, warned)', () => {
+    const spec = { ranges: [{ from: 2000, to: 1000 }] };
+    expect(errors('VLANNamespace', spec)).toEqual([]);
+    expect(defaulted('VLANNamespace', spec)).toEqual({});
+    expect(warningsOf([rec('VLANNamespace', 'v', spec)], 'VLANNamespace/default/v')).toEqual([
+      "spec.ranges[0]: from 2000 is above to 1000; expected from <= to; the fabric's Default() drops every range of a namespace with a broken one, so it stores this VLANNamespace without ranges (no VLAN fits it)",
     ]);
   });
   it('#23 Switch: redundancy type is mclag or eslag', () => {

@@ -2,7 +2,7 @@ import { defineKind } from '../defineKind';
 import { refsTo } from '../refs';
 import { portConnectionsOf } from './connection';
 import { UniqueValues } from '../crossCheck';
-import { vlanRanges } from './vlanNamespace';
+import { effectiveVlanRanges } from './vlanNamespace';
 import { cidrContains, formatIPv4, parseCidr, parseIPv4 } from '../net';
 import { claimLoopbacks } from '../loopbacks';
 import { availableProfile, checkSwitchProfile } from '../profileRules';
@@ -221,7 +221,7 @@ function crossCheck(switches: Indexed[], context: CrossContext): void {
     // The VLANNamespaces a switch lists must not overlap each other.
     const ranges = switchVlanNamespaces(spec).names.flatMap((ns) => {
       const target = context.find('VLANNamespace', r.namespace, ns);
-      return target ? vlanRanges(mapping(target.record.spec) ?? {}).map((range) => ({ ...range, ns })) : [];
+      return target ? effectiveVlanRanges(mapping(target.record.spec) ?? {}).map((range) => ({ ...range, ns })) : [];
     });
     ranges.sort((a, b) => a.from - b.from);
     for (let i = 1; i < ranges.length; i++) {

@@ -20,20 +20,54 @@ export function vlanRanges(spec: Spec): VlanRange[] {
   });
 }
 
-// The CRD bounds the list (1-20) only when it is present; spec and ranges are optional.
+// The CRD types from/to as plain integers and the webhook decodes them as uint16; the VLAN bounds
+// are Default()'s business (below). minItems applies to the list as written; maxItems only after
+// Default(), so it is checked on the effective spec.
+const vlanField = opt(intIn(0, 65535, 'an integer'));
 const specSchema = obj({
-  ranges: opt(list(obj({ from: intIn(1, 4094, 'a VLAN'), to: opt(intIn(0, 4094, 'a VLAN')) }), 1, 20)),
+  ranges: opt(list(obj({ from: vlanField, to: vlanField }), 1)),
 });
 
 const show = (r: VlanRange) => (r.from === r.to ? `${r.from}` : `${r.from}-${r.to}`);
 
+interface BrokenRange {
+  index: number;
+  path: (string | number)[];
+  why: string;
+}
+
 /**
- * The fabric's Default(): a range's `to` 0 (or absent) means `from`. (It also sorts the ranges;
- * left as written here, so that messages point at the range in the file. When a range is invalid,
- * its Default() drops every range, an apparent bug: the range stays an error here.)
+ * The ranges the fabric's NormalizedVLANRanges refuses, in its order of checks (`to` 0 read as
+ * `from`, then from <= to, then both 1-4094). It stops at the first; every one is listed here so
+ * that the warning names them all.
+ */
+function brokenRanges(spec: Spec): BrokenRange[] {
+  return asList(spec.ranges).flatMap((raw, index): BrokenRange[] => {
+    const r = mapping(raw);
+    const from = num(r?.from) ?? 0;
+    const to = num(r?.to) || from;
+    const at = ['spec', 'ranges', index];
+    if (from > to) return [{ index, path: at, why: `from ${from} is above to ${to}; expected from <= to` }];
+    if (from < 1 || from > 4094)
+      return [{ index, path: [...at, 'from'], why: `${from} is not a VLAN; expected 1-4094` }];
+    if (to > 4094) return [{ index, path: [...at, 'to'], why: `${to} is not a VLAN; expected 1-4094 (or 0: from)` }];
+    return [];
+  });
+}
+
+/**
+ * The fabric's Default(): a range's `to` 0 (or absent) means `from`. When any range is broken,
+ * its Default() replaces the ranges with the failed normalisation's nil, so the API server stores
+ * the namespace without ranges (and accepts it): the effective spec has none, and `lint` says why.
+ * (On success it also sorts the ranges; left as written here, so that messages point at the range
+ * in the file.)
  */
 function defaults(spec: Spec): Spec {
   if (!Array.isArray(spec.ranges)) return spec;
+  if (brokenRanges(spec).length > 0) {
+    const { ranges: _dropped, ...rest } = spec;
+    return rest;
+  }
   return {
     ...spec,
     ranges: spec.ranges.map((raw) => {
@@ -44,17 +78,20 @@ function defaults(spec: Spec): Spec {
   };
 }
 
+/** A broken range is no error (the fabric accepts the namespace, emptied): a warning naming it. */
+function lint(spec: Spec): Issue[] {
+  return brokenRanges(spec).map((b) =>
+    issueAt(
+      b.path,
+      `${b.why}; the fabric's Default() drops every range of a namespace with a broken one, so it stores this VLANNamespace without ranges (no VLAN fits it)`,
+    ),
+  );
+}
+
 function checkSpec(spec: Spec): Issue[] {
   const issues: Issue[] = [];
-  asList(spec.ranges).forEach((raw, index) => {
-    const r = mapping(raw);
-    const from = num(r?.from);
-    const to = num(r?.to);
-    if (from !== null && to !== null && to !== 0 && to < from) {
-      issues.push(issueAt(['spec', 'ranges', index], `expected from <= to, got ${from}-${to}`));
-    }
-  });
-  if (issues.length > 0) return issues;
+  const count = asList(spec.ranges).length;
+  if (count > 20) issues.push(issueAt(['spec', 'ranges'], `has ${count} ranges; expected at most 20`));
   // The webhook checks the namespace's ranges together with the fabric's reserved ones, so two
   // ranges of the namespace that overlap are refused as well.
   const ranges = vlanRanges(spec)
@@ -72,6 +109,11 @@ function checkSpec(spec: Spec): Issue[] {
       );
   }
   return issues;
+}
+
+/** The ranges the fabric holds for this namespace: those of its effective spec (none when Default() dropped them). */
+export function effectiveVlanRanges(spec: Spec): VlanRange[] {
+  return vlanRanges(defaults(spec));
 }
 
 function checkConfig(spec: Spec, config: FabricConfig): Issue[] {
@@ -114,6 +156,7 @@ export const vlanNamespace = defineKind({
   defaults,
   checkSpec,
   checkConfig,
+  lint,
   columns: [
     { key: 'ranges', label: 'Ranges', value: rangeText, sortSql: "(spec#>>'{ranges,0,from}')::int" },
     {

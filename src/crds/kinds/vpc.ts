@@ -1,6 +1,6 @@
 import { defineKind } from '../defineKind';
 import { refsTo } from '../refs';
-import { vlanRanges } from './vlanNamespace';
+import { effectiveVlanRanges } from './vlanNamespace';
 import { namespaceSubnets } from './ipv4Namespace';
 import { z } from 'zod';
 import { formatRanges, reservedOf, type FabricConfig } from '../fabricConfig';
@@ -484,7 +484,7 @@ function crossCheck(vpcs: Indexed[], context: CrossContext): void {
     })();
     const ranges = (() => {
       const target = context.find('VLANNamespace', r.namespace, vlanns);
-      return target ? vlanRanges(mapping(target.record.spec) ?? {}) : null;
+      return target ? effectiveVlanRanges(mapping(target.record.spec) ?? {}) : null;
     })();
     for (const s of vpcSubnets(spec)) {
       const c = parseCidr(s.subnet);
@@ -507,7 +507,9 @@ function crossCheck(vpcs: Indexed[], context: CrossContext): void {
         context.warn(
           key,
           ['spec', 'subnets', s.name, 'vlan'],
-          `VLAN ${s.vlan} is outside the ranges of VLANNamespace "${vlanns}" (${formatRanges(ranges)}); expected a VLAN inside them`,
+          ranges.length === 0
+            ? `VLAN ${s.vlan} is outside VLANNamespace "${vlanns}", which the fabric holds without ranges; expected a namespace whose ranges hold it`
+            : `VLAN ${s.vlan} is outside the ranges of VLANNamespace "${vlanns}" (${formatRanges(ranges)}); expected a VLAN inside them`,
         );
       } else if (!s.hostBGP && !ranges && s.vlan > 4094) {
         context.warn(
