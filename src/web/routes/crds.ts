@@ -33,7 +33,8 @@ const List = {
 };
 const One = {
   params: IdParams,
-  returns: 'one record with spec (as git says), provenance, warnings, appliedDefaults [{path, value (null: dropped by Default()), stored}]',
+  returns:
+    'one record with spec (as git says), provenance, warnings, appliedDefaults [{path, value (null: dropped by Default()), stored}]',
 };
 
 api.get('/', can('view', 'crd'), validate(List), authed(listCrds));
