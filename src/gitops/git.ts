@@ -477,7 +477,8 @@ function classify(error: unknown, op: string, opts: CommonOptions, secrets: stri
       `${opts.url} answered with a redirect, which git is not allowed to follow (credentials go to the repository's own host only); use the URL it redirects to`,
     );
   const output = (match && firstLineMatching(raw, match[1])) ?? lastFatalLine(raw);
-  const detail = redactOutput(output, [opts.url, host, opts.branch ?? ''], secrets);
+  // curl's "after 3 ms" says nothing to a user, and makes two identical failures read differently.
+  const detail = redactOutput(output, [opts.url, host, opts.branch ?? ''], secrets).replace(/ after \d+ ms\b/g, '');
   const hostKey =
     /Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|host key .*(differs|mismatch)/i.test(raw);
   const messages: Record<GitFailureKind, string> = {
