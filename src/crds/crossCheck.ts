@@ -32,18 +32,20 @@ interface Owner {
 
 /** Values the fabric requires to be unique (link IPs, ASNs): claim each, then warn every owner of a shared one. */
 export class UniqueValues {
-  private readonly owners = new Map<string, Owner[]>();
+  // A value's one owner as itself, a list only once a second one claims it (almost every value has one).
+  private readonly owners = new Map<string, Owner | Owner[]>();
 
   claim(set: string, value: string, owner: Owner): void {
     const id = `${set}|${value}`;
-    const list = this.owners.get(id);
-    if (list) list.push(owner);
-    else this.owners.set(id, [owner]);
+    const seen = this.owners.get(id);
+    if (!seen) this.owners.set(id, owner);
+    else if (Array.isArray(seen)) seen.push(owner);
+    else this.owners.set(id, [seen, owner]);
   }
 
   warnShared(context: CrossContext): void {
     for (const list of this.owners.values()) {
-      if (list.length < 2) continue;
+      if (!Array.isArray(list)) continue;
       for (const owner of list) {
         if (owner.exempt) continue;
         const others = [

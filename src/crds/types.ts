@@ -94,6 +94,8 @@ export interface CrossRecord {
   namespace: string;
   name: string;
   spec: Spec;
+  /** Its identity key when the caller already has it (a sync's records do): `${kind}/${namespace}/${name}`. */
+  key?: string;
 }
 
 /** A record with its identity key (`${kind}/${namespace}/${name}`), the key its warnings go under. */

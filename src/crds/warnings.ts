@@ -39,20 +39,28 @@ class Warnings {
 /** Level 2: warnings over the whole desired set of one fabric, keyed by identityKey. Only records with warnings appear. */
 export function crossValidate(input: CrossRecord[], config: FabricConfig = HEDGEHOG_DEFAULTS): Map<string, Issue[]> {
   const w = new Warnings();
-  const byKind = new Map<string, Map<string, Indexed>>();
+  // kind → namespace → name, so that a lookup (one per reference, many per rule) builds no
+  // string; and each kind's records in input order, as the rules and `all` see them.
+  const byKind = new Map<string, Map<string, Map<string, Indexed>>>();
+  const listed = new Map<string, Indexed[]>();
   // Duplicate identities are the sync's error to report; here the first definition wins.
   const records: Indexed[] = [];
   for (const record of input) {
-    let names = byKind.get(record.kind);
-    if (!names) byKind.set(record.kind, (names = new Map()));
-    const scoped = `${record.namespace}/${record.name}`;
-    if (names.has(scoped)) continue;
-    const indexed = { key: identityKey(record), record };
-    names.set(scoped, indexed);
+    let namespaces = byKind.get(record.kind);
+    if (!namespaces) {
+      byKind.set(record.kind, (namespaces = new Map()));
+      listed.set(record.kind, []);
+    }
+    let names = namespaces.get(record.namespace);
+    if (!names) namespaces.set(record.namespace, (names = new Map()));
+    if (names.has(record.name)) continue;
+    const indexed = { key: record.key ?? identityKey(record), record };
+    names.set(record.name, indexed);
+    listed.get(record.kind)!.push(indexed);
     records.push(indexed);
   }
-  const find = (kind: string, namespace: string, name: string) => byKind.get(kind)?.get(`${namespace}/${name}`);
-  const hasAny = (kind: string) => (byKind.get(kind)?.size ?? 0) > 0;
+  const find = (kind: string, namespace: string, name: string) => byKind.get(kind)?.get(namespace)?.get(name);
+  const hasAny = (kind: string) => (listed.get(kind)?.length ?? 0) > 0;
 
   for (const { key, record } of records) {
     const def = kindByName(record.kind);
@@ -65,7 +73,6 @@ export function crossValidate(input: CrossRecord[], config: FabricConfig = HEDGE
     for (const ref of def.references(spec)) {
       const targetDef = kindByName(ref.kind);
       if (!targetDef) continue;
-      const path = undotted(ref.field);
       const target = find(ref.kind, record.namespace, ref.name);
       if (!target) {
         // Hand-written wiring rarely defines the objects the fabric defaults to; a missing one is
@@ -74,21 +81,22 @@ export function crossValidate(input: CrossRecord[], config: FabricConfig = HEDGE
         if (targetDef.unresolvedReferencesAccepted) continue;
         w.add(
           key,
-          path,
+          undotted(ref.field),
           `${ref.kind} "${ref.name}"${ref.defaulted ? ' (the default)' : ''} is not defined in this fabric`,
         );
       } else {
+        // The field is parsed back into a path only for a warning: most references have none.
         const problem = targetDef.checkReferenceTo?.(target.record.spec, ref);
-        if (problem) w.add(key, path, problem);
+        if (problem) w.add(key, undotted(ref.field), problem);
       }
     }
   }
 
-  const all = (kind: string) => [...(byKind.get(kind)?.values() ?? [])];
+  const all = (kind: string) => [...(listed.get(kind) ?? [])];
   const context: CrossContext = { find, all, config, warn: (key, path, message) => w.add(key, path, message) };
   for (const def of kinds) {
-    const ofKind = byKind.get(def.kind);
-    if (def.crossCheck && ofKind) def.crossCheck([...ofKind.values()], context);
+    const ofKind = listed.get(def.kind);
+    if (def.crossCheck && ofKind) def.crossCheck([...ofKind], context);
   }
   return w.byKey;
 }

@@ -7,17 +7,7 @@ import { portKey, splitPortRef } from '../ports';
 import { bool, cidr, ipv4, list, mtu, obj, opt, portIpSide, portRef, portSide, str, vlanOrZero } from '../schema';
 import { refsTo } from '../refs';
 import { issueAt, joined, mapping, list as asList, num, text } from '../spec';
-import type {
-  CrossContext,
-  CrossRecord,
-  IncomingRecord,
-  Indexed,
-  Issue,
-  Panel,
-  PortConnection,
-  Reference,
-  Spec,
-} from '../types';
+import type { CrossContext, IncomingRecord, Indexed, Issue, Panel, PortConnection, Reference, Spec } from '../types';
 
 export const CONNECTION_TYPES = [
   'unbundled',
@@ -430,7 +420,7 @@ const KIND_OF_SIDE: Record<EndpointSide, string> = { switch: 'Switch', server: '
 function references(spec: Spec): Reference[] {
   const refs: Reference[] = [];
   const seen = new Set<string>();
-  for (const e of connectionEndpoints(spec)) {
+  for (const e of endpointsOfSpec(spec)) {
     const kind = KIND_OF_SIDE[e.side];
     if (seen.has(`${kind}/${e.device}`)) continue;
     seen.add(`${kind}/${e.device}`);
@@ -498,30 +488,45 @@ const TYPE_SQL = `(CASE ${[...CONNECTION_TYPES]
   .map((t) => `WHEN jsonb_typeof(spec -> '${t}') = 'object' THEN '${t}'`)
   .join(' ')} END)`;
 
-const endpointCache = new WeakMap<CrossRecord, Endpoint[]>();
+// Keyed by the spec object: the sync's references (per file, then again in the cross-record
+// pass) and several cross-record rules read the same endpoints, and a record's spec is never
+// changed once parsed. Never modify what these return.
+const endpointCache = new WeakMap<Spec, Endpoint[]>();
 
-/** A Connection record's endpoints, worked out once per record (several cross-record rules read them). */
-export function endpointsOf(conn: Indexed): Endpoint[] {
-  let e = endpointCache.get(conn.record);
-  if (!e) endpointCache.set(conn.record, (e = connectionEndpoints(conn.record.spec)));
+function endpointsOfSpec(spec: Spec): Endpoint[] {
+  if (typeof spec !== 'object' || spec === null) return connectionEndpoints(spec);
+  let e = endpointCache.get(spec);
+  if (!e) endpointCache.set(spec, (e = connectionEndpoints(spec)));
   return e;
+}
+
+/** A Connection record's endpoints, worked out once per spec (several cross-record rules read them). */
+export function endpointsOf(conn: Indexed): Endpoint[] {
+  return endpointsOfSpec(conn.record.spec);
+}
+
+interface PortUser {
+  conn: Indexed;
+  endpoint: Endpoint;
 }
 
 /** A port may be used by at most one Connection; E1/4 and E1/4/1 are the same port. */
 function checkPorts(connections: Indexed[], context: CrossContext): void {
-  const users = new Map<string, { conn: Indexed; endpoint: Endpoint }[]>();
+  // A port's one user as itself, a list only once a second one comes (almost every port has one).
+  const users = new Map<string, PortUser | PortUser[]>();
   for (const conn of connections) {
     // The fabric skips deprecated MCLAG connections on both sides of this check.
     if (DEPRECATED_TYPES.has(fabricConnectionType(mapping(conn.record.spec) ?? {}) ?? 'unbundled')) continue;
     for (const endpoint of endpointsOf(conn)) {
       const id = `${conn.record.namespace}|${endpoint.side}|${portKey(endpoint.device, endpoint.port)}`;
-      const list = users.get(id);
-      if (list) list.push({ conn, endpoint });
-      else users.set(id, [{ conn, endpoint }]);
+      const seen = users.get(id);
+      if (!seen) users.set(id, { conn, endpoint });
+      else if (Array.isArray(seen)) seen.push({ conn, endpoint });
+      else users.set(id, [seen, { conn, endpoint }]);
     }
   }
   for (const list of users.values()) {
-    if (list.length < 2) continue;
+    if (!Array.isArray(list)) continue;
     const names = [...new Set(list.map((u) => u.conn.record.name))];
     if (names.length < 2) continue;
     for (const u of list) {
@@ -559,11 +564,12 @@ function checkLinkIps(connections: Indexed[], context: CrossContext): void {
           path,
           `${e.ip} is not in the fabric subnet ${context.config.fabricSubnet}; expected an address inside it`,
         );
-      unique.claim('link-ip', formatIPv4(c.address), {
+      const address = formatIPv4(c.address);
+      unique.claim('link-ip', address, {
         key: conn.key,
         name: `Connection "${conn.record.name}"`,
         path,
-        label: `IP ${formatIPv4(c.address)}`,
+        label: `IP ${address}`,
         exempt: !checked,
       });
     }
@@ -639,7 +645,9 @@ function checkProfilePorts(connections: Indexed[], context: CrossContext): void 
     const spec = mapping(conn.record.spec) ?? {};
     const type = fabricConnectionType(spec);
     if (!type || DEPRECATED_TYPES.has(type)) continue;
-    for (const e of connectionEndpoints({ [type]: spec[type] })) {
+    // The endpoints of the type the fabric validates: the record's own unless it has several type keys.
+    const endpoints = connectionType(spec) === type ? endpointsOf(conn) : connectionEndpoints({ [type]: spec[type] });
+    for (const e of endpoints) {
       if (e.side !== 'switch') continue;
       const entry = portsOf(conn.record.namespace, e.device);
       if (entry && !entry.ports.has(e.port))

@@ -88,10 +88,36 @@ function push<T>(map: Map<string, T[]>, key: string, value: T): void {
   else map.set(key, [value]);
 }
 
+/** What the attachment rules read of a switch, worked out once per switch (it serves every attachment on its ports). */
+interface SwitchFacts {
+  vlanNamespaces: string[];
+  profileName: string | null;
+  found: ReturnType<typeof availableProfile> | null;
+  mclag: boolean;
+}
+
 /** Rules that need the attached objects: one attachment per subnet and connection, one native VLAN, attachable types, the switches' VLANNamespaces and profiles. */
 function crossCheck(attachments: Indexed[], context: CrossContext): void {
   const pairs = new Map<string, { key: string; name: string }[]>();
   const natives = new Map<string, { key: string; name: string }[]>();
+  // Per Connection and per Switch, as many attachments name the same ones.
+  const switchesOf = new Map<Indexed, string[]>();
+  const factsOf = new Map<Indexed, SwitchFacts>();
+  const facts = (sw: Indexed): SwitchFacts => {
+    let f = factsOf.get(sw);
+    if (!f) {
+      const swSpec = mapping(sw.record.spec) ?? {};
+      const profileName = text(swSpec.profile);
+      f = {
+        vlanNamespaces: switchVlanNamespaces(swSpec).names,
+        profileName,
+        found: profileName ? availableProfile(profileName, context.config) : null,
+        mclag: mapping(swSpec.redundancy)?.type === 'mclag',
+      };
+      factsOf.set(sw, f);
+    }
+    return f;
+  };
   for (const { key, record: r } of attachments) {
     const spec = mapping(r.spec) ?? {};
     const target = attachmentSubnet(spec);
@@ -128,11 +154,18 @@ function crossCheck(attachments: Indexed[], context: CrossContext): void {
         `subnet ${target.vpc}/${target.subnet} is hostBGP; it attaches only to unbundled connections, and "${connName}" is ${type ?? 'unknown'}`,
       );
     const vlanns = vpcVlanNamespace(vpcSpec);
-    for (const device of new Set(
-      endpointsOf(conn)
-        .filter((e) => e.side === 'switch')
-        .map((e) => e.device),
-    )) {
+    let devices = switchesOf.get(conn);
+    if (!devices) {
+      devices = [
+        ...new Set(
+          endpointsOf(conn)
+            .filter((e) => e.side === 'switch')
+            .map((e) => e.device),
+        ),
+      ];
+      switchesOf.set(conn, devices);
+    }
+    for (const device of devices) {
       const sw = context.find('Switch', r.namespace, device);
       if (!sw) {
         context.warn(
@@ -142,15 +175,13 @@ function crossCheck(attachments: Indexed[], context: CrossContext): void {
         );
         continue;
       }
-      const swSpec = mapping(sw.record.spec) ?? {};
-      if (!switchVlanNamespaces(swSpec).names.includes(vlanns))
+      const { vlanNamespaces, profileName, found, mclag } = facts(sw);
+      if (!vlanNamespaces.includes(vlanns))
         context.warn(
           key,
           ['spec', 'connection'],
           `Switch "${device}" does not list VLANNamespace "${vlanns}" used by VPC "${target.vpc}"`,
         );
-      const profileName = text(swSpec.profile);
-      const found = profileName ? availableProfile(profileName, context.config) : null;
       if (!found || 'missing' in found) {
         context.warn(
           key,
@@ -168,7 +199,7 @@ function crossCheck(attachments: Indexed[], context: CrossContext): void {
             `Switch "${device}" (SwitchProfile "${profileName}") does not support ${lacking.join(' and ')}, which ${mode} VPC "${target.vpc}" needs`,
           );
       }
-      if (hostBGP && mapping(swSpec.redundancy)?.type === 'mclag')
+      if (hostBGP && mclag)
         context.warn(
           key,
           ['spec', 'subnet'],

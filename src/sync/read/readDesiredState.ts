@@ -85,7 +85,8 @@ export function combineOutcomes(
     failedPaths.add(p.path);
   }
   const fileByPath = new Map<string, FileResult>();
-  const byKey = new Map<string, { record: DesiredRecord; file: FileResult }[]>();
+  // A key's one record as itself, a list only when it is defined again (its file is the record's path's).
+  const byKey = new Map<string, DesiredRecord | DesiredRecord[]>();
   for (const o of outcomes) {
     const file: FileResult = {
       path: o.path,
@@ -103,17 +104,19 @@ export function combineOutcomes(
     counts.invalid += o.invalidCount;
     for (const key of o.held) heldKeys.add(key);
     for (const record of o.candidates) {
-      const list = byKey.get(record.key);
-      if (list) list.push({ record, file });
-      else byKey.set(record.key, [{ record, file }]);
+      const seen = byKey.get(record.key);
+      if (!seen) byKey.set(record.key, record);
+      else if (Array.isArray(seen)) seen.push(record);
+      else byKey.set(record.key, [seen, record]);
     }
   }
 
   // An identity defined twice is an error naming both places, and none of its documents is applied.
   const desired: DesiredRecord[] = [];
   for (const [key, list] of byKey) {
-    if (list.length === 1) {
-      const { record, file } = list[0]!;
+    if (!Array.isArray(list)) {
+      const record = list;
+      const file = fileByPath.get(record.path)!;
       // Per-object rules that depend on the fabric's configuration: errors, like the rest of validateDocument.
       const configErrors = configIssues(record, config);
       if (configErrors.length > 0) {
@@ -129,9 +132,9 @@ export function combineOutcomes(
     }
     heldKeys.add(key);
     counts.invalid += list.length;
-    const places = list.map((c) => `${c.record.path}:${c.record.line}`).join(' and ');
-    for (const { record: c, file } of list)
-      file.errors.push({
+    const places = list.map((c) => `${c.path}:${c.line}`).join(' and ');
+    for (const c of list)
+      fileByPath.get(c.path)!.errors.push({
         line: c.line,
         message: `${c.kind} ${c.namespace}/${c.name} is defined more than once (${places}); none of them is applied`,
       });
