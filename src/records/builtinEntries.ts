@@ -56,9 +56,12 @@ export function matchBuiltins(kind: KindDef | undefined, query: RecordQuery): Bu
 
 /**
  * A page of a kind's list: its matching built-in entries first, then its records, paged as one
- * sequence; `total` counts both.
+ * sequence; `total` counts both. `version`: as listRecords'.
  */
-export async function listWithBuiltins(query: RecordQuery): Promise<{
+export async function listWithBuiltins(
+  query: RecordQuery,
+  version?: string,
+): Promise<{
   builtins: BuiltinEntry[];
   records: RecordRow[];
   total: number;
@@ -69,7 +72,7 @@ export async function listWithBuiltins(query: RecordQuery): Promise<{
   const kind = resolveKind(query.kind);
   const matched = matchBuiltins(kind, query);
   if (!matched.length) {
-    const r = await listRecords(query);
+    const r = await listRecords(query, version);
     return { builtins: [], records: r.items, total: r.total, page: r.page, perPage: r.perPage, kind };
   }
   const perPage = Math.min(Math.max(query.perPage ?? 50, 1), 1000);
@@ -78,7 +81,10 @@ export async function listWithBuiltins(query: RecordQuery): Promise<{
   const builtins = matched.slice(start, start + perPage);
   const take = perPage - builtins.length;
   // A page full of entries still asks for one record: the total is needed.
-  const r = await listRecords({ ...query, perPage: Math.max(take, 1), skip: Math.max(0, start - matched.length) });
+  const r = await listRecords(
+    { ...query, perPage: Math.max(take, 1), skip: Math.max(0, start - matched.length) },
+    version,
+  );
   return { builtins, records: take > 0 ? r.items : [], total: matched.length + r.total, page, perPage, kind };
 }
 

@@ -144,13 +144,17 @@ export function recordListSql(query: RecordQuery) {
   };
 }
 
-/** One page of records with the total that matches, filtered and sorted in SQL. */
+/**
+ * One page of records with the total that matches, filtered and sorted in SQL. `version` is the
+ * records' version (recordsVersion(query.fabricId)) when the caller has read it already.
+ */
 export async function listRecords(
   query: RecordQuery,
+  version?: string,
 ): Promise<{ items: RecordRow[]; total: number; page: number; perPage: number; kind?: KindDef }> {
   const sql = recordListSql(query);
   const { kind, perPage, page, where: w, order } = sql;
-  const filterKey = `${await recordsVersion(query.fabricId)}|${w.text}|${JSON.stringify(w.values)}`;
+  const filterKey = `${version ?? (await recordsVersion(query.fabricId))}|${w.text}|${JSON.stringify(w.values)}`;
   const pageKey = `${filterKey}|${order.text}|${perPage}|${sql.offset}`;
   const [items, total] = await Promise.all([
     pages.get(pageKey) ?? queryRows<RecordRow>(sql.rows).then((rows) => (pages.set(pageKey, rows), rows)),

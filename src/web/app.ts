@@ -23,6 +23,11 @@ const NAV = { categories: CATEGORIES.map((name) => ({ name, kinds: kinds.filter(
 export function createApp(): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  // No ETag computed from the body (a SHA-1 of every page and API answer): everything past the
+  // static files is sent with Cache-Control: no-store, so no client keeps a copy to revalidate.
+  // The static files (serve-static) and the topology (its own tag, from the records' version)
+  // still send theirs.
+  app.set('etag', false);
   if (config().trustProxy) app.set('trust proxy', 1);
   configureViews(app);
 

@@ -67,9 +67,13 @@ function catalogueCell(c: ColumnDef, r: RecordRow): Cell {
 
 /** Fabrics as filter choices (value = id). */
 export async function fabricChoices(): Promise<{ value: string; label: string }[]> {
-  const fabrics = await queryRows<{ id: number; name: string }>(
-    Prisma.sql`SELECT id, name FROM "Fabric" ORDER BY name`,
+  return choicesOf(
+    await queryRows<{ id: number; name: string }>(Prisma.sql`SELECT id, name FROM "Fabric" ORDER BY name`),
   );
+}
+
+/** Fabrics already read (by name) as filter choices. */
+export function choicesOf(fabrics: { id: number; name: string }[]): { value: string; label: string }[] {
   return fabrics.map((f) => ({ value: String(f.id), label: f.name }));
 }
 

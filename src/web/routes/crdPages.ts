@@ -4,11 +4,12 @@ import { findKind, type KindDef } from '../../crds';
 import { db } from '../../db';
 import { countRecordsByKind } from '../../records/countRecordsByKind';
 import { iterateRecords } from '../../records/iterateRecords';
+import { fabricsAndVersion } from '../../records/recordsVersion';
 import { listWithBuiltins } from '../../records/builtinEntries';
 import { NotFound } from '../../errors';
 import { downloadName, recordExportChunks, streamDownload } from '../exportList';
 import { buildListView, parseListQuery } from '../listView';
-import { builtinRows, fabricChoices, recordListSpec, recordRows, toRecordQuery } from '../lists/recordList';
+import { builtinRows, choicesOf, fabricChoices, recordListSpec, recordRows, toRecordQuery } from '../lists/recordList';
 import { can } from '../middleware/auth';
 import { builtinPage, recordPage } from '../recordPage';
 import { Id, OptionalId, authed, validate, type Req } from '../validate';
@@ -45,7 +46,10 @@ async function crdIndexPage(req: Req<typeof Index>, res: Response) {
 
 async function recordsPage(req: Req<typeof Kind>, res: Response) {
   const kind = kindParam(req.params.kind);
-  const spec = recordListSpec({ kind, fabrics: await fabricChoices() });
+  // The fabric filter's choices and the records' version (the key of the kept rows and totals)
+  // in one round trip: the page's only query besides the session's while its rows are kept.
+  const fabrics = await fabricsAndVersion();
+  const spec = recordListSpec({ kind, fabrics: choicesOf(fabrics.fabrics) });
   const query = parseListQuery(spec, req.query);
   const records = toRecordQuery(kind, query);
   if (query.export) {
@@ -60,7 +64,7 @@ async function recordsPage(req: Req<typeof Kind>, res: Response) {
     });
   }
   // A kind's built-in entries (the fabric's SwitchProfiles) come first, unless a fabric is chosen.
-  const result = await listWithBuiltins(records);
+  const result = await listWithBuiltins(records, fabrics.version(records.fabricId));
   const list = buildListView({ spec, query, total: result.total, path: `/crds/${kind.slug}`, user: req.user });
   const rows = await recordRows(result.records, kind);
   res.render('crds/list.njk', {
