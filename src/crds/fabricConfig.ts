@@ -5,6 +5,7 @@
  * `pkg/fab/defaults.go` and `pkg/fab/comp/fabric/fabric.go`).
  */
 import { parseCidr, parseIPv4, type Cidr } from './net';
+import { parsePrefix, prefixesOverlap, type Prefix } from './netip';
 import { list as asList, mapping, num, text } from './spec';
 
 export interface VlanRangeSetting {
@@ -66,7 +67,7 @@ export const HEDGEHOG_DEFAULTS: Readonly<FabricConfig> = Object.freeze({
 });
 
 /** The subnets the fabric reserves for itself, as fabricator lists them. */
-export function reservedSubnets(cfg: FabricConfig): { name: string; cidr: Cidr; text: string }[] {
+export function reservedSubnets(cfg: FabricConfig): Reserved[] {
   const named: [string, string][] = [
     ['management subnet', cfg.managementSubnet],
     ['fabric subnet', cfg.fabricSubnet],
@@ -78,11 +79,25 @@ export function reservedSubnets(cfg: FabricConfig): { name: string; cidr: Cidr; 
   ];
   return named.flatMap(([name, value]) => {
     const cidr = parseCidr(value);
-    return cidr ? [{ name, cidr, text: value }] : [];
+    const prefix = parsePrefix(value);
+    return cidr && prefix ? [{ name, cidr, prefix, text: value }] : [];
   });
 }
 
-const cache = new WeakMap<FabricConfig, { name: string; cidr: Cidr; text: string }[]>();
+/** One of the fabric's reserved subnets, as an IPv4 range and as a prefix of ./netip. */
+export interface Reserved {
+  name: string;
+  cidr: Cidr;
+  prefix: Prefix;
+  text: string;
+}
+
+/** The first reserved subnet a prefix of either family overlaps (an IPv6 one never does). */
+export function reservedOverlapping(cfg: FabricConfig, p: Prefix): Reserved | undefined {
+  return reservedOf(cfg).find((r) => prefixesOverlap(r.prefix, p));
+}
+
+const cache = new WeakMap<FabricConfig, Reserved[]>();
 /** reservedSubnets, computed once per configuration object. */
 export function reservedOf(cfg: FabricConfig) {
   let r = cache.get(cfg);

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { isCommunity, isMac, parseCidr, parseIPv4 } from './net';
+import { parseAddr, parseIP, parseNetCidr, parsePrefix } from './netip';
 import { splitPortRef } from './ports';
 
 export const str = z.string({ error: 'expected a string' });
@@ -30,6 +31,28 @@ export const ipOrCidr = str.refine((v) => parseIPv4(v) !== null || parseCidr(v) 
 });
 export const cidrOrAny = str.refine((v) => v === 'any' || parseCidr(v) !== null, {
   error: 'expected an IPv4 CIDR or "any"',
+});
+// Fields the fabric parses with Go's netip / net packages and no CRD pattern: IPv6 is accepted
+// there as well (./netip says how each parser reads its text).
+/** netip.ParsePrefix. */
+export const ipPrefix = str.refine((v) => parsePrefix(v) !== null, {
+  error: 'expected an IP prefix such as 10.0.1.0/24 or 2001:db8::/32',
+});
+/** net.ParseCIDR (an interface address with its prefix length). */
+export const netCidr = str.refine((v) => parseNetCidr(v) !== null, {
+  error: 'expected an IP address with a prefix length, such as 10.0.1.1/24 or 2001:db8::1/64',
+});
+/** netip.ParseAddr (a zone such as %eth0 allowed). */
+export const ipAddr = str.refine((v) => parseAddr(v) !== null, {
+  error: 'expected an IP address such as 10.0.1.1 or 2001:db8::1',
+});
+/** net.ParseIP (no zone). */
+export const netIP = str.refine((v) => parseIP(v) !== null, {
+  error: 'expected an IP address such as 10.0.1.1 or 2001:db8::1',
+});
+/** "any" or net.ParseCIDR, as the ExternalAttachment ACL reads its prefixes. */
+export const netCidrOrAny = str.refine((v) => v === 'any' || parseNetCidr(v) !== null, {
+  error: 'expected "any" or an IP prefix such as 10.0.0.0/8 or 2001:db8::/32',
 });
 export const mac = str.refine(isMac, { error: 'expected a MAC address such as 0c:20:12:ff:00:00' });
 export const community = str.refine(isCommunity, {

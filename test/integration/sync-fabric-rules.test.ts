@@ -167,6 +167,24 @@ describe("a fabric written from the fabric's rules, synced through the REST API"
       'spec.subnets.default.vlan: VLAN 1500 is outside VLANNamespace "b-order", which the fabric holds without ranges; expected a namespace whose ranges hold it',
     ]);
 
+    // IPv6 where the fabric parses with netip/net: a VPC in an IPv6 namespace is applied with its
+    // defaults computed as the fabric computes them; one in an IPv4-only namespace is warned.
+    const v6 = records.find((r) => r.kind === 'VPC' && r.name === 'vpc-v6')!;
+    expect((await h.api.get(`/crds/${v6.id}`)).body.appliedDefaults).toEqual(
+      expect.arrayContaining([
+        { path: 'spec.subnets.default.gateway', value: '2001:db8::1', stored: null },
+        {
+          path: 'spec.subnets.default.dhcp.range',
+          value: { start: '2001:db8::2', end: '2001:dbb:ffff:ffff:ffff:ffff:ffff:ffff' },
+          stored: null,
+        },
+      ]),
+    );
+    const v6out = records.find((r) => r.kind === 'VPC' && r.name === 'vpc-v6-out')!;
+    expect(v6out.validation.messages.map((m) => m.message)).toEqual([
+      'spec.subnets.default.subnet: 3fff::/30 is not inside any subnet of IPv4Namespace "default", which has no IPv6 subnet; expected one that holds it',
+    ]);
+
     const f = (await h.api.get(`/fabrics/${fabric.id}`)).body;
     expect(f.countsByKind).toEqual(expected.records);
     expect(f.cachedCrdCount).toBe(expected.applied + expected.warning);

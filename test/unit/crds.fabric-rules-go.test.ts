@@ -727,3 +727,198 @@ describe('SwitchProfile documents (PROFILES.md §2)', () => {
     expect(k.checkConfig!(copy, HEDGEHOG_DEFAULTS, { name: 'vs', annotations: {} })).toEqual([]);
   });
 });
+
+// Where the fabric parses with netip.ParsePrefix/ParseAddr or net.ParseCIDR/ParseIP and no CRD
+// pattern or Is4() check restricts the field, IPv6 passes its per-object check; what cannot work
+// against other objects is a warning only where the fabric's webhook refuses it.
+describe('IPv6 forms, as the fabric parses them (never stricter)', () => {
+  const se = (subnets: string[], sw: Spec = {}) => ({
+    staticExternal: {
+      link: { switch: { port: 'leaf-01/E1/1', ip: '10.99.0.1/24', nextHop: '10.99.0.2', subnets, ...sw } },
+    },
+  });
+  const v6vpc = (extra: Spec = {}, top: Spec = {}) => ({
+    subnets: { default: { subnet: '2001:db8::/29', vlan: 1001, ...extra } },
+    ...top,
+  });
+  const ea = (extra: Spec) => ({ external: 'e', connection: 'c', switch: {}, neighbor: {}, ...extra });
+  const acl = (stmt: Spec) =>
+    ea({
+      switch: { ip: '10.0.0.1/31' },
+      neighbor: { asn: 65000, ip: '10.0.0.0' },
+      inboundACL: {
+        statements: [{ seq: 10, action: 'permit', protocol: 'ip', srcPrefix: 'any', dstPrefix: 'any', ...stmt }],
+      },
+    });
+  const gwPeering = (cidr: string) => ({
+    gatewayGroup: 'default',
+    peering: { 'vpc-1': { expose: [{ ips: [{ cidr }] }] }, 'ext.edge': { expose: [{ default: true }] } },
+  });
+
+  it('#11 IPv4Namespace: IPv6 subnets parse (netip.ParsePrefix), overlap within their family, never with reserved IPv4 subnets', () => {
+    expect(errors('IPv4Namespace', { subnets: ['10.0.0.0/16', '2001:db8::/32', 'fd00::5/8'] })).toEqual([]);
+    expect(configErrors('IPv4Namespace', { subnets: ['2001:db8::/32', '::/0'] })).toEqual([]);
+    expect(errors('IPv4Namespace', { subnets: ['2001:db8::/32', '2001:db8:5::/48'] })).toEqual([
+      'spec.subnets[1]: 2001:db8:5::/48 overlaps 2001:db8::/32 of this namespace; expected subnets that do not overlap',
+    ]);
+    for (const bad of ['2001:db8::/129', 'fe80::%eth0/64', '2001:db8:::/32', '2001:db8::/032', '2001:db8::'])
+      expect(errors('IPv4Namespace', { subnets: [bad] }), bad).toEqual([
+        `spec.subnets[0]: expected an IP prefix such as 10.0.1.0/24 or 2001:db8::/32, got "${bad}"`,
+      ]);
+  });
+  it('#43 staticExternal subnets: IPv6 accepted, canonical as for IPv4; only the text 0.0.0.0/0 is the default route', () => {
+    expect(errors('Connection', se(['2001:db8::/32', '10.10.0.0/16']))).toEqual([]);
+    expect(errors('Connection', se(['::/0', '10.10.0.0/16']))).toEqual([]);
+    expect(configErrors('Connection', se(['2001:db8::/32']))).toEqual([]);
+    expect(errors('Connection', se(['2001:db8::1/32']))).toEqual([
+      'spec.staticExternal.link.switch.subnets[0]: 2001:db8::1/32 has host bits set; expected a canonical prefix such as 2001:db8::/32',
+    ]);
+    expect(errors('Connection', se(['::/0', '2001:db8::/32']))).toEqual([
+      'spec.staticExternal.link.switch.subnets[1]: 2001:db8::/32 overlaps ::/0; expected subnets that do not overlap',
+    ]);
+    expect(errors('Connection', se(['2001:db8::/33/1']))[0]).toContain('expected an IP prefix');
+    // ip and nextHop carry IPv4 patterns in the CRD: IPv6 stays refused there.
+    expect(errors('Connection', se([], { ip: '2001:db8::1/64' }))[0]).toContain('expected an IPv4 CIDR');
+  });
+  it('#55 VPC: an IPv6 subnet parses; at most /30 applies to it too; defaults as the fabric computes them', () => {
+    expect(errors('VPC', v6vpc())).toEqual([]);
+    const spec = defaulted('VPC', v6vpc({ dhcp: { enable: true } }));
+    expect(spec.subnets.default).toMatchObject({
+      gateway: '2001:db8::1',
+      dhcp: { range: { start: '2001:db8::2', end: '2001:dbf:ffff:ffff:ffff:ffff:ffff:ffff' } },
+    });
+    expect(errors('VPC', v6vpc({ dhcp: { enable: true } }))).toEqual([]);
+    expect(errors('VPC', v6vpc({ subnet: '2001:db8::/64' }))).toEqual([
+      'spec.subnets.default.subnet: 2001:db8::/64 is a /64; expected /30 or larger',
+    ]);
+    expect(errors('VPC', v6vpc({ gateway: '10.0.1.1' }))).toEqual([
+      'spec.subnets.default.gateway: 10.0.1.1 is not inside 2001:db8::/29; expected an address in the subnet',
+    ]);
+    expect(errors('VPC', v6vpc({ subnet: '2001:db8::g/29' }))[0]).toContain('expected an IP prefix');
+    // IPv4 and IPv6 subnets of one VPC never overlap; two IPv6 ones can.
+    expect(
+      errors('VPC', { subnets: { a: { subnet: '2001:db8::/29', vlan: 1 }, b: { subnet: '10.0.1.0/24', vlan: 2 } } }),
+    ).toEqual([]);
+    expect(
+      errors('VPC', { subnets: { a: { subnet: '2001:db8::/29', vlan: 1 }, b: { subnet: '2001:db9::/30', vlan: 2 } } }),
+    ).toEqual([
+      'spec.subnets.b.subnet: 2001:db9::/30 overlaps subnet "a" (2001:db8::/29); expected subnets that do not overlap',
+    ]);
+  });
+  it("#55 #72 VPC: an IPv6 subnet against an IPv4Namespace without IPv6 subnets is the webhook's refusal (warning)", () => {
+    const ns = (subnets: string[]) => rec('IPv4Namespace', 'default', { subnets });
+    expect(warningsOf([ns(['10.0.0.0/16']), rec('VPC', 'v6', v6vpc())], 'VPC/default/v6')).toEqual([
+      'spec.subnets.default.subnet: 2001:db8::/29 is not inside any subnet of IPv4Namespace "default", which has no IPv6 subnet; expected one that holds it',
+    ]);
+    expect(warningsOf([ns(['10.0.0.0/16', '2001:db8::/16']), rec('VPC', 'v6', v6vpc())], 'VPC/default/v6')).toEqual([]);
+    const two = [
+      ns(['2001:db8::/16']),
+      rec('VPC', 'a', v6vpc()),
+      rec('VPC', 'b', v6vpc({ subnet: '2001:db9::/30', vlan: 1002 })),
+    ];
+    expect(warningsOf(two, 'VPC/default/b')).toEqual([
+      'spec.subnets.default.subnet: 2001:db9::/30 overlaps VPC "a" subnet "default" (2001:db8::/29) in IPv4Namespace "default"',
+    ]);
+  });
+  it('#63 VPC: a DHCP relay is any prefix netip parses, IPv6 included', () => {
+    expect(errors('VPC', vpc({ dhcp: { relay: '2001:db8::200/128' } }))).toEqual([]);
+    expect(errors('VPC', vpc({ dhcp: { relay: '2001:db8::200' } }))).toEqual([
+      'spec.subnets.default.dhcp.relay: "2001:db8::200" is not a prefix; expected one such as 10.20.20.200/32 or 2001:db8::200/128',
+    ]);
+  });
+  it('#66 VPC: DHCP DNS and time servers are any address netip parses (a zone too), not a loose look-alike', () => {
+    const dns = (servers: string[]) => vpc({ dhcp: { enable: true, options: { dnsServers: servers } } });
+    expect(errors('VPC', dns(['2001:db8::53', 'fe80::1%eth0', '::ffff:10.0.0.53']))).toEqual([]);
+    expect(errors('VPC', dns(['2001:db8:::53']))).toEqual([
+      'spec.subnets.default.dhcp.options.dnsServers[0]: "2001:db8:::53" is not an IP address; expected one such as 10.0.1.2 or 2001:db8::53',
+    ]);
+    expect(errors('VPC', dns(['1:2:3']))).toHaveLength(1);
+  });
+  it('#67 VPC: advertised routes take an IPv6 destination; the gateway must be inside the subnet, of its family', () => {
+    const routes = (subnet: Spec, route: Spec) => ({
+      ...subnet,
+      dhcp: { enable: true, options: { advertisedRoutes: [route] } },
+    });
+    expect(errors('VPC', vpc(routes({}, { destination: '2001:db9::/32', gateway: '10.0.1.1' })))).toEqual([]);
+    expect(errors('VPC', v6vpc(routes({}, { destination: '10.9.0.0/16', gateway: '2001:db8::1' })))).toEqual([]);
+    expect(errors('VPC', vpc(routes({}, { destination: '10.9.0.0/16', gateway: '2001:db8::1' })))).toEqual([
+      'spec.subnets.default.dhcp.options.advertisedRoutes[0].gateway: 2001:db8::1 is not inside 10.0.1.0/24; expected an address in the subnet',
+    ]);
+    expect(errors('VPC', vpc(routes({}, { destination: '2001:db9::/320', gateway: '10.0.1.1' })))).toEqual([
+      'spec.subnets.default.dhcp.options.advertisedRoutes[0].destination: "2001:db9::/320" is not a prefix; expected one such as 10.10.0.0/16 or 2001:db8::/32',
+    ]);
+  });
+  it('#68 VPC: static leases in an IPv6 subnet; the gateway and broadcast are compared as Go spells them', () => {
+    const lease = (ip: string) => v6vpc({ dhcp: { enable: true, static: { 'aa:bb:cc:dd:ee:01': { ip } } } });
+    expect(errors('VPC', lease('2001:db8::10'))).toEqual([]);
+    expect(errors('VPC', lease('2001:db8::1'))).toEqual([
+      'spec.subnets.default.dhcp.static["aa:bb:cc:dd:ee:01"].ip: 2001:db8::1 is the subnet\'s gateway; expected another address',
+    ]);
+    // The fabric compares text: another spelling of the gateway passes.
+    expect(errors('VPC', lease('2001:DB8::1'))).toEqual([]);
+    expect(errors('VPC', lease('2001:dbf:ffff:ffff:ffff:ffff:ffff:ffff'))[0]).toContain(
+      "the subnet's broadcast address",
+    );
+  });
+  it('#70 VPC: static routes take a canonical IPv6 prefix', () => {
+    const route = (prefix: string) => vpc({}, { staticRoutes: [{ prefix, nextHops: ['10.0.1.10'] }] });
+    expect(errors('VPC', route('2001:db8::/32'))).toEqual([]);
+    expect(errors('VPC', route('2001:db8::1/32'))).toEqual([
+      'spec.staticRoutes[0].prefix: 2001:db8::1/32 has host bits set; expected a canonical prefix such as 2001:db8::/32',
+    ]);
+    expect(errors('VPC', route('2001:db8::/33x'))[0]).toContain('expected an IP prefix');
+  });
+  it('#91 External: static prefixes of either family; IPv6 ones overlap among themselves only', () => {
+    const ext = (prefixes: string[]) => ({ static: { prefixes } });
+    expect(errors('External', ext(['2001:db8::/32', '10.0.0.0/8']))).toEqual([]);
+    expect(errors('External', ext(['2001:db8::1/32']))).toEqual([]);
+    expect(errors('External', ext(['2001:db8::/32', '2001:db8:1::/48']))).toEqual([
+      'spec.static.prefixes[1]: 2001:db8:1::/48 overlaps 2001:db8::/32; expected prefixes that do not overlap',
+    ]);
+    expect(errors('External', ext(['2001:db8::g/32']))[0]).toContain('expected an IP prefix');
+  });
+  it('#95 ExternalAttachment BGP: switch.ip is net.ParseCIDR, neighbor.ip net.ParseIP: IPv6 accepted, no zone', () => {
+    const bgp = (sw: string, neighbor: string) => ea({ switch: { ip: sw }, neighbor: { asn: 65000, ip: neighbor } });
+    expect(errors('ExternalAttachment', bgp('2001:db8::1/64', '2001:db8::2'))).toEqual([]);
+    expect(errors('ExternalAttachment', bgp('10.0.0.1/031', '10.0.0.0'))).toEqual([]);
+    expect(errors('ExternalAttachment', bgp('2001:db8::1', '2001:db8::2'))).toEqual([
+      'spec.switch.ip: expected an IP address with a prefix length, such as 10.0.1.1/24 or 2001:db8::1/64, got "2001:db8::1"',
+    ]);
+    expect(errors('ExternalAttachment', bgp('2001:db8::1/64', 'fe80::2%eth0'))).toEqual([
+      'spec.neighbor.ip: expected an IP address such as 10.0.1.1 or 2001:db8::1, got "fe80::2%eth0"',
+    ]);
+  });
+  it('#96 ExternalAttachment static: remoteIP is netip.ParseAddr (a zone allowed), static.ip net.ParseCIDR', () => {
+    const st = (s: Spec) => ea({ static: s });
+    expect(errors('ExternalAttachment', st({ remoteIP: 'fe80::1%eth0', ip: '2001:db8::1/64' }))).toEqual([]);
+    expect(errors('ExternalAttachment', st({ remoteIP: '2001:db8::1', proxy: true }))).toEqual([]);
+    expect(errors('ExternalAttachment', st({ remoteIP: '2001:db8::g', proxy: true }))).toEqual([
+      'spec.static.remoteIP: expected an IP address such as 10.0.1.1 or 2001:db8::1, got "2001:db8::g"',
+    ]);
+    expect(errors('ExternalAttachment', st({ remoteIP: '2001:db8::1', ip: 'fe80::1%eth0/64' }))[0]).toContain(
+      'expected an IP address with a prefix length',
+    );
+  });
+  it('#97 ExternalAttachment ACL: prefixes are "any" or net.ParseCIDR, IPv6 included', () => {
+    expect(errors('ExternalAttachment', acl({ srcPrefix: '2001:db8::/32', dstPrefix: '2001:db8::5/64' }))).toEqual([]);
+    expect(errors('ExternalAttachment', acl({ srcPrefix: '2001:db8::/129' }))).toEqual([
+      'spec.inboundACL.statements[0].srcPrefix: expected "any" or an IP prefix such as 10.0.0.0/8 or 2001:db8::/32, got "2001:db8::/129"',
+    ]);
+  });
+  it("GatewayPeering: CIDRs are netip.ParsePrefix (IPv6 too); an IPv6 CIDR outside the VPC's subnets is the webhook's refusal (warning)", () => {
+    expect(errors('GatewayPeering', gwPeering('2001:db8::/48'))).toEqual([]);
+    expect(errors('GatewayPeering', gwPeering('2001:db8::/129'))).toEqual([
+      'spec.peering.vpc-1.expose[0].ips[0].cidr: "2001:db8::/129" is not a valid CIDR; expected one such as 10.0.1.0/24 or 2001:db8::/32',
+    ]);
+    const records = (cidr: string) => [
+      rec('GatewayGroup', 'default', {}),
+      rec('External', 'edge', {}),
+      rec('VPC', 'vpc-1', v6vpc({}, {})),
+      rec('GatewayPeering', 'p', gwPeering(cidr)),
+    ];
+    expect(warningsOf(records('2001:db8:1::/48'), 'GatewayPeering/default/p')).toEqual([]);
+    expect(warningsOf(records('10.0.1.0/24'), 'GatewayPeering/default/p')).toEqual([
+      'spec.peering.vpc-1.expose[0].ips[0].cidr: 10.0.1.0/24 is not part of VPC "vpc-1" (its subnets: 2001:db8::/29); expected a CIDR inside one of them',
+    ]);
+  });
+});

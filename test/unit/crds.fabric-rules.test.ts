@@ -50,7 +50,7 @@ describe('IPv4Namespace', () => {
       [],
     );
     expect(errors('IPv4Namespace', { subnets: ['10.0.0.0/33'] })).toEqual([
-      'spec.subnets[0]: expected an IPv4 CIDR such as 10.0.1.0/24, got "10.0.0.0/33"',
+      'spec.subnets[0]: expected an IP prefix such as 10.0.1.0/24 or 2001:db8::/32, got "10.0.0.0/33"',
     ]);
   });
   it('#12 at most 10 subnets (error)', () => {
@@ -302,7 +302,7 @@ describe('VPC', () => {
       'expected either a DHCP relay or the DHCP server',
     );
     expect(errors('VPC', vpc({ dhcp: { relay: '10.9.9.9' } }))).toEqual([
-      'spec.subnets.default.dhcp.relay: "10.9.9.9" is not a prefix; expected an IPv4 CIDR such as 10.20.20.200/32',
+      'spec.subnets.default.dhcp.relay: "10.9.9.9" is not a prefix; expected one such as 10.20.20.200/32 or 2001:db8::200/128',
     ]);
     expect(errors('VPC', vpc({ dhcp: { relayVPC: 'v2' } }))[0]).toContain('is set without dhcp.relay');
   });
@@ -418,9 +418,9 @@ describe('External, ExternalAttachment, ExternalPeering', () => {
   });
   it('#95 BGP: switch.ip, neighbor.asn and neighbor.ip required (error)', () => {
     expect(errors('ExternalAttachment', { external: 'e', connection: 'c', switch: {}, neighbor: {} })).toEqual([
-      'spec.switch.ip: is required for a BGP attachment (an IPv4 CIDR), got nothing',
+      'spec.switch.ip: is required for a BGP attachment (an IP address with its prefix length), got nothing',
       'spec.neighbor.asn: is required for a BGP attachment (a non-zero ASN), got nothing',
-      'spec.neighbor.ip: is required for a BGP attachment (an IPv4 address), got nothing',
+      'spec.neighbor.ip: is required for a BGP attachment (an IP address), got nothing',
     ]);
   });
   it('#96 static: switch/neighbor empty, exactly one of ip/proxy (error)', () => {
@@ -555,7 +555,7 @@ describe('gateway kinds and ServerProfile (PROFILES.md §3, §5)', () => {
       'ext.edge': side([{ ips: [{ vpcSubnet: 'default' }] }]),
     });
     expect(errors('GatewayPeering', bad)).toEqual([
-      'spec.peering.vpc-1.expose[0].ips[0].cidr: "10.0.1.0/33" is not a valid CIDR',
+      'spec.peering.vpc-1.expose[0].ips[0].cidr: "10.0.1.0/33" is not a valid CIDR; expected one such as 10.0.1.0/24 or 2001:db8::/32',
       'spec.peering.vpc-1.expose[0]: has as without nat; expected both or neither',
       'spec.peering["ext.edge"].expose[0].ips[0].vpcSubnet: is set on an External side; expected cidr or not there',
     ]);

@@ -104,7 +104,7 @@ describe('validateDocument on the corpus', () => {
     const refused = all.filter((line) => !gateway.includes(line));
     expect(refused).toEqual([
       // #63: a DHCP relay is parsed as a prefix; a bare address is refused.
-      'user-guide__dhcp.block04.yaml: spec.subnets.default.dhcp.relay: "10.99.0.100" is not a prefix; expected an IPv4 CIDR such as 10.20.20.200/32',
+      'user-guide__dhcp.block04.yaml: spec.subnets.default.dhcp.relay: "10.99.0.100" is not a prefix; expected one such as 10.20.20.200/32 or 2001:db8::200/128',
       // #89: an External name becomes a VRF name, at most 11 characters.
       'user-guide__external.block02.yaml: metadata.name: "default--5835" is 13 characters; the fabric allows at most 11 for an External (it becomes a VRF name)',
       // #93: the CRD requires spec.switch and spec.neighbor, also on a static attachment.
@@ -280,7 +280,7 @@ describe('validateDocument errors', () => {
       },
     };
     expect(messages('VPC', doc('VPC', spec))).toEqual([
-      'spec.subnets.default.subnet: expected an IPv4 CIDR such as 10.0.1.0/24, got "10.0.1.0/33"',
+      'spec.subnets.default.subnet: expected an IP prefix such as 10.0.1.0/24 or 2001:db8::/32, got "10.0.1.0/33"',
       // A VLAN above 4094 fails only against its VLANNamespace (a warning): the field is a uint16.
       'spec.subnets.other.vlan: expected an integer 0-65535, got "abc"',
     ]);

@@ -1,10 +1,25 @@
 import { defineKind } from '../defineKind';
 import { listOthers, UniqueValues } from '../crossCheck';
-import { reservedOf, type FabricConfig } from '../fabricConfig';
+import { reservedOverlapping, type FabricConfig } from '../fabricConfig';
 import { allowedPorts, availableProfile, portSummary } from '../profileRules';
-import { cidrContains, cidrsOverlap, formatIPv4, isCanonicalCidr, parseCidr, parseIPv4, type Cidr } from '../net';
+import { cidrContains, formatIPv4, parseCidr, parseIPv4 } from '../net';
+import { formatPrefix, isCanonical, parsePrefix, prefixesOverlap, type Prefix } from '../netip';
 import { portKey, splitPortRef } from '../ports';
-import { bool, cidr, ipv4, list, mtu, obj, opt, portIpSide, portRef, portSide, str, vlanOrZero } from '../schema';
+import {
+  bool,
+  cidr,
+  ipPrefix,
+  ipv4,
+  list,
+  mtu,
+  obj,
+  opt,
+  portIpSide,
+  portRef,
+  portSide,
+  str,
+  vlanOrZero,
+} from '../schema';
 import { refsTo } from '../refs';
 import { issueAt, joined, mapping, list as asList, num, text } from '../spec';
 import type { CrossContext, IncomingRecord, Indexed, Issue, Panel, PortConnection, Reference, Spec } from '../types';
@@ -174,7 +189,8 @@ const specSchema = obj({
           port: portRef,
           ip: opt(cidr),
           nextHop: opt(ipv4),
-          subnets: opt(list(cidr)),
+          // ip and nextHop have IPv4 patterns in the CRD; subnets are parsed with netip (IPv6 too).
+          subnets: opt(list(ipPrefix)),
           vlan: opt(vlanOrZero),
         }),
       }),
@@ -238,9 +254,9 @@ function checkStaticExternal(spec: Spec, issues: Issue[]): void {
       issueAt([...base, 'nextHop'], `${String(sw.nextHop)} is not inside ${String(sw.ip)}; expected an address in it`),
     );
   const subnets = asList(sw.subnets);
-  const seen: { c: Cidr; raw: string }[] = [];
+  const seen: { c: Prefix; raw: string }[] = [];
   for (const [index, raw] of subnets.entries()) {
-    const c = parseCidr(String(raw));
+    const c = parsePrefix(String(raw));
     if (!c) continue;
     const path = [...base, 'subnets', index];
     if (String(raw) === '0.0.0.0/0') {
@@ -251,14 +267,12 @@ function checkStaticExternal(spec: Spec, issues: Issue[]): void {
       // The fabric stops looking at the list here.
       break;
     }
-    if (!isCanonicalCidr(c))
+    // Only the text 0.0.0.0/0 is the default route; ::/0 is a subnet like any other.
+    if (!isCanonical(c))
       issues.push(
-        issueAt(
-          path,
-          `${String(raw)} has host bits set; expected a canonical prefix such as ${formatIPv4(c.start)}/${c.prefixLength}`,
-        ),
+        issueAt(path, `${String(raw)} has host bits set; expected a canonical prefix such as ${formatPrefix(c)}`),
       );
-    const other = seen.find((o) => cidrsOverlap(o.c, c));
+    const other = seen.find((o) => prefixesOverlap(o.c, c));
     if (other) issues.push(issueAt(path, `${String(raw)} overlaps ${other.raw}; expected subnets that do not overlap`));
     seen.push({ c, raw: String(raw) });
   }
@@ -333,9 +347,9 @@ function checkConfig(spec: Spec, config: FabricConfig): Issue[] {
   if (type === 'staticExternal') {
     const sw = mapping(mapping(mapping(spec.staticExternal)?.link)?.switch);
     asList(sw?.subnets).forEach((raw, index) => {
-      const c = parseCidr(String(raw));
+      const c = parsePrefix(String(raw));
       if (!c || String(raw) === '0.0.0.0/0') return;
-      const reserved = reservedOf(config).find((r) => cidrsOverlap(r.cidr, c));
+      const reserved = reservedOverlapping(config, c);
       if (reserved)
         issues.push(
           issueAt(

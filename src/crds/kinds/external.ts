@@ -1,7 +1,7 @@
 import { defineKind } from '../defineKind';
 import { refsTo } from '../refs';
-import { cidrsOverlap, parseCidr, type Cidr } from '../net';
-import { cidr, community, list, obj, opt, str } from '../schema';
+import { parsePrefix, prefixesOverlap, type Prefix } from '../netip';
+import { community, ipPrefix, list, obj, opt, str } from '../schema';
 import { issueAt, joined, list as asList, mapping, text } from '../spec';
 import type { Issue, Reference, Spec } from '../types';
 
@@ -19,7 +19,8 @@ const specSchema = obj({
   ipv4Namespace: opt(str),
   inboundCommunity: opt(community),
   outboundCommunity: opt(community),
-  static: opt(obj({ prefixes: opt(list(cidr)) })),
+  // netip.ParsePrefix: IPv6 prefixes too, host bits allowed.
+  static: opt(obj({ prefixes: opt(list(ipPrefix)) })),
 });
 
 /** The fabric's Default(): the IPv4Namespace "default" when unset. */
@@ -39,11 +40,11 @@ function checkSpec(spec: Spec): Issue[] {
         issueAt(['spec', key], `${JSON.stringify(spec[key])} is set on a static External; expected it empty`),
       );
   }
-  const seen: { c: Cidr; raw: string }[] = [];
+  const seen: { c: Prefix; raw: string }[] = [];
   prefixes.forEach((raw, index) => {
-    const c = parseCidr(String(raw));
+    const c = parsePrefix(String(raw));
     if (!c) return;
-    const other = seen.find((o) => cidrsOverlap(o.c, c));
+    const other = seen.find((o) => prefixesOverlap(o.c, c));
     if (other)
       issues.push(
         issueAt(

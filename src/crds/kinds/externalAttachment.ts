@@ -2,7 +2,22 @@ import { defineKind } from '../defineKind';
 import { refsTo } from '../refs';
 import { externalMode, MODE_SQL } from './external';
 import { connectionType } from './connection';
-import { bool, cidr, cidrOrAny, dict, intIn, ipv4, list, obj, oneOf, opt, str, uint32, vlanOrZero } from '../schema';
+import {
+  bool,
+  dict,
+  intIn,
+  ipAddr,
+  list,
+  netCidr,
+  netCidrOrAny,
+  netIP,
+  obj,
+  oneOf,
+  opt,
+  str,
+  uint32,
+  vlanOrZero,
+} from '../schema';
 import { issueAt, list as asList, mapping, num, text } from '../spec';
 import { listOthers } from '../crossCheck';
 import type { CrossContext, Indexed, Issue, Panel, Reference, Spec } from '../types';
@@ -14,8 +29,9 @@ const statement = obj({
   seq: intIn(0, 65535, 'a sequence number'),
   action: oneOf(ACL_ACTIONS),
   protocol: oneOf(ACL_PROTOCOLS),
-  srcPrefix: cidrOrAny,
-  dstPrefix: cidrOrAny,
+  // net.ParseCIDR, as every address of this kind (IPv6 too): no CRD pattern restricts them.
+  srcPrefix: netCidrOrAny,
+  dstPrefix: netCidrOrAny,
   portRangeBegin: opt(intIn(0, 65535, 'a port')),
   portRangeEnd: opt(intIn(0, 65535, 'a port')),
   icmpType: opt(intIn(0, 255)),
@@ -27,9 +43,10 @@ const specSchema = obj({
   external: str,
   connection: str,
   // The CRD requires both, even on a static attachment (where they stay empty: {}).
-  switch: obj({ vlan: opt(vlanOrZero), ip: opt(cidr) }),
-  neighbor: obj({ asn: opt(uint32), ip: opt(ipv4) }),
-  static: opt(obj({ remoteIP: ipv4, vlan: opt(vlanOrZero), ip: opt(cidr), proxy: opt(bool) })),
+  switch: obj({ vlan: opt(vlanOrZero), ip: opt(netCidr) }),
+  neighbor: obj({ asn: opt(uint32), ip: opt(netIP) }),
+  // remoteIP is read with netip.ParseAddr (a zone allowed), the others with net.ParseCIDR / ParseIP.
+  static: opt(obj({ remoteIP: ipAddr, vlan: opt(vlanOrZero), ip: opt(netCidr), proxy: opt(bool) })),
   inboundACL: opt(obj({ statements: opt(list(statement)) })),
 });
 
@@ -117,7 +134,12 @@ function checkSpec(spec: Spec): Issue[] {
       );
   } else {
     if (!text(sw.ip))
-      issues.push(issueAt(['spec', 'switch', 'ip'], 'is required for a BGP attachment (an IPv4 CIDR), got nothing'));
+      issues.push(
+        issueAt(
+          ['spec', 'switch', 'ip'],
+          'is required for a BGP attachment (an IP address with its prefix length), got nothing',
+        ),
+      );
     if (!num(neighbor.asn))
       issues.push(
         issueAt(
@@ -126,9 +148,7 @@ function checkSpec(spec: Spec): Issue[] {
         ),
       );
     if (!text(neighbor.ip))
-      issues.push(
-        issueAt(['spec', 'neighbor', 'ip'], 'is required for a BGP attachment (an IPv4 address), got nothing'),
-      );
+      issues.push(issueAt(['spec', 'neighbor', 'ip'], 'is required for a BGP attachment (an IP address), got nothing'));
   }
   checkAcl(spec, issues);
   return issues;

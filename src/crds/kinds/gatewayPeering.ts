@@ -1,7 +1,7 @@
 import { defineKind } from '../defineKind';
 import { listOthers } from '../crossCheck';
 import { refsTo } from '../refs';
-import { cidrContains, cidrsOverlap, formatIPv4, parseCidr, type Cidr } from '../net';
+import { formatPrefix, isSubset, parsePrefix, prefixesOverlap } from '../netip';
 import { bool, dict, list, obj, oneOf, opt, str } from '../schema';
 import { dotted, issueAt, joined, list as asList, mapping, text } from '../spec';
 import type { CrossContext, Indexed, Issue, Panel, RecordRef, Reference, Spec } from '../types';
@@ -165,7 +165,11 @@ function checkExpose(path: (string | number)[], external: boolean, e: Record<str
     const entry = mapping(raw) ?? {};
     for (const k of ['cidr', 'not'] as const) {
       const v = text(entry[k]);
-      if (v && !parseCidr(v)) at(['ips', i, k], `${JSON.stringify(v)} is not a valid CIDR`);
+      if (v && !parsePrefix(v))
+        at(
+          ['ips', i, k],
+          `${JSON.stringify(v)} is not a valid CIDR; expected one such as 10.0.1.0/24 or 2001:db8::/32`,
+        );
     }
     if (external && text(entry.vpcSubnet))
       at(['ips', i, 'vpcSubnet'], 'is set on an External side; expected cidr or not there');
@@ -180,7 +184,8 @@ function checkExpose(path: (string | number)[], external: boolean, e: Record<str
     const entry = mapping(raw) ?? {};
     for (const k of ['cidr', 'not'] as const) {
       const v = text(entry[k]);
-      if (v && !parseCidr(v)) at(['as', i, k], `${JSON.stringify(v)} is not a valid CIDR`);
+      if (v && !parsePrefix(v))
+        at(['as', i, k], `${JSON.stringify(v)} is not a valid CIDR; expected one such as 10.0.1.0/24 or 2001:db8::/32`);
     }
     const set = exactlyOne(entry, ['cidr', 'not']);
     if (set.length !== 1)
@@ -287,7 +292,11 @@ function checkSpec(spec: Spec): Issue[] {
         if (text(e.cidr) && text(e.vpcSubnet))
           at(['match', dir, j], 'sets both cidr and vpcSubnet; expected at most one');
         const c = text(e.cidr);
-        if (c && !parseCidr(c)) at(['match', dir, j, 'cidr'], `${JSON.stringify(c)} is not a valid CIDR`);
+        if (c && !parsePrefix(c))
+          at(
+            ['match', dir, j, 'cidr'],
+            `${JSON.stringify(c)} is not a valid CIDR; expected one such as 10.0.1.0/24 or 2001:db8::/32`,
+          );
         asList(e.ports).forEach((port, k) =>
           checkPort(port, ['spec', 'acl', 'rules', i, 'match', dir, j, 'ports', k], issues),
         );
@@ -310,11 +319,6 @@ function exposedCidrs(side: unknown): string[] {
     for (const entry of entries) out.push(text(mapping(entry)?.cidr) ?? '');
   }
   return out;
-}
-
-/** True when `inner` lies inside `outer` with a prefix at least as long (the fabric's IsSubset). */
-function isSubset(inner: Cidr, outer: Cidr): boolean {
-  return inner.prefixLength >= outer.prefixLength && cidrContains(outer, inner.start);
 }
 
 /**
@@ -350,9 +354,9 @@ function crossCheck(peerings: Indexed[], context: CrossContext): void {
       }
       if (existing.length === 0) continue;
       const path = ['spec', 'peering', origin, 'expose'];
-      const unparsable = [...existing.filter((x) => !parseCidr(x.cidr)).map((x) => x.by)];
-      if (ours.some((c) => !parseCidr(c)) || unparsable.length > 0) {
-        const who = [...new Set(ours.some((c) => !parseCidr(c)) ? existing.map((x) => x.by) : unparsable)];
+      const unparsable = [...existing.filter((x) => !parsePrefix(x.cidr)).map((x) => x.by)];
+      if (ours.some((c) => !parsePrefix(c)) || unparsable.length > 0) {
+        const who = [...new Set(ours.some((c) => !parsePrefix(c)) ? existing.map((x) => x.by) : unparsable)];
         context.warn(
           key,
           path,
@@ -362,9 +366,10 @@ function crossCheck(peerings: Indexed[], context: CrossContext): void {
       }
       const clashes = new Set<string>();
       for (const c of ours) {
-        const a = parseCidr(c)!;
+        const a = parsePrefix(c)!;
         for (const x of existing)
-          if (cidrsOverlap(a, parseCidr(x.cidr)!)) clashes.add(`${c} overlaps ${x.cidr} of GatewayPeering "${x.by}"`);
+          if (prefixesOverlap(a, parsePrefix(x.cidr)!))
+            clashes.add(`${c} overlaps ${x.cidr} of GatewayPeering "${x.by}"`);
       }
       for (const clash of clashes)
         context.warn(
@@ -382,7 +387,7 @@ function crossCheck(peerings: Indexed[], context: CrossContext): void {
       const subnets = mapping(mapping(vpc.record.spec)?.subnets) ?? {};
       vpcs.set(name, subnets);
       const nets = Object.values(subnets).flatMap((s) => {
-        const c = parseCidr(text(mapping(s)?.subnet) ?? '');
+        const c = parsePrefix(text(mapping(s)?.subnet) ?? '');
         return c ? [c] : [];
       });
       asList(mapping(peering[name])?.expose).forEach((raw, i) => {
@@ -390,12 +395,12 @@ function crossCheck(peerings: Indexed[], context: CrossContext): void {
         if (e.default === true) return;
         asList(e.ips).forEach((ip, j) => {
           const cidr = text(mapping(ip)?.cidr);
-          const c = cidr ? parseCidr(cidr) : null;
+          const c = cidr ? parsePrefix(cidr) : null;
           if (c && !nets.some((n) => isSubset(c, n)))
             context.warn(
               key,
               ['spec', 'peering', name, 'expose', i, 'ips', j, 'cidr'],
-              `${cidr} is not part of VPC "${name}" (its subnets: ${nets.map((n) => `${formatIPv4(n.start)}/${n.prefixLength}`).join(', ') || 'none'}); expected a CIDR inside one of them`,
+              `${cidr} is not part of VPC "${name}" (its subnets: ${nets.map(formatPrefix).join(', ') || 'none'}); expected a CIDR inside one of them`,
             );
         });
       });

@@ -1,14 +1,17 @@
 import { defineKind } from '../defineKind';
-import { cidrsOverlap, parseCidr, type Cidr } from '../net';
-import { reservedOf, type FabricConfig } from '../fabricConfig';
-import { cidr, list, obj, opt } from '../schema';
+import { parsePrefix, prefixesOverlap, type Prefix } from '../netip';
+import { reservedOverlapping, type FabricConfig } from '../fabricConfig';
+import { ipPrefix, list, obj, opt } from '../schema';
 import { issueAt, joined, list as asList, text } from '../spec';
 import type { Issue, Spec } from '../types';
 
-/** The namespace's subnets, parsed; unparsable entries are left out. */
-export function namespaceSubnets(spec: Spec): Cidr[] {
+/**
+ * The namespace's subnets, parsed as the fabric parses them (netip.ParsePrefix: IPv6 too, host bits
+ * allowed, masked when compared); unparsable entries are left out.
+ */
+export function namespaceSubnets(spec: Spec): Prefix[] {
   return asList(spec.subnets).flatMap((s) => {
-    const c = typeof s === 'string' ? parseCidr(s) : null;
+    const c = typeof s === 'string' ? parsePrefix(s) : null;
     return c ? [c] : [];
   });
 }
@@ -26,11 +29,11 @@ function checkSpec(spec: Spec): Issue[] {
         `${subnets.length} subnets; the fabric allows at most ${MAX_IPV4_NAMESPACE_SUBNETS} in an IPv4Namespace`,
       ),
     );
-  const seen: { c: Cidr; raw: string }[] = [];
+  const seen: { c: Prefix; raw: string }[] = [];
   subnets.forEach((raw, index) => {
-    const c = parseCidr(String(raw));
+    const c = parsePrefix(String(raw));
     if (!c) return;
-    const other = seen.find((o) => cidrsOverlap(o.c, c));
+    const other = seen.find((o) => prefixesOverlap(o.c, c));
     if (other)
       issues.push(
         issueAt(
@@ -46,8 +49,8 @@ function checkSpec(spec: Spec): Issue[] {
 function checkConfig(spec: Spec, config: FabricConfig): Issue[] {
   const issues: Issue[] = [];
   asList(spec.subnets).forEach((raw, index) => {
-    const c = parseCidr(String(raw));
-    const reserved = c ? reservedOf(config).find((r) => cidrsOverlap(r.cidr, c)) : undefined;
+    const c = parsePrefix(String(raw));
+    const reserved = c ? reservedOverlapping(config, c) : undefined;
     if (reserved)
       issues.push(
         issueAt(
@@ -71,7 +74,7 @@ export const ipv4Namespace = defineKind({
   fabricDefault: 'default',
   maxNameLength: 11,
   // The CRD bounds the list (1-20) only when it is present.
-  specSchema: obj({ subnets: opt(list(cidr, 1, 20)) }),
+  specSchema: obj({ subnets: opt(list(ipPrefix, 1, 20)) }),
   checkSpec,
   checkConfig,
   columns: [

@@ -3,18 +3,24 @@ import { refsTo } from '../refs';
 import { effectiveVlanRanges } from './vlanNamespace';
 import { namespaceSubnets } from './ipv4Namespace';
 import { z } from 'zod';
-import { formatRanges, reservedOf, type FabricConfig } from '../fabricConfig';
+import { formatRanges, reservedOverlapping, type FabricConfig } from '../fabricConfig';
+import { isMac } from '../net';
 import {
-  cidrContains,
-  cidrsOverlap,
-  formatIPv4,
-  isCanonicalCidr,
-  isMac,
-  parseCidr,
-  parseIPv4,
-  type Cidr,
-} from '../net';
-import { bool, cidr, dict, intIn, list, obj, oneOf, opt, str } from '../schema';
+  addrLike,
+  formatAddr,
+  formatPrefix,
+  isCanonical,
+  isSubset,
+  lastOf,
+  networkOf,
+  parseAddr,
+  parsePrefix,
+  prefixContains,
+  prefixesOverlap,
+  type Addr,
+  type Prefix,
+} from '../netip';
+import { bool, dict, intIn, ipPrefix, list, obj, oneOf, opt, str } from '../schema';
 import { dotted, issueAt, joined, list as asList, mapping, num, text } from '../spec';
 import type { CrossContext, Indexed, Issue, ObjectInfo, Panel, Reference, Spec } from '../types';
 
@@ -50,8 +56,10 @@ const dhcp = obj({
   static: opt(dict(obj({ ip: str }))),
 });
 
+// The fabric parses subnets, relays, routes and addresses with Go's netip (IPv6 too); only the
+// prefix length (at most /30) keeps most IPv6 subnets out.
 const subnet = obj({
-  subnet: cidr,
+  subnet: ipPrefix,
   // Not used on a hostBGP subnet, so parsed only where the fabric parses it (checkSpec).
   gateway: opt(str),
   vlan: opt(subnetVlan),
@@ -72,7 +80,7 @@ const specSchema = obj({
   defaultRestricted: opt(bool),
   permit: opt(list(list(str))),
   // The fabric does not parse next hops.
-  staticRoutes: opt(list(obj({ prefix: cidr, nextHops: list(str, 1) }))),
+  staticRoutes: opt(list(obj({ prefix: ipPrefix, nextHops: list(str, 1) }))),
   subnets: opt(dict(subnet)),
 });
 
@@ -118,11 +126,13 @@ export function vpcVlanNamespace(spec: Spec): string {
 /** The fabric's Default() for one subnet: gateway, and the DHCP range and options of an enabled server. */
 function defaultSubnet(raw: unknown): unknown {
   const s = mapping(raw);
-  const net = s ? parseCidr(text(s.subnet) ?? '') : null;
+  const net = s ? parsePrefix(text(s.subnet) ?? '') : null;
   if (!s || !net) return raw;
+  // The fabric's iputil.ParseCIDR: gateway network+1, DHCP range network+2 to the last address, printed as Go prints them.
+  const at = (value: bigint) => formatAddr(addrLike(net.addr, value));
   const out: Record<string, unknown> = { ...s };
-  if (!text(s.gateway) && s.hostBGP !== true) out.gateway = formatIPv4(net.start + 1);
-  if (net.prefixLength > 30) return out;
+  if (!text(s.gateway) && s.hostBGP !== true) out.gateway = at(networkOf(net) + 1n);
+  if (net.length > 30) return out;
   const dhcp = mapping(s.dhcp);
   if (!dhcp) return out;
   if (dhcp.enable !== true) {
@@ -144,8 +154,8 @@ function defaultSubnet(raw: unknown): unknown {
     ...dhcp,
     range: {
       ...range,
-      start: text(range?.start) ?? formatIPv4(net.start + 2),
-      end: text(range?.end) ?? formatIPv4(net.end),
+      start: text(range?.start) ?? at(networkOf(net) + 2n),
+      end: text(range?.end) ?? at(lastOf(net)),
     },
     options:
       options && !emptyOptions
@@ -174,20 +184,23 @@ function defaults(spec: Spec): Spec {
   };
 }
 
-/** Any IP address Go's netip.ParseAddr accepts (IPv4, or IPv6 in its usual forms). */
-function isIpAddress(value: string): boolean {
-  return parseIPv4(value) !== null || (/^[0-9a-fA-F:.]+$/.test(value) && value.includes(':'));
-}
+/** netip.Addr equality: same family, value and zone. */
+const sameAddr = (a: Addr | null, b: Addr | null) =>
+  a !== null && b !== null && a.bits === b.bits && a.value === b.value && a.zone === b.zone;
 
-function checkDhcp(base: (string | number)[], s: Record<string, unknown>, net: Cidr, issues: Issue[]): void {
+function checkDhcp(base: (string | number)[], s: Record<string, unknown>, net: Prefix, issues: Issue[]): void {
   const dhcp = mapping(s.dhcp);
   if (!dhcp) return;
   const at = (rel: (string | number)[], message: string) => issues.push(issueAt([...base, ...rel], message));
+  const subnetText = String(s.subnet);
   const relay = text(dhcp.relay);
   if (relay && dhcp.enable === true)
     at(['dhcp'], `relay ${relay} is set with enable: true; expected either a DHCP relay or the DHCP server, not both`);
-  if (relay && !parseCidr(relay))
-    at(['dhcp', 'relay'], `${JSON.stringify(relay)} is not a prefix; expected an IPv4 CIDR such as 10.20.20.200/32`);
+  if (relay && !parsePrefix(relay))
+    at(
+      ['dhcp', 'relay'],
+      `${JSON.stringify(relay)} is not a prefix; expected one such as 10.20.20.200/32 or 2001:db8::200/128`,
+    );
   if (!relay && text(dhcp.relayVPC))
     at(['dhcp', 'relayVPC'], `"${String(dhcp.relayVPC)}" is set without dhcp.relay; expected a relay with it`);
   if (dhcp.enable !== true) {
@@ -196,33 +209,37 @@ function checkDhcp(base: (string | number)[], s: Record<string, unknown>, net: C
     return;
   }
   if (s.hostBGP === true) at(['dhcp', 'enable'], 'is true on a hostBGP subnet; expected no DHCP server there');
-  const gateway = parseIPv4(text(s.gateway) ?? '');
+  const gatewayText = text(s.gateway) ?? '';
+  const gateway = s.hostBGP === true ? null : parseAddr(gatewayText);
+  const network = addrLike(net.addr, networkOf(net));
   const range = mapping(dhcp.range);
-  const ends: [string, number | null][] = (['start', 'end'] as const).map((k) => {
+  const ends = (['start', 'end'] as const).map((k): [string, Addr | null] => {
     const value = text(range?.[k]) ?? '';
-    const ip = parseIPv4(value);
+    const ip = parseAddr(value);
     if (ip === null)
       at(
         ['dhcp', 'range', k],
-        isIpAddress(value)
-          ? `${value} is not inside ${String(s.subnet)}`
-          : `${JSON.stringify(value)} is not an IP address; expected an address inside ${String(s.subnet)}`,
+        `${JSON.stringify(value)} is not an IP address; expected an address inside ${subnetText}`,
       );
-    else if (ip === net.start)
+    else if (sameAddr(ip, network))
       at(['dhcp', 'range', k], `${value} is the subnet's network address; expected a host address`);
-    else if (ip === gateway) at(['dhcp', 'range', k], `${value} is the subnet's gateway; expected another address`);
-    else if (!cidrContains(net, ip)) at(['dhcp', 'range', k], `${value} is not inside ${String(s.subnet)}`);
+    else if (sameAddr(ip, gateway))
+      at(['dhcp', 'range', k], `${value} is the subnet's gateway; expected another address`);
+    else if (!prefixContains(net, ip)) at(['dhcp', 'range', k], `${value} is not inside ${subnetText}`);
     return [value, ip];
   });
-  const [[startText, start], [endText, end]] = ends as [[string, number | null], [string, number | null]];
-  if (start !== null && end !== null && start >= end)
+  const [[startText, start], [endText, end]] = ends as [[string, Addr | null], [string, Addr | null]];
+  if (start !== null && end !== null && start.bits === end.bits && start.value >= end.value)
     at(['dhcp', 'range'], `start ${startText} is not below end ${endText}; expected start < end`);
   const options = mapping(dhcp.options);
   if (options) {
     for (const key of ['dnsServers', 'timeServers'] as const) {
       asList(options[key]).forEach((v, i) => {
-        if (typeof v !== 'string' || !isIpAddress(v))
-          at(['dhcp', 'options', key, i], `${JSON.stringify(v)} is not an IP address`);
+        if (typeof v !== 'string' || !parseAddr(v))
+          at(
+            ['dhcp', 'options', key, i],
+            `${JSON.stringify(v)} is not an IP address; expected one such as 10.0.1.2 or 2001:db8::53`,
+          );
       });
     }
     const mtu = num(options.interfaceMTU);
@@ -232,43 +249,47 @@ function checkDhcp(base: (string | number)[], s: Record<string, unknown>, net: C
       const route = mapping(raw) ?? {};
       const path = ['dhcp', 'options', 'advertisedRoutes', i];
       const destination = text(route.destination);
-      const gw = text(route.gateway);
+      const gwText = text(route.gateway);
       if (!destination) at([...path, 'destination'], 'is required (a prefix such as 10.10.0.0/16), got nothing');
-      else if (!parseCidr(destination))
+      else if (!parsePrefix(destination))
         at(
           [...path, 'destination'],
-          `${JSON.stringify(destination)} is not a prefix; expected one such as 10.10.0.0/16`,
+          `${JSON.stringify(destination)} is not a prefix; expected one such as 10.10.0.0/16 or 2001:db8::/32`,
         );
-      if (!gw) at([...path, 'gateway'], `is required (an address inside ${String(s.subnet)}), got nothing`);
-      else if (parseIPv4(gw) === null)
+      if (!gwText) {
+        at([...path, 'gateway'], `is required (an address inside ${subnetText}), got nothing`);
+        return;
+      }
+      const gw = parseAddr(gwText);
+      if (gw === null)
         at(
           [...path, 'gateway'],
-          isIpAddress(gw)
-            ? `${gw} is not inside ${String(s.subnet)}`
-            : `${JSON.stringify(gw)} is not an IP address; expected an address inside ${String(s.subnet)}`,
+          `${JSON.stringify(gwText)} is not an IP address; expected an address inside ${subnetText}`,
         );
-      else if (!cidrContains(net, parseIPv4(gw)!))
-        at([...path, 'gateway'], `${gw} is not inside ${String(s.subnet)}; expected an address in the subnet`);
+      else if (!prefixContains(net, gw))
+        at([...path, 'gateway'], `${gwText} is not inside ${subnetText}; expected an address in the subnet`);
     });
   }
+  // The fabric compares a lease with the gateway and the broadcast address as text (Go's spelling).
+  const broadcast = formatAddr(addrLike(net.addr, lastOf(net)));
   const taken = new Map<string, string>();
   for (const [mac, lease] of Object.entries(mapping(dhcp.static) ?? {})) {
     const ipText = text(mapping(lease)?.ip) ?? '';
-    const ip = parseIPv4(ipText);
+    const ip = parseAddr(ipText);
     const path = ['dhcp', 'static', mac, 'ip'];
     if (ip === null) {
       at(
         path,
         ipText === ''
           ? 'is empty; expected an address inside the subnet'
-          : `${JSON.stringify(ipText)} is not inside ${String(s.subnet)}; expected an IPv4 address in the subnet`,
+          : `${JSON.stringify(ipText)} is not an IP address; expected an address inside ${subnetText}`,
       );
       continue;
     }
-    if (!cidrContains(net, ip)) at(path, `${ipText} is not inside ${String(s.subnet)}`);
-    else if (ip === net.start) at(path, `${ipText} is the subnet's network address; expected a host address`);
-    else if (ip === gateway) at(path, `${ipText} is the subnet's gateway; expected another address`);
-    else if (ip === net.end) at(path, `${ipText} is the subnet's broadcast address; expected a host address`);
+    if (!prefixContains(net, ip)) at(path, `${ipText} is not inside ${subnetText}`);
+    else if (sameAddr(ip, network)) at(path, `${ipText} is the subnet's network address; expected a host address`);
+    else if (ipText === gatewayText) at(path, `${ipText} is the subnet's gateway; expected another address`);
+    else if (ipText === broadcast) at(path, `${ipText} is the subnet's broadcast address; expected a host address`);
     const other = taken.get(ipText);
     if (other) at(path, `${ipText} is already leased to ${other}; expected one MAC per address`);
     else taken.set(ipText, mac);
@@ -289,13 +310,13 @@ function checkSpec(spec: Spec, object: ObjectInfo): Issue[] {
   if (names.length === 0) issues.push(issueAt(['spec', 'subnets'], 'is empty; expected at least one subnet'));
   if (names.length > 20) issues.push(issueAt(['spec', 'subnets'], `has ${names.length} subnets; expected at most 20`));
   const vlans = new Map<number, string>();
-  const nets: { net: Cidr; name: string; text: string }[] = [];
+  const nets: { net: Prefix; name: string; text: string }[] = [];
   for (const [name, raw] of Object.entries(subnets)) {
     const s = mapping(raw);
     if (!s) continue;
     const base = ['spec', 'subnets', name];
     const subnetText = String(s.subnet);
-    const net = parseCidr(subnetText);
+    const net = parsePrefix(subnetText);
     if (s.hostBGP !== true && (s.vlan === undefined || s.vlan === null || s.vlan === 0)) {
       issues.push(
         issueAt(
@@ -314,22 +335,22 @@ function checkSpec(spec: Spec, object: ObjectInfo): Issue[] {
         );
     }
     if (!net) continue;
-    if (net.prefixLength > 30) {
-      issues.push(issueAt([...base, 'subnet'], `${subnetText} is a /${net.prefixLength}; expected /30 or larger`));
+    if (net.length > 30) {
+      issues.push(issueAt([...base, 'subnet'], `${subnetText} is a /${net.length}; expected /30 or larger`));
       continue;
     }
     if (s.hostBGP !== true) {
       // Default() fills an absent gateway with the subnet's first address.
       const gateway = text(s.gateway) ?? '';
-      const gw = parseIPv4(gateway);
-      if (gw === null && !isIpAddress(gateway))
+      const gw = parseAddr(gateway);
+      if (gw === null)
         issues.push(
           issueAt(
             [...base, 'gateway'],
             `${JSON.stringify(gateway)} is not a valid IP address; expected an address inside ${subnetText}`,
           ),
         );
-      else if (gw === null || !cidrContains(net, gw))
+      else if (!prefixContains(net, gw))
         issues.push(
           issueAt([...base, 'gateway'], `${gateway} is not inside ${subnetText}; expected an address in the subnet`),
         );
@@ -346,7 +367,7 @@ function checkSpec(spec: Spec, object: ObjectInfo): Issue[] {
         else vlans.set(vlan, name);
       }
     }
-    const overlapping = nets.find((o) => cidrsOverlap(o.net, net));
+    const overlapping = nets.find((o) => prefixesOverlap(o.net, net));
     if (overlapping)
       issues.push(
         issueAt(
@@ -371,12 +392,12 @@ function checkSpec(spec: Spec, object: ObjectInfo): Issue[] {
   });
   asList(spec.staticRoutes).forEach((raw, index) => {
     const prefix = text(mapping(raw)?.prefix);
-    const c = prefix ? parseCidr(prefix) : null;
-    if (c && !isCanonicalCidr(c))
+    const c = prefix ? parsePrefix(prefix) : null;
+    if (c && !isCanonical(c))
       issues.push(
         issueAt(
           ['spec', 'staticRoutes', index, 'prefix'],
-          `${prefix} has host bits set; expected a canonical prefix such as ${formatIPv4(c.start)}/${c.prefixLength}`,
+          `${prefix} has host bits set; expected a canonical prefix such as ${formatPrefix(c)}`,
         ),
       );
   });
@@ -386,8 +407,8 @@ function checkSpec(spec: Spec, object: ObjectInfo): Issue[] {
 function checkConfig(spec: Spec, config: FabricConfig): Issue[] {
   const issues: Issue[] = [];
   for (const s of vpcSubnets(spec)) {
-    const c = parseCidr(s.subnet);
-    const reserved = c ? reservedOf(config).find((r) => cidrsOverlap(r.cidr, c)) : undefined;
+    const c = parsePrefix(s.subnet);
+    const reserved = c ? reservedOverlapping(config, c) : undefined;
     if (reserved)
       issues.push(
         issueAt(
@@ -462,8 +483,8 @@ function panels(spec: Spec): Panel[] {
 }
 
 interface SubnetInterval {
-  start: number;
-  end: number;
+  start: bigint;
+  end: bigint;
   key: string;
   vpc: string;
   subnet: string;
@@ -472,7 +493,8 @@ interface SubnetInterval {
 
 /** Subnets must not overlap within an IPv4Namespace, VLANs must not repeat within a VLANNamespace, and both must fit their namespace. */
 function crossCheck(vpcs: Indexed[], context: CrossContext): void {
-  const intervals = new Map<string, SubnetInterval[]>();
+  // Per IPv4Namespace and address family: an IPv4 and an IPv6 subnet never overlap.
+  const intervals = new Map<string, { ipns: string; list: SubnetInterval[] }>();
   const vlans = new Map<string, { key: string; vpc: string; subnet: string }>();
   for (const { key, record: r } of vpcs) {
     const spec = mapping(r.spec) ?? {};
@@ -487,17 +509,19 @@ function crossCheck(vpcs: Indexed[], context: CrossContext): void {
       return target ? effectiveVlanRanges(mapping(target.record.spec) ?? {}) : null;
     })();
     for (const s of vpcSubnets(spec)) {
-      const c = parseCidr(s.subnet);
+      const c = parsePrefix(s.subnet);
       if (c) {
-        const nsKey = `${r.namespace}/${ipns}`;
-        let list = intervals.get(nsKey);
-        if (!list) intervals.set(nsKey, (list = []));
-        list.push({ start: c.start, end: c.end, key, vpc: r.name, subnet: s.name, cidr: s.subnet });
-        if (ipnsSubnets && !ipnsSubnets.some((ns) => cidrContains(ns, c.start) && cidrContains(ns, c.end))) {
+        const nsKey = `${r.namespace}/${ipns}/${c.addr.bits}`;
+        let group = intervals.get(nsKey);
+        if (!group) intervals.set(nsKey, (group = { ipns, list: [] }));
+        group.list.push({ start: networkOf(c), end: lastOf(c), key, vpc: r.name, subnet: s.name, cidr: s.subnet });
+        if (ipnsSubnets && !ipnsSubnets.some((ns) => isSubset(c, ns))) {
           context.warn(
             key,
             ['spec', 'subnets', s.name, 'subnet'],
-            `${s.subnet} is not inside any subnet of IPv4Namespace "${ipns}"`,
+            ipnsSubnets.some((ns) => ns.addr.bits === c.addr.bits)
+              ? `${s.subnet} is not inside any subnet of IPv4Namespace "${ipns}"`
+              : `${s.subnet} is not inside any subnet of IPv4Namespace "${ipns}", which has no IPv${c.addr.bits === 32 ? 4 : 6} subnet; expected one that holds it`,
           );
         }
       }
@@ -536,9 +560,9 @@ function crossCheck(vpcs: Indexed[], context: CrossContext): void {
       }
     }
   }
-  for (const [nsKey, list] of intervals) {
-    const ipns = nsKey.slice(nsKey.indexOf('/') + 1);
-    list.sort((a, b) => a.start - b.start || b.end - a.end);
+  const order = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
+  for (const { ipns, list } of intervals.values()) {
+    list.sort((a, b) => order(a.start, b.start) || order(b.end, a.end));
     let widest: SubnetInterval | undefined;
     for (const cur of list) {
       if (widest && cur.start <= widest.end) {
