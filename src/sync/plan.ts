@@ -50,10 +50,11 @@ export interface Plan {
 }
 
 function sameWarnings(stored: StoredRecord, desired: DesiredRecord): boolean {
-  return (
-    (stored.validationState === 'warning') === desired.warnings.length > 0 &&
-    JSON.stringify(stored.validationMessages) === JSON.stringify(desired.warnings)
-  );
+  if ((stored.validationState === 'warning') !== desired.warnings.length > 0) return false;
+  // Most records have no warnings: two empty lists are equal without writing them out as JSON.
+  const messages = stored.validationMessages;
+  if (desired.warnings.length === 0 && Array.isArray(messages)) return messages.length === 0;
+  return JSON.stringify(messages) === JSON.stringify(desired.warnings);
 }
 
 /** Desired vs stored by identity and content hash: create, update, unchanged, delete. */
