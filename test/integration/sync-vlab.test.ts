@@ -354,7 +354,7 @@ describe('hhfab VLAB wirings, each directory a fabric', () => {
       `${dir}mistakes.yaml: GatewayPeering vpc-03--nothing: spec.gatewayGroup: is required (a GatewayGroup name), got nothing; the fabric fills in "default" only when spec.peering has exactly 2 sides, and it has 1`,
       `${dir}mistakes.yaml: GatewayPeering vpc-03--nothing: spec.peering: names 1 side(s); expected exactly 2 (VPCs or ext.<External>)`,
       `${dir}mistakes.yaml: GatewayGroup group-1: metadata.namespace: only the "default" namespace is supported by the fabric, got "fab"`,
-      `${dir}mistakes.yaml: Connection server-09--unbundled--leaf-03: spec.unbundled.mtu: 9100 is above the server-facing MTU 9036 (fabric MTU 9100 - offset 64)`,
+      `${dir}mistakes.yaml: Connection server-09--unbundled--leaf-03: spec.unbundled.mtu: 9100 is above the server-facing MTU 9036 (fabric MTU 9100 - offset 64); expected at most 9036`,
     ]);
     expect(run.counts).toMatchObject({ invalid: 4, skipped: 3 });
     expect(f).toMatchObject({ health: 'degraded', invalidCount: 4 });
@@ -369,8 +369,8 @@ describe('hhfab VLAB wirings, each directory a fabric', () => {
         `${dir}vpcs.yaml: VPC vpc-01: spec.subnets.subnet-01.vlan: VLAN 1001 is also used by VPC "vpc-08" subnet "subnet-01" (VLANNamespace "default")`,
         `${m}VPCAttachment spine-attach: spec.connection: Connection "spine-01--fabric--leaf-01" is of type fabric; a VPC can only attach to unbundled, bundled or eslag connections`,
         `${m}Connection server-08--unbundled--leaf-01: spec.unbundled.link.server.port: Server "server-08" is not defined in this fabric`,
-        `${m}Connection server-08--unbundled--leaf-01: spec.unbundled.link.switch.port: port leaf-01/E1/3 is also used by Connection "server-03--unbundled--leaf-01"`,
-        `${dir}wiring.yaml: Connection server-03--unbundled--leaf-01: spec.unbundled.link.switch.port: port leaf-01/E1/3 is also used by Connection "server-08--unbundled--leaf-01"`,
+        `${m}Connection server-08--unbundled--leaf-01: spec.unbundled.link.switch.port: port leaf-01/E1/3 is also used by Connection "server-03--unbundled--leaf-01"; expected a port used by one Connection`,
+        `${dir}wiring.yaml: Connection server-03--unbundled--leaf-01: spec.unbundled.link.switch.port: port leaf-01/E1/3 is also used by Connection "server-08--unbundled--leaf-01"; expected a port used by one Connection`,
         `${m}VPCAttachment server-02--eslag--leaf-01--leaf-02--vpc-10--subnet-01: spec.connection: Connection "server-02--eslag--leaf-01--leaf-02" is eslag; it attaches only l2vni VPCs, and VPC "vpc-10" is l3vni`,
         `${m}VPCAttachment server-05--unbundled--leaf-03--vpc-05--subnet-1: spec.subnet: VPC "vpc-05" has no subnet "subnet-1"`,
       ].sort(),

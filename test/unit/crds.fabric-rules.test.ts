@@ -217,7 +217,7 @@ describe('Connection', () => {
   });
   it('#41 server-facing MTU at most fabric MTU minus the offset (error)', () => {
     expect(configErrors('Connection', unbundled('srv/eth0', 'leaf-01/E1/1', { mtu: 9100 }))).toEqual([
-      'spec.unbundled.mtu: 9100 is above the server-facing MTU 9036 (fabric MTU 9100 - offset 64)',
+      'spec.unbundled.mtu: 9100 is above the server-facing MTU 9036 (fabric MTU 9100 - offset 64); expected at most 9036',
     ]);
     expect(configErrors('Connection', unbundled('srv/eth0', 'leaf-01/E1/1', { mtu: 9036 }))).toEqual([]);
   });
@@ -358,7 +358,7 @@ describe('VPC', () => {
     });
     expect(errors('VPC', spec([['a']]))).toEqual(['spec.permit[0]: names 1 subnet(s); expected at least 2']);
     expect(errors('VPC', spec([['a', 'c']]))).toEqual([
-      'spec.permit[0]: names subnet "c", which this VPC does not have',
+      'spec.permit[0]: names subnet "c", which this VPC does not have; expected one of "a", "b"',
     ]);
     expect(errors('VPC', spec([['a', 'b', 'a']]))).toEqual([
       'spec.permit[0]: names subnet "a" twice; expected distinct subnets',
@@ -468,7 +468,7 @@ describe('External, ExternalAttachment, ExternalPeering', () => {
     });
     expect(errors('ExternalPeering', spec('anything'))).toEqual([]);
     expect(errors('ExternalPeering', spec(''))).toEqual([
-      'spec.permit.external.prefixes[0].prefix: is required, got nothing',
+      'spec.permit.external.prefixes[0].prefix: is required (a prefix such as 0.0.0.0/0; the fabric does not parse it), got nothing',
     ]);
   });
 });

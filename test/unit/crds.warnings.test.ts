@@ -164,10 +164,10 @@ describe('crossValidate shared resources', () => {
       rec('Connection', 'c3', unbundled('s2/enp2s2', 'leaf-01/E1/4/2')),
     ];
     expect(warningsOf(records, 'Connection/default/c1')).toEqual([
-      'spec.unbundled.link.switch.port: port leaf-01/E1/4 is also used by Connection "c2"',
+      'spec.unbundled.link.switch.port: port leaf-01/E1/4 is also used by Connection "c2"; expected a port used by one Connection',
     ]);
     expect(warningsOf(records, 'Connection/default/c2')).toEqual([
-      'spec.unbundled.link.switch.port: port leaf-01/E1/4/1 is also used by Connection "c1"',
+      'spec.unbundled.link.switch.port: port leaf-01/E1/4/1 is also used by Connection "c1"; expected a port used by one Connection',
     ]);
     expect(crossValidate(records).has('Connection/default/c3')).toBe(false);
   });

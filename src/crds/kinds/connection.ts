@@ -340,7 +340,7 @@ function checkConfig(spec: Spec, config: FabricConfig): Issue[] {
       issues.push(
         issueAt(
           ['spec', type, 'mtu'],
-          `${mtu} is above the server-facing MTU ${limit} (fabric MTU ${config.fabricMTU} - offset ${config.serverFacingMTUOffset})`,
+          `${mtu} is above the server-facing MTU ${limit} (fabric MTU ${config.fabricMTU} - offset ${config.serverFacingMTUOffset}); expected at most ${limit}`,
         ),
       );
   }
@@ -548,7 +548,7 @@ function checkPorts(connections: Indexed[], context: CrossContext): void {
       context.warn(
         u.conn.key,
         u.endpoint.path,
-        `port ${u.endpoint.device}/${u.endpoint.port} is also used by Connection ${listOthers(others)}`,
+        `port ${u.endpoint.device}/${u.endpoint.port} is also used by Connection ${listOthers(others)}; expected a port used by one Connection`,
       );
     }
   }

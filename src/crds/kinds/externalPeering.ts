@@ -24,7 +24,12 @@ function checkSpec(spec: Spec): Issue[] {
     issues.push(issueAt(['spec', 'permit', 'external', 'name'], 'is required (an External name), got nothing'));
   asList(externalOf(spec)?.prefixes).forEach((raw, index) => {
     if (!text(mapping(raw)?.prefix))
-      issues.push(issueAt(['spec', 'permit', 'external', 'prefixes', index, 'prefix'], 'is required, got nothing'));
+      issues.push(
+        issueAt(
+          ['spec', 'permit', 'external', 'prefixes', index, 'prefix'],
+          'is required (a prefix such as 0.0.0.0/0; the fabric does not parse it), got nothing',
+        ),
+      );
   });
   return issues;
 }

@@ -384,7 +384,12 @@ function checkSpec(spec: Spec, object: ObjectInfo): Issue[] {
       issues.push(issueAt(['spec', 'permit', index], `names ${entries.length} subnet(s); expected at least 2`));
     for (const entry of entries) {
       if (!(entry in subnets))
-        issues.push(issueAt(['spec', 'permit', index], `names subnet "${entry}", which this VPC does not have`));
+        issues.push(
+          issueAt(
+            ['spec', 'permit', index],
+            `names subnet "${entry}", which this VPC does not have; expected one of ${names.map((n) => JSON.stringify(n)).join(', ') || 'its subnets'}`,
+          ),
+        );
     }
     const dup = entries.find((e, i) => entries.indexOf(e) !== i);
     if (dup !== undefined)
