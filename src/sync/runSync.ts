@@ -56,8 +56,6 @@ export interface SyncResult {
   configSource?: ConfigSource;
 }
 
-const identity = (r: { kind: string; namespace: string; name: string }) => `${r.kind}/${r.namespace}/${r.name}`;
-
 /**
  * The sync: fetch (clone or fetch, scan, parse, validate), plan, and apply in one transaction, in
  * which `succeed` writes the run's result. Progress goes out as events. Throws when the attempt
@@ -146,14 +144,13 @@ export async function runSync(
         '; nothing was applied or deleted';
       return { status: 'failed', applied: false, commit: commitOf, counts, files: state.files, error };
     }
-    // Straight on the pool: Prisma took about a second to hand over 50,000 rows.
-    const stored = await queryRows<
-      Omit<StoredRecord, 'key'> & { kind: string; namespace: string; name: string }
-    >(Prisma.sql`
-      SELECT id, kind, namespace, name, "contentHash", "sourcePath", "sourceLine", "validationState"::text AS "validationState", "validationMessages"
+    // Straight on the pool: Prisma took about a second to hand over 50,000 rows. The identity is
+    // put together by PostgreSQL, so that the rows are not copied here to add it.
+    const stored = await queryRows<StoredRecord>(Prisma.sql`
+      SELECT id, kind || '/' || namespace || '/' || name AS key, "contentHash", "sourcePath", "sourceLine", "validationState"::text AS "validationState", "validationMessages"
       FROM "CrdRecord" WHERE "fabricId" = ${fabric.id}`);
     const thePlan = plan({
-      stored: stored.map((s) => ({ ...s, key: identity(s) })),
+      stored,
       desired: state.desired,
       heldKeys: state.heldKeys,
       failedPaths: state.failedPaths,
@@ -184,6 +181,10 @@ export async function runSync(
       error: hasErrors ? summary(state) : null,
       configSource: state.configSource,
     };
+    // The transaction's callback reaches the plan and the result only through this, emptied
+    // once it is over: a callback that held them kept the whole sync's records alive after the
+    // job had ended (until the next transaction; issue 16, measured).
+    const applying: { plan: Plan | null; result: SyncResult | null } = { plan: thePlan, result };
     await inTransaction(async (tx) => {
       await applyPlan(tx, {
         fabricId: fabric.id,
@@ -191,9 +192,12 @@ export async function runSync(
         commit: commit.sha,
         actorLabel,
         userId: run.requestedById,
-        plan: thePlan,
+        plan: applying.plan!,
       });
-      await hooks.succeed(tx, result);
+      await hooks.succeed(tx, applying.result!);
+    }).finally(() => {
+      applying.plan = null;
+      applying.result = null;
     });
     await fetched
       .keep()

@@ -18,6 +18,7 @@ import {
   forgetFabric,
   keepFabric,
   keptFabric,
+  readKeptFiles,
   type KeptFabric,
   type KeptFile,
 } from './keptFabrics';
@@ -102,33 +103,35 @@ async function readIncrementally(props: FetchProps, entry: KeptFabric): Promise<
   );
   if (!scanned) return null;
   announce(props, commit);
-  const changed = scanned.filter((f) => entry.files.get(f.path)?.sha !== f.sha);
+  // Read back from disk (keptFabrics.ts); the file is left as it is until the next keep, its
+  // outcomes still true of their blobs should this sync fail.
+  const keptFiles = await readKeptFiles(entry);
+  const changed = scanned.filter((f) => keptFiles.get(f.path)?.sha !== f.sha);
   // A changed file is parsed again, its unchanged documents reused from its previous outcome
-  // (a change spread over every file changes a few documents of each). What changed or went
-  // leaves the kept state now: a sync that then fails leaves it without them, and the next
-  // sync parses those files in full.
-  const previous = new Map(changed.map((f) => [f.path, entry.files.get(f.path)?.outcome]));
-  const still = new Set(scanned.map((f) => f.path));
-  for (const f of changed) entry.files.delete(f.path);
-  for (const path of [...entry.files.keys()]) if (!still.has(path)) entry.files.delete(path);
+  // (a change spread over every file changes a few documents of each).
   const onFile = (done: number, total: number) => props.events.emit('progress', done, total);
   onFile(0, changed.length);
   const blobs = await readBlobs(entry.gitDir, [...new Set(changed.map((f) => f.sha))], props.timeoutMs);
   // Many changed files (a change spread over every file) are parsed on threads, as a full read is.
   const read = await readOutcomes(
     '',
-    changed.map((f) => ({ path: f.path, size: f.size, content: blobs.get(f.sha)!, previous: previous.get(f.path) })),
+    changed.map((f) => ({
+      path: f.path,
+      size: f.size,
+      content: blobs.get(f.sha)!,
+      previous: keptFiles.get(f.path)?.outcome,
+    })),
     onFile,
   );
   blobs.clear();
-  previous.clear();
   const changedOutcomes = new Map(read.map((o) => [o.path, o]));
   const files = new Map<string, KeptFile>();
   for (const f of scanned) {
-    const previous = entry.files.get(f.path);
+    const previous = keptFiles.get(f.path);
     const outcome = previous?.sha === f.sha ? previous.outcome : changedOutcomes.get(f.path)!;
     files.set(f.path, { sha: f.sha, outcome });
   }
+  keptFiles.clear();
   const state = combineOutcomes(
     [...files.values()].map((f) => f.outcome),
     { problems: [], failedFiles: [], complete: true },

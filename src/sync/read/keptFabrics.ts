@@ -1,12 +1,18 @@
-// Kept between syncs, per fabric, in this worker process: the git directory of the last clone
+// Kept between syncs, per fabric, by this worker process: the git directory of the last clone
 // (so that the next sync fetches only the objects it lacks) and what each file yielded (so that
 // only files whose blob changed are parsed again). It is a cache and nothing else: an entry
 // that is missing, evicted or doubtful means a full clone and parse, which gives the same result.
+//
+// What each file yielded is written to a file beside the kept clone (v8.serialize) and read back
+// by the next sync of the fabric, not held in the heap between syncs: at 50,000 records the
+// outcomes held ~74 MB of heap for as long as the worker lived (issue 16), and an idle worker
+// has no reason to hold them.
 
 import { rmSync } from 'node:fs';
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
 import { db } from '../../db';
 import type { FileOutcome } from './fileOutcome';
 
@@ -21,17 +27,20 @@ export interface KeptFabric {
   branch: string;
   gitDir: string;
   commit: string;
-  files: Map<string, KeptFile>;
+  /** Where the files' outcomes are (readKeptFiles). */
+  outcomesFile: string;
   records: number;
   usedAt: number;
 }
 
-// Parsed specs cost memory (about 2 KB a record): beyond this many records, the least recently
-// synced fabrics go, and their next sync clones and parses in full.
+// Parsed specs cost disk and, while a sync of the fabric reads them back, memory (about 1 KB a
+// record): beyond this many records, the least recently synced fabrics go, and their next sync
+// clones and parses in full.
 const MAX_KEPT_RECORDS = 60_000;
 
 const kept = new Map<number, KeptFabric>();
 let root: string | undefined;
+let written = 0;
 
 async function cacheRoot(): Promise<string> {
   if (!root) {
@@ -75,7 +84,64 @@ export async function forgetFabric(fabricId: number): Promise<void> {
   const entry = kept.get(fabricId);
   if (!entry) return;
   kept.delete(fabricId);
+  await rm(entry.outcomesFile, { force: true });
   await rm(entry.gitDir, { recursive: true, force: true });
+}
+
+// The outcomes file is one frame per file (a 4-byte length, then v8.serialize([path, sha,
+// outcome])), written and read a megabyte at a time: serialising 50,000 records in one piece
+// took a 30 MB buffer and as much again in the serialiser's own, at the end of a sync.
+type Row = [path: string, sha: string, outcome: FileOutcome];
+const IO_BYTES = 1 << 20;
+
+async function writeRows(file: string, rows: Row[]): Promise<void> {
+  const handle = await open(file, 'w');
+  try {
+    let batch: Buffer[] = [];
+    let bytes = 0;
+    for (const row of rows) {
+      const body = serialize(row);
+      const head = Buffer.allocUnsafe(4);
+      head.writeUInt32LE(body.length);
+      batch.push(head, body);
+      bytes += 4 + body.length;
+      if (bytes < IO_BYTES) continue;
+      await handle.write(Buffer.concat(batch, bytes));
+      batch = [];
+      bytes = 0;
+    }
+    if (bytes) await handle.write(Buffer.concat(batch, bytes));
+  } finally {
+    await handle.close();
+  }
+}
+
+/** What each file of the kept commit yielded, by path; throws when the file is missing or damaged. */
+export async function readKeptFiles(entry: KeptFabric): Promise<Map<string, KeptFile>> {
+  const files = new Map<string, KeptFile>();
+  const handle = await open(entry.outcomesFile, 'r');
+  try {
+    const chunk = Buffer.allocUnsafe(IO_BYTES);
+    let rest = Buffer.alloc(0);
+    for (;;) {
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (!bytesRead) break;
+      const buffer = Buffer.concat([rest, chunk.subarray(0, bytesRead)]);
+      let at = 0;
+      while (buffer.length - at >= 4) {
+        const length = buffer.readUInt32LE(at);
+        if (buffer.length - at - 4 < length) break;
+        const [path, sha, outcome] = deserialize(buffer.subarray(at + 4, at + 4 + length)) as Row;
+        files.set(path, { sha, outcome });
+        at += 4 + length;
+      }
+      rest = buffer.subarray(at);
+    }
+    if (rest.length) throw new Error(`${entry.outcomesFile} ends in the middle of a file's outcome`);
+  } finally {
+    await handle.close();
+  }
+  return files;
 }
 
 /** Drops what is kept for fabrics that were deleted since, so that their memory goes before a large read. */
@@ -90,18 +156,37 @@ export async function forgetDeletedFabrics(): Promise<void> {
  * Keeps a fabric's state after a sync was applied. A `gitDir` outside the cache (a fresh clone's)
  * is moved in and replaces the previous one.
  */
-export async function keepFabric(entry: Omit<KeptFabric, 'usedAt' | 'records'>): Promise<void> {
+export async function keepFabric(
+  entry: Omit<KeptFabric, 'usedAt' | 'records' | 'outcomesFile'> & { files: Map<string, KeptFile> },
+): Promise<void> {
   const dir = await cacheRoot();
   const previous = kept.get(entry.fabricId);
+  const stamp = `${Date.now().toString(36)}-${(++written).toString(36)}`;
   let gitDir = entry.gitDir;
   if (!gitDir.startsWith(dir)) {
-    gitDir = join(dir, `fabric-${entry.fabricId}-${Date.now().toString(36)}`);
+    gitDir = join(dir, `fabric-${entry.fabricId}-${stamp}`);
     await rename(entry.gitDir, gitDir);
   }
+  // The entry is dropped while its files change: a failure below leaves nothing half-written in use.
+  kept.delete(entry.fabricId);
   if (previous && previous.gitDir !== gitDir) await rm(previous.gitDir, { recursive: true, force: true });
+  if (previous) await rm(previous.outcomesFile, { force: true });
   let records = 0;
-  for (const f of entry.files.values()) records += f.outcome.candidates.length;
-  kept.set(entry.fabricId, { ...entry, gitDir, records, usedAt: Date.now() });
+  const rows: Row[] = [];
+  for (const [path, f] of entry.files) {
+    records += f.outcome.candidates.length;
+    rows.push([path, f.sha, f.outcome]);
+  }
+  const outcomesFile = join(dir, `outcomes-${entry.fabricId}-${stamp}.v8`);
+  try {
+    await writeRows(outcomesFile, rows);
+  } catch (err) {
+    await rm(outcomesFile, { force: true });
+    await rm(gitDir, { recursive: true, force: true });
+    throw err;
+  }
+  const { fabricId, url, branch, commit } = entry;
+  kept.set(fabricId, { fabricId, url, branch, commit, gitDir, outcomesFile, records, usedAt: Date.now() });
   let total = [...kept.values()].reduce((n, e) => n + e.records, 0);
   for (const e of [...kept.values()].sort((a, b) => a.usedAt - b.usedAt)) {
     if (total <= MAX_KEPT_RECORDS || e.fabricId === entry.fabricId) continue;
