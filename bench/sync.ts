@@ -67,6 +67,8 @@ interface Sample {
   status: string;
   /** The worker's resident set size once the sync is over and it has settled (1.5 s later). */
   rssAfterMB: number;
+  /** The same after the worker sat idle for IDLE_MS more (only where the memory target applies, 50,000 records). */
+  rssIdleAfterMB?: number;
   /** 1-minute load average when the sync was requested and when it had settled. */
   loadBefore: number;
   loadAfter: number;
@@ -75,6 +77,11 @@ interface Sample {
 // Lets the worker finish what follows a run (keeping its state, removing the checkout) and
 // collect its garbage before its resident size is read.
 const SETTLE_MS = 1500;
+// Where issue 16's memory target applies (50,000 records), the worker's size is read again after
+// it sat idle this much longer: whether memory it kept 1.5 s after a sync goes back by itself or
+// stays. Not at every size: five more seconds per sync would add minutes to every run.
+const IDLE_MS = 5000;
+const IDLE_FROM_RECORDS = 50_000;
 
 function timeLeft(what: string): number {
   const left = deadline - Date.now();
@@ -231,7 +238,7 @@ async function measureFloor(
 }
 
 /** One sync through the queue; seconds from the request until the finished run is visible. */
-async function syncOnce(fabricId: number, workerPid: number): Promise<Sample> {
+async function syncOnce(fabricId: number, workerPid: number, records: number): Promise<Sample> {
   const loadBefore = loadAverage()[0];
   resetPeakRss(workerPid);
   const cpuBefore = cpuOf(workerPid);
@@ -266,6 +273,12 @@ async function syncOnce(fabricId: number, workerPid: number): Promise<Sample> {
       };
       const peakRssMB = rssOf(workerPid).peakMB;
       await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+      const rssAfterMB = rssOf(workerPid).currentMB;
+      let rssIdleAfterMB: number | undefined;
+      if (records >= IDLE_FROM_RECORDS) {
+        await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
+        rssIdleAfterMB = rssOf(workerPid).currentMB;
+      }
       return {
         seconds,
         peakRssMB: Math.max(peakRssMB, rssOf(workerPid).peakMB),
@@ -275,7 +288,8 @@ async function syncOnce(fabricId: number, workerPid: number): Promise<Sample> {
         cpuByStage,
         counts,
         status: r.status,
-        rssAfterMB: rssOf(workerPid).currentMB,
+        rssAfterMB,
+        rssIdleAfterMB,
         loadBefore,
         loadAfter: loadAverage()[0],
       };
@@ -346,6 +360,12 @@ function summarise(base: Record<string, unknown>, name: CaseName, samples: Sampl
       samples.map((s) => s.rssAfterMB),
       0,
     ),
+    rssIdleAfterMB: samples.some((s) => s.rssIdleAfterMB !== undefined)
+      ? spread(
+          samples.map((s) => s.rssIdleAfterMB ?? 0),
+          0,
+        )
+      : undefined,
     rssByStageMB: Object.fromEntries(
       [...new Set(samples.flatMap((s) => Object.keys(s.rssByStage)))].map((k) => [
         k,
@@ -367,6 +387,9 @@ function summarise(base: Record<string, unknown>, name: CaseName, samples: Sampl
     runs: samples.map((s) => round(s.seconds)),
     runsPeakRssMB: samples.map((s) => s.peakRssMB),
     runsRssAfterMB: samples.map((s) => s.rssAfterMB),
+    runsRssIdleAfterMB: samples.some((s) => s.rssIdleAfterMB !== undefined)
+      ? samples.map((s) => s.rssIdleAfterMB)
+      : undefined,
   };
 }
 
@@ -397,7 +420,7 @@ try {
     bench: 'sync',
     machine: about,
     reps,
-    note: 'each figure is {min, median, max} of the reps; ratios are to the floor measured in the same run (its median); peakRssMB is the worker process (VmHWM, reset before each sync), rssAfterMB its VmRSS 1.5 s after the sync; loadAverage1m is /proc/loadavg before each sync and after it settled; one fresh worker process per fabric size and layout; cpuSeconds is the user+system CPU (all threads, /proc/<pid>/stat), cpuByStage the same by the stage seen at each 10 ms poll, parseCpu the parse CPU of the floor in this process',
+    note: 'each figure is {min, median, max} of the reps; ratios are to the floor measured in the same run (its median); peakRssMB is the worker process (VmHWM, reset before each sync), rssAfterMB its VmRSS 1.5 s after the sync, rssIdleAfterMB (50,000 records) 5 s later still; loadAverage1m is /proc/loadavg before each sync and after it settled; one fresh worker process per fabric size and layout; cpuSeconds is the user+system CPU (all threads, /proc/<pid>/stat), cpuByStage the same by the stage seen at each 10 ms poll, parseCpu the parse CPU of the floor in this process',
   });
   for (const size of sizes) {
     const docs = generateFabric(size);
@@ -466,16 +489,18 @@ try {
           },
         });
         note(`${size} records, ${layout}: rep ${rep + 1}/${reps}`);
-        samples.get('first sync')!.push(await syncOnce(fabric.id, pid));
-        samples.get('resync, same commit')!.push(await syncOnce(fabric.id, pid));
+        samples.get('first sync')!.push(await syncOnce(fabric.id, pid, size));
+        samples.get('resync, same commit')!.push(await syncOnce(fabric.id, pid, size));
         await db().fabric.update({ where: { id: fabric.id }, data: { branch: 'v2' } });
-        samples.get('resync, 1% of records changed')!.push(await syncOnce(fabric.id, pid));
+        samples.get('resync, 1% of records changed')!.push(await syncOnce(fabric.id, pid, size));
         if (layout === 'multi-document') {
           await db().fabric.update({ where: { id: fabric.id }, data: { branch: 'v2s' } });
-          samples.get('resync, 1% of records changed, spread over every file')!.push(await syncOnce(fabric.id, pid));
+          samples
+            .get('resync, 1% of records changed, spread over every file')!
+            .push(await syncOnce(fabric.id, pid, size));
         }
         await db().fabric.update({ where: { id: fabric.id }, data: { branch: 'v3' } });
-        samples.get('resync, 10% of files deleted')!.push(await syncOnce(fabric.id, pid));
+        samples.get('resync, 10% of files deleted')!.push(await syncOnce(fabric.id, pid, size));
         await db().fabric.delete({ where: { id: fabric.id } });
       }
       for (const c of CASES)
@@ -521,8 +546,13 @@ try {
       limit: 450,
     },
     {
-      target: '50,000 records: worker back within 50 MB of its idle size after each sync (MB above idle)',
+      target: '50,000 records: worker back within 50 MB of its idle size 1.5 s after each sync (MB above idle)',
       value: worst(at50k, (r) => r.rssAfterMB.max - r.workerIdleRssMB),
+      limit: 50,
+    },
+    {
+      target: '50,000 records: the same after the worker sat idle 5 s more (MB above idle)',
+      value: worst(at50k, (r) => (r.rssIdleAfterMB ? r.rssIdleAfterMB.max - r.workerIdleRssMB : undefined)),
       limit: 50,
     },
     {
