@@ -82,7 +82,7 @@ describe('npm start', () => {
       const deadline = Date.now() + 90_000;
       while (!(await answers(`${base}/healthz`))) {
         if (Date.now() > deadline) throw new Error('npm start did not serve within 90 s');
-        await new Promise((r) => setTimeout(r, 300));
+        await new Promise((r) => setTimeout(r, 100));
       }
       const tree = descendants(npm.pid!);
       started.push(...tree);
@@ -92,7 +92,7 @@ describe('npm start', () => {
       await exited;
       // Everything it started ends shortly after (a graceful shutdown closes pools first).
       const until = Date.now() + 15_000;
-      while (tree.some(alive) && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+      while (tree.some(alive) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
       expect(tree.filter(alive)).toEqual([]);
       expect(await answers(`${base}/healthz`)).toBe(false);
     });

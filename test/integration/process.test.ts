@@ -46,7 +46,7 @@ async function waitFor(url: string, timeoutMs = 30_000): Promise<Response> {
       return await fetch(url, { redirect: 'manual' });
     } catch {
       if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 200));
+      await new Promise((r) => setTimeout(r, 100));
     }
   }
 }
@@ -148,15 +148,20 @@ describe('npm start (web and worker in one process)', () => {
       await waitFor(`${p.base}/healthz`);
       expect((await fetch(`${p.base}/readyz`)).status).toBe(200);
       redisDown();
-      await new Promise((r) => setTimeout(r, 1500));
-      const down = await fetch(`${p.base}/readyz`);
+      // Polled rather than slept on: the first 503 is the signal (each probe waits up to 2 s itself).
+      const downBy = Date.now() + 10_000;
+      let down = await fetch(`${p.base}/readyz`);
+      while (down.status !== 503 && Date.now() < downBy) {
+        await new Promise((r) => setTimeout(r, 100));
+        down = await fetch(`${p.base}/readyz`);
+      }
       expect(down.status).toBe(503);
       expect(((await down.json()) as { message: string }).message).toBe('not reachable: redis');
       expect(p.child.exitCode).toBeNull();
       redisUp();
       const deadline = Date.now() + 15_000;
       while ((await fetch(`${p.base}/readyz`)).status !== 200 && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 300));
+        await new Promise((r) => setTimeout(r, 100));
       expect((await fetch(`${p.base}/readyz`)).status).toBe(200);
       expect(p.child.exitCode).toBeNull();
     } finally {
