@@ -3,7 +3,8 @@
 // Loads a synthetic fabric of 100,000 records into a dedicated database (set-based, through
 // the sync's own applyPlan), starts the web process as a child, logs in once and measures
 // pages and the API with wrk (apt-get install wrk) at 32 concurrent connections. Prints one
-// JSON object per line on stdout: p50/p99 latency and requests/s per endpoint, medians of the reps.
+// JSON object per line on stdout: p50/p99 latency, requests/s and the web processes' CPU ms per
+// request per endpoint, medians of the reps.
 // The lists' spec-text searches (an IP, a VLAN, a port, a MAC across every kind) are measured
 // like the other pages, and their plans read (EXPLAIN ANALYZE): the total of each must come
 // through the trigram index on the spec's text.
@@ -19,7 +20,8 @@ import { db, Prisma } from '../src/db';
 import { recordListSql, type RecordQuery } from '../src/records/listRecords';
 import { generateFabricOfSize } from './fabricGen';
 import { loadFabric } from './fabricLoad';
-import { benchEnvironment, machine, median, note, option, round, startApp, stopApp } from './support';
+import { readFileSync } from 'node:fs';
+import { benchEnvironment, cpuOf, machine, median, note, option, round, startApp, stopApp } from './support';
 
 const run = promisify(execFile);
 const records = Number(option('records', '100000'));
@@ -167,6 +169,26 @@ async function explainSearch(name: string, query: RecordQuery) {
 }
 
 const SPEC_TRGM_INDEX = 'CrdRecord_spec_text_trgm_idx';
+
+/**
+ * CPU seconds used so far by the web app: its process and the web processes it forked
+ * (WEB_CONCURRENCY). Per request, far less moved by other work on the same cores than latency.
+ */
+function webCpu(pid: number): number {
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+  } catch {
+    // Not Linux, or the process is gone: the process's own figure only.
+  }
+  return [pid, ...children].reduce((sum, p) => {
+    try {
+      return sum + cpuOf(p);
+    } catch {
+      return sum;
+    }
+  }, 0);
+}
 
 /** Thrown to end the run early (`--only`), cleaning up like a finished one. */
 class Done extends Error {}
@@ -394,7 +416,13 @@ try {
     note(`${e.name}: warm-up, then ${reps} x ${seconds} s`);
     await wrk(base + e.path, cookie, 2);
     const samples: WrkResult[] = [];
-    for (let i = 0; i < reps; i++) samples.push(await wrk(base + e.path, cookie, seconds));
+    const cpuPerRequest: number[] = [];
+    for (let i = 0; i < reps; i++) {
+      const cpu = webCpu(web.pid!);
+      const sample = await wrk(base + e.path, cookie, seconds);
+      cpuPerRequest.push(((webCpu(web.pid!) - cpu) * 1000) / Math.max(sample.requests, 1));
+      samples.push(sample);
+    }
     const row = {
       bench: 'web',
       endpoint: e.name,
@@ -402,6 +430,8 @@ try {
       p50ms: round(median(samples.map((s) => s.p50ms)), 2),
       p99ms: round(median(samples.map((s) => s.p99ms)), 2),
       requestsPerSecond: round(median(samples.map((s) => s.requestsPerSecond)), 1),
+      // The web processes' CPU (user + system) per request: what a page costs the app.
+      webCpuMsPerRequest: round(median(cpuPerRequest), 2),
       errors: samples.reduce((n, s) => n + s.errors, 0),
       runs: samples.map((s) => ({ p50ms: round(s.p50ms, 2), p99ms: round(s.p99ms, 2), rps: s.requestsPerSecond })),
       ...(e.target ? { targetP99ms: e.target, met: median(samples.map((s) => s.p99ms)) <= e.target } : {}),
