@@ -25,10 +25,14 @@ describe('kept fabrics', () => {
       files.set(path, { sha: `sha-${i}`, outcome: readFileOutcome(path, Buffer.from(text)) });
     }
     const gitDir = await mkdtemp(join(tmpdir(), 'hhfm-kept-test-'));
-    await keepFabric({ fabricId: FABRIC, url: URL, branch: 'main', gitDir, commit: 'c1', files });
+    await keepFabric(
+      { fabricId: FABRIC, url: URL, branch: 'main', gitDir, commit: 'c1', files },
+      { onDiskFromRecords: 0 },
+    );
     const entry = keptFabric(FABRIC, URL)!;
     expect(entry.records).toBe(400 * 12);
-    expect((await stat(entry.outcomesFile)).size).toBeGreaterThan(1 << 20);
+    expect(entry.files).toBeUndefined();
+    expect((await stat(entry.outcomesFile!)).size).toBeGreaterThan(1 << 20);
     const back = await readKeptFiles(entry);
     expect([...back.keys()]).toEqual([...files.keys()]);
     expect(back).toEqual(files);
@@ -37,9 +41,23 @@ describe('kept fabrics', () => {
     expect(back.get('racks/rack-7.yaml')!.outcome.parts!.counts).toBeInstanceOf(Int32Array);
   });
 
+  it('keeps a small fabric in memory, and hands out a copy', async () => {
+    const files = new Map<string, KeptFile>([
+      ['a.yaml', { sha: 'a', outcome: readFileOutcome('a.yaml', Buffer.from(server('s1'))) }],
+    ]);
+    const gitDir = await mkdtemp(join(tmpdir(), 'hhfm-kept-test-'));
+    await keepFabric({ fabricId: FABRIC + 1, url: URL, branch: 'main', gitDir, commit: 'c1', files });
+    const entry = keptFabric(FABRIC + 1, URL)!;
+    expect(entry.outcomesFile).toBeUndefined();
+    const back = await readKeptFiles(entry);
+    back.clear();
+    expect(await readKeptFiles(entry)).toEqual(files);
+    await forgetFabric(FABRIC + 1);
+  });
+
   it('refuses a damaged file', async () => {
     const entry = keptFabric(FABRIC, URL)!;
-    await truncate(entry.outcomesFile, (await stat(entry.outcomesFile)).size - 10);
+    await truncate(entry.outcomesFile!, (await stat(entry.outcomesFile!)).size - 10);
     await expect(readKeptFiles(entry)).rejects.toThrow(/ends in the middle/);
   });
 });

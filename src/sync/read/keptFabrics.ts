@@ -3,10 +3,12 @@
 // only files whose blob changed are parsed again). It is a cache and nothing else: an entry
 // that is missing, evicted or doubtful means a full clone and parse, which gives the same result.
 //
-// What each file yielded is written to a file beside the kept clone (v8.serialize) and read back
-// by the next sync of the fabric, not held in the heap between syncs: at 50,000 records the
-// outcomes held ~74 MB of heap for as long as the worker lived (issue 16), and an idle worker
-// has no reason to hold them.
+// What each file yielded by a large fabric is written to a file beside the kept clone
+// (v8.serialize) and read back by the next sync of the fabric, not held in the heap between
+// syncs: at 50,000 records the outcomes held ~74 MB of heap for as long as the worker lived
+// (issue 16). Writing and reading them back costs CPU (50,000 records: ~0.4-0.9 s to write after
+// the run, ~0.5-0.7 s to read back at the next sync, load 8-11), so a smaller fabric's stay in
+// memory, where its resyncs are fastest.
 
 import { rmSync } from 'node:fs';
 import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
@@ -27,8 +29,10 @@ export interface KeptFabric {
   branch: string;
   gitDir: string;
   commit: string;
-  /** Where the files' outcomes are (readKeptFiles). */
-  outcomesFile: string;
+  /** What each file yielded, by path, when held in memory (a small fabric)… */
+  files?: Map<string, KeptFile>;
+  /** …or where it was written (readKeptFiles). */
+  outcomesFile?: string;
   records: number;
   usedAt: number;
 }
@@ -37,6 +41,8 @@ export interface KeptFabric {
 // record): beyond this many records, the least recently synced fabrics go, and their next sync
 // clones and parses in full.
 const MAX_KEPT_RECORDS = 60_000;
+// From this many records, a fabric's outcomes are on disk between syncs (~15 MB of heap held).
+const ON_DISK_FROM_RECORDS = 20_000;
 
 const kept = new Map<number, KeptFabric>();
 let root: string | undefined;
@@ -84,7 +90,7 @@ export async function forgetFabric(fabricId: number): Promise<void> {
   const entry = kept.get(fabricId);
   if (!entry) return;
   kept.delete(fabricId);
-  await rm(entry.outcomesFile, { force: true });
+  if (entry.outcomesFile) await rm(entry.outcomesFile, { force: true });
   await rm(entry.gitDir, { recursive: true, force: true });
 }
 
@@ -118,6 +124,9 @@ async function writeRows(file: string, rows: Row[]): Promise<void> {
 
 /** What each file of the kept commit yielded, by path; throws when the file is missing or damaged. */
 export async function readKeptFiles(entry: KeptFabric): Promise<Map<string, KeptFile>> {
+  // A copy: the caller may empty what it is given.
+  if (entry.files) return new Map(entry.files);
+  if (!entry.outcomesFile) throw new Error(`nothing is kept of fabric ${entry.fabricId}`);
   const files = new Map<string, KeptFile>();
   const handle = await open(entry.outcomesFile, 'r');
   try {
@@ -157,7 +166,8 @@ export async function forgetDeletedFabrics(): Promise<void> {
  * is moved in and replaces the previous one.
  */
 export async function keepFabric(
-  entry: Omit<KeptFabric, 'usedAt' | 'records' | 'outcomesFile'> & { files: Map<string, KeptFile> },
+  entry: Omit<KeptFabric, 'usedAt' | 'records' | 'outcomesFile' | 'files'> & { files: Map<string, KeptFile> },
+  opts: { onDiskFromRecords?: number } = {},
 ): Promise<void> {
   const dir = await cacheRoot();
   const previous = kept.get(entry.fabricId);
@@ -170,23 +180,28 @@ export async function keepFabric(
   // The entry is dropped while its files change: a failure below leaves nothing half-written in use.
   kept.delete(entry.fabricId);
   if (previous && previous.gitDir !== gitDir) await rm(previous.gitDir, { recursive: true, force: true });
-  if (previous) await rm(previous.outcomesFile, { force: true });
+  if (previous?.outcomesFile) await rm(previous.outcomesFile, { force: true });
   let records = 0;
   const rows: Row[] = [];
   for (const [path, f] of entry.files) {
     records += f.outcome.candidates.length;
     rows.push([path, f.sha, f.outcome]);
   }
-  const outcomesFile = join(dir, `outcomes-${entry.fabricId}-${stamp}.v8`);
-  try {
-    await writeRows(outcomesFile, rows);
-  } catch (err) {
-    await rm(outcomesFile, { force: true });
-    await rm(gitDir, { recursive: true, force: true });
-    throw err;
-  }
   const { fabricId, url, branch, commit } = entry;
-  kept.set(fabricId, { fabricId, url, branch, commit, gitDir, outcomesFile, records, usedAt: Date.now() });
+  const base = { fabricId, url, branch, commit, gitDir, records, usedAt: Date.now() };
+  if (records < (opts.onDiskFromRecords ?? ON_DISK_FROM_RECORDS)) {
+    kept.set(fabricId, { ...base, files: entry.files });
+  } else {
+    const outcomesFile = join(dir, `outcomes-${fabricId}-${stamp}.v8`);
+    try {
+      await writeRows(outcomesFile, rows);
+    } catch (err) {
+      await rm(outcomesFile, { force: true });
+      await rm(gitDir, { recursive: true, force: true });
+      throw err;
+    }
+    kept.set(fabricId, { ...base, outcomesFile });
+  }
   let total = [...kept.values()].reduce((n, e) => n + e.records, 0);
   for (const e of [...kept.values()].sort((a, b) => a.usedAt - b.usedAt)) {
     if (total <= MAX_KEPT_RECORDS || e.fabricId === entry.fabricId) continue;
