@@ -201,15 +201,23 @@ async function withWorkTree(
   const work = await mkdtemp(join(tmpdir(), 'hhfm-worktree-'));
   try {
     await git(['clone', '--quiet', bareRepoPath, work]);
-    const target = branch ?? (await git(['symbolic-ref', '--short', 'HEAD'], work)).trim();
-    const exists = (await git(['ls-remote', '--heads', 'origin', `refs/heads/${target}`], work)).trim() !== '';
-    const hasCommits = await git(['rev-parse', '--verify', '--quiet', 'HEAD'], work).then(
-      () => true,
-      () => false,
+    const current = await git(['symbolic-ref', '--short', '--quiet', 'HEAD'], work).then(
+      (out) => out.trim(),
+      () => '',
     );
-    if (exists) await git(['checkout', '--quiet', target], work);
-    else if (hasCommits) await git(['checkout', '--quiet', '-B', target], work);
-    else await git(['symbolic-ref', 'HEAD', `refs/heads/${target}`], work);
+    const target = branch ?? current;
+    // The clone has every branch of the repository as origin/<name>: asking the local ref spares
+    // an ls-remote (git and upload-pack) per commit, and the clone is already on its HEAD's branch.
+    const verify = (ref: string) =>
+      git(['rev-parse', '--verify', '--quiet', ref], work).then(
+        () => true,
+        () => false,
+      );
+    const exists = await verify(`refs/remotes/origin/${target}`);
+    const hasCommits = await verify('HEAD');
+    if (exists && !(target === current && hasCommits)) await git(['checkout', '--quiet', target], work);
+    else if (!exists && hasCommits) await git(['checkout', '--quiet', '-B', target], work);
+    else if (!exists) await git(['symbolic-ref', 'HEAD', `refs/heads/${target}`], work);
     await change(work);
     await git(['add', '--all', '.'], work);
     await git(['commit', '--quiet', '--allow-empty', '-m', message], work);
