@@ -32,8 +32,10 @@ export interface ScanResult {
   complete: boolean;
 }
 
+// A fabric kept one file per record (as the NetBox plugin wrote it) reaches 50,000 files at
+// 50,000 records; the byte limits are what guard memory.
 export const DEFAULT_SCAN_LIMITS: ScanLimits = {
-  maxFiles: 20_000,
+  maxFiles: 100_000,
   maxFileBytes: 10 * 1024 * 1024,
   maxTotalBytes: 200 * 1024 * 1024,
 };
