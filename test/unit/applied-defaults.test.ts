@@ -28,6 +28,16 @@ describe('the defaults a record page shows beside the stored spec', () => {
     expect(appliedDefaults(kind('VLANNamespace'), { ranges: [{ from: 1000 }, { from: 2000, to: 1500 }] })).toEqual([
       { path: 'spec.ranges', value: null, stored: [{ from: 1000 }, { from: 2000, to: 1500 }] },
     ]);
+    // The list counts the VLANs the fabric holds (none); the panel says its ranges are git's only.
+    const ns = kind('VLANNamespace');
+    const size = (spec: Spec) => ns.columns.find((c) => c.key === 'size')!.value(spec);
+    expect(size({ ranges: [{ from: 1000 }, { from: 2000, to: 1500 }] })).toBe(0);
+    expect(size({ ranges: [{ from: 1000 }, { from: 2000, to: 2009 }] })).toBe(11);
+    const title = (spec: Spec) => ns.panels!(spec)[0]!.title;
+    expect(title({ ranges: [{ from: 2000, to: 1500 }] })).toBe(
+      'Ranges in git (the fabric drops them: see the warning)',
+    );
+    expect(title({ ranges: [{ from: 2000, to: 2500 }] })).toBe('Ranges');
   });
 
   it('is exactly what the validation’s defaulting (effectiveSpec) changes, and leaves the spec as git says', () => {

@@ -160,16 +160,17 @@ export const vlanNamespace = defineKind({
   columns: [
     { key: 'ranges', label: 'Ranges', value: rangeText, sortSql: "(spec#>>'{ranges,0,from}')::int" },
     {
+      // What the fabric holds: none when its Default() dropped the ranges.
       key: 'size',
       label: 'VLANs',
-      value: (spec) => vlanRanges(spec).reduce((n, r) => n + r.to - r.from + 1, 0),
+      value: (spec) => effectiveVlanRanges(spec).reduce((n, r) => n + r.to - r.from + 1, 0),
     },
   ],
   references: () => [],
   panels: (spec) => [
     {
       key: 'ranges',
-      title: 'Ranges',
+      title: brokenRanges(spec).length ? 'Ranges in git (the fabric drops them: see the warning)' : 'Ranges',
       columns: [
         { key: 'from', label: 'From' },
         { key: 'to', label: 'To' },
