@@ -5,11 +5,18 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { commitDirectory } from '../helpers/gitServer';
 import { SEED } from '../helpers/sync';
-import { loginAs, screenshot, useBrowserApp, watchConsole, type Person } from './helpers';
+import {
+  loginAs,
+  overflow,
+  screenshot,
+  tablesScrollInTheirCards,
+  useBrowserApp,
+  watchConsole,
+  type Person,
+} from './helpers';
 
 // Code run in the page (evaluate) sees the DOM; the project's types do not include it.
 declare const document: any;
-declare const window: any;
 declare function getComputedStyle(element: any): any;
 type Element = any;
 
@@ -51,28 +58,6 @@ function contrast(a: number[], b: number[]): number {
   };
   const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
   return (hi! + 0.05) / (lo! + 0.05);
-}
-
-/** How much wider than the viewport the page is (0 when it fits): what scrolls sideways is the page itself. */
-function overflow(page: Page): Promise<number> {
-  return page.evaluate(() => document.scrollingElement.scrollWidth - window.innerWidth);
-}
-
-/** Every table of the page is inside its card, and scrolls there when wider (the page never does). */
-async function tablesScrollInTheirCards(page: Page, width: number): Promise<void> {
-  for (const table of await page.locator('.card table').all()) {
-    const box = await table.evaluate((el) => {
-      const card = el.closest('.card')!.getBoundingClientRect();
-      // The list's .table-responsive, or the table itself (a block that scrolls).
-      const scroller = el.parentElement!.classList.contains('table-responsive') ? el.parentElement! : el;
-      return {
-        cardRight: card.right,
-        scrolls: getComputedStyle(scroller).overflowX === 'auto' || scroller.scrollWidth <= scroller.clientWidth,
-      };
-    });
-    expect(box.cardRight).toBeLessThanOrEqual(width);
-    expect(box.scrolls).toBe(true);
-  }
 }
 
 /** The element is shown and wholly inside the viewport's width (not clipped, not off to the side). */

@@ -12,6 +12,11 @@ import { useTestEnvironment } from '../helpers/env';
 import { buildUser, PASSWORD } from '../helpers/factories';
 import { useSyncHarness } from '../helpers/sync';
 
+// Code run in the page (evaluate) sees the DOM; the project's types do not include it.
+declare const document: any;
+declare const window: any;
+declare function getComputedStyle(element: any): any;
+
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const RESULTS = resolve(import.meta.dirname, '../../test-results');
 
@@ -136,4 +141,26 @@ export async function tabTo(page: Page, selector: string, maxPresses = 80): Prom
       return i;
   }
   return null;
+}
+
+/** How much wider than the viewport the page is (0 when it fits): what scrolls sideways is the page itself. */
+export function overflow(page: Page): Promise<number> {
+  return page.evaluate(() => document.scrollingElement.scrollWidth - window.innerWidth);
+}
+
+/** Every table of the page is inside its card, and scrolls there when wider (the page never does). */
+export async function tablesScrollInTheirCards(page: Page, width: number): Promise<void> {
+  for (const table of await page.locator('.card table').all()) {
+    const box = await table.evaluate((el: any) => {
+      const card = el.closest('.card')!.getBoundingClientRect();
+      // The list's .table-responsive, or the table itself (a block that scrolls).
+      const scroller = el.parentElement!.classList.contains('table-responsive') ? el.parentElement! : el;
+      return {
+        cardRight: card.right,
+        scrolls: getComputedStyle(scroller).overflowX === 'auto' || scroller.scrollWidth <= scroller.clientWidth,
+      };
+    });
+    expect(box.cardRight).toBeLessThanOrEqual(width);
+    expect(box.scrolls).toBe(true);
+  }
 }

@@ -1,36 +1,11 @@
 // The fabric's built-in SwitchProfiles as a viewer browses them (CRDs menu → list → a profile's
 // ports), and a fabric's settings as an admin edits them, at desktop width and at 390 px.
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { commitFiles } from '../helpers/gitServer';
-import { screenshot, useBrowserApp, type Person } from './helpers';
-
-// Code run in the page (evaluate) sees the DOM; the project's types do not include it.
-declare const document: any;
-declare const window: any;
-declare function getComputedStyle(element: any): any;
+import { overflow, screenshot, tablesScrollInTheirCards, useBrowserApp, type Person } from './helpers';
 
 const e2e = await useBrowserApp();
 const { harness } = e2e;
-
-const overflow = (page: Page): Promise<number> =>
-  page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-
-/** Every card's table stays inside the viewport, scrolling inside its card when wider. */
-async function tablesFit(page: Page, width: number): Promise<void> {
-  for (const table of await page.locator('.card table').all()) {
-    const box = await table.evaluate((el: any) => {
-      const card = el.closest('.card')!.getBoundingClientRect();
-      const scroller = el.parentElement!.classList.contains('table-responsive') ? el.parentElement! : el;
-      return {
-        cardRight: card.right,
-        scrolls: getComputedStyle(scroller).overflowX === 'auto' || scroller.scrollWidth <= scroller.clientWidth,
-      };
-    });
-    expect(box.cardRight).toBeLessThanOrEqual(width);
-    expect(box.scrolls).toBe(true);
-  }
-}
 
 describe('the viewer browses the built-in switch profiles', async () => {
   let viewer: Person;
@@ -82,7 +57,7 @@ describe('the viewer browses the built-in switch profiles', async () => {
     for (const path of ['/crds/switchprofiles', '/crds/switchprofiles/builtin/celestica-ds5000']) {
       await page.goto(path);
       expect(await overflow(page), path).toBe(0);
-      await tablesFit(page, 390);
+      await tablesScrollInTheirCards(page, 390);
     }
     // The ports are there on a phone too.
     expect(await page.locator('[data-panel="ports"] tbody tr').count()).toBe(67);
@@ -138,7 +113,7 @@ describe('the admin changes a fabric’s settings', async () => {
     expect(await page.getByTestId('config-source').innerText()).toContain('The last sync used these settings');
     await page.setViewportSize({ width: 390, height: 844 });
     expect(await overflow(page)).toBe(0);
-    await tablesFit(page, 390);
+    await tablesScrollInTheirCards(page, 390);
     await screenshot(page, 'narrow-fabric-settings');
   });
 
