@@ -5,7 +5,7 @@
 // code that needs the client then loads. test/unit/npm-scripts.test.ts checks that every script
 // whose code loads the client also generates it first.
 import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { appendFile, cp, mkdir, mkdtemp, rm, stat, symlink } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -46,5 +46,15 @@ describe('a fresh clone', () => {
       { cwd: clone, timeout: 60_000 },
     );
     expect(loaded.stdout.trim()).toBe('function');
+
+    // Generated again only when what it is generated from changed: every `npm start` runs it, and
+    // rewriting the client in place would pull it from under a process loading it.
+    const client = join(clone, 'src/generated/prisma/client.ts');
+    const before = (await stat(client)).mtimeMs;
+    await run('npm', ['run', 'db:generate'], { cwd: clone, timeout: 60_000 });
+    expect((await stat(client)).mtimeMs).toBe(before);
+    await appendFile(join(clone, 'prisma/schema.prisma'), '\n// changed\n');
+    await run('npm', ['run', 'db:generate'], { cwd: clone, timeout: 150_000 });
+    expect((await stat(client)).mtimeMs).toBeGreaterThan(before);
   });
 });
