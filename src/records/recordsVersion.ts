@@ -1,45 +1,69 @@
-// What record pages and lists may cache (totals, the rows of a page, a rendered record page)
-// is keyed by a version of the records read from the database on every request, so a cache
-// is never stale and every web process agrees.
+// What record pages and lists may cache (totals, the rows of a page, a rendered page) is keyed
+// by a version of the records read from the database on every request, so a cache is never
+// stale and every web process agrees.
 //
 // The version is the fabrics' row versions: every transaction that changes a fabric's records
 // also updates that fabric's row (applyPlan writes its counts), and an UPDATE gives the row a
 // new `xmin` (the id of the transaction that wrote this row version, kept when the row is
 // frozen). Deleting a fabric, and with it its records, removes its row. So the list of
 // (fabric id, xmin) changes exactly when some record may have changed.
+//
+// The version is spelled in one place, `versionOf`, from the fabrics' rows; fabrics are few, so
+// every reader reads them all (`FABRIC_ROWS`), whether it wants one fabric's version or all.
 
 import { Prisma, queryRows } from '../db';
 
-/** The version of the records of every fabric, or of one. */
-export async function recordsVersion(fabricId?: number): Promise<string> {
-  const [row] = await queryRows<{ version: string | null }>(Prisma.sql`
-    SELECT string_agg(id::text || ':' || xmin::text, ',' ORDER BY id) AS version FROM "Fabric"
-    ${fabricId === undefined ? Prisma.empty : Prisma.sql`WHERE id = ${fabricId}`}`);
-  return row?.version ?? '';
+/** A fabric's id, name and row version (xmin), as FABRIC_ROWS reads them. */
+export interface FabricRow {
+  id: number;
+  name: string;
+  xmin: string;
 }
+
+/**
+ * Every fabric's row as a JSON array, by name: one expression, so that a statement that reads
+ * something else on every request (the session's user, `authenticate`) reads the fabrics and the
+ * records' version in the same round trip.
+ */
+export const FABRIC_ROWS = Prisma.sql`(SELECT coalesce(json_agg(json_build_object('id', f.id, 'name', f.name, 'xmin', f.xmin::text) ORDER BY f.name), '[]'::json) FROM "Fabric" f)`;
 
 /** Every fabric's id and name (by name), and the version of the records of all of them or of one. */
 export interface FabricsAndVersion {
   fabrics: { id: number; name: string }[];
-  /** What recordsVersion(fabricId) would answer, from the same rows. */
+  /** The version of the records of every fabric, or of one (`''` when it has none). */
   version(fabricId?: number): string;
+}
+
+/** The records' version from the fabrics' rows: `id:xmin` of each (by id), or of the one asked for. */
+function versionOf(rows: readonly FabricRow[], fabricId?: number): string {
+  const chosen = fabricId === undefined ? [...rows].sort((a, b) => a.id - b.id) : rows.filter((f) => f.id === fabricId);
+  return chosen.map((f) => `${f.id}:${f.xmin}`).join(',');
+}
+
+/** The fabrics and the records' versions from FABRIC_ROWS's rows (by name). */
+export function fabricsAndVersionOf(rows: readonly FabricRow[]): FabricsAndVersion {
+  const versions = new Map<number | undefined, string>();
+  return {
+    fabrics: rows.map(({ id, name }) => ({ id, name })),
+    version(fabricId) {
+      let v = versions.get(fabricId);
+      if (v === undefined) versions.set(fabricId, (v = versionOf(rows, fabricId)));
+      return v;
+    },
+  };
 }
 
 /**
  * The fabrics and the records' version in one statement: a list page needs both (its fabric
- * filter's choices and its cache key), and a second round trip to the database on every request
- * cost more than anything else the page does per request once its rows are kept.
+ * filter's choices and its cache key). A request signed in by its session has them already
+ * (`req.fabrics`, read with the user): this is for the others.
  */
 export async function fabricsAndVersion(): Promise<FabricsAndVersion> {
-  const fabrics = await queryRows<{ id: number; name: string; xmin: string }>(
-    Prisma.sql`SELECT id, name, xmin::text AS xmin FROM "Fabric" ORDER BY name`,
-  );
-  return {
-    fabrics: fabrics.map(({ id, name }) => ({ id, name })),
-    version(fabricId) {
-      const rows =
-        fabricId === undefined ? [...fabrics].sort((a, b) => a.id - b.id) : fabrics.filter((f) => f.id === fabricId);
-      return rows.map((f) => `${f.id}:${f.xmin}`).join(',');
-    },
-  };
+  const [row] = await queryRows<{ fabrics: FabricRow[] }>(Prisma.sql`SELECT ${FABRIC_ROWS} AS fabrics`);
+  return fabricsAndVersionOf(row?.fabrics ?? []);
+}
+
+/** The version of the records of every fabric, or of one. */
+export async function recordsVersion(fabricId?: number): Promise<string> {
+  return (await fabricsAndVersion()).version(fabricId);
 }

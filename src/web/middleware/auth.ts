@@ -5,6 +5,7 @@ import { findToken } from '../../auth/tokens';
 import { config } from '../../config';
 import { Prisma, queryRows, type User } from '../../db';
 import { Forbidden, HttpError, Unauthorized } from '../../errors';
+import { FABRIC_ROWS, fabricsAndVersionOf, type FabricRow } from '../../records/recordsVersion';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -29,10 +30,23 @@ export async function authenticate(req: Request, _res: Response, next: NextFunct
   }
   const userId = req.session?.userId;
   if (userId) {
-    const [user] = await queryRows<User>(Prisma.sql`SELECT * FROM "User" WHERE id = ${userId}`);
-    // A password changed or reset since this session signed in ends it (sessionEpoch moved on).
-    if (user && !user.disabled && (req.session.epoch ?? 0) === user.sessionEpoch) req.user = user;
-    else delete req.session.userId;
+    // The user's row is read on every request, so that a disabled user, a changed role or a
+    // reset password takes effect on the next one. The fabrics and the records' version come in
+    // the same statement: the list pages need both, and a second round trip per request cost
+    // more (web process and PostgreSQL) than anything else such a page does once it is kept.
+    const [row] = await queryRows<User & { rowVersion: string; fabrics: FabricRow[] }>(
+      Prisma.sql`SELECT u.*, u.xmin::text AS "rowVersion", ${FABRIC_ROWS} AS fabrics FROM "User" u WHERE u.id = ${userId}`,
+    );
+    if (row) {
+      const { rowVersion, fabrics, ...user } = row;
+      req.fabrics = fabricsAndVersionOf(fabrics);
+      // A password changed or reset since this session signed in ends it (sessionEpoch moved on).
+      if (!user.disabled && (req.session.epoch ?? 0) === user.sessionEpoch) {
+        req.user = user;
+        req.userVersion = rowVersion;
+      }
+    }
+    if (!req.user) delete req.session.userId;
   }
   next();
 }

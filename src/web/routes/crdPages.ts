@@ -46,9 +46,9 @@ async function crdIndexPage(req: Req<typeof Index>, res: Response) {
 
 async function recordsPage(req: Req<typeof Kind>, res: Response) {
   const kind = kindParam(req.params.kind);
-  // The fabric filter's choices and the records' version (the key of the kept rows and totals)
-  // in one round trip: the page's only query besides the session's while its rows are kept.
-  const fabrics = await fabricsAndVersion();
+  // The fabric filter's choices and the records' version (the key of the kept rows and totals),
+  // read with the session's user: no query of its own while its rows are kept.
+  const fabrics = req.fabrics ?? (await fabricsAndVersion());
   const spec = recordListSpec({ kind, fabrics: choicesOf(fabrics.fabrics) });
   const query = parseListQuery(spec, req.query);
   const records = toRecordQuery(kind, query);

@@ -49,17 +49,20 @@ async function listCrds(req: Req<typeof List>, res: Response) {
   );
   // A kind's built-in entries (the fabric's SwitchProfiles) belong to the catalogue, not to a
   // fabric: listed ahead of its records unless a fabric is asked for.
-  const result = await listWithBuiltins({
-    kind,
-    fabricId: fabric,
-    page,
-    perPage,
-    namespace,
-    q,
-    validation,
-    sort,
-    filters,
-  });
+  const result = await listWithBuiltins(
+    {
+      kind,
+      fabricId: fabric,
+      page,
+      perPage,
+      namespace,
+      q,
+      validation,
+      sort,
+      filters,
+    },
+    req.fabrics?.version(fabric),
+  );
   res.json({
     items: [...result.builtins.map((e) => presentBuiltin(result.kind!, e)), ...result.records.map(presentRecord)],
     total: result.total,
