@@ -2,9 +2,11 @@
 // requests (src/records/recordsVersion.ts, src/web/recordPage.ts). Whatever a user does, a
 // page must never show what was true before a sync, a rename or a deletion.
 import { describe, expect, it } from 'vitest';
+import { findKind } from '../../src/crds';
+import { db } from '../../src/db';
 import { createApp } from '../../src/web/app';
 import { useTestEnvironment } from '../helpers/env';
-import { signInAs } from '../helpers/factories';
+import { buildFabric, buildRecord, csrfFrom, signInAs, unique, type SignedIn } from '../helpers/factories';
 import { switchYaml } from '../helpers/fixtures';
 import { commitFiles } from '../helpers/gitServer';
 import { useSyncHarness } from '../helpers/sync';
@@ -79,5 +81,80 @@ describe('pages kept between requests', () => {
     await harness.api.delete(`/fabrics/${fabric.id}`).expect(204);
     expect((await viewer.agent.get(detail)).status).toBe(404);
     expect(count(await page(`/crds/switches?q=leaf-01`))).not.toMatch(/of [1-9]/);
+  });
+});
+
+// A kind's list page is kept rendered (src/web/keptPages.ts) under the records' version, the
+// address, the user's row version and the session's CSRF token. Every change below is written
+// straight to the database, as another web process or the worker writes it: this process hears
+// of none of them, and must still show each on the very next request.
+describe('rendered list pages kept between requests', () => {
+  const slug = findKind('SwitchGroup')!.slug;
+  const listNames = (html: string) =>
+    [...html.matchAll(new RegExp(`<a href="/crds/${slug}/\\d+">([^<]+)</a>`, 'g'))].map((m) => m[1]);
+  async function get(who: SignedIn, path: string): Promise<string> {
+    const res = await who.agent.get(path);
+    expect(res.status, path).toBe(200);
+    return res.text;
+  }
+
+  it('show new records, a renamed fabric, a new role, new columns and a disabled user at once', async () => {
+    const fabric = await buildFabric();
+    const first = await buildRecord({ fabricId: fabric.id, name: unique('sg-a') });
+    const user = await signInAs(app, 'viewer');
+    const path = `/crds/${slug}?fabric=${fabric.id}`;
+    const kept = await get(user, path);
+    expect(listNames(kept)).toEqual([first.name]);
+    expect(await get(user, path)).toBe(kept);
+
+    // Records written as a sync writes them: the fabric's row updated in the same transaction.
+    const second = await buildRecord({ fabricId: fabric.id, name: unique('sg-b') });
+    expect(listNames(await get(user, path))).toEqual([first.name, second.name]);
+
+    // The fabric renamed: the fabric filter's choice and the chip show the new name.
+    const renamed = unique('renamed');
+    await db().fabric.update({ where: { id: fabric.id }, data: { name: renamed } });
+    expect(await get(user, path)).toContain(`>${renamed}<`);
+
+    // The user's role: an admin's menu has Admin.
+    expect(await get(user, path)).not.toContain('href="/admin/users"');
+    await db().user.update({ where: { id: user.user.id }, data: { role: 'admin' } });
+    expect(await get(user, path)).toContain('href="/admin/users"');
+
+    // Columns chosen through the form: the page after it shows its message once, then the page
+    // without it; both with the chosen columns.
+    expect(await get(user, path)).not.toContain('data-column="source"');
+    await user.agent
+      .post('/preferences/columns')
+      .type('form')
+      .send({ _csrf: user.csrf, list: `crd:SwitchGroup`, columns: ['name', 'source'], next: path })
+      .expect(302);
+    const saved = await get(user, path);
+    expect(saved).toContain('Columns saved.');
+    expect(saved).toContain('data-column="source"');
+    const after = await get(user, path);
+    expect(after).not.toContain('Columns saved.');
+    expect(after).toContain('data-column="source"');
+    expect(await get(user, path)).toBe(after);
+
+    // Disabled: the next request is sent to sign in.
+    await db().user.update({ where: { id: user.user.id }, data: { disabled: true } });
+    const res = await user.agent.get(path);
+    expect(res.status).toBe(302);
+    expect(res.headers.location).toMatch(/^\/login/);
+  });
+
+  it("give each session its own forms' CSRF token, and another user their own menu", async () => {
+    const fabric = await buildFabric();
+    await buildRecord({ fabricId: fabric.id });
+    const path = `/crds/${slug}?fabric=${fabric.id}`;
+    const one = await signInAs(app, 'viewer');
+    const two = await signInAs(app, 'admin');
+    for (const who of [one, two, one, two]) {
+      const html = await get(who, path);
+      expect(csrfFrom(html)).toBe(who.csrf);
+      expect(html).toContain(`>${who.user.username} `);
+      expect(html.includes('href="/admin/users"')).toBe(who.user.role === 'admin');
+    }
   });
 });

@@ -11,6 +11,7 @@ import { downloadName, recordExportChunks, streamDownload } from '../exportList'
 import { buildListView, parseListQuery } from '../listView';
 import { builtinRows, choicesOf, fabricChoices, recordListSpec, recordRows, toRecordQuery } from '../lists/recordList';
 import { can } from '../middleware/auth';
+import { keptPageKey, renderKeptPage, sendKeptPage } from '../keptPages';
 import { builtinPage, recordPage } from '../recordPage';
 import { Id, OptionalId, authed, validate, type Req } from '../validate';
 
@@ -49,6 +50,9 @@ async function recordsPage(req: Req<typeof Kind>, res: Response) {
   // The fabric filter's choices and the records' version (the key of the kept rows and totals),
   // read with the session's user: no query of its own while its rows are kept.
   const fabrics = req.fabrics ?? (await fabricsAndVersion());
+  // The rendered page, kept under every fabric's version (its fabric filter names them all).
+  const key = keptPageKey(req, res, fabrics.version());
+  if (sendKeptPage(res, key)) return;
   const spec = recordListSpec({ kind, fabrics: choicesOf(fabrics.fabrics) });
   const query = parseListQuery(spec, req.query);
   const records = toRecordQuery(kind, query);
@@ -67,7 +71,7 @@ async function recordsPage(req: Req<typeof Kind>, res: Response) {
   const result = await listWithBuiltins(records, fabrics.version(records.fabricId));
   const list = buildListView({ spec, query, total: result.total, path: `/crds/${kind.slug}`, user: req.user });
   const rows = await recordRows(result.records, kind);
-  res.render('crds/list.njk', {
+  await renderKeptPage(res, key, 'crds/list.njk', {
     kind,
     list,
     rows: result.builtins.length ? [...builtinRows(kind, result.builtins), ...rows] : rows,
