@@ -14,6 +14,8 @@ import { loadRecordDetail } from '../records/loadRecordDetail';
 import { presentBuiltinDetail, presentRecordDetail } from './presentRecordDetail';
 
 export interface RecordPage {
+  /** What the page shows changes with: the record's id and its fabric's and repository's row versions. */
+  version: string;
   record: { name: string };
   fabric: { id: number; name: string };
   /** views/crds/_detailBody.njk, rendered. */
@@ -42,6 +44,7 @@ export async function recordPage(app: Application, kind: KindDef, id: number): P
   if (!detail) return null;
   const context = { kind, ...presentRecordDetail(detail) };
   const page = {
+    version: key,
     record: { name: detail.record.name },
     fabric: context.fabric,
     body: await renderView(app, 'crds/_detailBody.njk', context),

@@ -84,8 +84,9 @@ describe('pages kept between requests', () => {
   });
 });
 
-// A kind's list page is kept rendered (src/web/keptPages.ts) under the records' version, the
-// address, the user's row version and the session's CSRF token. Every change below is written
+// A kind's list page and a record's page are kept rendered (src/web/keptPages.ts) under the
+// records' version, the address, the user's row version and the session's CSRF token; the API
+// list's answer under the records' version and the address. Every change below is written
 // straight to the database, as another web process or the worker writes it: this process hears
 // of none of them, and must still show each on the very next request.
 describe('rendered list pages kept between requests', () => {
@@ -98,28 +99,44 @@ describe('rendered list pages kept between requests', () => {
     return res.text;
   }
 
-  it('show new records, a renamed fabric, a new role, new columns and a disabled user at once', async () => {
+  it('show new records, a renamed fabric, a new role, new columns and a disabled user at once (lists, record pages, the API list)', async () => {
     const fabric = await buildFabric();
     const first = await buildRecord({ fabricId: fabric.id, name: unique('sg-a') });
     const user = await signInAs(app, 'viewer');
     const path = `/crds/${slug}?fabric=${fabric.id}`;
+    const recordPath = `/crds/${slug}/${first.id}`;
+    const apiPath = `/crds?kind=SwitchGroup&fabric=${fabric.id}`;
+    const apiNames = async () => {
+      const bySession = await user.agent.get(`/api/v1${apiPath}`).expect(200);
+      const byToken = await harness.api.get(apiPath).expect(200);
+      expect(byToken.text).toBe(bySession.text);
+      return (bySession.body.items as { name: string }[]).map((r) => r.name);
+    };
     const kept = await get(user, path);
     expect(listNames(kept)).toEqual([first.name]);
     expect(await get(user, path)).toBe(kept);
+    const keptRecord = await get(user, recordPath);
+    expect(await get(user, recordPath)).toBe(keptRecord);
+    expect(await apiNames()).toEqual([first.name]);
+    expect(await apiNames()).toEqual([first.name]);
 
     // Records written as a sync writes them: the fabric's row updated in the same transaction.
     const second = await buildRecord({ fabricId: fabric.id, name: unique('sg-b') });
     expect(listNames(await get(user, path))).toEqual([first.name, second.name]);
+    expect(await apiNames()).toEqual([first.name, second.name]);
 
     // The fabric renamed: the fabric filter's choice and the chip show the new name.
     const renamed = unique('renamed');
     await db().fabric.update({ where: { id: fabric.id }, data: { name: renamed } });
     expect(await get(user, path)).toContain(`>${renamed}<`);
+    expect(await get(user, recordPath)).toContain(`>${renamed}<`);
 
     // The user's role: an admin's menu has Admin.
     expect(await get(user, path)).not.toContain('href="/admin/users"');
+    expect(await get(user, recordPath)).not.toContain('href="/admin/users"');
     await db().user.update({ where: { id: user.user.id }, data: { role: 'admin' } });
     expect(await get(user, path)).toContain('href="/admin/users"');
+    expect(await get(user, recordPath)).toContain('href="/admin/users"');
 
     // Columns chosen through the form: the page after it shows its message once, then the page
     // without it; both with the chosen columns.
@@ -150,11 +167,12 @@ describe('rendered list pages kept between requests', () => {
     const path = `/crds/${slug}?fabric=${fabric.id}`;
     const one = await signInAs(app, 'viewer');
     const two = await signInAs(app, 'admin');
-    for (const who of [one, two, one, two]) {
-      const html = await get(who, path);
-      expect(csrfFrom(html)).toBe(who.csrf);
-      expect(html).toContain(`>${who.user.username} `);
-      expect(html.includes('href="/admin/users"')).toBe(who.user.role === 'admin');
-    }
+    const record = `/crds/${slug}/${(await db().crdRecord.findFirstOrThrow({ where: { fabricId: fabric.id } })).id}`;
+    for (const who of [one, two, one, two])
+      for (const html of [await get(who, path), await get(who, record)]) {
+        expect(csrfFrom(html)).toBe(who.csrf);
+        expect(html).toContain(`>${who.user.username} `);
+        expect(html.includes('href="/admin/users"')).toBe(who.user.role === 'admin');
+      }
   });
 });

@@ -11,7 +11,7 @@ import { downloadName, recordExportChunks, streamDownload } from '../exportList'
 import { buildListView, parseListQuery } from '../listView';
 import { builtinRows, choicesOf, fabricChoices, recordListSpec, recordRows, toRecordQuery } from '../lists/recordList';
 import { can } from '../middleware/auth';
-import { keptPageKey, renderKeptPage, sendKeptPage } from '../keptPages';
+import { keptPageKey, renderKeptPage, sendKept } from '../keptPages';
 import { builtinPage, recordPage } from '../recordPage';
 import { Id, OptionalId, authed, validate, type Req } from '../validate';
 
@@ -52,7 +52,7 @@ async function recordsPage(req: Req<typeof Kind>, res: Response) {
   const fabrics = req.fabrics ?? (await fabricsAndVersion());
   // The rendered page, kept under every fabric's version (its fabric filter names them all).
   const key = keptPageKey(req, res, fabrics.version());
-  if (sendKeptPage(res, key)) return;
+  if (sendKept(res, key)) return;
   const spec = recordListSpec({ kind, fabrics: choicesOf(fabrics.fabrics) });
   const query = parseListQuery(spec, req.query);
   const records = toRecordQuery(kind, query);
@@ -82,7 +82,10 @@ async function recordPageOf(req: Req<typeof One>, res: Response) {
   const kind = kindParam(req.params.kind);
   const page = await recordPage(req.app, kind, req.params.id);
   if (!page) throw new NotFound(`${kind.label} ${req.params.id}`);
-  res.render('crds/detail.njk', { kind, ...page });
+  // The whole page, kept with its body (the body alone is kept per version for every user).
+  const key = keptPageKey(req, res, page.version);
+  if (sendKept(res, key)) return;
+  await renderKeptPage(res, key, 'crds/detail.njk', { kind, ...page });
 }
 
 async function builtinPageOf(req: Req<typeof Builtin>, res: Response) {

@@ -6,6 +6,8 @@ import { db } from '../../db';
 import { NotFound } from '../../errors';
 import { listWithBuiltins, presentBuiltin } from '../../records/builtinEntries';
 import { presentRecord } from '../../records/listRecords';
+import { fabricsAndVersion } from '../../records/recordsVersion';
+import { keptAnswerKey, sendKept, sendKeptJson } from '../keptPages';
 import { can } from '../middleware/auth';
 import { PageQuery } from '../pagination';
 import { IdParams, OptionalId, QueryText, authed, validate, type Req } from '../validate';
@@ -47,23 +49,17 @@ async function listCrds(req: Req<typeof List>, res: Response) {
   const filters = Object.fromEntries(
     Object.entries(req.query).filter((e): e is [string, string] => !KNOWN.has(e[0]) && typeof e[1] === 'string'),
   );
+  // The answer is kept per version of the records it lists and address (src/web/keptPages.ts).
+  const version = (req.fabrics ?? (await fabricsAndVersion())).version(fabric);
+  const key = keptAnswerKey(req, version);
+  if (sendKept(res, key)) return;
   // A kind's built-in entries (the fabric's SwitchProfiles) belong to the catalogue, not to a
   // fabric: listed ahead of its records unless a fabric is asked for.
   const result = await listWithBuiltins(
-    {
-      kind,
-      fabricId: fabric,
-      page,
-      perPage,
-      namespace,
-      q,
-      validation,
-      sort,
-      filters,
-    },
-    req.fabrics?.version(fabric),
+    { kind, fabricId: fabric, page, perPage, namespace, q, validation, sort, filters },
+    version,
   );
-  res.json({
+  sendKeptJson(res, key, {
     items: [...result.builtins.map((e) => presentBuiltin(result.kind!, e)), ...result.records.map(presentRecord)],
     total: result.total,
     page: result.page,
