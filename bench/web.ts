@@ -3,8 +3,8 @@
 // Loads a synthetic fabric of 100,000 records into a dedicated database (set-based, through
 // the sync's own applyPlan), starts the web process as a child, logs in once and measures
 // pages and the API with wrk (apt-get install wrk) at 32 concurrent connections. Prints one
-// JSON object per line on stdout: p50/p99 latency, requests/s and the web processes' CPU ms per
-// request per endpoint, medians of the reps.
+// JSON object per line on stdout: p50/p99 latency, requests/s and the web processes' and
+// PostgreSQL's CPU ms per request per endpoint, medians of the reps.
 // The lists' spec-text searches (an IP, a VLAN, a port, a MAC across every kind) are measured
 // like the other pages, and their plans read (EXPLAIN ANALYZE): the total of each must come
 // through the trigram index on the spec's text.
@@ -20,7 +20,7 @@ import { db, Prisma } from '../src/db';
 import { recordListSql, type RecordQuery } from '../src/records/listRecords';
 import { generateFabricOfSize } from './fabricGen';
 import { loadFabric } from './fabricLoad';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { benchEnvironment, cpuOf, machine, median, note, option, round, startApp, stopApp } from './support';
 
 const run = promisify(execFile);
@@ -190,6 +190,37 @@ function webCpu(pid: number): number {
   }, 0);
 }
 
+/**
+ * CPU seconds used so far by each PostgreSQL backend serving `database` (the web processes'
+ * connections), by pid, when PostgreSQL runs on this machine (/proc); empty otherwise. The
+ * database is the bench's own, so no one else's work is counted.
+ */
+function databaseCpu(database: string): Map<number, number> {
+  const cpu = new Map<number, number>();
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return cpu;
+  }
+  for (const pid of pids) {
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(` ${database} `))
+        cpu.set(Number(pid), cpuOf(Number(pid)));
+    } catch {
+      // Gone, or not ours to read.
+    }
+  }
+  return cpu;
+}
+
+/** CPU seconds the backends used between two readings (a backend that ended in between is not counted). */
+function databaseCpuSince(before: Map<number, number>, database: string): number {
+  let used = 0;
+  for (const [pid, cpu] of databaseCpu(database)) used += cpu - (before.get(pid) ?? 0);
+  return used;
+}
+
 /** Thrown to end the run early (`--only`), cleaning up like a finished one. */
 class Done extends Error {}
 
@@ -282,6 +313,7 @@ try {
   const { fabricId } = only === 'topology' ? { fabricId: 0 } : await loadFabric(records);
   note(`loaded in ${round((performance.now() - t) / 1000, 1)} s`);
 
+  const database = new URL(env.databaseUrl).pathname.slice(1);
   const port = await freePort();
   web = await startApp(
     'web',
@@ -417,10 +449,13 @@ try {
     await wrk(base + e.path, cookie, 2);
     const samples: WrkResult[] = [];
     const cpuPerRequest: number[] = [];
+    const pgCpuPerRequest: number[] = [];
     for (let i = 0; i < reps; i++) {
       const cpu = webCpu(web.pid!);
+      const pg = databaseCpu(database);
       const sample = await wrk(base + e.path, cookie, seconds);
       cpuPerRequest.push(((webCpu(web.pid!) - cpu) * 1000) / Math.max(sample.requests, 1));
+      pgCpuPerRequest.push((databaseCpuSince(pg, database) * 1000) / Math.max(sample.requests, 1));
       samples.push(sample);
     }
     const row = {
@@ -432,6 +467,8 @@ try {
       requestsPerSecond: round(median(samples.map((s) => s.requestsPerSecond)), 1),
       // The web processes' CPU (user + system) per request: what a page costs the app.
       webCpuMsPerRequest: round(median(cpuPerRequest), 2),
+      // PostgreSQL's (the backends of the bench's database), the other large share of the cores.
+      pgCpuMsPerRequest: round(median(pgCpuPerRequest), 2),
       errors: samples.reduce((n, s) => n + s.errors, 0),
       runs: samples.map((s) => ({ p50ms: round(s.p50ms, 2), p99ms: round(s.p99ms, 2), rps: s.requestsPerSecond })),
       ...(e.target ? { targetP99ms: e.target, met: median(samples.map((s) => s.p99ms)) <= e.target } : {}),
