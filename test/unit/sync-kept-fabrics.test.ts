@@ -18,7 +18,7 @@ describe('kept fabrics', () => {
 
   it('reads back what it kept, file by file', async () => {
     const files = new Map<string, KeptFile>();
-    // Enough files to need more than one write of a megabyte.
+    // Enough records for several frames.
     for (let i = 0; i < 400; i++) {
       const path = `racks/rack-${i}.yaml`;
       const text = Array.from({ length: 12 }, (_, j) => server(`s-${i}-${j}`)).join('# banner\n');

@@ -94,29 +94,36 @@ export async function forgetFabric(fabricId: number): Promise<void> {
   await rm(entry.gitDir, { recursive: true, force: true });
 }
 
-// The outcomes file is one frame per file (a 4-byte length, then v8.serialize([path, sha,
-// outcome])), written and read a megabyte at a time: serialising 50,000 records in one piece
-// took a 30 MB buffer and as much again in the serialiser's own, at the end of a sync.
+// The outcomes file is a sequence of frames, each a 4-byte length and then v8.serialize of the
+// rows of several files, about a thousand records' worth (~0.5-1 MB). Serialising 50,000 records
+// in one piece took a 30 MB buffer and as much again in the serialiser's own; one frame per file
+// (50,000 with one file per record) left the C heap, where each serialised buffer is allocated,
+// ~140 MB larger for as long as the worker lived, in holes it could not give back (issue 16,
+// /proc/self/smaps after a collection).
 type Row = [path: string, sha: string, outcome: FileOutcome];
-const IO_BYTES = 1 << 20;
+const FRAME_RECORDS = 1000;
 
 async function writeRows(file: string, rows: Row[]): Promise<void> {
   const handle = await open(file, 'w');
+  const write = async (frame: Row[]) => {
+    const body = serialize(frame);
+    const head = Buffer.allocUnsafe(4);
+    head.writeUInt32LE(body.length);
+    await handle.writev([head, body]);
+  };
   try {
-    let batch: Buffer[] = [];
-    let bytes = 0;
+    let frame: Row[] = [];
+    let records = 0;
     for (const row of rows) {
-      const body = serialize(row);
-      const head = Buffer.allocUnsafe(4);
-      head.writeUInt32LE(body.length);
-      batch.push(head, body);
-      bytes += 4 + body.length;
-      if (bytes < IO_BYTES) continue;
-      await handle.write(Buffer.concat(batch, bytes));
-      batch = [];
-      bytes = 0;
+      frame.push(row);
+      // A file counts as one record at least, so that a frame of empty files stays bounded too.
+      records += Math.max(1, row[2].candidates.length);
+      if (records < FRAME_RECORDS) continue;
+      await write(frame);
+      frame = [];
+      records = 0;
     }
-    if (bytes) await handle.write(Buffer.concat(batch, bytes));
+    if (frame.length) await write(frame);
   } finally {
     await handle.close();
   }
@@ -129,24 +136,21 @@ export async function readKeptFiles(entry: KeptFabric): Promise<Map<string, Kept
   if (!entry.outcomesFile) throw new Error(`nothing is kept of fabric ${entry.fabricId}`);
   const files = new Map<string, KeptFile>();
   const handle = await open(entry.outcomesFile, 'r');
+  const damaged = () => new Error(`${entry.outcomesFile} ends in the middle of a frame of outcomes`);
   try {
-    const chunk = Buffer.allocUnsafe(IO_BYTES);
-    let rest = Buffer.alloc(0);
+    const head = Buffer.alloc(4);
+    // One buffer for every frame (deserialize copies what it reads), grown to the largest.
+    let body = Buffer.alloc(0);
     for (;;) {
-      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
-      if (!bytesRead) break;
-      const buffer = Buffer.concat([rest, chunk.subarray(0, bytesRead)]);
-      let at = 0;
-      while (buffer.length - at >= 4) {
-        const length = buffer.readUInt32LE(at);
-        if (buffer.length - at - 4 < length) break;
-        const [path, sha, outcome] = deserialize(buffer.subarray(at + 4, at + 4 + length)) as Row;
+      const { bytesRead } = await handle.read(head, 0, 4, null);
+      if (bytesRead === 0) break;
+      if (bytesRead < 4) throw damaged();
+      const length = head.readUInt32LE(0);
+      if (body.length < length) body = Buffer.allocUnsafe(length);
+      if ((await handle.read(body, 0, length, null)).bytesRead < length) throw damaged();
+      for (const [path, sha, outcome] of deserialize(body.subarray(0, length)) as Row[])
         files.set(path, { sha, outcome });
-        at += 4 + length;
-      }
-      rest = buffer.subarray(at);
     }
-    if (rest.length) throw new Error(`${entry.outcomesFile} ends in the middle of a file's outcome`);
   } finally {
     await handle.close();
   }
