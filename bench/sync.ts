@@ -97,6 +97,11 @@ async function git(args: string[], cwd?: string): Promise<string> {
     env: {
       ...process.env,
       GIT_CONFIG_NOSYSTEM: '1',
+      // No background `gc --auto` after a commit of 50,000 loose objects: it was still writing
+      // the work tree's .git/objects when the bench removed it (ENOTEMPTY, twice at load 8-10).
+      GIT_CONFIG_COUNT: '1',
+      GIT_CONFIG_KEY_0: 'gc.auto',
+      GIT_CONFIG_VALUE_0: '0',
       GIT_AUTHOR_NAME: 'bench',
       GIT_AUTHOR_EMAIL: 'bench@example.com',
       GIT_COMMITTER_NAME: 'bench',
