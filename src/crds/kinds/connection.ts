@@ -149,9 +149,9 @@ export function connectionEndpoints(spec: Spec): Endpoint[] {
         const path = layout.single
           ? ['spec', type, layout.key, sideKey, 'port']
           : ['spec', type, layout.key, index, sideKey, 'port'];
-        const field = layout.single
-          ? `spec.${type}.${layout.key}.${sideKey}.port`
-          : `spec.${type}.${layout.key}[${index}].${sideKey}.port`;
+        // Joined, not a template: a template's cons string keeps its seven parts, and a sync
+        // holds every endpoint for as long as its specs (endpointCache).
+        const field = ['spec', type, layout.single ? layout.key : `${layout.key}[${index}]`, sideKey, 'port'].join('.');
         endpoints.push({
           device: parts.device,
           port: parts.port,

@@ -50,7 +50,9 @@ export interface DocumentParts {
 // line, documents, errors, skipped, candidates, held, skippedCount, invalidCount, fabricators
 const PART_FIELDS = 9;
 
-const identity = (kind: string, namespace: string, name: string) => `${kind}/${namespace}/${name}`;
+// Joined rather than a template literal: a template gives a cons string (a node pointing at its
+// parts, flattened into a third string when first hashed), and these keys live as long as the sync.
+const identity = (kind: string, namespace: string, name: string) => [kind, namespace, name].join('/');
 
 function stringMap(v: unknown): Record<string, string> {
   const out: Record<string, string> = {};
@@ -104,7 +106,7 @@ function readDocument(doc: ParsedDocument, file: FileOutcome): void {
   const labels = stringMap(record.metadata.labels);
   const annotations = stringMap(record.metadata.annotations);
   const kind = c.kind.kind;
-  const refs = [...new Set(c.kind.references(check.spec).map((r) => `${r.kind}/${r.name}`))];
+  const refs = [...new Set(c.kind.references(check.spec).map((r) => [r.kind, r.name].join('/')))];
   file.candidates.push({
     kind,
     apiVersion: record.apiVersion,
