@@ -69,7 +69,7 @@ export async function loadFabric(total: number | GeneratedDoc[], name = 'bench-w
       userId: null,
       plan: { create: desired, update: [], unchanged: [], delete: [], kept: [] },
     });
-    await tx.fabric.update({
+    await tx.prisma.fabric.update({
       where: { id: fabric.id },
       data: { syncStatus: 'in_sync', lastSyncedAt: new Date(), lastSyncedCommit: commit },
     });

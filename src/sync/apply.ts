@@ -1,13 +1,11 @@
-import { db, Prisma } from '../db';
+import { bulkTransaction, Prisma, type BulkTx } from '../db';
 import type { DesiredRecord, Plan } from './plan';
 
 // Every statement is set-based (unnest of column arrays, or ids = ANY): the number of queries
 // depends on the number of chunks, never on the number of records.
 
-// Each statement's parameters pass through Prisma's query compiler, whose WebAssembly memory
-// grows to hold them and never shrinks: with 5,000 records per statement (a ~2 MB JSON text)
-// it grew by 25-100 MB per 60,000 records applied, without end; with 1,000 it stops growing
-// after the first (issue 16, measured with one Prisma client and forced collections).
+// Statements go to the transaction's connection through node-postgres (bulkTransaction), a
+// thousand records (~1 MB of JSON) at a time: the server's memory per statement stays small.
 const CHUNK = 1000;
 
 export interface ApplyProps {
@@ -24,7 +22,7 @@ export interface ApplyResult {
   total: number;
 }
 
-type Tx = Prisma.TransactionClient;
+type Tx = BulkTx;
 
 function chunks<T>(items: T[]): T[][] {
   const out: T[][] = [];
@@ -37,10 +35,10 @@ const snapshot = Prisma.sql`jsonb_build_object('apiVersion', r."apiVersion", 'sp
 /** The change records of the rows about to be updated, with their content before. */
 async function recordUpdatesBefore(tx: Tx, p: ApplyProps, ids: number[]): Promise<void> {
   if (!ids.length) return;
-  await tx.$executeRaw`
+  await tx.execute(Prisma.sql`
     INSERT INTO "ChangeRecord" ("time", "userId", "actorLabel", "syncRunId", "action", "objectType", "objectId", "objectLabel", "fabricId", "before")
     SELECT now(), ${p.userId}, ${p.actorLabel}, ${p.syncRunId}, 'update'::"ChangeAction", r.kind, r.id, r.namespace || '/' || r.name, r."fabricId", ${snapshot}
-    FROM "CrdRecord" r WHERE r.id = ANY(${ids}::int[])`;
+    FROM "CrdRecord" r WHERE r.id = ANY(${ids}::int[])`);
 }
 
 /**
@@ -67,7 +65,7 @@ async function upsert(tx: Tx, p: ApplyProps, records: DesiredRecord[]): Promise<
         refs: r.refs,
       })),
     );
-    await tx.$executeRaw`
+    await tx.execute(Prisma.sql`
       WITH r AS (
         INSERT INTO "CrdRecord" ("fabricId", "kind", "apiVersion", "namespace", "name", "spec", "labels", "annotations", "sourcePath", "sourceLine",
           "sourceCommit", "contentHash", "validationState", "validationMessages", "refs", "createdAt", "updatedAt", "syncedAt")
@@ -83,29 +81,29 @@ async function upsert(tx: Tx, p: ApplyProps, records: DesiredRecord[]): Promise<
         RETURNING *, (xmax = 0) AS inserted)
       INSERT INTO "ChangeRecord" ("time", "userId", "actorLabel", "syncRunId", "action", "objectType", "objectId", "objectLabel", "fabricId", "after")
       SELECT now(), ${p.userId}, ${p.actorLabel}, ${p.syncRunId}, 'create'::"ChangeAction", r.kind, r.id, r.namespace || '/' || r.name, r."fabricId", ${snapshot}
-      FROM r WHERE r.inserted`;
+      FROM r WHERE r.inserted`);
   }
 }
 
 /** Records whose content is the same but whose file, line or warnings moved. */
 async function touch(tx: Tx, p: ApplyProps, items: Plan['unchanged']): Promise<void> {
   for (const chunk of chunks(items.filter((u) => u.touch))) {
-    await tx.$executeRaw`
+    await tx.execute(Prisma.sql`
       UPDATE "CrdRecord" r SET "sourcePath" = t.path, "sourceLine" = t.line, "sourceCommit" = ${p.commit},
         "validationState" = t.state::"ValidationState", "validationMessages" = t.messages::jsonb, "syncedAt" = now()
       FROM unnest(${chunk.map((u) => u.stored.id)}::int[], ${chunk.map((u) => u.desired.path)}::text[], ${chunk.map((u) => u.desired.line)}::int[],
         ${chunk.map((u) => (u.desired.warnings.length ? 'warning' : 'valid'))}::text[], ${chunk.map((u) => JSON.stringify(u.desired.warnings))}::text[])
         AS t(id, path, line, state, messages)
-      WHERE r.id = t.id`;
+      WHERE r.id = t.id`);
   }
 }
 
 async function remove(tx: Tx, p: ApplyProps, ids: number[]): Promise<void> {
   for (const chunk of chunks(ids)) {
-    await tx.$executeRaw`
+    await tx.execute(Prisma.sql`
       WITH r AS (DELETE FROM "CrdRecord" WHERE id = ANY(${chunk}::int[]) AND "fabricId" = ${p.fabricId} RETURNING *)
       INSERT INTO "ChangeRecord" ("time", "userId", "actorLabel", "syncRunId", "action", "objectType", "objectId", "objectLabel", "fabricId", "before")
-      SELECT now(), ${p.userId}, ${p.actorLabel}, ${p.syncRunId}, 'delete'::"ChangeAction", r.kind, r.id, r.namespace || '/' || r.name, r."fabricId", ${snapshot} FROM r`;
+      SELECT now(), ${p.userId}, ${p.actorLabel}, ${p.syncRunId}, 'delete'::"ChangeAction", r.kind, r.id, r.namespace || '/' || r.name, r."fabricId", ${snapshot} FROM r`);
   }
 }
 
@@ -114,7 +112,7 @@ async function remove(tx: Tx, p: ApplyProps, ids: number[]): Promise<void> {
  * fabric. Updating the fabric's row in the transaction that changed its records is also what
  * tells readers' caches that the records changed (src/records/recordsVersion.ts).
  */
-export async function countRecords(tx: Tx, fabricId: number): Promise<ApplyResult> {
+export async function countRecords(tx: Prisma.TransactionClient, fabricId: number): Promise<ApplyResult> {
   const rows = await tx.$queryRaw<{ kind: string; n: number }[]>`
     SELECT kind, count(*)::int AS n FROM "CrdRecord" WHERE "fabricId" = ${fabricId} GROUP BY kind ORDER BY kind`;
   const countsByKind = Object.fromEntries(rows.map((r) => [r.kind, r.n]));
@@ -138,14 +136,14 @@ export async function applyPlan(tx: Tx, p: ApplyProps): Promise<ApplyResult> {
   await upsert(tx, p, [...p.plan.create, ...p.plan.update.map((u) => u.desired)]);
   await touch(tx, p, p.plan.unchanged);
   if (updateIds.length) {
-    await tx.$executeRaw`
+    await tx.execute(Prisma.sql`
       UPDATE "ChangeRecord" c SET "after" = ${snapshot} FROM "CrdRecord" r
-      WHERE c."syncRunId" = ${p.syncRunId} AND c.action = 'update' AND c."objectId" = r.id AND r.id = ANY(${updateIds}::int[])`;
+      WHERE c."syncRunId" = ${p.syncRunId} AND c.action = 'update' AND c."objectId" = r.id AND r.id = ANY(${updateIds}::int[])`);
   }
-  return countRecords(tx, p.fabricId);
+  return countRecords(tx.prisma, p.fabricId);
 }
 
 /** Runs `fn` in one transaction long enough for a large fabric. */
 export function inTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return db().$transaction(fn, { timeout: 15 * 60_000, maxWait: 30_000 });
+  return bulkTransaction(fn, { timeout: 15 * 60_000, maxWait: 30_000 });
 }

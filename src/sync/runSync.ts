@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { config } from '../config';
-import { db, Prisma, queryRows, type Fabric, type GitRepository, type SyncRun } from '../db';
+import { db, Prisma, queryRows, type BulkTx, type Fabric, type GitRepository, type SyncRun } from '../db';
 import type { CloneResult } from '../gitops/git';
 import { resolveRevision, type ResolvedRevision } from '../gitops/revision';
 import { log } from '../log';
@@ -66,7 +66,7 @@ export async function runSync(
   run: RunToSync,
   hooks: {
     events: EventEmitter<SyncEvents>;
-    succeed: (tx: Prisma.TransactionClient, result: SyncResult) => Promise<void>;
+    succeed: (tx: BulkTx, result: SyncResult) => Promise<void>;
   },
 ): Promise<SyncResult> {
   const { fabric } = run;
@@ -105,8 +105,11 @@ export async function runSync(
           error: null,
         };
         // The life cycle's succeed writes the run, with the commit it was at.
-        await db().$transaction(async (tx) => {
-          await tx.fabric.update({ where: { id: fabric.id }, data: { remoteHead: head, remoteCheckedAt: new Date() } });
+        await inTransaction(async (tx) => {
+          await tx.prisma.fabric.update({
+            where: { id: fabric.id },
+            data: { remoteHead: head, remoteCheckedAt: new Date() },
+          });
           await hooks.succeed(tx, result);
         });
         return result;
@@ -225,7 +228,7 @@ async function preview(
   run: RunToSync,
   thePlan: Plan,
   read: { commit: SyncResult['commit']; counts: SyncResult['counts']; state: DesiredState },
-  succeed: (tx: Prisma.TransactionClient, result: SyncResult) => Promise<void>,
+  succeed: (tx: BulkTx, result: SyncResult) => Promise<void>,
 ): Promise<SyncResult> {
   const ids = thePlan.update.map((u) => u.stored.id);
   const before = ids.length
@@ -249,7 +252,7 @@ async function preview(
     plan: previewOf(thePlan, new Map(before.map((r) => [r.id, r]))),
     configSource: read.state.configSource,
   };
-  await db().$transaction((tx) => succeed(tx, result));
+  await inTransaction((tx) => succeed(tx, result));
   return result;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { db } from '../../src/db';
+import { bulkTransaction, db, Prisma } from '../../src/db';
 import { applyPlan, inTransaction } from '../../src/sync/apply';
 import { plan, type DesiredRecord } from '../../src/sync/plan';
 import { useTestEnvironment } from '../helpers/env';
@@ -131,5 +131,45 @@ describe('applyPlan', () => {
     ]);
     expect(changes[0]!.before).toMatchObject({ spec: before.spec });
     expect(changes[0]!.after).toMatchObject({ spec: { subnets: {} } });
+  });
+});
+
+// The apply's statements go to the transaction's own connection through node-postgres
+// (bulkTransaction): they must be inside the transaction, see its Prisma writes, and roll back with it.
+describe('bulkTransaction', () => {
+  const nameOf = async (id: number) => (await db().fabric.findUniqueOrThrow({ where: { id } })).name;
+
+  it('runs direct statements in the transaction: they see its Prisma writes and are rolled back with it', async () => {
+    const fabric = await buildFabric({ name: 'bulk-a' });
+    await expect(
+      bulkTransaction(async (tx) => {
+        await tx.prisma.fabric.update({ where: { id: fabric.id }, data: { name: 'bulk-a-prisma' } });
+        // Matches only if this statement sees the uncommitted Prisma write.
+        const touched = await tx.execute(
+          Prisma.sql`UPDATE "Fabric" SET name = 'bulk-a-direct' WHERE id = ${fabric.id} AND name = 'bulk-a-prisma'`,
+        );
+        expect(touched).toBe(1);
+        expect((await tx.prisma.fabric.findUniqueOrThrow({ where: { id: fabric.id } })).name).toBe('bulk-a-direct');
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    expect(await nameOf(fabric.id)).toBe('bulk-a');
+  });
+
+  it('commits direct statements with the transaction, each concurrent transaction on its own connection', async () => {
+    const fabrics = await Promise.all(['bulk-b', 'bulk-c', 'bulk-d'].map((name) => buildFabric({ name })));
+    const pids = await Promise.all(
+      fabrics.map((f) =>
+        bulkTransaction(async (tx) => {
+          await tx.execute(Prisma.sql`UPDATE "Fabric" SET name = name || '-done' WHERE id = ${f.id}`);
+          // Both held at once: three transactions in flight.
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          const [row] = await tx.prisma.$queryRaw<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`;
+          return row!.pid;
+        }),
+      ),
+    );
+    expect(new Set(pids).size).toBe(3);
+    expect(await Promise.all(fabrics.map((f) => nameOf(f.id)))).toEqual(['bulk-b-done', 'bulk-c-done', 'bulk-d-done']);
   });
 });
