@@ -5,7 +5,7 @@ import request from 'supertest';
 import { afterAll } from 'vitest';
 import { db, type SyncRun } from '../../src/db';
 import { startWorkers } from '../../src/jobs/workers';
-import { createBareRepo, startGitServer, type GitServer } from './gitServer';
+import { commitFiles, createBareRepo, startGitServer, type GitServer } from './gitServer';
 import { tokenFor } from './factories';
 
 export const SEED = `${FIXTURES}/seed-fabric-1`;
@@ -35,9 +35,13 @@ export async function useSyncHarness(app: Express, opts: { worker?: boolean } = 
     token,
     user,
     api,
-    /** A new bare repository on the server and its registered Repository (basic auth). */
-    async repository(name = `repo-${randomBytes(3).toString('hex')}`) {
+    /**
+     * A new bare repository on the server and its registered Repository (basic auth). `files` are
+     * committed before it is registered, so that no check or sync ever sees it empty.
+     */
+    async repository(name = `repo-${randomBytes(3).toString('hex')}`, files?: Record<string, string>) {
       const bare = await createBareRepo(server.root, name);
+      if (files) await commitFiles(bare, files, 'first');
       const res = await api.post('/repositories', {
         name,
         url: server.url(name),

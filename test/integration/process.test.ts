@@ -2,13 +2,17 @@ import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:c
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../helpers/net';
 
 const MAIN = resolve('src/main.ts');
-const TSX = resolve('node_modules/.bin/tsx');
+// As the npm scripts run it (node --import tsx): tsx's CLI relays a SIGTERM only after waiting
+// 30 ms for the child to say it got it, and otherwise SIGKILLs it and exits 143, which a loaded
+// machine made happen (npm run start:web with WEB_CONCURRENCY, beside another test file).
+const TSX_LOADER = pathToFileURL(resolve('node_modules/tsx/dist/loader.mjs')).href;
 const children: ChildProcessWithoutNullStreams[] = [];
 const databases: string[] = [];
 
@@ -19,7 +23,7 @@ async function start(role: string, env: Record<string, string> = {}) {
   databases.push(dbName);
   const url = new URL(inject('adminDatabaseUrl'));
   url.pathname = `/${dbName}`;
-  const child = spawn(TSX, [MAIN, role], {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, MAIN, role], {
     cwd: mkdtempSync(join(tmpdir(), 'hhfm-proc-')),
     env: {
       PATH: process.env.PATH!,
