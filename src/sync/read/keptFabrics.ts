@@ -139,17 +139,15 @@ export async function readKeptFiles(entry: KeptFabric): Promise<Map<string, Kept
   const damaged = () => new Error(`${entry.outcomesFile} ends in the middle of a frame of outcomes`);
   try {
     const head = Buffer.alloc(4);
-    // One buffer for every frame (deserialize copies what it reads), grown to the largest.
-    let body = Buffer.alloc(0);
     for (;;) {
       const { bytesRead } = await handle.read(head, 0, 4, null);
       if (bytesRead === 0) break;
       if (bytesRead < 4) throw damaged();
       const length = head.readUInt32LE(0);
-      if (body.length < length) body = Buffer.allocUnsafe(length);
+      // A buffer per frame: the typed arrays deserialize gives back are views into it.
+      const body = Buffer.allocUnsafeSlow(length);
       if ((await handle.read(body, 0, length, null)).bytesRead < length) throw damaged();
-      for (const [path, sha, outcome] of deserialize(body.subarray(0, length)) as Row[])
-        files.set(path, { sha, outcome });
+      for (const [path, sha, outcome] of deserialize(body) as Row[]) files.set(path, { sha, outcome });
     }
   } finally {
     await handle.close();
