@@ -20,19 +20,29 @@ export async function processSyncJob(job: Job): Promise<void> {
   }
 }
 
-const RELEASE_AFTER_MS = 100;
+const RELEASE_AFTER_MS = 1000;
+// V8 frees a collected heap's objects at once but hands its emptied pages back to the system at
+// its next collection, which, in an idle worker, would not come: the second one gives them back
+// (50,000 records, multi-document: 345 MB after one collection, 249 MB after two, idle 239).
+const SECOND_AFTER_MS = 2000;
 
 /**
  * What a sync allocated is garbage once it ends, and V8 would keep it: the worker then sits idle,
  * allocates too little to reach the heap's next collection, and V8's memory reducer, which
  * collects an idle heap, waits for an allocation rate it only measures at a collection
  * (issue 16: a worker sat 150-280 MB above its idle size for as long as it stayed idle after
- * syncing 50,000 records). Forcing a collection this way costs one incremental mark-compact of
- * the heap per sync job (~0.1 s of CPU at 50,000 records), after the run is recorded; Node
- * prints an ExperimentalWarning for the API once per process. The one way Node offers to start a collection without exposing
- * `gc` is to measure the heap eagerly: V8 starts an incremental mark-compact at once, after
- * which the emptied pages go back to the system. It runs beside the next job, if any.
+ * syncing 50,000 records). The one way Node offers to start a collection without exposing `gc`
+ * is to measure the heap eagerly: V8 starts an incremental mark-compact at once. Two of them
+ * per sync job (~0.1 s of CPU each at 50,000 records), a second after the job has returned, so
+ * that its promises no longer hold what it read; Node prints an ExperimentalWarning for the API
+ * once per process. They run beside the next job, if any.
  */
 function releaseMemory(): void {
-  measureMemory({ mode: 'summary', execution: 'eager' }).catch(() => {});
+  collect()
+    .then(() => setTimeout(() => void collect(), SECOND_AFTER_MS).unref())
+    .catch(() => {});
+}
+
+function collect(): Promise<unknown> {
+  return measureMemory({ mode: 'summary', execution: 'eager' }).catch(() => {});
 }
