@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
+import { isProcessAlive } from '../../src/isProcessAlive';
 
 // Test files run in parallel (and beside other checkouts' suites): a port the kernel said was
 // free is free for anyone until its user binds it, so two files could start servers on the same
@@ -16,16 +17,6 @@ const mine: string[] = [];
 afterAll(() => {
   for (const file of mine.splice(0)) rmSync(file, { force: true });
 });
-
-function alive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** A port the kernel would give a listener now. */
 async function unboundPort(): Promise<number> {
@@ -47,7 +38,7 @@ async function reserve(port: number): Promise<boolean> {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const holder = Number(await readFile(file, 'utf8').catch(() => ''));
-      if (holder === 0 || alive(holder)) return false; // held, or being written this instant
+      if (holder === 0 || isProcessAlive(holder)) return false; // held, or being written this instant
       await rm(file, { force: true }); // left by a process that was killed
     }
   }

@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { db } from '../../db';
+import { isProcessAlive } from '../../isProcessAlive';
 import type { FileOutcome } from './fileOutcome';
 
 export interface KeptFile {
@@ -57,21 +58,11 @@ async function cacheRoot(): Promise<string> {
     // processes that were killed are removed by the next process that keeps one.
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
     for (const name of await readdir(parent).catch(() => [] as string[])) {
-      if (!isAlive(Number(name.split('-')[0]))) await rm(join(parent, name), { recursive: true, force: true });
+      if (!isProcessAlive(Number(name.split('-')[0]))) await rm(join(parent, name), { recursive: true, force: true });
     }
   }
   await mkdir(root, { recursive: true });
   return root;
-}
-
-function isAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**
