@@ -42,14 +42,9 @@ function versionOf(rows: readonly FabricRow[], fabricId?: number): string {
 
 /** The fabrics and the records' versions from FABRIC_ROWS's rows (by name). */
 export function fabricsAndVersionOf(rows: readonly FabricRow[]): FabricsAndVersion {
-  const versions = new Map<number | undefined, string>();
   return {
     fabrics: rows.map(({ id, name }) => ({ id, name })),
-    version(fabricId) {
-      let v = versions.get(fabricId);
-      if (v === undefined) versions.set(fabricId, (v = versionOf(rows, fabricId)));
-      return v;
-    },
+    version: (fabricId) => versionOf(rows, fabricId),
   };
 }
 
