@@ -13,11 +13,13 @@
 
 import { Prisma, queryRows } from '../db';
 
-/** A fabric's id, name and row version (xmin), as FABRIC_ROWS reads them. */
+/** A fabric's id, name and row version (xmin), and its repository's row version, as FABRIC_ROWS reads them. */
 export interface FabricRow {
   id: number;
   name: string;
   xmin: string;
+  /** The row version of the fabric's repository (its name and URL show on a record's page). */
+  repositoryXmin: string;
 }
 
 /**
@@ -25,13 +27,19 @@ export interface FabricRow {
  * something else on every request (the session's user, `authenticate`) reads the fabrics and the
  * records' version in the same round trip.
  */
-export const FABRIC_ROWS = Prisma.sql`(SELECT coalesce(json_agg(json_build_object('id', f.id, 'name', f.name, 'xmin', f.xmin::text) ORDER BY f.name), '[]'::json) FROM "Fabric" f)`;
+export const FABRIC_ROWS = Prisma.sql`(SELECT coalesce(json_agg(json_build_object('id', f.id, 'name', f.name, 'xmin', f.xmin::text, 'repositoryXmin', g.xmin::text) ORDER BY f.name), '[]'::json) FROM "Fabric" f LEFT JOIN "GitRepository" g ON g.id = f."repositoryId")`;
 
 /** Every fabric's id and name (by name), and the version of the records of all of them or of one. */
 export interface FabricsAndVersion {
   fabrics: { id: number; name: string }[];
   /** The version of the records of every fabric, or of one (`''` when it has none). */
   version(fabricId?: number): string;
+  /**
+   * The version of what a record's page of this fabric shows (its records, its name, its
+   * repository's name and URL): the fabric's and its repository's row versions, as
+   * `recordPage` spells it; undefined when there is no such fabric.
+   */
+  pageVersion(fabricId: number): string | undefined;
 }
 
 /** The records' version from the fabrics' rows: `id:xmin` of each (by id), or of the one asked for. */
@@ -40,11 +48,20 @@ function versionOf(rows: readonly FabricRow[], fabricId?: number): string {
   return chosen.map((f) => `${f.id}:${f.xmin}`).join(',');
 }
 
+/** A record page's version from its fabric's and repository's row versions (the one spelling of it). */
+export function recordPageVersion(fabricXmin: string, repositoryXmin: string | null | undefined): string {
+  return `${fabricXmin}:${repositoryXmin ?? ''}`;
+}
+
 /** The fabrics and the records' versions from FABRIC_ROWS's rows (by name). */
 export function fabricsAndVersionOf(rows: readonly FabricRow[]): FabricsAndVersion {
   return {
     fabrics: rows.map(({ id, name }) => ({ id, name })),
     version: (fabricId) => versionOf(rows, fabricId),
+    pageVersion(fabricId) {
+      const row = rows.find((f) => f.id === fabricId);
+      return row && recordPageVersion(row.xmin, row.repositoryXmin);
+    },
   };
 }
 

@@ -161,6 +161,36 @@ describe('rendered list pages kept between requests', () => {
     expect(res.headers.location).toMatch(/^\/login/);
   });
 
+  // A record's kept page is current while its fabric's and repository's row versions, read with
+  // the session's user, are those it was rendered at: such a request runs no statement of its own.
+  it("show a record's page afresh after its repository is renamed or the record deleted, and not under another kind", async () => {
+    const fabric = await buildFabric();
+    const record = await buildRecord({ fabricId: fabric.id, name: unique('sg-page') });
+    const user = await signInAs(app, 'viewer');
+    const path = `/crds/${slug}/${record.id}`;
+    const kept = await get(user, path);
+    expect(kept).toContain(`>${record.name}<`);
+    expect(await get(user, path)).toBe(kept);
+
+    // The repository renamed (its name and link are on the page), as another process writes it.
+    const renamed = unique('repo-renamed');
+    await db().gitRepository.update({ where: { id: fabric.repositoryId }, data: { name: renamed } });
+    const afterRename = await get(user, path);
+    expect(afterRename).toContain(`>${renamed}</a>`);
+    expect(await get(user, path)).toBe(afterRename);
+
+    // The same record under another kind's address: not found, kept page or not.
+    expect((await user.agent.get(`/crds/${findKind('VPC')!.slug}/${record.id}`)).status).toBe(404);
+
+    // The kept page rests on the row versions alone: a record removed without its fabric's row
+    // (no sync does that) is still shown, which is how this test knows no statement looked it up.
+    await db().crdRecord.delete({ where: { id: record.id } });
+    expect(await get(user, path)).toBe(afterRename);
+    // Deleted as a sync deletes it, with its fabric's row updated: not found on the next request.
+    await db().fabric.update({ where: { id: fabric.id }, data: { lastSyncedAt: new Date() } });
+    expect((await user.agent.get(path)).status).toBe(404);
+  });
+
   it("give each session its own forms' CSRF token, and another user their own menu", async () => {
     const fabric = await buildFabric();
     await buildRecord({ fabricId: fabric.id });

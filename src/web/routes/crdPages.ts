@@ -80,7 +80,8 @@ async function recordsPage(req: Req<typeof Kind>, res: Response) {
 
 async function recordPageOf(req: Req<typeof One>, res: Response) {
   const kind = kindParam(req.params.kind);
-  const page = await recordPage(req.app, kind, req.params.id);
+  // No statement of its own while its kept page is current by the fabrics read with the user.
+  const page = await recordPage(req.app, kind, req.params.id, req.fabrics);
   if (!page) throw new NotFound(`${kind.label} ${req.params.id}`);
   // The whole page, kept with its body (the body alone is kept per version for every user).
   const key = keptPageKey(req, res, page.version);
