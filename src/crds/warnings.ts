@@ -20,7 +20,9 @@ class Warnings {
 
   /** Adds a warning; the message gets the rendered path as its prefix. */
   add(key: string, path: (string | number)[], message: string): void {
-    this.addIssue(key, { path, message: `${dotted(path)}: ${message}` });
+    // Joined, not a template: a template's cons string keeps its parts (a rule's message is
+    // often a template too), and the sync keeps every warning until the run is written.
+    this.addIssue(key, { path, message: [dotted(path), ': ', message].join('') });
   }
 
   /** Adds an issue whose message is already complete. */

@@ -119,7 +119,8 @@ export function streamYamlFile(
     if (error instanceof FileDecodeError) return [{ line: error.line, message: error.message }];
     throw error;
   }
-  return streamYamlText(text, onDocument, opts);
+  // Pure ASCII (as long as its text): the fast path copies its long values out of the bytes.
+  return streamYamlText(text, onDocument, opts, buf.length === text.length ? buf : undefined);
 }
 
 /** parseYamlText one document at a time; see streamYamlFile. */
@@ -127,10 +128,11 @@ export function streamYamlText(
   text: string,
   onDocument: (doc: ParsedDocument, offset: number) => void,
   opts: ParseOptions = {},
+  ascii?: Buffer,
 ): ParseError[] {
   const maxAliasCount = opts.maxAliasCount ?? 100;
   const maxDepth = opts.maxDepth ?? 100;
-  const fast = opts.fast === false ? null : fastDocuments(text, maxDepth);
+  const fast = opts.fast === false ? null : fastDocuments(text, maxDepth, ascii);
   if (fast) return handOut(text, fast, onDocument, opts);
   const lineCounter = new LineCounter();
   const lineAtOffset = (offset: number): number => lineCounter.linePos(offset).line;

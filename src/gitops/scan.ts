@@ -103,7 +103,8 @@ export async function scanDirectory(
     }
     for (const entry of entries) {
       if (entry.name.startsWith('.')) continue;
-      const shown = dir.shown ? `${dir.shown}/${entry.name}` : entry.name;
+      // Joined, not a template: a sync keeps every path, and a template's cons string keeps its parts too.
+      const shown = dir.shown ? [dir.shown, entry.name].join('/') : entry.name;
       const looksYaml = YAML_FILE.test(entry.name);
       let real = join(dir.real, entry.name);
       if (entry.isSymbolicLink()) {

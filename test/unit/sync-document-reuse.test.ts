@@ -46,6 +46,26 @@ describe('readFileOutcome with the previous document hashes', () => {
     );
   });
 
+  it('keeps no parts for a file of one document, also when it was reused from a longer file', () => {
+    expect(readFileOutcome('s.yaml', file(server('s1'))).parts).toBeUndefined();
+    // The last document of `before`, alone.
+    const { outcome, reused } = reread(before, file(server('s2')));
+    expect(reused).toBe(1);
+    expect(outcome).toEqual(readFileOutcome('racks/rack-1.yaml', file(server('s2'))));
+    expect(outcome.candidates.map((c) => [c.name, c.line])).toEqual([['s2', 2]]);
+    const after = file(server('s2', 'edited'));
+    expect(reread(before, after).outcome).toEqual(readFileOutcome('racks/rack-1.yaml', after));
+  });
+
+  it('shares one frozen list for every empty list of an outcome and keeps no spare room', () => {
+    const one = readFileOutcome('a.yaml', file(server('s1')));
+    const other = readFileOutcome('b.yaml', file(server('s2')));
+    expect(one.errors).toBe(other.skipped);
+    expect(Object.isFrozen(one.errors)).toBe(true);
+    expect(() => (one.errors as unknown[]).push(1)).toThrow();
+    expect(one.candidates).toHaveLength(1);
+  });
+
   it('gives the errors of a full parse when the file no longer parses', () => {
     const after = file(server('s1'), badVpc, 'kind: [unclosed\n', switchYaml('leaf-01'));
     const { outcome } = reread(before, after);

@@ -150,7 +150,7 @@ export function connectionEndpoints(spec: Spec): Endpoint[] {
           ? ['spec', type, layout.key, sideKey, 'port']
           : ['spec', type, layout.key, index, sideKey, 'port'];
         // Joined, not a template: a template's cons string keeps its seven parts, and a sync
-        // holds every endpoint for as long as its specs (endpointCache).
+        // holds every endpoint for its cross-record pass (endpointCache).
         const field = ['spec', type, layout.single ? layout.key : `${layout.key}[${index}]`, sideKey, 'port'].join('.');
         endpoints.push({
           device: parts.device,
@@ -434,7 +434,7 @@ const KIND_OF_SIDE: Record<EndpointSide, string> = { switch: 'Switch', server: '
 function references(spec: Spec): Reference[] {
   const refs: Reference[] = [];
   const seen = new Set<string>();
-  for (const e of endpointsOfSpec(spec)) {
+  for (const e of connectionEndpoints(spec)) {
     const kind = KIND_OF_SIDE[e.side];
     if (seen.has(`${kind}/${e.device}`)) continue;
     seen.add(`${kind}/${e.device}`);
@@ -502,21 +502,17 @@ const TYPE_SQL = `(CASE ${[...CONNECTION_TYPES]
   .map((t) => `WHEN jsonb_typeof(spec -> '${t}') = 'object' THEN '${t}'`)
   .join(' ')} END)`;
 
-// Keyed by the spec object: the sync's references (per file, then again in the cross-record
-// pass) and several cross-record rules read the same endpoints, and a record's spec is never
-// changed once parsed. Never modify what these return.
-const endpointCache = new WeakMap<Spec, Endpoint[]>();
+// Several cross-record rules read the same connection's endpoints: worked out once per pass of
+// crossValidate, keyed by its indexed record, so that they go when the pass ends. Keyed by the
+// spec, they lived as long as the sync's records (~18 MB at 50,000 records, issue 16). Never
+// modify what these return.
+const endpointCache = new WeakMap<Indexed, Endpoint[]>();
 
-function endpointsOfSpec(spec: Spec): Endpoint[] {
-  if (typeof spec !== 'object' || spec === null) return connectionEndpoints(spec);
-  let e = endpointCache.get(spec);
-  if (!e) endpointCache.set(spec, (e = connectionEndpoints(spec)));
-  return e;
-}
-
-/** A Connection record's endpoints, worked out once per spec (several cross-record rules read them). */
+/** A Connection record's endpoints, worked out once per pass (several cross-record rules read them). */
 export function endpointsOf(conn: Indexed): Endpoint[] {
-  return endpointsOfSpec(conn.record.spec);
+  let e = endpointCache.get(conn);
+  if (!e) endpointCache.set(conn, (e = connectionEndpoints(conn.record.spec)));
+  return e;
 }
 
 interface PortUser {

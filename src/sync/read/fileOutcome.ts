@@ -35,8 +35,8 @@ export interface FileOutcome {
  * changes only its changed documents are composed and validated again (a change spread over
  * every file of a fabric touches a few documents of each): a document is recognised by the
  * hash of its source text, and what it yielded is the same but for its lines, which move with
- * it. Absent for a file that failed or whose documents depend on their surroundings (YAML
- * directives, document-end markers).
+ * it. Absent for a file that failed, whose documents depend on their surroundings (YAML
+ * directives, document-end markers), or that holds one document.
  */
 export interface DocumentParts {
   /** SHA-256 (base64) of each document's source text. */
@@ -124,6 +124,24 @@ function readDocument(doc: ParsedDocument, file: FileOutcome): void {
   });
 }
 
+// Most of a file's lists are empty (one file per record: all but one), and a list grown by
+// push keeps room for 16 more items: a sync holds every file's outcome, so each list is
+// trimmed to its items, and an empty one is this one shared, frozen list (issue 16: 50,000
+// one-record files held ~30 MB of empty and half-empty lists).
+const NONE: never[] = Object.freeze([]) as never[];
+const trimmed = <T>(list: T[]): T[] => (list.length === 0 ? NONE : list.slice());
+
+/** The outcome with its lists trimmed (see NONE); outcomes are never modified once made. */
+export function compactOutcome(o: FileOutcome): FileOutcome {
+  o.errors = trimmed(o.errors);
+  o.skipped = trimmed(o.skipped);
+  o.candidates = trimmed(o.candidates);
+  o.held = trimmed(o.held);
+  o.fabricators = trimmed(o.fabricators);
+  if (o.parts) o.parts.hashes = o.parts.hashes.slice();
+  return o;
+}
+
 /** A file's outcome before any of its documents is read. */
 function emptyOutcome(path: string): FileOutcome {
   return {
@@ -195,7 +213,7 @@ export function readFileOutcome(path: string, content: Buffer, known?: readonly 
     // are still those of a full parse, made sure of by parsing it in full.
     if (reused) return readFileOutcome(path, content);
     // A file that does not parse is applied not at all: its records stay as they were.
-    return {
+    return compactOutcome({
       path,
       documents: 0,
       failed: true,
@@ -206,16 +224,19 @@ export function readFileOutcome(path: string, content: Buffer, known?: readonly 
       skippedCount: 0,
       invalidCount: 0,
       fabricators: [],
-    };
+    });
   }
   if (failure) throw failure.error;
-  if (hashes.length)
+  // A file of one document changes only with it: nothing of it could be reused, and at one
+  // file per record the parts were ~20 MB at 50,000 records (issue 16). A reused one still needs
+  // them, until completeOutcome.
+  if (hashes.length > 1 || reused)
     file.parts = {
       hashes,
       counts: Int32Array.from(counts),
       ...(reused ? { from: Int32Array.from(from) } : {}),
     };
-  return file;
+  return compactOutcome(file);
 }
 
 /** The outcome's lengths, in PART_FIELDS order after the line, into `out`. */
@@ -282,7 +303,8 @@ export function completeOutcome(outcome: FileOutcome, previous: FileOutcome | un
     done.invalidCount += n(7);
     for (let k = 1; k < PART_FIELDS; k++) done.parts!.counts[row + k] = n(k);
   }
-  return done;
+  if (parts.hashes.length < 2) delete done.parts;
+  return compactOutcome(done);
 }
 
 function describe(kind: string, name: string | undefined, issue: PathIssue): string {

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { db } from '../../db';
 import { isProcessAlive } from '../../isProcessAlive';
-import type { FileOutcome } from './fileOutcome';
+import { compactOutcome, type FileOutcome } from './fileOutcome';
 
 export interface KeptFile {
   sha: string;
@@ -138,7 +138,8 @@ export async function readKeptFiles(entry: KeptFabric): Promise<Map<string, Kept
       // A buffer per frame: the typed arrays deserialize gives back are views into it.
       const body = Buffer.allocUnsafeSlow(length);
       if ((await handle.read(body, 0, length, null)).bytesRead < length) throw damaged();
-      for (const [path, sha, outcome] of deserialize(body) as Row[]) files.set(path, { sha, outcome });
+      for (const [path, sha, outcome] of deserialize(body) as Row[])
+        files.set(path, { sha, outcome: compactOutcome(outcome) });
     }
   } finally {
     await handle.close();

@@ -85,6 +85,17 @@ export function combineOutcomes(
     failedPaths.add(p.path);
   }
   const fileByPath = new Map<string, FileResult>();
+  // A file's lists start as its outcome's own (shared, never modified; most stay empty) and are
+  // copied when the cross-file step first adds to them.
+  const added = new Set<FileResult>();
+  const addTo = (file: FileResult, list: 'errors' | 'warnings', issues: Issue[]) => {
+    if (!added.has(file)) {
+      added.add(file);
+      file.errors = [...file.errors];
+      file.warnings = [...file.warnings];
+    }
+    file[list].push(...issues);
+  };
   // A key's one record as itself, a list only when it is defined again (its file is the record's path's).
   const byKey = new Map<string, DesiredRecord | DesiredRecord[]>();
   for (const o of outcomes) {
@@ -92,9 +103,9 @@ export function combineOutcomes(
       path: o.path,
       documents: o.documents,
       status: o.failed ? 'failed' : 'ok',
-      errors: [...o.errors],
-      warnings: [],
-      skipped: [...o.skipped],
+      errors: o.errors,
+      warnings: NO_ISSUES,
+      skipped: o.skipped,
     };
     files.push(file);
     fileByPath.set(o.path, file);
@@ -122,8 +133,14 @@ export function combineOutcomes(
       if (configErrors.length > 0) {
         heldKeys.add(key);
         counts.invalid++;
-        for (const message of configErrors)
-          file.errors.push({ line: record.line, message: `${record.kind} ${record.name}: ${message}` });
+        addTo(
+          file,
+          'errors',
+          configErrors.map((message) => ({
+            line: record.line,
+            message: [record.kind, ' ', record.name, ': ', message].join(''),
+          })),
+        );
         continue;
       }
       // Shared with its file's outcome (a later sync may reuse it): never modified, copied below when it has warnings.
@@ -134,10 +151,12 @@ export function combineOutcomes(
     counts.invalid += list.length;
     const places = list.map((c) => `${c.path}:${c.line}`).join(' and ');
     for (const c of list)
-      fileByPath.get(c.path)!.errors.push({
-        line: c.line,
-        message: `${c.kind} ${c.namespace}/${c.name} is defined more than once (${places}); none of them is applied`,
-      });
+      addTo(fileByPath.get(c.path)!, 'errors', [
+        {
+          line: c.line,
+          message: `${c.kind} ${c.namespace}/${c.name} is defined more than once (${places}); none of them is applied`,
+        },
+      ]);
   }
 
   const warnings = crossValidate(desired, config);
@@ -145,9 +164,14 @@ export function combineOutcomes(
     const w = warnings.get(d.key);
     if (!w?.length) continue;
     desired[i] = { ...d, warnings: w.map((issue) => ({ line: d.line, message: issue.message })) };
-    fileByPath
-      .get(d.path)
-      ?.warnings.push(...w.map((issue) => ({ line: d.line, message: `${d.kind} ${d.name}: ${issue.message}` })));
+    const file = fileByPath.get(d.path);
+    // Joined, not a template: a template's cons string keeps its parts, and the run keeps these.
+    if (file)
+      addTo(
+        file,
+        'warnings',
+        w.map((issue) => ({ line: d.line, message: [d.kind, ' ', d.name, ': ', issue.message].join('') })),
+      );
   }
   for (const f of files)
     if (f.status === 'ok') f.status = f.errors.length ? 'errors' : f.warnings.length ? 'warnings' : 'ok';
@@ -163,6 +187,8 @@ export function combineOutcomes(
     configSource,
   };
 }
+
+const NO_ISSUES: Issue[] = Object.freeze([]) as never[];
 
 /** The first Fabricator document, with its file and (when the file's skipped documents tell it) its line. */
 function firstFabricator(outcomes: FileOutcome[]): { doc: unknown; path: string; line?: number } | undefined {
