@@ -19,7 +19,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ScannedFile } from '../../gitops/scan';
-import { completeOutcome, readFileOutcome, type FileOutcome } from './fileOutcome';
+import { compactOutcome, completeOutcome, readFileOutcome, type FileOutcome } from './fileOutcome';
 import { parseThreadScript } from './parseThreadScript';
 
 const MAX_THREADS = 4;
@@ -153,7 +153,8 @@ export async function readInThreads(
             workers.push(worker);
             let received = 0;
             worker.on('message', (outcome: FileOutcome) => {
-              byPath.set(outcome.path, completeOutcome(outcome, previous.get(outcome.path)));
+              // A copy from another thread: its empty lists are not the shared one.
+              byPath.set(outcome.path, compactOutcome(completeOutcome(outcome, previous.get(outcome.path))));
               received++;
               onFile?.(byPath.size, files.length);
             });
