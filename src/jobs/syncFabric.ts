@@ -1,6 +1,6 @@
-import { measureMemory } from 'node:vm';
 import type { Job } from 'bullmq';
 import { z } from 'zod';
+import { collectGarbage } from '../collectGarbage';
 import { logContext } from '../log';
 import { runSyncJob } from '../sync/runLifecycle';
 
@@ -31,18 +31,10 @@ const SECOND_AFTER_MS = 2000;
  * allocates too little to reach the heap's next collection, and V8's memory reducer, which
  * collects an idle heap, waits for an allocation rate it only measures at a collection
  * (issue 16: a worker sat 150-280 MB above its idle size for as long as it stayed idle after
- * syncing 50,000 records). The one way Node offers to start a collection without exposing `gc`
- * is to measure the heap eagerly: V8 starts an incremental mark-compact at once. Two of them
- * per sync job (~0.1 s of CPU each at 50,000 records), a second after the job has returned, so
- * that its promises no longer hold what it read; Node prints an ExperimentalWarning for the API
- * once per process. They run beside the next job, if any.
+ * syncing 50,000 records). Two collections per sync job (~0.1 s of CPU each at 50,000 records),
+ * a second after the job has returned, so that its promises no longer hold what it read. They
+ * run beside the next job, if any.
  */
 function releaseMemory(): void {
-  collect()
-    .then(() => setTimeout(() => void collect(), SECOND_AFTER_MS).unref())
-    .catch(() => {});
-}
-
-function collect(): Promise<unknown> {
-  return measureMemory({ mode: 'summary', execution: 'eager' }).catch(() => {});
+  void collectGarbage().then(() => setTimeout(() => void collectGarbage(), SECOND_AFTER_MS).unref());
 }

@@ -2,6 +2,7 @@ import type { EventEmitter } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { collectGarbage } from '../collectGarbage';
 import { config } from '../config';
 import { db, Prisma, queryRows, type BulkTx, type Fabric, type GitRepository, type SyncRun } from '../db';
 import type { CloneResult } from '../gitops/git';
@@ -133,6 +134,8 @@ export async function runSync(
       events,
     });
     const { commit, state } = fetched;
+    // What reading left behind goes before the plan and the apply add theirs (collectGarbage.ts).
+    await collectGarbage();
     const commitOf = { sha: commit.sha, message: commit.message, author: commit.author, date: commit.date };
 
     events.emit('stage', 'planning');
