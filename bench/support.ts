@@ -104,8 +104,15 @@ export async function startApp(
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts', role], {
     cwd: ROOT,
-    // Info, the default level: it is what a deployment pays for (one line per request).
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...env, LOG_LEVEL: 'info' },
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: process.env.HOME ?? '/tmp',
+      // A process with the worker role gets the allocator settings `npm run start:worker` gives it.
+      ...(role !== 'web' && { GLIBC_TUNABLES: workerGlibcTunables() }),
+      ...env,
+      // Info, the default level: it is what a deployment pays for (one line per request).
+      LOG_LEVEL: 'info',
+    },
     stdio: ['ignore', log, log],
   });
   closeSync(log);
@@ -122,6 +129,15 @@ export async function startApp(
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** GLIBC_TUNABLES as `npm run start:worker` sets it (package.json), so that the bench measures the worker as deployed. */
+export function workerGlibcTunables(): string {
+  const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> })
+    .scripts;
+  const found = /\bGLIBC_TUNABLES=(\S+)/.exec(scripts['start:worker'] ?? '');
+  if (!found) throw new Error('package.json: start:worker sets no GLIBC_TUNABLES');
+  return found[1]!;
 }
 
 /** Stops a child started by startApp (SIGTERM, then SIGKILL after 15 s). */

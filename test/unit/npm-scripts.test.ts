@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { workerGlibcTunables } from '../../bench/support';
 import { specifiers } from '../helpers/imports';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -56,5 +57,14 @@ describe('npm scripts on a fresh clone', () => {
     );
     for (const [name, command] of needing)
       expect(command.startsWith(GENERATE), `npm run ${name}: ${command}`).toBe(true);
+  });
+
+  it('run the worker with the C allocator thresholds fixed, the way the benchmark measures it', () => {
+    // glibc raises its mmap and trim thresholds after freeing a large block (up to 32 and 64 MB):
+    // a sync's large buffers then came from the main heap and stayed there (issue 16, bench:sync).
+    const tunables = (command: string) => /\bGLIBC_TUNABLES=(\S+) exec node\b/.exec(command)?.[1];
+    expect(tunables(scripts.start!)).toBe('glibc.malloc.mmap_threshold=131072:glibc.malloc.trim_threshold=131072');
+    expect(tunables(scripts['start:worker']!)).toBe(tunables(scripts.start!));
+    expect(workerGlibcTunables()).toBe(tunables(scripts.start!));
   });
 });
