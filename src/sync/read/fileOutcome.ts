@@ -131,14 +131,21 @@ function readDocument(doc: ParsedDocument, file: FileOutcome): void {
 const NONE: never[] = Object.freeze([]) as never[];
 const trimmed = <T>(list: T[]): T[] => (list.length === 0 ? NONE : list.slice());
 
-/** The outcome with its lists trimmed (see NONE); outcomes are never modified once made. */
+/**
+ * The outcome with its lists trimmed (see NONE) and its typed array a copy of its own (one that
+ * v8.deserialize gives back is a view into the buffer it read); outcomes are never modified
+ * once made.
+ */
 export function compactOutcome(o: FileOutcome): FileOutcome {
   o.errors = trimmed(o.errors);
   o.skipped = trimmed(o.skipped);
   o.candidates = trimmed(o.candidates);
   o.held = trimmed(o.held);
   o.fabricators = trimmed(o.fabricators);
-  if (o.parts) o.parts.hashes = o.parts.hashes.slice();
+  if (o.parts) {
+    o.parts.hashes = o.parts.hashes.slice();
+    o.parts.counts = o.parts.counts.slice();
+  }
   return o;
 }
 

@@ -130,15 +130,18 @@ export async function readKeptFiles(entry: KeptFabric): Promise<Map<string, Kept
   const damaged = () => new Error(`${entry.outcomesFile} ends in the middle of a frame of outcomes`);
   try {
     const head = Buffer.alloc(4);
+    // One buffer for every frame: the typed arrays deserialize gives back are views into it, and
+    // compactOutcome copies them out before the next frame is read. A buffer per frame left
+    // ~30 MB of them to the next collection at 50,000 records (issue 16).
+    let body = Buffer.allocUnsafeSlow(0);
     for (;;) {
       const { bytesRead } = await handle.read(head, 0, 4, null);
       if (bytesRead === 0) break;
       if (bytesRead < 4) throw damaged();
       const length = head.readUInt32LE(0);
-      // A buffer per frame: the typed arrays deserialize gives back are views into it.
-      const body = Buffer.allocUnsafeSlow(length);
+      if (length > body.length) body = Buffer.allocUnsafeSlow(length);
       if ((await handle.read(body, 0, length, null)).bytesRead < length) throw damaged();
-      for (const [path, sha, outcome] of deserialize(body) as Row[])
+      for (const [path, sha, outcome] of deserialize(body.subarray(0, length)) as Row[])
         files.set(path, { sha, outcome: compactOutcome(outcome) });
     }
   } finally {
