@@ -63,7 +63,7 @@ describe('npm scripts on a fresh clone', () => {
     // glibc raises its mmap and trim thresholds after freeing a large block (up to 32 and 64 MB):
     // a sync's large buffers then came from the main heap and stayed there (issue 16, bench:sync).
     const tunables = (command: string) => /\bGLIBC_TUNABLES=(\S+) exec node\b/.exec(command)?.[1];
-    expect(tunables(scripts.start!)).toBe('glibc.malloc.mmap_threshold=131072:glibc.malloc.trim_threshold=131072');
+    expect(tunables(scripts.start!)).toBe('glibc.malloc.mmap_threshold=65536:glibc.malloc.trim_threshold=131072');
     expect(tunables(scripts['start:worker']!)).toBe(tunables(scripts.start!));
     expect(workerGlibcTunables()).toBe(tunables(scripts.start!));
   });
