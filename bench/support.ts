@@ -102,13 +102,14 @@ export async function startApp(
   const log = openSync(logFile, 'w');
   // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the app.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts', role], {
+  // A process with the worker role is started as `npm run start:worker` starts it.
+  const worker = role === 'web' ? { tunables: {}, nodeArgs: [] } : workerLaunch();
+  const child = spawn(process.execPath, [...worker.nodeArgs, ...nodeArgs, '--import', 'tsx', 'src/main.ts', role], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       HOME: process.env.HOME ?? '/tmp',
-      // A process with the worker role gets the allocator settings `npm run start:worker` gives it.
-      ...(role !== 'web' && { GLIBC_TUNABLES: workerGlibcTunables() }),
+      ...worker.tunables,
       ...env,
       // Info, the default level: it is what a deployment pays for (one line per request).
       LOG_LEVEL: 'info',
@@ -131,13 +132,21 @@ export async function startApp(
   }
 }
 
-/** GLIBC_TUNABLES as `npm run start:worker` sets it (package.json), so that the bench measures the worker as deployed. */
-export function workerGlibcTunables(): string {
+/**
+ * The allocator settings and Node options `npm run start:worker` starts the worker with
+ * (package.json), so that the bench measures the worker as deployed.
+ */
+export function workerLaunch(): { tunables: { GLIBC_TUNABLES: string }; nodeArgs: string[] } {
   const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> })
     .scripts;
-  const found = /\bGLIBC_TUNABLES=(\S+)/.exec(scripts['start:worker'] ?? '');
-  if (!found) throw new Error('package.json: start:worker sets no GLIBC_TUNABLES');
-  return found[1]!;
+  const found = /\bGLIBC_TUNABLES=(\S+) exec node ((?:--\S+ )*)--import tsx src\/main\.ts worker$/.exec(
+    scripts['start:worker'] ?? '',
+  );
+  if (!found)
+    throw new Error(
+      `package.json: start:worker is not "… GLIBC_TUNABLES=… exec node [options] --import tsx src/main.ts worker"`,
+    );
+  return { tunables: { GLIBC_TUNABLES: found[1]! }, nodeArgs: found[2]!.split(' ').filter(Boolean) };
 }
 
 /** Stops a child started by startApp (SIGTERM, then SIGKILL after 15 s). */
