@@ -128,7 +128,7 @@ function readDocument(doc: ParsedDocument, file: FileOutcome): void {
 // push keeps room for 16 more items: a sync holds every file's outcome, so each list is
 // trimmed to its items, and an empty one is this one shared, frozen list (issue 16: 50,000
 // one-record files held ~30 MB of empty and half-empty lists).
-const NONE: never[] = Object.freeze([]) as never[];
+export const NONE: never[] = Object.freeze([]) as never[];
 const trimmed = <T>(list: T[]): T[] => (list.length === 0 ? NONE : list.slice());
 
 /**

@@ -2,7 +2,7 @@ import { kindByName } from '../../crds';
 import { HEDGEHOG_DEFAULTS, resolveConfig, type ConfigSource, type FabricConfig } from '../../crds/fabricConfig';
 import { crossValidate, effectiveSpec } from '../../crds/validate';
 import { scanDirectory } from '../../gitops/scan';
-import type { FileOutcome } from './fileOutcome';
+import { NONE, type FileOutcome } from './fileOutcome';
 import type { DesiredRecord, Issue } from '../plan';
 import { readOutcomes } from './readOutcomes';
 
@@ -104,7 +104,7 @@ export function combineOutcomes(
       documents: o.documents,
       status: o.failed ? 'failed' : 'ok',
       errors: o.errors,
-      warnings: NO_ISSUES,
+      warnings: NONE,
       skipped: o.skipped,
     };
     files.push(file);
@@ -187,8 +187,6 @@ export function combineOutcomes(
     configSource,
   };
 }
-
-const NO_ISSUES: Issue[] = Object.freeze([]) as never[];
 
 /** The first Fabricator document, with its file and (when the file's skipped documents tell it) its line. */
 function firstFabricator(outcomes: FileOutcome[]): { doc: unknown; path: string; line?: number } | undefined {
