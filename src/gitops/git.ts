@@ -94,9 +94,12 @@ export async function lsRemote(opts: CommonOptions): Promise<{ head: string; bra
 
 /**
  * Shallow, single-branch clone of the branch or tag (or the remote default) into `dir`, which
- * must not exist or be empty; with `commit`, a shallow checkout of exactly that commit.
+ * must not exist or be empty; with `commit`, a shallow checkout of exactly that commit. With
+ * `checkout: false` a branch or tag is cloned without writing its files (checkoutTree does later).
  */
-export async function shallowClone(opts: CommonOptions & { dir: string; commit?: string }): Promise<CloneResult> {
+export async function shallowClone(
+  opts: CommonOptions & { dir: string; commit?: string; checkout?: boolean },
+): Promise<CloneResult> {
   return withGit(opts, 'clone', async (git, env) => {
     const branchArgs = opts.branch ? ['--branch', opts.branch] : [];
     // git runs inside the private dir, so a relative target would land there and be deleted.
@@ -108,7 +111,19 @@ export async function shallowClone(opts: CommonOptions & { dir: string; commit?:
       await inDir.raw(['fetch', '--quiet', '--depth', '1', '--no-tags', '--', opts.url, opts.commit]);
       await inDir.raw(['checkout', '--quiet', '--detach', 'FETCH_HEAD']);
     } else {
-      await git.raw(['clone', '--depth', '1', '--single-branch', '--no-tags', ...branchArgs, '--', opts.url, dir]);
+      const checkoutArgs = opts.checkout === false ? ['--no-checkout'] : [];
+      await git.raw([
+        'clone',
+        '--depth',
+        '1',
+        '--single-branch',
+        '--no-tags',
+        ...checkoutArgs,
+        ...branchArgs,
+        '--',
+        opts.url,
+        dir,
+      ]);
     }
     const inClone = configured(dir, env, git.signal, opts.timeoutMs);
     let log: string;

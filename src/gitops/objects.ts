@@ -51,6 +51,11 @@ function runGit(gitDir: string, args: string[], timeoutMs: number, input?: strin
   });
 }
 
+/** Writes the work tree of a clone made without one (shallowClone's `checkout: false`) at its HEAD. */
+export async function checkoutTree(gitDir: string, workTree: string, timeoutMs: number): Promise<void> {
+  await runGit(gitDir, ['--work-tree', workTree, 'reset', '--hard', '--quiet'], timeoutMs);
+}
+
 /** Every entry under `path` (a directory ending in '/', or '' for the whole tree) of a commit, recursively. */
 export async function listTree(gitDir: string, rev: string, path: string, timeoutMs: number): Promise<TreeEntry[]> {
   const out = await runGit(

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GitError, lsRemote, shallowClone, type GitAuth } from '../../src/gitops/git';
+import { checkoutTree, listTree } from '../../src/gitops/objects';
 import { commitFiles, createBareRepo, startGitServer, type GitServer } from '../helpers/gitServer';
 import { freePort } from '../helpers/net';
 
@@ -88,6 +89,17 @@ describe('shallowClone', () => {
     expect(result.branch).toBe('dev');
     expect(result.message).toBe('Dev work');
     expect(await readFile(join(dir, '.git/shallow'), 'utf8')).toBe(`${result.sha}\n`);
+    expect(await readFile(join(dir, 'only-on-dev.yaml'), 'utf8')).toBe('a: 1\n');
+  });
+
+  it('clones without writing the files when asked, and checkoutTree writes them at the commit', async () => {
+    const dir = join(work, 'clone');
+    const result = await shallowClone({ ...base(), auth: good, dir, branch: 'dev', checkout: false });
+    expect(result.message).toBe('Dev work');
+    expect(await readdir(dir)).toEqual(['.git']);
+    const entries = await listTree(join(dir, '.git'), result.sha, '', 15_000);
+    expect(entries.map((e) => e.path)).toContain('only-on-dev.yaml');
+    await checkoutTree(join(dir, '.git'), dir, 15_000);
     expect(await readFile(join(dir, 'only-on-dev.yaml'), 'utf8')).toBe('a: 1\n');
   });
 
