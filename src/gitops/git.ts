@@ -92,6 +92,9 @@ export async function lsRemote(opts: CommonOptions): Promise<{ head: string; bra
   });
 }
 
+// The tip of one branch or tag, without its history or other refs.
+const SHALLOW_CLONE = ['clone', '--depth', '1', '--single-branch', '--no-tags'];
+
 /**
  * Shallow, single-branch clone of the branch or tag (or the remote default) into `dir`, which
  * must not exist or be empty; with `commit`, a shallow checkout of exactly that commit. With
@@ -112,18 +115,7 @@ export async function shallowClone(
       await inDir.raw(['checkout', '--quiet', '--detach', 'FETCH_HEAD']);
     } else {
       const checkoutArgs = opts.checkout === false ? ['--no-checkout'] : [];
-      await git.raw([
-        'clone',
-        '--depth',
-        '1',
-        '--single-branch',
-        '--no-tags',
-        ...checkoutArgs,
-        ...branchArgs,
-        '--',
-        opts.url,
-        dir,
-      ]);
+      await git.raw([...SHALLOW_CLONE, ...checkoutArgs, ...branchArgs, '--', opts.url, dir]);
     }
     const inClone = configured(dir, env, git.signal, opts.timeoutMs);
     let log: string;
@@ -153,11 +145,7 @@ export async function listDirectories(
     const dir = resolve(await mkdtemp(join(opts.tmpDir ?? tmpdir(), 'hhfm-tree-')));
     try {
       await git.raw([
-        'clone',
-        '--depth',
-        '1',
-        '--single-branch',
-        '--no-tags',
+        ...SHALLOW_CLONE,
         '--no-checkout',
         '--filter=blob:none',
         '--bare',
