@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { GitError, fetchBranch, shallowClone, type CloneResult, type GitAuth } from '../../gitops/git';
 import { nearestDirectories } from '../../gitops/directory';
 import { checkoutTree, listDirectories, listTree, markBare, readBlobs } from '../../gitops/objects';
-import { scanTree, type ScannedFile } from '../../gitops/scan';
+import { scanTree } from '../../gitops/scan';
 import {
   forgetDeletedFabrics,
   forgetFabric,
@@ -23,7 +23,7 @@ import {
   type KeptFile,
 } from './keptFabrics';
 import { combineOutcomes, readDesiredState, type DesiredState, type FileOutcome } from './readDesiredState';
-import { readOutcomes } from './readOutcomes';
+import { readOutcomes, type FileToRead } from './readOutcomes';
 import type { SyncEvents } from '../runSync';
 import type { FabricConfig } from '../../crds/fabricConfig';
 
@@ -111,19 +111,12 @@ async function readIncrementally(props: FetchProps, entry: KeptFabric): Promise<
   // (a change spread over every file changes a few documents of each).
   const onFile = (done: number, total: number) => props.events.emit('progress', done, total);
   onFile(0, changed.length);
-  const blobs = await readBlobs(entry.gitDir, [...new Set(changed.map((f) => f.sha))], props.timeoutMs);
-  // Many changed files (a change spread over every file) are parsed on threads, as a full read is.
-  const read = await readOutcomes(
-    '',
-    changed.map((f) => ({
-      path: f.path,
-      size: f.size,
-      content: blobs.get(f.sha)!,
-      previous: keptFiles.get(f.path)?.outcome,
-    })),
+  const read = await readBlobOutcomes(
+    entry.gitDir,
+    changed.map((f) => ({ ...f, previous: keptFiles.get(f.path)?.outcome })),
+    props.timeoutMs,
     onFile,
   );
-  blobs.clear();
   const changedOutcomes = new Map(read.map((o) => [o.path, o]));
   const files = new Map<string, KeptFile>();
   for (const f of scanned) {
@@ -150,26 +143,26 @@ async function readIncrementally(props: FetchProps, entry: KeptFabric): Promise<
 // Blobs are read this many files at a time, so that the bytes of a whole fabric are never in memory at once.
 const BLOB_BATCH = 2000;
 
-/** The desired state of the files a tree listing found, read from a repository's objects. */
-async function readObjects(
+/** The outcome of each file, its content read from a repository's objects by blob id (in the order given). */
+async function readBlobOutcomes(
   gitDir: string,
-  files: (ScannedFile & { sha: string })[],
-  props: FetchProps,
+  files: (FileToRead & { sha: string })[],
+  timeoutMs: number,
   onFile: (done: number, total: number) => void,
-): Promise<DesiredState> {
+): Promise<FileOutcome[]> {
   const outcomes: FileOutcome[] = [];
   for (let at = 0; at < files.length; at += BLOB_BATCH) {
     const batch = files.slice(at, at + BLOB_BATCH);
-    const blobs = await readBlobs(gitDir, [...new Set(batch.map((f) => f.sha))], props.timeoutMs);
+    const blobs = await readBlobs(gitDir, [...new Set(batch.map((f) => f.sha))], timeoutMs);
     const read = await readOutcomes(
       '',
-      batch.map((f) => ({ path: f.path, size: f.size, content: blobs.get(f.sha)! })),
+      batch.map((f) => ({ ...f, content: blobs.get(f.sha)! })),
       (done) => onFile(at + done, files.length),
     );
     for (const o of read) outcomes.push(o);
   }
   onFile(files.length, files.length);
-  return combineOutcomes(outcomes, { problems: [], failedFiles: [], complete: true }, props.settings);
+  return outcomes;
 }
 
 async function readFully(props: FetchProps): Promise<Fetched> {
@@ -195,29 +188,31 @@ async function readFully(props: FetchProps): Promise<Fetched> {
   });
   announce(props, commit);
   const onFile = (done: number, total: number) => props.events.emit('progress', done, total);
+  const cloneGitDir = join(clone, '.git');
   const scanned = fromObjects
-    ? scanTree(
-        await listTree(join(clone, '.git'), commit.sha, props.gitopsDirectory, props.timeoutMs),
-        props.gitopsDirectory,
-      )
+    ? scanTree(await listTree(cloneGitDir, commit.sha, props.gitopsDirectory, props.timeoutMs), props.gitopsDirectory)
     : null;
-  if (fromObjects && !scanned) await checkoutTree(join(clone, '.git'), clone, props.timeoutMs);
-  const state = scanned
-    ? await readObjects(join(clone, '.git'), scanned, props, onFile)
-    : await readDesiredState({
-        cloneRoot: clone,
-        gitopsDirectory: props.gitopsDirectory,
-        onFile,
-        settings: props.settings,
-      });
+  let state: DesiredState;
+  if (scanned) {
+    const outcomes = await readBlobOutcomes(cloneGitDir, scanned, props.timeoutMs, onFile);
+    state = combineOutcomes(outcomes, { problems: [], failedFiles: [], complete: true }, props.settings);
+  } else {
+    if (fromObjects) await checkoutTree(cloneGitDir, clone, props.timeoutMs);
+    state = await readDesiredState({
+      cloneRoot: clone,
+      gitopsDirectory: props.gitopsDirectory,
+      onFile,
+      settings: props.settings,
+    });
+  }
   if (state.missingDirectory)
     state.missingDirectory.nearest = nearestDirectories(
-      await listDirectories(join(clone, '.git'), commit.sha, props.timeoutMs),
+      await listDirectories(cloneGitDir, commit.sha, props.timeoutMs),
       props.gitopsDirectory,
     );
   // The checkout is not needed any more: it goes while the plan is applied; its git directory stays.
   const gitDir = join(props.workDir, 'git');
-  await rename(join(clone, '.git'), gitDir);
+  await rename(cloneGitDir, gitDir);
   const settled = rm(clone, { recursive: true, force: true }).catch(() => {});
   return {
     commit,
